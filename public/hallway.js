@@ -1,0 +1,1 @@
+// Small progressive enhancements that need no inline script (the CSP forbids inline script).

@@ -1,0 +1,55 @@
+import { loadConfig } from './config.ts';
+import { openHallway } from './services.ts';
+import { startServer } from './server.ts';
+
+const USAGE = `hallway — the archive of the stories employees tell about their leaders
+
+Usage:
+  hallway serve                     start the archive (PORT, HALLWAY_DATA_DIR, EVENTSTORE_URL)
+  hallway import FILE               append the events of a JSONL file, all or nothing
+  hallway export [--include-auth]   write every event as JSONL to standard output
+  hallway rebuild                   rebuild every read model from the log
+  hallway spread STORY_ID           print a story's spread figures as JSON
+  hallway demo                      load the demo company into an empty archive
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const serveCommand: Command = async () => {
+  const config = loadConfig();
+  const hallway = await openHallway(config);
+  const { port, stop } = await startServer(hallway);
+  console.log(`Hallway is serving on http://localhost:${port} (data in ${config.dataDir})`);
+  const shutdown = async (): Promise<void> => {
+    await stop();
+    await hallway.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  await new Promise(() => {});
+  return 0;
+};
+
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`hallway: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (e) {
+    process.stderr.write(`hallway ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

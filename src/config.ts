@@ -1,0 +1,28 @@
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  dataDir: string;
+  eventstoreUrl?: string;
+  /** departments with fewer employees are folded together in leadership figures */
+  minGroup: number;
+  /** public origin, for links printed on the console and for the Origin check */
+  publicUrl: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env['PORT'] ?? 3000);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env['PORT']}`);
+  const minGroup = Number(env['HALLWAY_MIN_GROUP'] ?? 5);
+  if (!Number.isInteger(minGroup) || minGroup < 1) throw new Error(`HALLWAY_MIN_GROUP must be a positive whole number, got ${env['HALLWAY_MIN_GROUP']}`);
+  return {
+    port,
+    dataDir: resolve(env['HALLWAY_DATA_DIR'] ?? 'data'),
+    ...(env['EVENTSTORE_URL'] ? { eventstoreUrl: env['EVENTSTORE_URL'] } : {}),
+    minGroup,
+    publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
+  };
+}
+
+export const eventsFile = (c: Config): string => join(c.dataDir, 'events.db');
+export const viewsFile = (c: Config): string => join(c.dataDir, 'views.db');

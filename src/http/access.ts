@@ -1,0 +1,89 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Role } from '../../events/org.ts';
+import type { AppEnv } from './env.ts';
+
+/**
+ * Who may use which route: the one table. The access middleware enforces it for every request
+ * and test/http/access.test.ts walks it with no session and with each role. A route that is not
+ * in the table is refused (fail closed).
+ *
+ * `public`: anyone; `employee`: anyone signed in; roles: any one of them.
+ */
+export type Audience = 'public' | 'employee' | Role[];
+
+export interface AccessRule {
+  method: 'GET' | 'POST';
+  path: string;
+  allow: Audience;
+  /** what the route is for, shown in the README table */
+  what: string;
+}
+
+export const ACCESS: AccessRule[] = [
+  // static files and health
+  { method: 'GET', path: '/static/*', allow: 'public', what: 'stylesheet and htmx' },
+  { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness and projection status' },
+
+  // --- sign-in, setup, invitations (src/http/auth.ts) ---
+  { method: 'GET', path: '/sign-in', allow: 'public', what: 'sign-in form' },
+  { method: 'POST', path: '/sign-in', allow: 'public', what: 'sign in' },
+  { method: 'POST', path: '/sign-out', allow: 'employee', what: 'sign out' },
+  { method: 'GET', path: '/setup/:token', allow: 'public', what: 'first-run form for the first admin' },
+  { method: 'POST', path: '/setup/:token', allow: 'public', what: 'create the first admin' },
+  { method: 'GET', path: '/invitation/:token', allow: 'public', what: 'set a password from an invitation' },
+  { method: 'POST', path: '/invitation/:token', allow: 'public', what: 'set a password from an invitation' },
+
+  // --- administration (src/http/admin.ts) ---
+  { method: 'GET', path: '/admin', allow: ['admin'], what: 'administration home' },
+
+  // --- stories, timelines, themes, search (src/http/stories.ts, timelines.ts, search.ts) ---
+  { method: 'GET', path: '/', allow: 'employee', what: 'home page' },
+
+  // --- circulation, dashboard, API (src/http/circulation.ts, dashboard.ts, api.ts) ---
+  { method: 'GET', path: '/dashboard', allow: ['leader'], what: 'leadership dashboard' },
+];
+
+const compile = (path: string): RegExp =>
+  new RegExp(
+    '^' +
+      path
+        .split('/')
+        .map((seg) => (seg === '*' ? '.*' : seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/') +
+      '/?$',
+  );
+
+const compiled = ACCESS.map((r) => ({ ...r, re: compile(r.path) }));
+
+export function ruleFor(method: string, path: string): AccessRule | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return compiled.find((r) => r.method === m && r.re.test(path));
+}
+
+const wantsJson = (path: string, accept: string | undefined): boolean =>
+  path.startsWith('/api/') || (!!accept && accept.includes('application/json') && !accept.includes('text/html'));
+
+/** Enforces ACCESS. Runs after the session middleware has set `user`. */
+export const enforceAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const rule = ruleFor(c.req.method, c.req.path);
+  if (!rule) {
+    return c.text('Not found', 404);
+  }
+  if (rule.allow === 'public') return next();
+  const user = c.get('user');
+  if (!user) {
+    if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'sign in first' }, 401);
+    const target = c.req.method === 'GET' ? c.req.path + (new URL(c.req.url).search || '') : '/';
+    if (c.req.header('hx-request')) {
+      c.header('HX-Redirect', `/sign-in?next=${encodeURIComponent(target)}`);
+      return c.body(null, 401);
+    }
+    return c.redirect(`/sign-in?next=${encodeURIComponent(target)}`, 303);
+  }
+  if (rule.allow === 'employee' || rule.allow.some((r) => user.roles.includes(r))) return next();
+  if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: `this needs the ${rule.allow.join(' or ')} role` }, 403);
+  return c.html(
+    `<!doctype html><title>Not allowed</title><h1>Not allowed</h1><p>This page is for the ${rule.allow.join(' or ')} role.</p><p><a href="/">Home</a></p>`,
+    403,
+  );
+};

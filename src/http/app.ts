@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import { ConcurrencyError } from '../store/port.ts';
+import { renderer } from '../../views/renderer.tsx';
+import { enforceAccess } from './access.ts';
+import type { AppContext, AppEnv } from './env.ts';
+import { staticRoutes } from './static.ts';
+import { sessionMiddleware } from '../auth/middleware.ts';
+import { authRoutes } from './auth.tsx';
+import { adminRoutes } from './admin.tsx';
+import { storyRoutes } from './stories.tsx';
+import { timelineRoutes } from './timelines.tsx';
+import { searchRoutes } from './search.tsx';
+import { circulationRoutes } from './circulation.tsx';
+import { dashboardRoutes } from './dashboard.tsx';
+import { apiRoutes } from './api.tsx';
+
+const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
+
+/**
+ * CSRF: hono/csrf for forms, and the same Origin rule for every other unsafe request (htmx, JSON).
+ * A request with neither Origin nor Sec-Fetch-Site comes from a non-browser client (curl, a
+ * script with an API token): browsers send at least one of them on every POST, so such a request
+ * cannot be a forged cross-site one, and it is let through to the route's own checks.
+ */
+function originCheck(ctx: AppContext): MiddlewareHandler<AppEnv> {
+  const allowed = (origin: string, url: string): boolean => origin === new URL(url).origin || origin === new URL(ctx.config.publicUrl).origin;
+  const forms = csrf({ origin: (origin, c) => allowed(origin, c.req.url) });
+  return async (c, next) => {
+    if (!UNSAFE.test(c.req.method)) return next();
+    const origin = c.req.header('origin');
+    const site = c.req.header('sec-fetch-site');
+    if (origin === undefined && site === undefined) return next();
+    if (origin !== undefined && !allowed(origin, c.req.url)) return c.text('Forbidden: cross-origin request', 403);
+    if (origin === undefined && site !== 'same-origin') return c.text('Forbidden: cross-site request', 403);
+    return forms(c, next);
+  };
+}
+
+/** Builds the whole app over its context; server.ts only serves it, tests call app.request(). */
+export function createApp(ctx: AppContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use(originCheck(ctx));
+  app.use(sessionMiddleware(ctx));
+  app.use(enforceAccess);
+  app.use(renderer);
+
+  app.onError((err, c) => {
+    if (err instanceof ConcurrencyError) {
+      return c.text(`Someone else changed this at the same time (${err.message}). Reload and try again; nothing was lost.`, 409);
+    }
+    if ('getResponse' in err && typeof err.getResponse === 'function') return err.getResponse() as Response;
+    console.error(err);
+    return c.text('Something went wrong on our side. Nothing was changed.', 500);
+  });
+
+  app.route('/', staticRoutes);
+  app.get('/healthz', (c) => c.json({ ok: true, projections: ctx.runtime.status() }));
+  app.route('/', authRoutes(ctx));
+  app.route('/', adminRoutes(ctx));
+  app.route('/', storyRoutes(ctx));
+  app.route('/', timelineRoutes(ctx));
+  app.route('/', searchRoutes(ctx));
+  app.route('/', circulationRoutes(ctx));
+  app.route('/', dashboardRoutes(ctx));
+  app.route('/', apiRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { Role } from '../../events/org.ts';
+import type { Config } from '../config.ts';
+import type { Runtime } from '../projections/runtime.ts';
+import type { EventStore } from '../store/port.ts';
+
+/** The signed-in person, as the session (or an API token) resolved them. */
+export interface CurrentUser {
+  employeeId: string;
+  name: string;
+  departmentId: string;
+  joinedOn: string;
+  roles: Role[];
+  /** how they proved who they are */
+  via: 'session' | 'token';
+  sessionId?: string;
+}
+
+export type AppEnv = {
+  Variables: {
+    user: CurrentUser | null;
+    /** per-response CSP nonce (no inline script is used; kept for a future need) */
+    secureHeadersNonce?: string;
+  };
+};
+
+/** Everything the app needs from outside; tests build it over a temporary data directory. */
+export interface AppContext {
+  store: EventStore;
+  runtime: Runtime;
+  config: Config;
+  clock: () => Date;
+  newId: () => string;
+  /** one-time first-run setup token (printed on the console), if no admin exists yet */
+  setup: { token: string | null; expiresAt: number };
+}
+
+export const hasRole = (user: CurrentUser | null, role: Role): boolean => !!user && user.roles.includes(role);

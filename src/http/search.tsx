@@ -1,0 +1,7 @@
+import { Hono } from 'hono';
+import type { AppContext, AppEnv } from './env.ts';
+
+export function searchRoutes(_ctx: AppContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  return app;
+}

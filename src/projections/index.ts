@@ -1,0 +1,9 @@
+import type { Projection } from './runtime.ts';
+
+/**
+ * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
+ * (or deleting views.db) rebuilds them all from position 0.
+ */
+export function allProjections(): Projection[] {
+  return [];
+}

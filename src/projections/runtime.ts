@@ -1,0 +1,173 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { upcast } from '../../events/catalogue.ts';
+import type { HallwayEvent } from '../../events/catalogue.ts';
+import type { EventStore, RecordedEvent, Subscription } from '../store/port.ts';
+
+export type Views = Database.Database;
+
+/** A recorded event whose data has been lifted to the current version of its type. */
+export type ProjectedEvent = HallwayEvent & Omit<RecordedEvent, 'type' | 'data'>;
+
+export interface Projection {
+  /** unique; names the checkpoint */
+  name: string;
+  /** bump when the tables or the logic change: the projection is then rebuilt from 0 */
+  version: number;
+  /** creates the projection's tables if they are missing */
+  setup(db: Views): void;
+  /** drops the projection's tables (before a rebuild) */
+  reset(db: Views): void;
+  /** applies one event; runs inside a transaction with the checkpoint update */
+  apply(db: Views, event: ProjectedEvent): void;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  position: number;
+  failed?: { position: number; error: string };
+}
+
+export interface Runtime {
+  readonly db: Views;
+  /** resolves when every healthy projection has passed `position` (or rejects after `timeoutMs`) */
+  waitFor(position: number, timeoutMs?: number): Promise<void>;
+  /** resolves once the projections have caught up with the log as it was when started */
+  readonly caughtUp: Promise<void>;
+  status(): ProjectionStatus[];
+  /** progress of catch-up, for the CLI */
+  onProgress?: (position: number) => void;
+  close(): Promise<void>;
+}
+
+const BATCH = 1000;
+
+export function openViews(file: string): Views {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // views.db is a cache that can be rebuilt from the log: no need to sync it to disk.
+  db.pragma('synchronous = OFF');
+  db.pragma('busy_timeout = 10000');
+  db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
+           CREATE TABLE IF NOT EXISTS applied_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;`);
+  return db;
+}
+
+export interface StartOptions {
+  store: EventStore;
+  views: Views;
+  projections: Projection[];
+  log?: (message: string) => void;
+  onProgress?: (position: number, head: number) => void;
+}
+
+/**
+ * Runs projections in this process from their checkpoints, fed by one catch-up subscription.
+ * Events are applied in batches (one transaction per projection per batch), with each
+ * projection's checkpoint written in the same transaction, so a crash never applies an event twice.
+ */
+export async function startProjections(opts: StartOptions): Promise<Runtime> {
+  const { store, views: db, projections } = opts;
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const getCp = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM checkpoints WHERE name = ?');
+  const setCp = db.prepare('INSERT INTO checkpoints (name, version, position) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position');
+  const seen = db.prepare<[string], { id: string }>('SELECT id FROM applied_ids WHERE id = ?');
+  const markSeen = db.prepare('INSERT OR IGNORE INTO applied_ids (id) VALUES (?)');
+
+  const state = projections.map((p) => {
+    const cp = getCp.get(p.name);
+    if (cp && cp.version !== p.version) {
+      log(`projection ${p.name}: version ${cp.version} -> ${p.version}, rebuilding from the start`);
+      db.transaction(() => {
+        p.reset(db);
+        setCp.run(p.name, p.version, 0);
+      })();
+    }
+    p.setup(db);
+    if (!cp || cp.version !== p.version) setCp.run(p.name, p.version, 0);
+    return { p, position: cp && cp.version === p.version ? cp.position : 0, failed: undefined as ProjectionStatus['failed'] };
+  });
+
+  const from = Math.min(...state.map((s) => s.position), Number.MAX_SAFE_INTEGER);
+  let applied = state.length ? from : await store.headPosition();
+  const waiters: { position: number; resolve: () => void }[] = [];
+  const queue: RecordedEvent[] = [];
+  let flushScheduled = false;
+
+  const flush = (): void => {
+    flushScheduled = false;
+    if (queue.length === 0) return;
+    const batch = queue.splice(0, queue.length);
+    let events: ProjectedEvent[] = batch.map(
+      (e) => ({ ...e, data: upcast(e.type, e.data, e.metadata.v ?? 1) }) as unknown as ProjectedEvent,
+    );
+    if (!store.uniqueIds) {
+      // EventStoreDB dedupes ids only on exact expected revisions: apply each id once here.
+      events = events.filter((e) => !seen.get(e.id));
+      db.transaction(() => events.forEach((e) => markSeen.run(e.id)))();
+    }
+    for (const s of state) {
+      if (s.failed) continue;
+      let current: ProjectedEvent | undefined;
+      try {
+        db.transaction(() => {
+          for (const e of events) {
+            if (e.position <= s.position) continue;
+            current = e;
+            s.p.apply(db, e);
+          }
+          setCp.run(s.p.name, s.p.version, batch[batch.length - 1]!.position);
+        })();
+        s.position = batch[batch.length - 1]!.position;
+      } catch (err) {
+        const position = current?.position ?? -1;
+        s.failed = { position, error: err instanceof Error ? err.message : String(err) };
+        log(`projection ${s.p.name} stopped at position ${position} (${current?.type ?? '?'}): ${s.failed.error}`);
+      }
+    }
+    applied = batch[batch.length - 1]!.position;
+    opts.onProgress?.(applied, head);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i]!.position <= applied) {
+        waiters[i]!.resolve();
+        waiters.splice(i, 1);
+      }
+    }
+  };
+
+  const head = await store.headPosition();
+  const sub: Subscription = store.subscribe(from === Number.MAX_SAFE_INTEGER ? head : from, async (e) => {
+    queue.push(e);
+    if (queue.length >= BATCH) flush();
+    else if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  }, (err) => log(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`));
+
+  const waitFor = (position: number, timeoutMs = 5000): Promise<void> => {
+    if (applied >= position) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const entry = { position, resolve: () => { clearTimeout(t); resolve(); } };
+      const t = setTimeout(() => {
+        const i = waiters.indexOf(entry);
+        if (i >= 0) waiters.splice(i, 1);
+        reject(new Error(`projections did not reach position ${position} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.push(entry);
+    });
+  };
+
+  return {
+    db,
+    waitFor,
+    caughtUp: waitFor(head, 24 * 3600_000),
+    status: () => state.map((s) => ({ name: s.p.name, position: s.position, ...(s.failed ? { failed: s.failed } : {}) })),
+    async close() {
+      await sub.close();
+      flush();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Config } from './config.ts';
+import { viewsFile } from './config.ts';
+import { allProjections } from './projections/index.ts';
+import { openViews, startProjections } from './projections/runtime.ts';
+import type { AppContext } from './http/env.ts';
+import { openStore } from './store/open.ts';
+
+export interface OpenOptions {
+  clock?: () => Date;
+  newId?: () => string;
+  log?: (m: string) => void;
+}
+
+/** Opens the store and the projections for a data directory: what `serve` and the tests share. */
+export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
+  const store = await openStore(config);
+  const views = openViews(viewsFile(config));
+  const runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
+  await runtime.caughtUp;
+  return {
+    store,
+    runtime,
+    config,
+    clock: opts.clock ?? (() => new Date()),
+    newId: opts.newId ?? (() => randomUUID()),
+    setup: { token: null, expiresAt: 0 },
+    async close() {
+      await runtime.close();
+      views.close();
+      await store.close();
+    },
+  };
+}
+
+export const randomToken = (bytes = 20): string => randomBytes(bytes).toString('base64url');

@@ -1,0 +1,198 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConcurrencyError } from './port.ts';
+import type { AppendResult, EventStore, ExpectedRevision, Handler, NewEvent, ReadAllOptions, RecordedEvent, Subscription } from './port.ts';
+
+interface Row {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const toRecorded = (r: Row): RecordedEvent => ({
+  id: r.id,
+  type: r.type,
+  stream: r.stream,
+  revision: r.revision,
+  position: r.position,
+  data: JSON.parse(r.data) as unknown,
+  metadata: JSON.parse(r.metadata) as RecordedEvent['metadata'],
+});
+
+export interface EmbeddedOptions {
+  /** how often a subscriber looks for events that another process appended (ms) */
+  pollMs?: number;
+  /**
+   * FULL (the default) makes an append that returned survive a power cut. NORMAL is offered only
+   * for throwaway test archives.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  id       TEXT NOT NULL UNIQUE,
+  stream   TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  type     TEXT NOT NULL,
+  data     TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE TRIGGER IF NOT EXISTS events_are_never_updated BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+`;
+
+/** The default store: one SQLite file, WAL, written only by append. */
+export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): EventStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // WAL + FULL syncs the WAL on every commit: a returned append survives a machine crash.
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('busy_timeout = 10000');
+  db.exec(SCHEMA);
+  const pollMs = options.pollMs ?? 200;
+
+  const q = {
+    revision: db.prepare<[string], { revision: number }>('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
+    byId: db.prepare<[string], { stream: string; revision: number; position: number }>('SELECT stream, revision, position FROM events WHERE id = ?'),
+    insert: db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
+    stream: db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
+    all: db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+    head: db.prepare<[], { p: number | null }>('SELECT max(position) AS p FROM events'),
+  };
+
+  const currentRevision = (stream: string): number => q.revision.get(stream)?.revision ?? -1;
+
+  const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
+    const fresh: NewEvent[] = [];
+    let lastExisting: { revision: number; position: number } | undefined;
+    for (const e of events) {
+      const found = q.byId.get(e.id);
+      if (found) {
+        if (found.stream !== stream) throw new Error(`event id ${e.id} is already used in stream ${found.stream}`);
+        lastExisting = found;
+      } else if (!fresh.some((f) => f.id === e.id)) fresh.push(e);
+    }
+    const actual = currentRevision(stream);
+    // A retry of an append that already happened is a no-op, whatever it expected.
+    if (fresh.length === 0) {
+      return { revision: actual, position: lastExisting?.position ?? 0 };
+    }
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && actual === -1) ||
+      (expected === 'stream_exists' && actual >= 0) ||
+      (typeof expected === 'number' && expected === actual);
+    if (!ok) throw new ConcurrencyError(stream, expected, actual);
+    let revision = actual;
+    let position = 0;
+    for (const e of fresh) {
+      revision += 1;
+      const info = q.insert.run(e.id, stream, revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata));
+      position = Number(info.lastInsertRowid);
+    }
+    return { revision, position };
+  });
+
+  // Subscribers in this process are woken at once; other processes' appends are found by polling.
+  const wakers = new Set<() => void>();
+  const wakeAll = (): void => {
+    for (const w of [...wakers]) w();
+  };
+
+  const readAllSync = (after: number, limit: number): RecordedEvent[] => q.all.all(after, limit).map(toRecorded);
+  let closed = false;
+  const running = new Set<Promise<void>>();
+
+  const store: EventStore = {
+    kind: 'embedded',
+    uniqueIds: true,
+    async append(stream, events, opts = {}) {
+      if (events.length === 0) throw new Error('append needs at least one event');
+      // IMMEDIATE takes the write lock up front, so two processes never interleave a check and an insert.
+      const result = appendTx.immediate(stream, events, opts.expectedRevision ?? 'any');
+      wakeAll();
+      return result;
+    },
+    async readStream(stream, opts = {}) {
+      return q.stream.all(stream, opts.fromRevision ?? 0).map(toRecorded);
+    },
+    async streamRevision(stream) {
+      return currentRevision(stream);
+    },
+    async readAll(opts: ReadAllOptions = {}) {
+      return readAllSync(opts.after ?? 0, opts.limit ?? 1000);
+    },
+    async headPosition() {
+      return q.head.get()?.p ?? 0;
+    },
+    subscribe(after: number, handler: Handler, onError?: (e: unknown) => void): Subscription {
+      let stopped = false;
+      let checkpoint = after;
+      let wake: (() => void) | undefined;
+      let resolveCaughtUp!: () => void;
+      const caughtUp = new Promise<void>((r) => (resolveCaughtUp = r));
+      const head = q.head.get()?.p ?? 0;
+      if (head <= after) resolveCaughtUp();
+      const waker = (): void => wake?.();
+      wakers.add(waker);
+      const loop = async (): Promise<void> => {
+        while (!stopped && !closed) {
+          const batch = readAllSync(checkpoint, 500);
+          for (const e of batch) {
+            if (stopped) return;
+            await handler(e);
+            checkpoint = e.position;
+          }
+          if (checkpoint >= head) resolveCaughtUp();
+          if (batch.length < 500) {
+            await new Promise<void>((r) => {
+              const t = setTimeout(r, pollMs);
+              wake = () => {
+                clearTimeout(t);
+                r();
+              };
+            });
+            wake = undefined;
+          }
+        }
+      };
+      const done = loop().catch((e: unknown) => {
+        stopped = true;
+        if (onError) onError(e);
+        else console.error('subscription stopped:', e);
+      }).finally(() => {
+        wakers.delete(waker);
+        running.delete(done);
+        resolveCaughtUp();
+      });
+      running.add(done);
+      return {
+        caughtUp,
+        async close() {
+          stopped = true;
+          wake?.();
+          await done;
+        },
+      };
+    },
+    async close() {
+      closed = true;
+      wakeAll();
+      // let subscription loops observe `closed` before the handle goes away
+      await Promise.allSettled([...running]);
+      db.close();
+    },
+  };
+  return store;
+}

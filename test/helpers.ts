@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import type { Config } from '../src/config.ts';
+import { createApp } from '../src/http/app.ts';
+import { openHallway } from '../src/services.ts';
+import type { OpenOptions } from '../src/services.ts';
+
+export function tempDir(prefix = 'hallway-test-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A real Hallway (embedded store on disk, projections, the HTTP app) over a fresh data directory. */
+export async function testHallway(opts: OpenOptions & { env?: Record<string, string> } = {}) {
+  const tmp = tempDir();
+  const config: Config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: '3000', ...(opts.env ?? {}) });
+  const hallway = await openHallway(config, { log: () => {}, ...opts });
+  const app = createApp(hallway);
+  return {
+    ...hallway,
+    app,
+    dir: tmp.dir,
+    async dispose() {
+      await hallway.close();
+      tmp.remove();
+    },
+  };
+}
