@@ -1,10 +1,36 @@
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { AppContext, AppEnv } from '../http/env.ts';
+import { resolveApiToken } from './api-tokens.ts';
+import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from './sessions.ts';
 
-/** Resolves the session cookie (or API token) to the signed-in person. Filled in by the auth work. */
-export function sessionMiddleware(_ctx: AppContext): MiddlewareHandler<AppEnv> {
+/** Resolves the session cookie (or an API bearer token) to the signed-in person, or null. */
+export function sessionMiddleware(ctx: AppContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('user', null);
+    const auth = c.req.header('authorization');
+    if (auth?.startsWith('Bearer ')) {
+      c.set('user', await resolveApiToken(ctx, auth.slice('Bearer '.length).trim()));
+      return next();
+    }
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const session = await validateSessionToken(ctx, token);
+      if (session) {
+        const e = session.employee;
+        c.set('user', {
+          employeeId: e.employeeId,
+          name: e.name,
+          departmentId: e.departmentId,
+          joinedOn: e.joinedOn,
+          roles: e.roles,
+          via: 'session',
+          sessionId: session.sessionId,
+        });
+        // keep the cookie's expiry in step with the extended session
+        if (session.extended) setSessionCookie(c, ctx, token, session.expiresAt);
+      }
+    }
     await next();
   };
 }

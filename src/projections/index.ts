@@ -1,9 +1,14 @@
 import type { Projection } from './runtime.ts';
+import { orgProjection } from './org.ts';
+import { authProjection } from './auth.ts';
 
 /**
  * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
  * (or deleting views.db) rebuilds them all from position 0.
  */
 export function allProjections(): Projection[] {
-  return [];
+  return [
+    orgProjection,
+    authProjection,
+  ];
 }
