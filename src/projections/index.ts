@@ -1,6 +1,7 @@
 import type { Projection } from './runtime.ts';
 import { orgProjection } from './org.ts';
 import { authProjection } from './auth.ts';
+import { spreadProjection } from './spread.ts';
 
 /**
  * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
@@ -10,5 +11,6 @@ export function allProjections(): Projection[] {
   return [
     orgProjection,
     authProjection,
+    spreadProjection,
   ];
 }
