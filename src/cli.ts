@@ -1,6 +1,7 @@
 import { loadConfig } from './config.ts';
 import { openHallway } from './services.ts';
 import { startServer } from './server.ts';
+import { spreadCommand } from './cli/spread.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -33,6 +34,7 @@ const serveCommand: Command = async () => {
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
+  spread: spreadCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
