@@ -61,6 +61,13 @@ export interface ReadAllOptions {
   limit?: number;
 }
 
+/** One stream's share of a multi-stream batch (see EventStore.appendBatch). */
+export interface BatchAppend {
+  stream: string;
+  events: NewEvent[];
+  expectedRevision?: ExpectedRevision;
+}
+
 export type Handler = (event: RecordedEvent) => void | Promise<void>;
 
 export interface Subscription {
@@ -78,6 +85,13 @@ export interface EventStore {
    */
   readonly uniqueIds: boolean;
   append(stream: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one call, in the order given (used by `hallway import`).
+   * Embedded: one transaction, all or nothing. EventStoreDB has no multi-stream transaction: the
+   * items are appended one after another, so a crash can leave a prefix of them; since every event
+   * carries its id, re-running the same batch completes it. Returns the last item's result.
+   */
+  appendBatch(items: BatchAppend[]): Promise<AppendResult>;
   /** all events of a stream, forward from `fromRevision` (inclusive) */
   readStream(stream: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
   /** the stream's current revision, -1 when it does not exist */
