@@ -2,6 +2,9 @@ import { loadConfig } from './config.ts';
 import { openHallway } from './services.ts';
 import { startServer } from './server.ts';
 import { spreadCommand } from './cli/spread.ts';
+import { importCommand } from './cli/import.ts';
+import { exportCommand } from './cli/export.ts';
+import { rebuildCommand } from './cli/rebuild.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -35,6 +38,9 @@ const serveCommand: Command = async () => {
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   spread: spreadCommand,
+  import: importCommand,
+  export: exportCommand,
+  rebuild: rebuildCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
