@@ -51,7 +51,7 @@ export function openViews(file: string): Views {
   db.pragma('synchronous = OFF');
   db.pragma('busy_timeout = 10000');
   db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
-           CREATE TABLE IF NOT EXISTS applied_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;`);
+           CREATE TABLE IF NOT EXISTS applied_event_ids (projection TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (projection, id)) WITHOUT ROWID;`);
   return db;
 }
 
@@ -73,8 +73,11 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   const log = opts.log ?? ((m: string) => console.error(m));
   const getCp = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM checkpoints WHERE name = ?');
   const setCp = db.prepare('INSERT INTO checkpoints (name, version, position) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position');
-  const seen = db.prepare<[string], { id: string }>('SELECT id FROM applied_ids WHERE id = ?');
-  const markSeen = db.prepare('INSERT OR IGNORE INTO applied_ids (id) VALUES (?)');
+  // Only for stores that may deliver one id twice (EventStoreDB): ids each projection has applied,
+  // written in the projection's own transaction, so a crash between projections loses nothing.
+  const seen = db.prepare<[string, string], { id: string }>('SELECT id FROM applied_event_ids WHERE projection = ? AND id = ?');
+  const markSeen = db.prepare('INSERT OR IGNORE INTO applied_event_ids (projection, id) VALUES (?, ?)');
+  const forgetSeen = db.prepare('DELETE FROM applied_event_ids WHERE projection = ?');
 
   const state = projections.map((p) => {
     const cp = getCp.get(p.name);
@@ -82,6 +85,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       log(`projection ${p.name}: version ${cp.version} -> ${p.version}, rebuilding from the start`);
       db.transaction(() => {
         p.reset(db);
+        forgetSeen.run(p.name);
         setCp.run(p.name, p.version, 0);
       })();
     }
@@ -100,21 +104,24 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     flushScheduled = false;
     if (queue.length === 0) return;
     const batch = queue.splice(0, queue.length);
-    let events: ProjectedEvent[] = batch.map(
+    const events: ProjectedEvent[] = batch.map(
       (e) => ({ ...e, data: upcast(e.type, e.data, e.metadata.v ?? 1) }) as unknown as ProjectedEvent,
     );
-    if (!store.uniqueIds) {
-      // EventStoreDB dedupes ids only on exact expected revisions: apply each id once here.
-      events = events.filter((e) => !seen.get(e.id));
-      db.transaction(() => events.forEach((e) => markSeen.run(e.id)))();
-    }
+    // EventStoreDB dedupes ids only on exact expected revisions: apply each id once per projection.
+    const dedupe = !store.uniqueIds;
     for (const s of state) {
       if (s.failed) continue;
       let current: ProjectedEvent | undefined;
       try {
         db.transaction(() => {
+          const inBatch = new Set<string>();
           for (const e of events) {
             if (e.position <= s.position) continue;
+            if (dedupe) {
+              if (inBatch.has(e.id) || seen.get(s.p.name, e.id)) continue;
+              inBatch.add(e.id);
+              markSeen.run(s.p.name, e.id);
+            }
             current = e;
             s.p.apply(db, e);
           }
@@ -156,6 +163,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         if (i >= 0) waiters.splice(i, 1);
         reject(new Error(`projections did not reach position ${position} within ${timeoutMs} ms`));
       }, timeoutMs);
+      // a pending wait (like `caughtUp`'s long one) must not keep a finished CLI process alive
+      t.unref();
       waiters.push(entry);
     });
   };

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openViews, startProjections } from '../../src/projections/runtime.ts';
+import type { Projection, Views } from '../../src/projections/runtime.ts';
+import { openEmbeddedStore } from '../../src/store/embedded.ts';
+import type { EventStore } from '../../src/store/port.ts';
+import { tempDir } from '../helpers.ts';
+
+const joined = (employeeId: string, name = `Name ${employeeId}`) => ({
+  id: randomUUID(),
+  type: 'EmployeeJoined',
+  data: { employeeId, name, departmentId: 'd-1', joinedOn: '2024-01-02' },
+  metadata: { at: '2024-01-02T09:00:00.000Z', actor: 'system' },
+});
+
+/** A small real projection: employee names, and every event it applied (to see re-applies). */
+function namesProjection(applied: string[] = [], failOn?: string): Projection {
+  return {
+    name: 'test-names',
+    version: 1,
+    setup(db) {
+      db.exec('CREATE TABLE IF NOT EXISTS test_names (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL)');
+    },
+    reset(db) {
+      db.exec('DROP TABLE IF EXISTS test_names');
+    },
+    apply(db, e) {
+      if (e.type !== 'EmployeeJoined') return;
+      if (e.data.employeeId === failOn) throw new Error(`cannot project ${failOn}`);
+      db.prepare('INSERT INTO test_names (employee_id, name) VALUES (?, ?)').run(e.data.employeeId, e.data.name);
+      applied.push(e.data.employeeId);
+    },
+  };
+}
+
+function countProjection(): Projection {
+  return {
+    name: 'test-count',
+    version: 1,
+    setup(db) {
+      db.exec('CREATE TABLE IF NOT EXISTS test_count (n INTEGER NOT NULL); INSERT INTO test_count SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM test_count)');
+    },
+    reset(db) {
+      db.exec('DROP TABLE IF EXISTS test_count');
+    },
+    apply(db) {
+      db.exec('UPDATE test_count SET n = n + 1');
+    },
+  };
+}
+
+const dump = (db: Views) => ({
+  names: db.prepare('SELECT employee_id, name FROM test_names ORDER BY employee_id').all(),
+  count: db.prepare('SELECT n FROM test_count').get(),
+  tables: db.prepare("SELECT name, sql FROM sqlite_master WHERE name LIKE 'test_%' ORDER BY name").all(),
+});
+
+describe('projections runtime', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let store: EventStore;
+  let viewsFile: string;
+  beforeEach(() => {
+    tmp = tempDir('hallway-projections-');
+    store = openEmbeddedStore(join(tmp.dir, 'events.db'));
+    viewsFile = join(tmp.dir, 'views.db');
+  });
+  afterEach(async () => {
+    await store.close();
+    tmp.remove();
+  });
+
+  it('resolves waitFor once an append has been projected', async () => {
+    const views = openViews(viewsFile);
+    const rt = await startProjections({ store, views, projections: [namesProjection()], log: () => {} });
+    await rt.caughtUp;
+    const { position } = await store.append('employee-e1', [joined('e1', 'Ada')]);
+    await rt.waitFor(position, 2000);
+    expect(views.prepare('SELECT name FROM test_names WHERE employee_id = ?').get('e1')).toEqual({ name: 'Ada' });
+    expect(rt.status()).toEqual([{ name: 'test-names', position }]);
+    // an unreachable position times out instead of hanging
+    await expect(rt.waitFor(position + 100, 50)).rejects.toThrow(/did not reach position/);
+    await rt.close();
+    views.close();
+  });
+
+  it('catches up from its checkpoint after a restart without applying anything twice', async () => {
+    const applied: string[] = [];
+    let views = openViews(viewsFile);
+    let rt = await startProjections({ store, views, projections: [namesProjection(applied)], log: () => {} });
+    const first = await store.append('employee-e1', [joined('e1')]);
+    await store.append('employee-e2', [joined('e2')]);
+    await rt.waitFor(first.position + 1);
+    await rt.close();
+    views.close();
+    expect(applied).toEqual(['e1', 'e2']);
+
+    // written while no projection ran (as by `hallway import` in another process)
+    await store.append('employee-e3', [joined('e3')]);
+    const last = await store.append('employee-e4', [joined('e4')]);
+    views = openViews(viewsFile);
+    rt = await startProjections({ store, views, projections: [namesProjection(applied)], log: () => {} });
+    await rt.caughtUp;
+    expect(applied).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect(rt.status()[0]!.position).toBe(last.position);
+    expect(views.prepare('SELECT count(*) AS n FROM test_names').get()).toEqual({ n: 4 });
+    await rt.close();
+    views.close();
+  });
+
+  it('rebuilds the same tables when views.db is deleted', async () => {
+    for (let i = 1; i <= 30; i++) await store.append(`employee-e${i}`, [joined(`e${i}`)]);
+    const run = async () => {
+      const views = openViews(viewsFile);
+      const rt = await startProjections({ store, views, projections: [namesProjection(), countProjection()], log: () => {} });
+      await rt.caughtUp;
+      const d = dump(views);
+      await rt.close();
+      views.close();
+      return d;
+    };
+    const before = await run();
+    expect(before.names).toHaveLength(30);
+    expect(before.count).toEqual({ n: 30 });
+    for (const f of [viewsFile, `${viewsFile}-wal`, `${viewsFile}-shm`]) rmSync(f, { force: true });
+    const after = await run();
+    expect(after).toEqual(before);
+  });
+
+  it('stops a throwing projection at that event, logs its name, position and error, and keeps the others going', async () => {
+    const logs: string[] = [];
+    const p1 = await store.append('employee-e1', [joined('e1')]);
+    const bad = await store.append('employee-e2', [joined('e2')]);
+    const p3 = await store.append('employee-e3', [joined('e3')]);
+    const views = openViews(viewsFile);
+    const rt = await startProjections({ store, views, projections: [namesProjection([], 'e2'), countProjection()], log: (m) => logs.push(m) });
+    await rt.caughtUp;
+    const [names, count] = rt.status();
+    expect(names!.failed).toEqual({ position: bad.position, error: 'cannot project e2' });
+    expect(names!.position).toBeLessThan(bad.position);
+    expect(count).toEqual({ name: 'test-count', position: p3.position });
+    expect(logs.some((m) => m.includes('test-names') && m.includes(String(bad.position)) && m.includes('cannot project e2'))).toBe(true);
+    // its checkpoint did not pass the failing event, and nothing after it was applied
+    const cp = views.prepare('SELECT position FROM checkpoints WHERE name = ?').get('test-names') as { position: number };
+    expect(cp.position).toBeLessThan(bad.position);
+    expect(views.prepare('SELECT employee_id FROM test_names').all()).not.toContainEqual({ employee_id: 'e3' });
+    expect(p1.position).toBeLessThan(bad.position);
+    // later events do not revive it
+    await store.append('employee-e4', [joined('e4')]);
+    await rt.waitFor(p3.position + 1);
+    expect(rt.status()[0]!.failed?.position).toBe(bad.position);
+    await rt.close();
+    views.close();
+  });
+});
