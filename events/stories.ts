@@ -19,6 +19,17 @@ export const ThemeDefined = defineEvent({
   }),
   stream: (d) => `theme-${d.themeId}`,
 });
+/** A curator rewrites a theme's description (and optionally its name). Added to EVENTS.md's list. */
+export const ThemeDescribed = defineEvent({
+  type: 'ThemeDescribed',
+  version: 1,
+  schema: z.object({
+    themeId: Id,
+    name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters').optional(),
+    description: z.string().trim().max(2_000, 'must be at most 2,000 characters'),
+  }),
+  stream: (d) => `theme-${d.themeId}`,
+});
 export const ThemeRetired = defineEvent({
   type: 'ThemeRetired',
   version: 1,
@@ -89,6 +100,7 @@ export const StoryRetracted = defineEvent({
 
 export const storyEvents = [
   ThemeDefined,
+  ThemeDescribed,
   ThemeRetired,
   StorySubmitted,
   StoryAmended,

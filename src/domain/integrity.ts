@@ -61,6 +61,7 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
     case 'ThemeDefined':
       return null;
     case 'ThemeRetired':
+    case 'ThemeDescribed':
       return s.themes.has(event.data.themeId) ? null : `theme ${event.data.themeId} is not defined`;
     case 'StorySubmitted': {
       const d = event.data;
