@@ -38,9 +38,19 @@ export const ACCESS: AccessRule[] = [
 
   // --- stories, timelines, themes, search (src/http/stories.ts, timelines.ts, search.ts) ---
   { method: 'GET', path: '/', allow: 'employee', what: 'home page' },
+  { method: 'GET', path: '/search', allow: 'employee', what: 'search stories (?q=, theme=, dept=, page=); htmx gets the results fragment' },
 
   // --- circulation, dashboard, API (src/http/circulation.ts, dashboard.ts, api.ts) ---
   { method: 'GET', path: '/dashboard', allow: ['leader'], what: 'leadership dashboard' },
+  { method: 'GET', path: '/dashboard/stories/:id', allow: ['leader'], what: "one story's spread: figures, cascade by department, arrivals" },
+  { method: 'GET', path: '/dashboard/export.csv', allow: ['leader'], what: "CSV of a dashboard table (?table=stories|flows|departments|themes)" },
+  { method: 'POST', path: '/stories/:id/heard', allow: 'employee', what: "record \"I've heard this one\" (StoryHeard)" },
+  { method: 'POST', path: '/stories/:id/share', allow: 'employee', what: 'send a story to a colleague (StoryShared)' },
+  { method: 'GET', path: '/colleagues', allow: 'employee', what: 'colleague picker search (?q=)' },
+  { method: 'GET', path: '/api/stories/:id/spread', allow: ['leader'], what: "a story's spread figures as JSON (session or API token)" },
+  { method: 'GET', path: '/admin/api-tokens', allow: ['admin'], what: "leaders' API tokens" },
+  { method: 'POST', path: '/admin/api-tokens', allow: ['admin'], what: 'issue an API token for a leader' },
+  { method: 'POST', path: '/admin/api-tokens/:id/revoke', allow: ['admin'], what: 'revoke an API token' },
 ];
 
 const compile = (path: string): RegExp =>

@@ -1,7 +1,96 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from './env.ts';
+import { dashboard, departmentGroups, SMALLER_NAME } from '../projections/spread-dashboard.ts';
+import { spreadStory, storyFigures, storyNodes } from '../projections/spread.ts';
+import { resolveWindow, WindowQuery } from '../spread/window.ts';
+import type { ResolvedWindow } from '../spread/window.ts';
+import { DashboardPage, WindowForm } from '../../views/pages/dashboard.tsx';
+import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
 
-export function dashboardRoutes(_ctx: AppContext): Hono<AppEnv> {
+/** One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it. */
+const cell = (v: string | number | null): string => {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return `"${s.replace(/"/g, '""')}"`;
+};
+const csvOf = (header: string[], rows: (string | number | null)[][]): string =>
+  [header.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n') + '\r\n';
+
+const TABLES = ['stories', 'flows', 'departments', 'themes'] as const;
+
+/** The leadership dashboard, one story's spread, and the CSV export of the dashboard's tables (leader role; see access.ts). */
+export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  const parseWindow = (query: Record<string, string>): { ok: true; w: ResolvedWindow } | { ok: false; errors: Record<string, string> } => {
+    const r = WindowQuery.safeParse({ window: query['window'] || undefined, from: query['from'], to: query['to'] });
+    if (r.success) return { ok: true, w: resolveWindow(r.data, ctx.clock()) };
+    const errors: Record<string, string> = {};
+    for (const i of r.error.issues) errors[String(i.path[0] ?? 'window')] ??= i.message;
+    return { ok: false, errors };
+  };
+
+  app.get('/dashboard', (c) => {
+    const p = parseWindow(c.req.query());
+    if (!p.ok) {
+      c.status(422);
+      return c.render(
+        <div class="dashboard">
+          <h1>How stories travel</h1>
+          <p class="error" role="alert">The window is not valid; correct the field marked below.</p>
+          <WindowForm w={resolveWindow({}, ctx.clock())} errors={p.errors} />
+        </div>,
+        { title: 'Dashboard' },
+      );
+    }
+    const d = dashboard(ctx.runtime.db, p.w, ctx.config.minGroup);
+    return c.render(<DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} />, { title: 'Dashboard' });
+  });
+
+  app.get('/dashboard/stories/:id', (c) => {
+    const id = c.req.param('id');
+    const story = spreadStory(ctx.runtime.db, id);
+    const figures = storyFigures(ctx.runtime.db, id);
+    if (!story || !figures || story.retracted) return c.text('No such story', 404);
+    const { groups, groupOf } = departmentGroups(ctx.runtime.db, ctx.config.minGroup);
+    const names = new Map(groups.map((g) => [g.id, g.name]));
+    const groupName = (d: string): string => names.get(groupOf(d)) ?? SMALLER_NAME;
+    const p = parseWindow(c.req.query());
+    return c.render(
+      <DashboardStoryPage title={story.title} figures={figures} nodes={storyNodes(ctx.runtime.db, id)} groupName={groupName} backQuery={p.ok ? p.w.query : ''} />,
+      { title: `Spread of ${story.title}` },
+    );
+  });
+
+  app.get('/dashboard/export.csv', (c) => {
+    const table = c.req.query('table') ?? 'stories';
+    const p = parseWindow(c.req.query());
+    if (!p.ok || !(TABLES as readonly string[]).includes(table)) {
+      return c.text(`Bad request: ${!p.ok ? Object.values(p.errors).join('; ') : `table must be one of ${TABLES.join(', ')}`}`, 422);
+    }
+    const d = dashboard(ctx.runtime.db, p.w, ctx.config.minGroup, 1000);
+    const name = new Map(d.groups.map((g) => [g.id, g.name]));
+    let body: string;
+    if (table === 'stories') {
+      body = csvOf(
+        ['storyId', 'title', 'peopleReached', 'touches', 'departmentsNewlyReached', 'structuralVirality', 'sizeBucket', 'bucketMedianVirality'],
+        d.stories.map((s) => [s.storyId, s.title, s.added, s.touches, s.newDepartments, s.virality, s.bucket, s.bucketMedian]),
+      );
+    } else if (table === 'flows') {
+      body = csvOf(['from', 'to', 'count'], d.flows.map((f) => [name.get(f.from) ?? f.from, name.get(f.to) ?? f.to, f.count]));
+    } else if (table === 'departments') {
+      body = csvOf(
+        ['department', 'storiesTold', 'receivedFromOthers', 'passedToOthers', 'eiIndex', 'quietCorner'],
+        d.departments.map((x) => [x.name, x.told, x.received, x.passedOn, x.eiIndex, x.quiet ? 'yes' : 'no']),
+      );
+    } else {
+      body = csvOf(['theme', 'storiesTold', 'peopleReached'], d.themes.map((t) => [t.name, t.told, t.nodesAdded]));
+    }
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="hallway-${table}.csv"`);
+    return c.body(body);
+  });
+
   return app;
 }

@@ -2,7 +2,7 @@ import type { Views, Projection, ProjectedEvent } from './runtime.ts';
 import type { CascadeNode, Exposure } from '../spread/cascade.ts';
 import { nodesForExposure, rootNode } from '../spread/cascade.ts';
 import type { SpreadFigures, TreeSummary } from '../spread/figures.ts';
-import { finishFigures, summarizeTree } from '../spread/figures.ts';
+import { finishFigures, summarizeTree, viralityOf } from '../spread/figures.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
@@ -13,7 +13,6 @@ import { finishFigures, summarizeTree } from '../spread/figures.ts';
 
 /** A person the log never introduced (refused when recorded, but an import may carry one). */
 export const UNKNOWN_DEPARTMENT = 'unknown';
-const DAY_MS = 86_400_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spread_departments (
@@ -27,7 +26,8 @@ CREATE TABLE IF NOT EXISTS spread_themes (theme_id TEXT PRIMARY KEY, name TEXT N
 CREATE TABLE IF NOT EXISTS spread_stories (
   story_id TEXT PRIMARY KEY, teller_id TEXT NOT NULL, title TEXT NOT NULL, t0_ms INTEGER NOT NULL,
   department_id TEXT NOT NULL, touches INTEGER NOT NULL DEFAULT 0, size INTEGER NOT NULL DEFAULT 1,
-  retracted INTEGER NOT NULL DEFAULT 0, summary TEXT);
+  retracted INTEGER NOT NULL DEFAULT 0, summary TEXT, virality REAL);
+CREATE INDEX IF NOT EXISTS spread_stories_size ON spread_stories (size, virality);
 CREATE INDEX IF NOT EXISTS spread_stories_t0 ON spread_stories (t0_ms);
 CREATE TABLE IF NOT EXISTS spread_story_themes (
   story_id TEXT NOT NULL, theme_id TEXT NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
@@ -37,8 +37,8 @@ CREATE TABLE IF NOT EXISTS spread_nodes (
   PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS spread_nodes_seq ON spread_nodes (story_id, seq);
 CREATE INDEX IF NOT EXISTS spread_nodes_at ON spread_nodes (at_ms, story_id, department_id, parent_department_id);
-CREATE TABLE IF NOT EXISTS spread_touch_days (
-  story_id TEXT NOT NULL, day INTEGER NOT NULL, touches INTEGER NOT NULL, PRIMARY KEY (day, story_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spread_touches (story_id TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS spread_touches_story ON spread_touches (story_id, at_ms);
 CREATE TABLE IF NOT EXISTS spread_arrivals (
   story_id TEXT NOT NULL, department_id TEXT NOT NULL, at_ms INTEGER NOT NULL,
   PRIMARY KEY (story_id, department_id)) WITHOUT ROWID;
@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS spread_shared (
 
 const TABLES = [
   'spread_departments', 'spread_people', 'spread_department_history', 'spread_themes', 'spread_stories',
-  'spread_story_themes', 'spread_nodes', 'spread_touch_days', 'spread_arrivals', 'spread_shared',
+  'spread_story_themes', 'spread_nodes', 'spread_touches', 'spread_arrivals', 'spread_shared',
 ];
 
 interface NodeRow {
@@ -70,6 +70,7 @@ export interface StoryRow {
   size: number;
   retracted: number;
   summary: string | null;
+  virality: number | null;
 }
 
 const toNode = (r: NodeRow): CascadeNode => ({
@@ -91,10 +92,8 @@ function statements(db: Views) {
     ),
     arrival: db.prepare('INSERT OR IGNORE INTO spread_arrivals (story_id, department_id, at_ms) VALUES (?, ?, ?)'),
     touched: db.prepare('UPDATE spread_stories SET touches = touches + 1 WHERE story_id = ?'),
-    grown: db.prepare('UPDATE spread_stories SET size = size + ?, summary = NULL WHERE story_id = ?'),
-    touchDay: db.prepare(
-      'INSERT INTO spread_touch_days (story_id, day, touches) VALUES (?, ?, 1) ON CONFLICT(day, story_id) DO UPDATE SET touches = touches + 1',
-    ),
+    grown: db.prepare('UPDATE spread_stories SET size = size + ?, summary = NULL, virality = NULL WHERE story_id = ?'),
+    touch: db.prepare('INSERT INTO spread_touches (story_id, at_ms) VALUES (?, ?)'),
     departmentAt: db.prepare<[string, number], { department_id: string }>(
       'SELECT department_id FROM spread_department_history WHERE employee_id = ? AND position <= ? ORDER BY position DESC LIMIT 1',
     ),
@@ -110,7 +109,7 @@ function statements(db: Views) {
     storyTheme: db.prepare('INSERT OR IGNORE INTO spread_story_themes (story_id, theme_id) VALUES (?, ?)'),
     shared: db.prepare('INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES (?, ?, ?)'),
     openCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spread_departments WHERE open = 1'),
-    saveSummary: db.prepare('UPDATE spread_stories SET summary = ? WHERE story_id = ? AND size = ?'),
+    saveSummary: db.prepare('UPDATE spread_stories SET summary = ?, virality = ? WHERE story_id = ? AND size = ?'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -134,7 +133,7 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
   const departmentOf = (personId: string): string => q.departmentAt.get(personId, position)?.department_id ?? UNKNOWN_DEPARTMENT;
   const added = nodesForExposure({ get: (p) => { const r = q.node.get(storyId, p); return r ? toNode(r) : undefined; } }, root, exposure, departmentOf);
   q.touched.run(storyId);
-  q.touchDay.run(storyId, Math.floor(exposure.atMs / DAY_MS));
+  q.touch.run(storyId, exposure.atMs);
   if (added.length === 0) return;
   added.forEach((n, i) => {
     q.insertNode.run(storyId, n.personId, story.size + i, n.parentId, n.depth, n.departmentId, n.parentDepartmentId, n.atMs);
@@ -145,7 +144,7 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(SCHEMA);
   },
@@ -242,7 +241,7 @@ export function departmentsOpen(db: Views): number {
 export function storySummary(db: Views, story: StoryRow): TreeSummary {
   if (story.summary) return JSON.parse(story.summary) as TreeSummary;
   const summary = summarizeTree(storyNodes(db, story.story_id));
-  stmts(db).saveSummary.run(JSON.stringify(summary), story.story_id, summary.size);
+  stmts(db).saveSummary.run(JSON.stringify(summary), viralityOf(summary), story.story_id, summary.size);
   return summary;
 }
 

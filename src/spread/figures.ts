@@ -97,6 +97,11 @@ export function summarizeTree(nodes: readonly CascadeNode[]): TreeSummary {
   };
 }
 
+/** Mean distance over all pairs: W / (n(n−1)/2); 0 for a lone teller. */
+export function viralityOf(s: Pick<TreeSummary, 'size' | 'wiener'>): number {
+  return s.size <= 1 ? 0 : s.wiener / ((s.size * (s.size - 1)) / 2);
+}
+
 /** The figures, given the cached summary, the touches, t0 and the departments open now. */
 export function finishFigures(s: TreeSummary, touches: number, t0Ms: number, departmentsOpen: number): SpreadFigures {
   const n = s.size;
@@ -108,7 +113,7 @@ export function finishFigures(s: TreeSummary, touches: number, t0Ms: number, dep
     touches,
     depth: s.depth,
     maxBreadth: s.maxBreadth,
-    structuralVirality: n <= 1 ? 0 : s.wiener / ((n * (n - 1)) / 2),
+    structuralVirality: viralityOf(s),
     departmentsReached: reached,
     departmentCoverage: departmentsOpen > 0 ? reached / departmentsOpen : null,
     departmentArrivals: s.arrivals.map((a) => ({ departmentId: a.departmentId, at: new Date(a.atMs).toISOString(), afterSeconds: (a.atMs - t0Ms) / 1000 })),

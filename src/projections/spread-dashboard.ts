@@ -1,0 +1,213 @@
+import type { Views } from './runtime.ts';
+import { spreadStory, storySummary } from './spread.ts';
+import { bucketLabel, sizeBucket, viralityOf } from '../spread/figures.ts';
+
+/**
+ * The leadership dashboard's figures (SPREAD.md, "Organisation figures") for a window of recorded
+ * time [from, to), read from the spread projection. Departments with fewer than `minGroup`
+ * employees are folded into one group, "Smaller departments", before anything is counted, so no
+ * row or cell describes a handful of people. Nothing here carries a person's id or name.
+ */
+
+export const SMALLER = 'smaller-departments';
+export const SMALLER_NAME = 'Smaller departments';
+
+export interface Window {
+  fromMs: number | null;
+  toMs: number;
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  employees: number;
+}
+export interface CirculatingStory {
+  storyId: string;
+  title: string;
+  size: number;
+  added: number;
+  touches: number;
+  newDepartments: number;
+  virality: number;
+  bucket: string;
+  bucketMedian: number | null;
+  /** departments reached against days since told, a step per arrival */
+  curve: { days: number; reached: number }[];
+}
+export interface DepartmentRow {
+  id: string;
+  name: string;
+  told: number;
+  received: number;
+  passedOn: number;
+  eiIndex: number | null;
+  quiet: boolean;
+}
+export interface ThemeRow {
+  themeId: string;
+  name: string;
+  told: number;
+  nodesAdded: number;
+}
+export interface Dashboard {
+  groups: Group[];
+  stories: CirculatingStory[];
+  flows: { from: string; to: string; count: number }[];
+  departments: DepartmentRow[];
+  themes: ThemeRow[];
+}
+
+const MIN = Number.MIN_SAFE_INTEGER;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Department id -> the group it is shown in (itself, or the folded group). */
+export function departmentGroups(db: Views, minGroup: number): { groups: Group[]; groupOf: (departmentId: string) => string } {
+  const depts = db.prepare<[], { department_id: string; name: string; open: number }>('SELECT department_id, name, open FROM spread_departments').all();
+  const counts = new Map(
+    db.prepare<[], { department_id: string; n: number }>('SELECT department_id, count(*) AS n FROM spread_people WHERE active = 1 GROUP BY department_id').all().map((r) => [r.department_id, r.n]),
+  );
+  const shown = new Map<string, Group>();
+  let smaller = 0;
+  let anySmallOpen = false;
+  for (const d of depts) {
+    const n = counts.get(d.department_id) ?? 0;
+    if (n >= minGroup) shown.set(d.department_id, { id: d.department_id, name: d.name, employees: n });
+    else {
+      smaller += n;
+      if (d.open) anySmallOpen = true;
+    }
+  }
+  const groups = [...shown.values()].sort((a, b) => cmp(a.name.toLowerCase(), b.name.toLowerCase()) || cmp(a.id, b.id));
+  if (anySmallOpen || smaller > 0) groups.push({ id: SMALLER, name: SMALLER_NAME, employees: smaller });
+  return { groups, groupOf: (id) => (shown.has(id) ? id : SMALLER) };
+}
+
+/** Caches the virality of every story whose size lies in [lo, hi] that has none yet. */
+function ensureViralities(db: Views, lo: number, hi: number): void {
+  const stale = db.prepare<[number, number], { story_id: string }>('SELECT story_id FROM spread_stories WHERE size BETWEEN ? AND ? AND virality IS NULL').all(lo, hi);
+  for (const { story_id } of stale) {
+    const s = spreadStory(db, story_id);
+    if (s) storySummary(db, s);
+  }
+}
+
+function bucketMedian(db: Views, size: number): number | null {
+  const b = sizeBucket(size);
+  const lo = b === 0 ? 1 : 2 ** b;
+  const hi = b === 0 ? 1 : 2 ** (b + 1) - 1;
+  ensureViralities(db, lo, hi);
+  const n = db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM spread_stories WHERE size BETWEEN ? AND ?').get(lo, hi)!.n;
+  if (n === 0) return null;
+  const at = db.prepare<[number, number, number], { v: number }>('SELECT virality AS v FROM spread_stories WHERE size BETWEEN ? AND ? ORDER BY virality LIMIT 1 OFFSET ?');
+  const mid = at.get(lo, hi, n >> 1)!.v;
+  return n % 2 ? mid : (at.get(lo, hi, (n >> 1) - 1)!.v + mid) / 2;
+}
+
+export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): Dashboard {
+  const from = w.fromMs ?? MIN;
+  const to = w.toMs;
+  const { groups, groupOf } = departmentGroups(db, minGroup);
+
+  // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
+  const top = db
+    .prepare<[number, number, number], { story_id: string; added: number }>(
+      `SELECT n.story_id, count(*) AS added FROM spread_nodes n JOIN spread_stories s ON s.story_id = n.story_id
+       WHERE n.at_ms >= ? AND n.at_ms < ? AND n.parent_department_id IS NOT NULL AND s.retracted = 0
+       GROUP BY n.story_id ORDER BY added DESC, n.story_id LIMIT ?`,
+    )
+    .all(from, to, limit);
+  const touchesIn = db.prepare<[string, number, number], { n: number }>('SELECT count(*) AS n FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?');
+  const arrivals = db.prepare<[string], { department_id: string; at_ms: number }>('SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id');
+  const medians = new Map<number, number | null>();
+  const stories: CirculatingStory[] = top.map(({ story_id, added }) => {
+    const s = spreadStory(db, story_id)!;
+    const summary = storySummary(db, s);
+    const b = sizeBucket(s.size);
+    if (!medians.has(b)) medians.set(b, bucketMedian(db, s.size));
+    const arr = arrivals.all(story_id);
+    return {
+      storyId: story_id,
+      title: s.title,
+      size: s.size,
+      added,
+      touches: touchesIn.get(story_id, from, to)!.n,
+      newDepartments: arr.filter((a) => a.at_ms >= from && a.at_ms < to && a.department_id !== s.department_id).length,
+      virality: viralityOf(summary),
+      bucket: bucketLabel(b),
+      bucketMedian: medians.get(b) ?? null,
+      curve: arr.map((a, i) => ({ days: Math.max(0, (a.at_ms - s.t0_ms) / 86_400_000), reached: i + 1 })),
+    };
+  });
+
+  // the department flow matrix: edges added in the window, folded
+  const flowMap = new Map<string, { from: string; to: string; count: number }>();
+  for (const r of db
+    .prepare<[number, number], { f: string; t: string; n: number }>(
+      `SELECT parent_department_id AS f, department_id AS t, count(*) AS n FROM spread_nodes
+       WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL GROUP BY f, t`,
+    )
+    .all(from, to)) {
+    const f = groupOf(r.f);
+    const t = groupOf(r.t);
+    const key = `${f}\u0000${t}`;
+    const cell = flowMap.get(key) ?? { from: f, to: t, count: 0 };
+    cell.count += r.n;
+    flowMap.set(key, cell);
+  }
+  const order = new Map(groups.map((g, i) => [g.id, i]));
+  const flows = [...flowMap.values()].sort((a, b) => (order.get(a.from)! - order.get(b.from)!) || (order.get(a.to)! - order.get(b.to)!));
+
+  // departments: told, received from / passed to other departments (distinct stories), E-I index
+  const told = new Map<string, number>();
+  for (const r of db.prepare<[number, number], { d: string; n: number }>('SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
+    const g = groupOf(r.d);
+    told.set(g, (told.get(g) ?? 0) + r.n);
+  }
+  const received = new Map<string, Set<string>>();
+  const passed = new Map<string, Set<string>>();
+  const add = (m: Map<string, Set<string>>, k: string, v: string): void => {
+    let s = m.get(k);
+    if (!s) m.set(k, (s = new Set()));
+    s.add(v);
+  };
+  for (const r of db
+    .prepare<[number, number], { story_id: string; f: string; t: string }>(
+      `SELECT DISTINCT story_id, parent_department_id AS f, department_id AS t FROM spread_nodes
+       WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL AND parent_department_id != department_id`,
+    )
+    .all(from, to)) {
+    const f = groupOf(r.f);
+    const t = groupOf(r.t);
+    if (f === t) continue; // within the folded group: not a crossing between shown departments
+    add(received, t, r.story_id);
+    add(passed, f, r.story_id);
+  }
+  const departments: DepartmentRow[] = groups.map((g) => {
+    let e = 0;
+    let i = 0;
+    for (const c of flows) {
+      if (c.from === g.id && c.to === g.id) i += c.count;
+      else if (c.from === g.id || c.to === g.id) e += c.count;
+    }
+    const rec = received.get(g.id)?.size ?? 0;
+    return { id: g.id, name: g.name, told: told.get(g.id) ?? 0, received: rec, passedOn: passed.get(g.id)?.size ?? 0, eiIndex: e + i === 0 ? null : (e - i) / (e + i), quiet: rec === 0 };
+  });
+
+  // themes: stories told, and nodes added, in the window
+  const themeNames = db.prepare<[], { theme_id: string; name: string }>('SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
+  const toldBy = new Map(
+    db.prepare<[number, number], { t: string; n: number }>(
+      'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
+    ).all(from, to).map((r) => [r.t, r.n]),
+  );
+  const addedBy = new Map(
+    db.prepare<[number, number], { t: string; n: number }>(
+      `SELECT st.theme_id AS t, count(*) AS n FROM spread_nodes n JOIN spread_story_themes st ON st.story_id = n.story_id
+       WHERE n.at_ms >= ? AND n.at_ms < ? AND n.parent_department_id IS NOT NULL GROUP BY st.theme_id`,
+    ).all(from, to).map((r) => [r.t, r.n]),
+  );
+  const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: addedBy.get(t.theme_id) ?? 0 }));
+
+  return { groups, stories, flows, departments, themes };
+}

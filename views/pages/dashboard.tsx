@@ -1,0 +1,176 @@
+import { raw } from 'hono/html';
+import type { Dashboard } from '../../src/projections/spread-dashboard.ts';
+import type { ResolvedWindow } from '../../src/spread/window.ts';
+import { coverageCurve, flowHeatmap } from '../charts/spread-charts.ts';
+
+/**
+ * The leadership dashboard (SPREAD.md, "Organisation figures"). Every chart is an SVG that
+ * Hallway's own code rendered (views/charts), inserted with raw() after its serialiser escaped
+ * every text in it; each has a table beside it. No person's name or id appears.
+ */
+
+const fmt = (x: number | null, digits = 2): string => (x === null ? '—' : x.toFixed(digits));
+
+export function WindowForm({ w, errors }: { w: ResolvedWindow; errors?: Record<string, string> }) {
+  const options: [string, string][] = [['7', 'Last 7 days'], ['30', 'Last 30 days'], ['90', 'Last 90 days'], ['365', 'Last 365 days'], ['all', 'All time']];
+  return (
+    <form method="get" action="/dashboard" class="window-form" aria-label="Window">
+      <div>
+        <label for="window">Window</label>
+        <select id="window" name="window">
+          {options.map(([v, l]) => (
+            <option value={v} selected={w.preset === v}>{l}</option>
+          ))}
+        </select>
+        {errors?.['window'] ? <span class="field-error" id="window-error">{errors['window']}</span> : null}
+      </div>
+      <div>
+        <label for="from">or from</label>
+        <input type="date" id="from" name="from" value={w.from} aria-describedby={errors?.['from'] ? 'from-error' : undefined} />
+        {errors?.['from'] ? <span class="field-error" id="from-error">{errors['from']}</span> : null}
+      </div>
+      <div>
+        <label for="to">to (included)</label>
+        <input type="date" id="to" name="to" value={w.to} aria-describedby={errors?.['to'] ? 'to-error' : undefined} />
+        {errors?.['to'] ? <span class="field-error" id="to-error">{errors['to']}</span> : null}
+      </div>
+      <button type="submit">Show</button>
+    </form>
+  );
+}
+
+export function DashboardPage({ d, w, minGroup }: { d: Dashboard; w: ResolvedWindow; minGroup: number }) {
+  const name = new Map(d.groups.map((g) => [g.id, g.name]));
+  const nameOf = (id: string): string => name.get(id) ?? id;
+  const quiet = d.departments.filter((x) => x.quiet);
+  const csv = (table: string): string => `/dashboard/export.csv?table=${table}${w.query ? `&${w.query}` : ''}`;
+  return (
+    <div class="dashboard">
+      <h1>How stories travel</h1>
+      <p class="muted">
+        Figures for {w.label}, by department only: nobody's reading is shown. Departments with fewer than {minGroup} people are
+        folded into “Smaller departments”.
+      </p>
+      <WindowForm w={w} />
+
+      <section aria-labelledby="circulating">
+        <h2 id="circulating">Circulating stories</h2>
+        <p class="muted">
+          Ranked by people newly reached in the window. Structural virality is the mean distance between two people in the
+          story's tree: near 2 for a broadcast, higher for word of mouth; it is shown beside the median of stories of similar size.
+        </p>
+        {d.stories.length === 0 ? (
+          <p>No story reached anyone new in this window.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Story</th>
+                <th scope="col">People reached</th>
+                <th scope="col">Touches</th>
+                <th scope="col">Departments newly reached</th>
+                <th scope="col">Virality (median for its size)</th>
+                <th scope="col">Departments reached over time</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.stories.map((s) => (
+                <tr>
+                  <td>
+                    <a href={`/dashboard/stories/${encodeURIComponent(s.storyId)}`}>{s.title}</a>
+                  </td>
+                  <td>{s.added}</td>
+                  <td>{s.touches}</td>
+                  <td>{s.newDepartments}</td>
+                  <td>
+                    {fmt(s.virality)} <span class="muted">({fmt(s.bucketMedian)} for {s.bucket} people)</span>
+                  </td>
+                  <td>
+                    {raw(coverageCurve(s.curve, `Departments reached: ${s.curve.length} by day ${Math.round(s.curve[s.curve.length - 1]?.days ?? 0)}`))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p><a href={csv('stories')}>Download as CSV</a></p>
+      </section>
+
+      <section aria-labelledby="flows">
+        <h2 id="flows">Department flow matrix</h2>
+        <p class="muted">Each cell counts the times a story passed from a person in one department to a person in another, in the window.</p>
+        {d.flows.length === 0 ? <p>No story passed between people in this window.</p> : <figure aria-describedby="flows-table-caption">{raw(flowHeatmap(d.flows.map((c) => ({ ...c, from: nameOf(c.from), to: nameOf(c.to) })), d.groups.map((g) => g.name)))}</figure>}
+        <details>
+          <summary>The matrix as a table</summary>
+          <table>
+            <caption id="flows-table-caption">Stories passed, from department to department</caption>
+            <thead>
+              <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Count</th></tr>
+            </thead>
+            <tbody>
+              {d.flows.map((c) => (
+                <tr><td>{nameOf(c.from)}</td><td>{nameOf(c.to)}</td><td>{c.count}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+        <p><a href={csv('flows')}>Download as CSV</a></p>
+      </section>
+
+      <section aria-labelledby="departments">
+        <h2 id="departments">Departments</h2>
+        {quiet.length ? (
+          <p class="notice">
+            <strong>Quiet corners</strong> (received no story from another department in the window):{' '}
+            {quiet.map((q, i) => (
+              <>{i ? ', ' : ''}{q.name}</>
+            ))}
+          </p>
+        ) : (
+          <p>Every department received a story from another department in the window.</p>
+        )}
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Department</th>
+              <th scope="col">Stories told</th>
+              <th scope="col">Received from others</th>
+              <th scope="col">Passed to others</th>
+              <th scope="col">E-I index</th>
+              <th scope="col">Quiet corner</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.departments.map((x) => (
+              <tr class={x.quiet ? 'quiet' : undefined}>
+                <td>{x.name}</td>
+                <td>{x.told}</td>
+                <td>{x.received}</td>
+                <td>{x.passedOn}</td>
+                <td>{fmt(x.eiIndex)}</td>
+                <td>{x.quiet ? 'yes, quiet corner' : 'no'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted">E-I index: (edges leaving or entering − edges within) / all its edges; −1 all within, +1 all across.</p>
+        <p><a href={csv('departments')}>Download as CSV</a></p>
+      </section>
+
+      <section aria-labelledby="themes">
+        <h2 id="themes">Themes</h2>
+        <table>
+          <thead>
+            <tr><th scope="col">Theme</th><th scope="col">Stories told</th><th scope="col">People reached</th></tr>
+          </thead>
+          <tbody>
+            {d.themes.map((t) => (
+              <tr><td>{t.name}</td><td>{t.told}</td><td>{t.nodesAdded}</td></tr>
+            ))}
+          </tbody>
+        </table>
+        <p><a href={csv('themes')}>Download as CSV</a></p>
+      </section>
+    </div>
+  );
+}
