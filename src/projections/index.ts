@@ -2,6 +2,8 @@ import type { Projection } from './runtime.ts';
 import { orgProjection } from './org.ts';
 import { authProjection } from './auth.ts';
 import { spreadProjection } from './spread.ts';
+import { apiTokensProjection } from './api-tokens.ts';
+import { searchProjection } from './search.ts';
 
 /**
  * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
@@ -12,5 +14,7 @@ export function allProjections(): Projection[] {
     orgProjection,
     authProjection,
     spreadProjection,
+    apiTokensProjection,
+    searchProjection,
   ];
 }

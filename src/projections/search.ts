@@ -1,0 +1,110 @@
+import type { Projection, Views } from './runtime.ts';
+
+/**
+ * Full-text search over stories (SQLite FTS5 in views.db).
+ *
+ * `search_docs` holds one row per story with what results show and filter on; `search_fts` indexes
+ * title, body and leader under the same rowid. A retracted story's row leaves the index at once,
+ * so it can never match; its doc row stays (marked) so a late amendment cannot bring it back.
+ * Themes are kept here too (names for the filter, a story's current themes), so search depends on
+ * no other area's tables except the org projection's names.
+ */
+
+/** Marks FTS5 puts around a match; private-use characters, so no one can type markup through them. */
+export const MARK_OPEN = '\uE000';
+export const MARK_CLOSE = '\uE001';
+
+/** Removes the marker characters from text before it is indexed, so marks only come from FTS5. */
+export const stripMarks = (s: string): string => s.replace(/[\uE000\uE001]/g, '');
+
+interface DocRow {
+  doc_id: number;
+  title: string;
+  body: string;
+  leader: string;
+  retracted: number;
+}
+
+function reindex(db: Views, doc: DocRow): void {
+  db.prepare('DELETE FROM search_fts WHERE rowid = ?').run(doc.doc_id);
+  if (doc.retracted) return;
+  db.prepare('INSERT INTO search_fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)').run(
+    doc.doc_id,
+    stripMarks(doc.title),
+    stripMarks(doc.body),
+    stripMarks(doc.leader),
+  );
+}
+
+const docOf = (db: Views, storyId: string): DocRow | undefined =>
+  db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted FROM search_docs WHERE story_id = ?').get(storyId);
+
+export const searchProjection: Projection = {
+  name: 'search',
+  version: 1,
+  setup(db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS search_docs (
+        doc_id INTEGER PRIMARY KEY, story_id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, body TEXT NOT NULL,
+        leader TEXT NOT NULL, teller_id TEXT NOT NULL, anonymous INTEGER NOT NULL, happened_in TEXT,
+        occurred_on TEXT NOT NULL, told_at TEXT NOT NULL, retracted INTEGER NOT NULL DEFAULT 0);
+      CREATE INDEX IF NOT EXISTS search_docs_dept ON search_docs (happened_in);
+      CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+        title, body, leader, tokenize = 'porter unicode61 remove_diacritics 2');
+      CREATE TABLE IF NOT EXISTS search_story_themes (
+        story_id TEXT NOT NULL, theme_id TEXT NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS search_story_themes_theme ON search_story_themes (theme_id);
+      CREATE TABLE IF NOT EXISTS search_themes (theme_id TEXT PRIMARY KEY, name TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0);
+    `);
+  },
+  reset(db) {
+    db.exec(`DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_docs;
+             DROP TABLE IF EXISTS search_story_themes; DROP TABLE IF EXISTS search_themes;`);
+  },
+  apply(db, e) {
+    switch (e.type) {
+      case 'ThemeDefined':
+        db.prepare('INSERT INTO search_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, retired = 0')
+          .run(e.data.themeId, e.data.name);
+        break;
+      case 'ThemeRetired':
+        db.prepare('UPDATE search_themes SET retired = 1 WHERE theme_id = ?').run(e.data.themeId);
+        break;
+      case 'StorySubmitted': {
+        const d = e.data;
+        if (docOf(db, d.storyId)) break; // the same story twice (a replayed import): keep the first
+        db.prepare(
+          `INSERT INTO search_docs (story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(d.storyId, d.title, d.body, d.leader, d.tellerId, d.anonymous ? 1 : 0, d.happenedIn ?? null, d.occurredOn, e.metadata.at);
+        const insTheme = db.prepare('INSERT OR IGNORE INTO search_story_themes (story_id, theme_id) VALUES (?, ?)');
+        for (const t of d.themes) insTheme.run(d.storyId, t);
+        reindex(db, docOf(db, d.storyId)!);
+        break;
+      }
+      case 'StoryAmended': {
+        const doc = docOf(db, e.data.storyId);
+        if (!doc) break;
+        const next = { ...doc, title: e.data.title ?? doc.title, body: e.data.body ?? doc.body };
+        db.prepare('UPDATE search_docs SET title = ?, body = ? WHERE doc_id = ?').run(next.title, next.body, doc.doc_id);
+        reindex(db, next);
+        break;
+      }
+      case 'StoryThemed':
+        db.prepare('INSERT OR IGNORE INTO search_story_themes (story_id, theme_id) VALUES (?, ?)').run(e.data.storyId, e.data.themeId);
+        break;
+      case 'StoryUnthemed':
+        db.prepare('DELETE FROM search_story_themes WHERE story_id = ? AND theme_id = ?').run(e.data.storyId, e.data.themeId);
+        break;
+      case 'StoryRetracted': {
+        const doc = docOf(db, e.data.storyId);
+        if (!doc) break;
+        db.prepare('UPDATE search_docs SET retracted = 1 WHERE doc_id = ?').run(doc.doc_id);
+        reindex(db, { ...doc, retracted: 1 });
+        break;
+      }
+      default:
+        break;
+    }
+  },
+};
