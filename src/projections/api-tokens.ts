@@ -1,0 +1,32 @@
+import type { Projection } from './runtime.ts';
+
+/** API tokens as they are now: holder, label, the secret's SHA-256, and whether revoked. */
+export const apiTokensProjection: Projection = {
+  name: 'api-tokens',
+  version: 1,
+  setup(db) {
+    db.exec(`CREATE TABLE IF NOT EXISTS api_tokens (
+      token_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL, secret_hash TEXT NOT NULL, label TEXT NOT NULL,
+      issued_at TEXT NOT NULL, revoked_at TEXT)`);
+  },
+  reset(db) {
+    db.exec('DROP TABLE IF EXISTS api_tokens');
+  },
+  apply(db, e) {
+    if (e.type === 'ApiTokenIssued') {
+      db.prepare('INSERT OR IGNORE INTO api_tokens (token_id, employee_id, secret_hash, label, issued_at) VALUES (?, ?, ?, ?, ?)')
+        .run(e.data.tokenId, e.data.employeeId, e.data.secretHash, e.data.label, e.metadata.at);
+    } else if (e.type === 'ApiTokenRevoked') {
+      db.prepare('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE token_id = ?').run(e.metadata.at, e.data.tokenId);
+    }
+  },
+};
+
+export interface ApiTokenRow {
+  token_id: string;
+  employee_id: string;
+  secret_hash: string;
+  label: string;
+  issued_at: string;
+  revoked_at: string | null;
+}
