@@ -1,0 +1,155 @@
+import type { DataOf, HallwayEvent } from '../../events/catalogue.ts';
+import type { Role } from '../../events/org.ts';
+import type { Decider, DomainError } from './decider.ts';
+
+/**
+ * The organisation's two stream families as deciders: department-{id} and employee-{id}.
+ * Facts from outside the stream (is the target department open, is the email taken, how many
+ * other admins are there) are looked up by the route in the read model and arrive in the
+ * command, so `decide` stays pure.
+ */
+
+/** What the route found about a department in the read model. */
+export type DepartmentLookup = 'open' | 'closed' | 'unknown';
+
+// ---------------------------------------------------------------- departments
+
+export type DepartmentCommand =
+  | { type: 'OpenDepartment'; data: DataOf<'DepartmentOpened'> }
+  | { type: 'RenameDepartment'; data: DataOf<'DepartmentRenamed'> }
+  | { type: 'CloseDepartment'; data: DataOf<'DepartmentClosed'>; /** current employees in it */ members: number };
+
+export interface DepartmentState {
+  status: 'none' | 'open' | 'closed';
+  name: string;
+}
+
+const err = (error: string, message: string, field?: string, kind: DomainError['kind'] = 'invalid'): DomainError => ({
+  error,
+  message,
+  ...(field ? { field } : {}),
+  kind,
+});
+
+export const departmentDecider: Decider<DepartmentCommand, DepartmentState> = {
+  initialState: () => ({ status: 'none', name: '' }),
+  evolve(state, event: HallwayEvent) {
+    switch (event.type) {
+      case 'DepartmentOpened':
+        return { status: 'open', name: event.data.name };
+      case 'DepartmentRenamed':
+        return { ...state, name: event.data.name };
+      case 'DepartmentClosed':
+        return { ...state, status: 'closed' };
+      default:
+        return state;
+    }
+  },
+  decide(command, state): HallwayEvent[] | DomainError {
+    switch (command.type) {
+      case 'OpenDepartment':
+        if (state.status !== 'none') return err('department-exists', 'is already used by another department', 'departmentId');
+        return [{ type: 'DepartmentOpened', data: command.data }];
+      case 'RenameDepartment':
+        if (state.status === 'none') return err('department-unknown', 'this department does not exist', undefined, 'not-found');
+        if (state.status === 'closed') return err('department-closed', 'a closed department cannot be renamed', 'name');
+        if (state.name === command.data.name) return [];
+        return [{ type: 'DepartmentRenamed', data: command.data }];
+      case 'CloseDepartment':
+        if (state.status === 'none') return err('department-unknown', 'this department does not exist', undefined, 'not-found');
+        if (state.status === 'closed') return [];
+        if (command.members > 0) {
+          return err('department-not-empty', `still has ${command.members} ${command.members === 1 ? 'person' : 'people'}; transfer them first`, 'departmentId');
+        }
+        return [{ type: 'DepartmentClosed', data: command.data }];
+      default: {
+        const never: never = command;
+        return never;
+      }
+    }
+  },
+};
+
+// ---------------------------------------------------------------- employees
+
+export type EmployeeCommand =
+  | {
+      type: 'JoinEmployee';
+      data: DataOf<'EmployeeJoined'>;
+      department: DepartmentLookup;
+      /** the current employee who already uses this email, if any */
+      emailInUseBy: string | null;
+    }
+  | { type: 'TransferEmployee'; data: DataOf<'EmployeeTransferred'>; department: DepartmentLookup }
+  | { type: 'GrantRole'; data: DataOf<'EmployeeRoleGranted'> }
+  | { type: 'RevokeRole'; data: DataOf<'EmployeeRoleRevoked'>; /** current admins other than this employee */ otherAdmins: number }
+  | { type: 'MarkLeft'; data: DataOf<'EmployeeLeft'>; otherAdmins: number };
+
+export interface EmployeeState {
+  status: 'none' | 'current' | 'left';
+  departmentId: string;
+  roles: Role[];
+}
+
+const departmentProblem = (d: DepartmentLookup): DomainError | null =>
+  d === 'unknown' ? err('department-unknown', 'is not a department', 'departmentId') : d === 'closed' ? err('department-closed', 'is closed', 'departmentId') : null;
+
+export const employeeDecider: Decider<EmployeeCommand, EmployeeState> = {
+  initialState: () => ({ status: 'none', departmentId: '', roles: [] }),
+  evolve(state, event: HallwayEvent) {
+    switch (event.type) {
+      case 'EmployeeJoined':
+        return { status: 'current', departmentId: event.data.departmentId, roles: [] };
+      case 'EmployeeTransferred':
+        return { ...state, departmentId: event.data.departmentId };
+      case 'EmployeeRoleGranted':
+        return state.roles.includes(event.data.role) ? state : { ...state, roles: [...state.roles, event.data.role] };
+      case 'EmployeeRoleRevoked':
+        return { ...state, roles: state.roles.filter((r) => r !== event.data.role) };
+      case 'EmployeeLeft':
+        return { ...state, status: 'left' };
+      default:
+        return state;
+    }
+  },
+  decide(command, state): HallwayEvent[] | DomainError {
+    if (command.type !== 'JoinEmployee') {
+      if (state.status === 'none') return err('employee-unknown', 'this person does not exist', undefined, 'not-found');
+      if (state.status === 'left') return err('employee-left', 'this person has left', undefined, 'invalid');
+    }
+    switch (command.type) {
+      case 'JoinEmployee': {
+        if (state.status !== 'none') return err('employee-exists', 'is already used by another person', 'employeeId');
+        const d = departmentProblem(command.department);
+        if (d) return d;
+        if (command.emailInUseBy !== null) return err('email-in-use', 'is already used by a current employee', 'email');
+        return [{ type: 'EmployeeJoined', data: command.data }];
+      }
+      case 'TransferEmployee': {
+        const d = departmentProblem(command.department);
+        if (d) return d;
+        if (state.departmentId === command.data.departmentId) return err('same-department', 'is already their department', 'departmentId');
+        return [{ type: 'EmployeeTransferred', data: command.data }];
+      }
+      case 'GrantRole':
+        // granting a role someone holds changes nothing, so a repeated form post is harmless
+        if (state.roles.includes(command.data.role)) return [];
+        return [{ type: 'EmployeeRoleGranted', data: command.data }];
+      case 'RevokeRole':
+        if (!state.roles.includes(command.data.role)) return [];
+        if (command.data.role === 'admin' && command.otherAdmins === 0) {
+          return err('last-admin', 'is the last admin: grant admin to someone else first', 'role');
+        }
+        return [{ type: 'EmployeeRoleRevoked', data: command.data }];
+      case 'MarkLeft':
+        if (state.roles.includes('admin') && command.otherAdmins === 0) {
+          return err('last-admin', 'is the last admin: grant admin to someone else first', 'employeeId');
+        }
+        return [{ type: 'EmployeeLeft', data: command.data }];
+      default: {
+        const never: never = command;
+        return never;
+      }
+    }
+  },
+};
