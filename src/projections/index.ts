@@ -4,6 +4,7 @@ import { authProjection } from './auth.ts';
 import { spreadProjection } from './spread.ts';
 import { apiTokensProjection } from './api-tokens.ts';
 import { searchProjection } from './search.ts';
+import { storiesProjection } from './stories.ts';
 
 /**
  * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
@@ -16,5 +17,6 @@ export function allProjections(): Projection[] {
     spreadProjection,
     apiTokensProjection,
     searchProjection,
+    storiesProjection,
   ];
 }

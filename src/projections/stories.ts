@@ -1,0 +1,149 @@
+import type { Projection, Views } from './runtime.ts';
+
+/**
+ * Stories, themes, timelines and Start here, as one read model (tables `story_*` and `theme_*`).
+ *
+ * - `story_stories`: one row per story as it reads now, with the stream revision its page was
+ *   built from (the amend form carries it) and a simple exposure count: the distinct people other
+ *   than the teller who read, heard, shared (either end) or retold the story. Timelines use it to
+ *   mark the most circulated stories and Start here to pick a theme's three most circulated.
+ * - `story_history`: every event of a story's stream with the text it replaced, for its history.
+ * - `theme_themes`, `story_themes`: themes and which stories carry them.
+ * - `story_start_here`: the curators' picks, in order.
+ */
+
+/** Leaders are named freely by tellers: one key per person however the spacing or case varies. */
+export const leaderKey = (leader: string): string => leader.trim().replace(/\s+/g, ' ').toLowerCase();
+
+function expose(db: Views, storyId: string, personId: string): void {
+  const story = db.prepare<[string], { teller_id: string }>('SELECT teller_id FROM story_stories WHERE story_id = ?').get(storyId);
+  if (!story || story.teller_id === personId) return;
+  const r = db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id) VALUES (?, ?)').run(storyId, personId);
+  if (r.changes > 0) db.prepare('UPDATE story_stories SET exposure = exposure + 1 WHERE story_id = ?').run(storyId);
+}
+
+function history(db: Views, row: Record<string, string | number | null>): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO story_history (story_id, revision, type, at, actor, reason, title_before, body_before, title_after, body_after, theme_id)
+     VALUES (@story_id, @revision, @type, @at, @actor, @reason, @title_before, @body_before, @title_after, @body_after, @theme_id)`,
+  ).run({ reason: null, title_before: null, body_before: null, title_after: null, body_after: null, theme_id: null, ...row });
+}
+
+export const storiesProjection: Projection = {
+  name: 'stories',
+  version: 1,
+  setup(db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS story_stories (
+        story_id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, teller_id TEXT NOT NULL,
+        leader TEXT NOT NULL, leader_key TEXT NOT NULL, happened_in TEXT, occurred_on TEXT NOT NULL,
+        relation TEXT NOT NULL, retelling_of TEXT, anonymous INTEGER NOT NULL, told_at TEXT NOT NULL,
+        told_position INTEGER NOT NULL, revision INTEGER NOT NULL, amended_at TEXT,
+        retracted INTEGER NOT NULL DEFAULT 0, retracted_at TEXT, retracted_reason TEXT,
+        exposure INTEGER NOT NULL DEFAULT 0);
+      CREATE INDEX IF NOT EXISTS story_stories_when ON story_stories (retracted, occurred_on, told_position);
+      CREATE INDEX IF NOT EXISTS story_stories_leader ON story_stories (leader_key);
+      CREATE INDEX IF NOT EXISTS story_stories_dept ON story_stories (happened_in);
+      CREATE INDEX IF NOT EXISTS story_stories_retelling ON story_stories (retelling_of);
+      CREATE TABLE IF NOT EXISTS story_themes (
+        story_id TEXT NOT NULL, theme_id TEXT NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS story_themes_theme ON story_themes (theme_id, story_id);
+      CREATE TABLE IF NOT EXISTS story_history (
+        story_id TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, actor TEXT,
+        reason TEXT, title_before TEXT, body_before TEXT, title_after TEXT, body_after TEXT, theme_id TEXT,
+        PRIMARY KEY (story_id, revision));
+      CREATE TABLE IF NOT EXISTS story_exposed (
+        story_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS theme_themes (
+        theme_id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0,
+        defined_position INTEGER NOT NULL, revision INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS story_start_here (rank INTEGER PRIMARY KEY, story_id TEXT NOT NULL);
+    `);
+  },
+  reset(db) {
+    db.exec(`DROP TABLE IF EXISTS story_stories; DROP TABLE IF EXISTS story_themes; DROP TABLE IF EXISTS story_history;
+             DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;`);
+  },
+  apply(db, e) {
+    const actor = e.metadata.actor ?? null;
+    switch (e.type) {
+      case 'ThemeDefined':
+        db.prepare(
+          `INSERT INTO theme_themes (theme_id, name, description, defined_position, revision) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, description = excluded.description, retired = 0, revision = excluded.revision`,
+        ).run(e.data.themeId, e.data.name, e.data.description, e.position, e.revision);
+        break;
+      case 'ThemeDescribed':
+        db.prepare('UPDATE theme_themes SET name = coalesce(?, name), description = ?, revision = ? WHERE theme_id = ?')
+          .run(e.data.name ?? null, e.data.description, e.revision, e.data.themeId);
+        break;
+      case 'ThemeRetired':
+        db.prepare('UPDATE theme_themes SET retired = 1, revision = ? WHERE theme_id = ?').run(e.revision, e.data.themeId);
+        break;
+      case 'StorySubmitted': {
+        const d = e.data;
+        const r = db.prepare(
+          `INSERT OR IGNORE INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
+             relation, retelling_of, anonymous, told_at, told_position, revision)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
+          d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision);
+        if (r.changes === 0) break; // the same story twice (a replayed import): keep the first
+        const theme = db.prepare('INSERT OR IGNORE INTO story_themes (story_id, theme_id) VALUES (?, ?)');
+        for (const t of d.themes) theme.run(d.storyId, t);
+        history(db, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
+        // a retelling exposes its teller to the story it retells (SPREAD.md)
+        if (d.retellingOf !== undefined) expose(db, d.retellingOf, d.tellerId);
+        break;
+      }
+      case 'StoryAmended': {
+        const d = e.data;
+        const s = db.prepare<[string], { title: string; body: string }>('SELECT title, body FROM story_stories WHERE story_id = ?').get(d.storyId);
+        if (!s) break;
+        db.prepare('UPDATE story_stories SET title = ?, body = ?, revision = ?, amended_at = ? WHERE story_id = ?')
+          .run(d.title ?? s.title, d.body ?? s.body, e.revision, e.metadata.at, d.storyId);
+        history(db, {
+          story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason,
+          title_before: d.title !== undefined ? s.title : null, body_before: d.body !== undefined ? s.body : null,
+          title_after: d.title ?? null, body_after: d.body ?? null,
+        });
+        break;
+      }
+      case 'StoryThemed':
+      case 'StoryUnthemed': {
+        const d = e.data;
+        if (e.type === 'StoryThemed') db.prepare('INSERT OR IGNORE INTO story_themes (story_id, theme_id) VALUES (?, ?)').run(d.storyId, d.themeId);
+        else db.prepare('DELETE FROM story_themes WHERE story_id = ? AND theme_id = ?').run(d.storyId, d.themeId);
+        db.prepare('UPDATE story_stories SET revision = ? WHERE story_id = ?').run(e.revision, d.storyId);
+        history(db, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId });
+        break;
+      }
+      case 'StoryRetracted': {
+        const d = e.data;
+        db.prepare('UPDATE story_stories SET retracted = 1, retracted_at = ?, retracted_reason = ?, revision = ? WHERE story_id = ?')
+          .run(e.metadata.at, d.reason, e.revision, d.storyId);
+        history(db, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason });
+        break;
+      }
+      case 'StoryRead':
+        expose(db, e.data.storyId, e.data.readerId);
+        break;
+      case 'StoryHeard':
+        if (e.data.fromId !== undefined) expose(db, e.data.storyId, e.data.fromId);
+        expose(db, e.data.storyId, e.data.listenerId);
+        break;
+      case 'StoryShared':
+        expose(db, e.data.storyId, e.data.fromId);
+        expose(db, e.data.storyId, e.data.toId);
+        break;
+      case 'StartHerePicksSet': {
+        db.prepare('DELETE FROM story_start_here').run();
+        const ins = db.prepare('INSERT INTO story_start_here (rank, story_id) VALUES (?, ?)');
+        e.data.storyIds.forEach((id, i) => ins.run(i, id));
+        break;
+      }
+      default:
+        break;
+    }
+  },
+};
