@@ -3,18 +3,31 @@ import { ImportRefused, importFile } from '../importer.ts';
 import { openStore } from '../store/open.ts';
 import { progress } from './progress.ts';
 
-/** `hallway import FILE`: all or nothing; a bad line prints `line N: reason` and exits 1. */
+const USAGE = 'usage: hallway import [--batch-size N] FILE\n';
+
+/** `hallway import [--batch-size N] FILE`: all or nothing; a bad line prints `line N: reason` and exits 1. */
 export async function importCommand(args: string[]): Promise<number> {
-  const [file, ...extra] = args;
+  let batchSize = 1000;
+  const rest = [...args];
+  const flag = rest.indexOf('--batch-size');
+  if (flag >= 0) {
+    batchSize = Number(rest[flag + 1]);
+    rest.splice(flag, 2);
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+  }
+  const [file, ...extra] = rest;
   if (!file || extra.length > 0) {
-    process.stderr.write('usage: hallway import FILE\n');
+    process.stderr.write(USAGE);
     return 2;
   }
   const store = await openStore(loadConfig());
   const bar = progress('import');
   const started = Date.now();
   try {
-    const r = await importFile(store, file, { onProgress: (done, total) => bar.update(done, total) });
+    const r = await importFile(store, file, { batchSize, onProgress: (done, total) => bar.update(done, total) });
     bar.end();
     const secs = (Date.now() - started) / 1000;
     process.stderr.write(
