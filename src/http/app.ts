@@ -16,6 +16,7 @@ import { searchRoutes } from './search.tsx';
 import { circulationRoutes } from './circulation.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
 import { apiRoutes } from './api.tsx';
+import { apiTokenRoutes } from './api-tokens.tsx';
 
 const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -83,5 +84,6 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', circulationRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
   app.route('/', apiRoutes(ctx));
+  app.route('/', apiTokenRoutes(ctx));
   return app;
 }

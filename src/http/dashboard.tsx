@@ -23,6 +23,10 @@ const TABLES = ['stories', 'flows', 'departments', 'themes'] as const;
 export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  // an API token speaks for a leader on /api only, never for the pages
+  app.use('/dashboard/*', async (c, next) => (c.get('user')?.via === 'token' ? c.text('API tokens are for /api only', 403) : next()));
+  app.use('/dashboard', async (c, next) => (c.get('user')?.via === 'token' ? c.text('API tokens are for /api only', 403) : next()));
+
   const parseWindow = (query: Record<string, string>): { ok: true; w: ResolvedWindow } | { ok: false; errors: Record<string, string> } => {
     const r = WindowQuery.safeParse({ window: query['window'] || undefined, from: query['from'], to: query['to'] });
     if (r.success) return { ok: true, w: resolveWindow(r.data, ctx.clock()) };
