@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const COMPOSE = '/usr/bin/docker-compose';
+const missing = !existsSync(COMPOSE);
+
+describe('docker-compose.yml', () => {
+  it.skipIf(missing)(
+    `is valid for docker-compose config -q${missing ? ` (skipped: ${COMPOSE} is not installed; .ci/run installs it)` : ''}`,
+    async () => {
+      // rejects (and fails the test) when the file is invalid
+      await run(COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT });
+      const { stdout } = await run(COMPOSE, ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT });
+      expect(stdout).toContain('EVENTSTORE_URL: esdb://eventstore:2113?tls=false');
+      expect(stdout).toMatch(/condition: service_healthy/);
+      expect(stdout).toMatch(/EVENTSTORE_RUN_PROJECTIONS: None/);
+      expect(stdout).toMatch(/EVENTSTORE_INSECURE: 'true'|EVENTSTORE_INSECURE: "true"/);
+    },
+  );
+
+  it('goes with a Dockerfile that serves Hallway from a data volume', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
+    expect(dockerfile).toContain('npm ci');
+    expect(dockerfile).toContain('CMD ["node", "bin/hallway.mjs", "serve"]');
+    expect(dockerfile).toMatch(/VOLUME \["\/data"\]/);
+  });
+});
