@@ -5,6 +5,7 @@ import { spreadCommand } from './cli/spread.ts';
 import { importCommand } from './cli/import.ts';
 import { exportCommand } from './cli/export.ts';
 import { rebuildCommand } from './cli/rebuild.ts';
+import { openSetup } from './auth/setup.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -24,6 +25,8 @@ const serveCommand: Command = async () => {
   const hallway = await openHallway(config);
   const { port, stop } = await startServer(hallway);
   console.log(`Hallway is serving on http://localhost:${port} (data in ${config.dataDir})`);
+  const setupLink = openSetup(hallway);
+  if (setupLink) console.log(`No admin yet. Create the first admin within the hour (this link works once): ${setupLink}`);
   const shutdown = async (): Promise<void> => {
     await stop();
     await hallway.close();

@@ -1,10 +1,22 @@
 import { Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
+import type { Context } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { SignInPage } from '../../views/pages/sign-in.tsx';
-import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
+import { SetupClosedPage, SetupPage } from '../../views/pages/setup.tsx';
+import type { SetupValues } from '../../views/pages/setup.tsx';
+import { InvitationInvalidPage, InvitationPage } from '../../views/pages/invitation.tsx';
+import type { FieldErrors } from '../../views/fragments/admin-fields.tsx';
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
+import { acceptInvitation, addPeople, emailInUseBy, invitationHolder, openDepartment } from '../auth/people.ts';
+import { clientIp, createAttemptLimits, recordFailure, retryAfter } from '../auth/rate-limit.ts';
+import type { AttemptLimits } from '../auth/rate-limit.ts';
 import { createSession, deleteSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from '../auth/sessions.ts';
+import { consumeSetup, setupStatus } from '../auth/setup.ts';
+import { isDomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
+import { getCookie } from 'hono/cookie';
 
 /** Only local paths: a `next` pointing elsewhere would make sign-in an open redirect. */
 export const safeNext = (next: unknown): string =>
@@ -12,8 +24,48 @@ export const safeNext = (next: unknown): string =>
 
 const GENERIC_FAILURE = 'That email and password do not match an account. Check both and try again.';
 
-export function authRoutes(ctx: AppContext): Hono<AppEnv> {
+const tooMany = (seconds: number): string =>
+  `Too many failed attempts. For your account's safety, wait ${seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`} and try again.`;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** After a successful form post: htmx follows HX-Redirect (a full page load), browsers a 303. */
+function done(c: Context<AppEnv>, to: string): Response {
+  if (c.req.header('hx-request')) {
+    c.header('HX-Redirect', to);
+    return c.body(null, 204);
+  }
+  return c.redirect(to, 303);
+}
+
+const SetupForm = z.object({
+  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  email: z.string().trim().min(1, 'is required').pipe(z.email('must be an email address').max(320, 'must be at most 320 characters')),
+  departmentName: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  password: z.string(),
+});
+
+const fieldErrors = (issues: { path: PropertyKey[]; message: string }[]): FieldErrors => {
+  const out: FieldErrors = {};
+  for (const i of issues) {
+    const k = String(i.path[0] ?? '_form');
+    out[k] ??= i.message;
+  }
+  return out;
+};
+
+export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemptLimits()): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const now = (): number => ctx.clock().getTime();
+
+  /** 429 with Retry-After when this IP or account has failed too often; null when allowed. */
+  const limited = (c: Context<AppEnv>, ip: string, account: string | null, page: (wait: number) => Response | Promise<Response>): Response | Promise<Response> | null => {
+    const wait = retryAfter(limits, ip, account, now());
+    if (wait === 0) return null;
+    c.header('Retry-After', String(wait));
+    c.status(429);
+    return page(wait);
+  };
 
   app.get('/sign-in', (c) => {
     if (c.get('user')) return c.redirect(safeNext(c.req.query('next')), 303);
@@ -22,9 +74,13 @@ export function authRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.post('/sign-in', async (c) => {
     const form = await c.req.parseBody();
-    const email = typeof form['email'] === 'string' ? form['email'].trim() : '';
-    const password = typeof form['password'] === 'string' ? form['password'] : '';
+    const email = str(form['email']).trim();
+    const password = str(form['password']);
     const next = safeNext(form['next']);
+    const ip = clientIp(c);
+    const account = email ? `sign-in:${email.toLowerCase()}` : null;
+    const blocked = limited(c, ip, account, (wait) => c.render(<SignInPage email={email} error={tooMany(wait)} next={next} />, { title: 'Sign in' }));
+    if (blocked) return blocked;
     const employee = email ? orgQueries(ctx.runtime.db).employeeByEmail(email) : undefined;
     const hashRow = employee
       ? ctx.runtime.db.prepare<[string], { password_hash: string | null }>('SELECT password_hash FROM auth_credentials WHERE employee_id = ?').get(employee.employeeId)
@@ -32,9 +88,11 @@ export function authRoutes(ctx: AppContext): Hono<AppEnv> {
     // the same work and the same message whether or not the email exists
     const ok = employee && !employee.leftAt && hashRow?.password_hash ? await verifyPassword(hashRow.password_hash, password) : await verifyAgainstDummy(password);
     if (!ok || !employee) {
+      recordFailure(limits, ip, account, now());
       c.status(401);
       return c.render(<SignInPage email={email} error={GENERIC_FAILURE} next={next} />, { title: 'Sign in' });
     }
+    if (account) limits.account.clear(account);
     const { token, expiresAt } = await createSession(ctx, employee.employeeId);
     setSessionCookie(c, ctx, token, expiresAt);
     return c.redirect(next, 303);
@@ -49,6 +107,120 @@ export function authRoutes(ctx: AppContext): Hono<AppEnv> {
       return c.body(null, 204);
     }
     return c.redirect('/sign-in', 303);
+  });
+
+  // ------------------------------------------------------------ first run
+
+  app.get('/setup/:token', (c) => {
+    const status = setupStatus(ctx, c.req.param('token'));
+    if (status !== 'open') {
+      c.status(status === 'gone' ? 410 : 404);
+      return c.render(<SetupClosedPage gone={status === 'gone'} />, { title: 'Setup' });
+    }
+    return c.render(<SetupPage token={c.req.param('token')} />, { title: 'Set up Hallway' });
+  });
+
+  app.post('/setup/:token', async (c) => {
+    const token = c.req.param('token');
+    const ip = clientIp(c);
+    const blocked = limited(c, ip, null, () => c.render(<SetupClosedPage gone={false} />, { title: 'Setup' }));
+    if (blocked) return blocked;
+    const status = setupStatus(ctx, token);
+    if (status !== 'open') {
+      recordFailure(limits, ip, null, now());
+      c.status(status === 'gone' ? 410 : 404);
+      return c.render(<SetupClosedPage gone={status === 'gone'} />, { title: 'Setup' });
+    }
+    const form = await c.req.parseBody();
+    const values: SetupValues = { name: str(form['name']), email: str(form['email']), departmentName: str(form['departmentName']) };
+    const parsed = SetupForm.safeParse({ ...values, password: str(form['password']) });
+    const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error.issues);
+    const pw = passwordProblem(str(form['password']));
+    if (pw) errors['password'] ??= pw;
+    if (parsed.success && emailInUseBy(ctx, parsed.data.email)) errors['email'] ??= 'is already used by an employee';
+    if (!parsed.success || Object.keys(errors).length) {
+      c.status(422);
+      return c.render(<SetupPage token={token} values={values} errors={errors} />, { title: 'Set up Hallway' });
+    }
+    // used up before the first await: two posts at once cannot both create an admin
+    consumeSetup(ctx);
+    const { name, email, departmentName, password } = parsed.data;
+    const departmentId = randomUUID();
+    const employeeId = randomUUID();
+    try {
+      const opened = await openDepartment(ctx, 'system', departmentId, departmentName);
+      if (isDomainError(opened)) throw new Error(opened.message);
+      await addPeople(ctx, 'system', [
+        {
+          person: { employeeId, name, email, departmentId, joinedOn: ctx.clock().toISOString().slice(0, 10) },
+          roles: ['admin'],
+          passwordHash: await hashPassword(password),
+        },
+      ]);
+    } catch (e) {
+      // nothing of the admin exists yet: the link stays usable (a department may have been opened)
+      ctx.setup = { token, expiresAt: now() + 10 * 60_000 };
+      throw e;
+    }
+    const session = await createSession(ctx, employeeId);
+    setSessionCookie(c, ctx, session.token, session.expiresAt);
+    return done(c, '/admin');
+  });
+
+  // ------------------------------------------------------------ invitations
+
+  app.get('/invitation/:token', (c) => {
+    const holder = invitationHolder(ctx, c.req.param('token'));
+    if (!holder) {
+      c.status(404);
+      return c.render(<InvitationInvalidPage />, { title: 'Invitation' });
+    }
+    return c.render(<InvitationPage token={c.req.param('token')} name={holder.name} />, { title: 'Welcome' });
+  });
+
+  app.post('/invitation/:token', async (c) => {
+    const token = c.req.param('token');
+    const ip = clientIp(c);
+    // the invitation is the account here: its token names the person
+    const account = `invitation:${token.slice(0, 64)}`;
+    const blocked = limited(c, ip, account, (wait) =>
+      c.render(
+        <section class="narrow">
+          <h1>Too many attempts</h1>
+          <p class="error" role="alert">
+            {tooMany(wait)}
+          </p>
+        </section>,
+        { title: 'Invitation' },
+      ),
+    );
+    if (blocked) return blocked;
+    const holder = invitationHolder(ctx, token);
+    if (!holder) {
+      recordFailure(limits, ip, account, now());
+      c.status(404);
+      return c.render(<InvitationInvalidPage />, { title: 'Invitation' });
+    }
+    const form = await c.req.parseBody();
+    const password = str(form['password']);
+    const errors: FieldErrors = {};
+    const pw = passwordProblem(password);
+    if (pw) errors['password'] = pw;
+    else if (str(form['confirm']) !== password) errors['confirm'] = 'does not match the password';
+    if (Object.keys(errors).length) {
+      recordFailure(limits, ip, account, now());
+      c.status(422);
+      return c.render(<InvitationPage token={token} name={holder.name} errors={errors} />, { title: 'Welcome' });
+    }
+    const r = await acceptInvitation(ctx, holder.employeeId, token, await hashPassword(password));
+    if (isDomainError(r)) {
+      c.status(404);
+      return c.render(<InvitationInvalidPage />, { title: 'Invitation' });
+    }
+    limits.account.clear(account);
+    const session = await createSession(ctx, holder.employeeId);
+    setSessionCookie(c, ctx, session.token, session.expiresAt);
+    return done(c, '/');
   });
 
   return app;
