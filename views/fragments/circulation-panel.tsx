@@ -1,9 +1,89 @@
+import { SETTINGS } from '../../events/circulation.ts';
 import type { AppContext, CurrentUser } from '../../src/http/env.ts';
+import type { Colleague } from './colleague-picker.tsx';
+import { ColleaguePicker } from './colleague-picker.tsx';
+
+const SETTING_LABELS: Record<(typeof SETTINGS)[number], string> = {
+  conversation: 'In a conversation',
+  meeting: 'In a meeting',
+  onboarding: 'During onboarding',
+  customer: 'From or with a customer',
+  other: 'Somewhere else',
+};
+
+export interface PanelState {
+  /** which form the state belongs to */
+  form?: 'heard' | 'share';
+  errors?: Record<string, string>;
+  values?: { setting?: string; fromIdQ?: string; toIdQ?: string; fromId?: string; toId?: string };
+  matches?: Colleague[];
+  message?: string;
+}
 
 /**
  * The story page's circulation controls and counters ("I've heard this one", "Send to a
- * colleague", "Retell it"). The story page (stories area) renders it; the circulation area owns it.
+ * colleague", "Retell it"). The story page (stories area) renders it; each form is one htmx
+ * request that answers with this whole panel, counters updated (422 with messages beside fields).
+ * Counters are totals only: nobody's reading is shown to anyone else.
  */
-export async function CirculationPanel(_props: { ctx: AppContext; user: CurrentUser; storyId: string }) {
-  return <section id="circulation" aria-label="Circulation"></section>;
+export async function CirculationPanel(props: { ctx: AppContext; user: CurrentUser; storyId: string; state?: PanelState }) {
+  const { ctx, storyId } = props;
+  const s = props.state ?? {};
+  const row = ctx.runtime.db.prepare<[string], { size: number; touches: number }>('SELECT size, touches FROM spread_stories WHERE story_id = ?').get(storyId);
+  const reached = row ? row.size - 1 : 0;
+  const e = s.errors ?? {};
+  const heardErr = s.form === 'heard' ? e : {};
+  const shareErr = s.form === 'share' ? e : {};
+  const base = `/stories/${encodeURIComponent(storyId)}`;
+  return (
+    <section id="circulation" class="circulation" aria-labelledby="circulation-title">
+      <h2 id="circulation-title">How this story travels</h2>
+      <p class="counters">
+        <strong class="count-reached">{reached}</strong> {reached === 1 ? 'colleague has' : 'colleagues have'} come across it
+        {' · '}
+        <strong class="count-touches">{row?.touches ?? 0}</strong> {row?.touches === 1 ? 'time' : 'times'} in all
+      </p>
+      {s.message ? <p class="notice" role="status">{s.message}</p> : null}
+      <div class="circulation-actions">
+        <form method="post" action={`${base}/heard`} hx-post={`${base}/heard`} hx-target="#circulation" hx-swap="outerHTML" class="circulation-form">
+          <h3>I've heard this one</h3>
+          {heardErr['form'] ? <p class="error" role="alert">{heardErr['form']}</p> : null}
+          <label for="heard-setting">Where did you hear it?</label>
+          <select id="heard-setting" name="setting" aria-describedby={heardErr['setting'] ? 'heard-setting-error' : undefined}>
+            {SETTINGS.map((v) => (
+              <option value={v} selected={s.values?.setting === v}>{SETTING_LABELS[v]}</option>
+            ))}
+          </select>
+          {heardErr['setting'] ? <span class="field-error" id="heard-setting-error">{heardErr['setting']}</span> : null}
+          <ColleaguePicker
+            field="fromId"
+            idPrefix="heard-from"
+            label="From whom? (optional)"
+            query={s.form === 'heard' ? s.values?.fromIdQ : undefined}
+            matches={s.form === 'heard' ? s.matches : undefined}
+            chosen={s.values?.fromId}
+            error={heardErr['fromId']}
+          />
+          <button type="submit">I've heard this one</button>
+        </form>
+        <form method="post" action={`${base}/share`} hx-post={`${base}/share`} hx-target="#circulation" hx-swap="outerHTML" class="circulation-form">
+          <h3>Send to a colleague</h3>
+          {shareErr['form'] ? <p class="error" role="alert">{shareErr['form']}</p> : null}
+          <ColleaguePicker
+            field="toId"
+            idPrefix="share-to"
+            label="Colleague"
+            query={s.form === 'share' ? s.values?.toIdQ : undefined}
+            matches={s.form === 'share' ? s.matches : undefined}
+            chosen={s.values?.toId}
+            error={shareErr['toId']}
+          />
+          <button type="submit">Send</button>
+        </form>
+        <p class="retell">
+          <a class="button secondary" href={`/stories/new?retellingOf=${encodeURIComponent(storyId)}`}>Retell it</a>
+        </p>
+      </div>
+    </section>
+  );
 }

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { testHallway } from '../helpers.ts';
+import { formHeaders, givenEmployee, signedIn } from '../auth-helpers.ts';
+import { recordRead } from '../../src/circulation/record-read.ts';
+import { storyFigures } from '../../src/projections/spread.ts';
+import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
+import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
+
+type H = Awaited<ReturnType<typeof testHallway>>;
+
+describe('recording circulation from the story page', () => {
+  let h: H;
+  let now = new Date('2026-03-02T10:00:00.000Z');
+  let reader: Awaited<ReturnType<typeof signedIn>>;
+  let teller: Awaited<ReturnType<typeof signedIn>>;
+  let bart: Awaited<ReturnType<typeof givenEmployee>>;
+  const events = async (type: string) => (await h.store.readStream('circulation-s1')).filter((e) => e.type === type);
+  const htmx = (cookie: string) => ({ ...formHeaders(cookie), 'HX-Request': 'true' });
+
+  beforeAll(async () => {
+    h = await testHallway({ clock: () => now });
+    teller = await signedIn(h, { departmentId: 'eng', name: 'Tessa Teller' });
+    reader = await signedIn(h, { departmentId: 'ops', name: 'Rhea Reader' });
+    bart = await givenEmployee(h, { departmentId: 'ops', name: 'Bartholomew Quince' });
+    await givenEmployee(h, { departmentId: 'ops', name: 'Barty Crouch' });
+    const r = await h.store.append('story-s1', [{
+      id: randomUUID(), type: 'StorySubmitted',
+      data: { storyId: 's1', title: 'The open door', body: 'B', tellerId: teller.employeeId, leader: 'L', occurredOn: '2024', themes: [], relation: 'witnessed', anonymous: false },
+      metadata: { at: now.toISOString() },
+    }]);
+    await h.runtime.waitFor(r.position);
+  });
+  afterAll(async () => h.dispose());
+
+  it('records a read at most once per reader, story and day, and never for the teller', async () => {
+    const user = (p: { employeeId: string; name: string; departmentId: string }) => ({ ...p, joinedOn: '2020-01-01', roles: [], via: 'session' as const });
+    await recordRead(h, user(reader), 's1', teller.employeeId);
+    await recordRead(h, user(reader), 's1', teller.employeeId);
+    await recordRead(h, user(teller), 's1', teller.employeeId);
+    expect((await events('StoryRead')).map((e) => e.data)).toEqual([{ storyId: 's1', readerId: reader.employeeId }]);
+    now = new Date('2026-03-03T09:00:00.000Z');
+    await recordRead(h, user(reader), 's1', teller.employeeId);
+    expect(await events('StoryRead')).toHaveLength(2);
+    expect(storyFigures(h.runtime.db, 's1')).toMatchObject({ size: 2, touches: 2 });
+  });
+
+  it('"I\'ve heard this one" records StoryHeard with where and from whom, and answers with updated counters', async () => {
+    // <form hx-post="/stories/s1/heard" hx-target="#circulation" hx-swap="outerHTML"><select name="setting">…<input type="radio" name="fromId">
+    const res = await h.app.request('/stories/s1/heard', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ setting: 'meeting', fromId: bart.employeeId }) });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/^<section id="circulation"/);
+    expect(html).toContain('<strong class="count-reached">2</strong>'); // reader, and Bart who told them
+    expect((await events('StoryHeard')).map((e) => e.data)).toEqual([{ storyId: 's1', listenerId: reader.employeeId, fromId: bart.employeeId, setting: 'meeting' }]);
+  });
+
+  it('sends a story to a colleague found by name, and it shows on their home page only', async () => {
+    // <form hx-post="/stories/s1/share"><input type="search" name="toIdQ" hx-get="/colleagues">
+    const res = await h.app.request('/stories/s1/share', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ toIdQ: 'quince' }) });
+    expect(res.status).toBe(200);
+    expect((await events('StoryShared')).map((e) => e.data)).toEqual([{ storyId: 's1', fromId: reader.employeeId, toId: bart.employeeId }]);
+    const user = (p: { employeeId: string; name: string; departmentId: string }) => ({ ...p, joinedOn: '2020-01-01', roles: [], via: 'session' as const });
+    const mine = String(await SharedWithMe({ ctx: h, user: user(bart) }));
+    expect(mine).toContain('The open door');
+    expect(mine).not.toContain('Rhea'); // who sent it is not shown
+    expect(await SharedWithMe({ ctx: h, user: user(teller) })).toBeNull();
+  });
+
+  it('asks to choose when a typed name matches several colleagues (422, matches beside the field), appending nothing', async () => {
+    const before = await h.store.headPosition();
+    const res = await h.app.request('/stories/s1/share', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ toIdQ: 'bart' }) });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toMatch(/id="share-to-error">several colleagues match: choose one/);
+    expect(html).toContain('Bartholomew Quince');
+    expect(html).toContain('Barty Crouch');
+    expect(await h.store.headPosition()).toBe(before);
+  });
+
+  it('refuses sending to oneself, a bad setting, and someone who has left, with messages beside the fields', async () => {
+    const before = await h.store.headPosition();
+    const self = await h.app.request('/stories/s1/share', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ toId: reader.employeeId }) });
+    expect(self.status).toBe(422);
+    expect(await self.text()).toMatch(/id="share-to-error">choose a colleague other than yourself/);
+    const bad = await h.app.request('/stories/s1/heard', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ setting: 'dream' }) });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toMatch(/id="heard-setting-error">choose where you heard it/);
+    expect(await h.store.headPosition()).toBe(before);
+
+    const gone = await givenEmployee(h, { departmentId: 'ops', name: 'Gone Person' });
+    const r = await h.store.append(`employee-${gone.employeeId}`, [{ id: randomUUID(), type: 'EmployeeLeft', data: { employeeId: gone.employeeId }, metadata: { at: now.toISOString() } }]);
+    await h.runtime.waitFor(r.position);
+    const left = await h.app.request('/stories/s1/share', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ toId: gone.employeeId }) });
+    expect(left.status).toBe(422);
+    expect(await left.text()).toContain('the colleague has left the company');
+    const unknown = await h.app.request('/stories/nope/heard', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ setting: 'other' }) });
+    expect(unknown.status).toBe(404);
+    expect(await h.store.headPosition()).toBe(r.position);
+  });
+
+  it('searches colleagues by name for the picker, leaving out the person asking', async () => {
+    const res = await h.app.request('/colleagues?toIdQ=r', { headers: { Cookie: reader.cookie, 'HX-Request': 'true' } });
+    const html = await res.text();
+    expect(html).toContain(`value="${bart.employeeId}"`);
+    expect(html).not.toContain(reader.employeeId);
+  });
+
+  it('redirects back to the story without htmx, and asks strangers to sign in', async () => {
+    const res = await h.app.request('/stories/s1/heard', { method: 'POST', headers: formHeaders(reader.cookie), body: new URLSearchParams({ setting: 'other' }) });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/stories/s1');
+    const anon = await h.app.request('/stories/s1/heard', { method: 'POST', headers: { Origin: 'http://localhost', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'setting=other' });
+    expect(anon.status).toBe(303);
+    expect(anon.headers.get('location')).toMatch(/^\/sign-in/);
+  });
+
+  it('renders the panel with a retell link pre-linked to the story', async () => {
+    const html = String(await CirculationPanel({ ctx: h, user: { employeeId: reader.employeeId, name: 'R', departmentId: 'ops', joinedOn: '2020-01-01', roles: [], via: 'session' }, storyId: 's1' }));
+    expect(html).toContain('href="/stories/new?retellingOf=s1"');
+    expect(html).toContain('hx-post="/stories/s1/share"');
+  });
+});
