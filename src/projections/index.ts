@@ -1,6 +1,7 @@
 import type { Projection } from './runtime.ts';
 import { orgProjection } from './org.ts';
 import { authProjection } from './auth.ts';
+import { auditProjection } from './audit.ts';
 import { spreadProjection } from './spread.ts';
 import { apiTokensProjection } from './api-tokens.ts';
 import { searchProjection } from './search.ts';
@@ -14,6 +15,7 @@ export function allProjections(): Projection[] {
   return [
     orgProjection,
     authProjection,
+    auditProjection,
     spreadProjection,
     apiTokensProjection,
     searchProjection,
