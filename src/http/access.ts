@@ -38,6 +38,26 @@ export const ACCESS: AccessRule[] = [
 
   // --- stories, timelines, themes, search (src/http/stories.ts, timelines.ts, search.ts) ---
   { method: 'GET', path: '/', allow: 'employee', what: 'home page' },
+  { method: 'GET', path: '/stories/new', allow: 'employee', what: 'the form to tell a story (?retellingOf=ID to retell one)' },
+  { method: 'POST', path: '/stories', allow: 'employee', what: 'tell a story' },
+  { method: 'GET', path: '/stories/:id', allow: 'employee', what: 'a story, its retellings and history' },
+  { method: 'GET', path: '/stories/:id/amend', allow: 'employee', what: 'amend form (teller or curator)' },
+  { method: 'POST', path: '/stories/:id/amend', allow: 'employee', what: 'amend a story (teller or curator)' },
+  { method: 'GET', path: '/stories/:id/retract', allow: 'employee', what: 'retract form (teller or curator)' },
+  { method: 'POST', path: '/stories/:id/retract', allow: 'employee', what: 'retract a story (teller or curator)' },
+  { method: 'POST', path: '/stories/:id/themes', allow: ['curator'], what: 'add a theme to a story' },
+  { method: 'POST', path: '/stories/:id/themes/remove', allow: ['curator'], what: 'remove a theme from a story' },
+  { method: 'GET', path: '/timelines', allow: 'employee', what: 'all stories by when they happened, and links to every timeline' },
+  { method: 'GET', path: '/themes', allow: 'employee', what: 'the themes' },
+  { method: 'GET', path: '/themes/:id', allow: 'employee', what: "a theme's timeline" },
+  { method: 'GET', path: '/leaders', allow: 'employee', what: 'leaders named in stories' },
+  { method: 'GET', path: '/leaders/:name', allow: 'employee', what: "a leader's timeline" },
+  { method: 'GET', path: '/departments/:id', allow: 'employee', what: "a department's timeline" },
+  { method: 'GET', path: '/curation', allow: ['curator'], what: 'themes and Start here picks' },
+  { method: 'POST', path: '/curation/themes', allow: ['curator'], what: 'define a theme' },
+  { method: 'POST', path: '/curation/themes/:id', allow: ['curator'], what: "describe a theme (name, description)" },
+  { method: 'POST', path: '/curation/themes/:id/retire', allow: ['curator'], what: 'retire a theme' },
+  { method: 'POST', path: '/curation/start-here', allow: ['curator'], what: "set and order Start here's picks" },
   { method: 'GET', path: '/search', allow: 'employee', what: 'search stories (?q=, theme=, dept=, page=); htmx gets the results fragment' },
 
   // --- circulation, dashboard, API (src/http/circulation.ts, dashboard.ts, api.ts) ---

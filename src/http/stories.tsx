@@ -1,7 +1,387 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import type { AppContext, AppEnv } from './env.ts';
+import type { Context } from 'hono';
+import { parseEvent } from '../../events/catalogue.ts';
+import type { DataOf } from '../../events/catalogue.ts';
+import { Body, Reason, Title } from '../../events/stories.ts';
+import type { DomainError } from '../domain/decider.ts';
+import { isDomainError } from '../domain/decider.ts';
+import { handle } from '../domain/handle.ts';
+import { storyDecider, storyRefErrors, storyStream } from '../domain/stories.ts';
+import type { Actor, StoryCommand } from '../domain/stories.ts';
+import { recordRead } from '../circulation/record-read.ts';
+import { orgQueries } from '../read/org.ts';
+import { getStory, isCurator, listThemes, retellingsOf, storyHistory, storyRefs } from '../read/stories.ts';
+import type { Story } from '../read/stories.ts';
+import { ConcurrencyError } from '../store/port.ts';
+import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
+import { emptyStoryForm, StoryForm } from '../../views/fragments/story-form.tsx';
+import type { FieldErrors, StoryFormValues } from '../../views/fragments/story-form.tsx';
+import { StoryNewPage } from '../../views/pages/story-new.tsx';
+import { StoryGonePage, StoryPage } from '../../views/pages/story.tsx';
+import { AmendPage, RetractPage } from '../../views/pages/story-amend.tsx';
+import type { AmendValues } from '../../views/pages/story-amend.tsx';
+import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 
-export function storyRoutes(_ctx: AppContext): Hono<AppEnv> {
+type C = Context<AppEnv>;
+type Form = Record<string, string | File | (string | File)[]>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID-shaped id derived from `seed`, so the same form submitted twice names the same story and event. */
+export function derivedUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export const storyIdFor = (tellerId: string, key: string): string => derivedUuid(`hallway-story:${tellerId}:${key}`);
+const eventIdFor = (tellerId: string, key: string): string => derivedUuid(`hallway-story-event:${tellerId}:${key}`);
+
+const all = (form: Form, name: string): string[] => {
+  const v = form[name];
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return list.filter((x): x is string => typeof x === 'string');
+};
+const one = (form: Form, name: string): string => all(form, name)[0] ?? '';
+
+/** Zod issues keyed by the form field they belong to (`themes.2` belongs to `themes`). */
+function fieldErrors(issues: { path: string; message: string }[], messages: Record<string, string> = {}): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const i of issues) {
+    const field = i.path.split('.')[0] || 'form';
+    (errors[field] ??= []).push(messages[field] ?? i.message);
+  }
+  return errors;
+}
+
+const addError = (errors: FieldErrors, e: DomainError): void => {
+  (errors[e.field ?? 'form'] ??= []).push(e.message);
+};
+
+const me = (c: C): CurrentUser => {
+  const user = c.get('user');
+  if (!user) throw new Error('the access table lets no anonymous request reach this route');
+  return user;
+};
+const actorOf = (user: CurrentUser): Actor => ({ employeeId: user.employeeId, curator: isCurator(user) });
+
+const isHtmx = (c: C): boolean => c.req.header('hx-request') === 'true';
+
+/** 303 for a plain form post; for htmx, an HX-Redirect (a fetch would follow a 303 and swap the page into the form). */
+function redirectTo(c: C, url: string): Response {
+  if (isHtmx(c)) {
+    c.header('HX-Redirect', url);
+    return c.body(null, 200);
+  }
+  return c.redirect(url, 303);
+}
+
+function refusal(c: C, e: DomainError) {
+  const status = e.kind === 'forbidden' ? 403 : e.kind === 'not-found' ? 404 : e.kind === 'conflict' ? 409 : 422;
+  c.status(status);
+  return c.render(
+    <section class="narrow">
+      <h1>{status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'That did not work'}</h1>
+      <p role="alert">{e.message}</p>
+      <p><a href="/">Home</a></p>
+    </section>,
+    { title: 'Not done' },
+  );
+}
+
+export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const db = ctx.runtime.db;
+  const org = () => orgQueries(db);
+
+  const readable = (storyId: string, viewer: CurrentUser | null): Story | undefined => {
+    const s = getStory(db, storyId);
+    return s && (!s.retracted || isCurator(viewer)) ? s : undefined;
+  };
+
+  const formProps = (values: StoryFormValues, errors: FieldErrors, viewer: CurrentUser) => {
+    const retold = values.retellingOf ? readable(values.retellingOf, viewer) : undefined;
+    return {
+      values,
+      errors,
+      themes: listThemes(db),
+      departments: org().departments().filter((d) => d.open),
+      retelling: retold ? { storyId: retold.storyId, title: retold.title } : undefined,
+    };
+  };
+
+  // ---- tell a story ----
+
+  app.get('/stories/new', (c) => {
+    const retellingOf = c.req.query('retellingOf') ?? '';
+    const values = emptyStoryForm(ctx.newId(), retellingOf);
+    return c.render(<StoryNewPage {...formProps(values, {}, me(c))} />, { title: 'Tell a story' });
+  });
+
+  app.post('/stories', async (c) => {
+    const user = me(c);
+    const form = (await c.req.parseBody({ all: true })) as Form;
+    const keyIn = one(form, 'idempotencyKey');
+    const key = UUID.test(keyIn) ? keyIn.toLowerCase() : ctx.newId();
+    const storyId = storyIdFor(user.employeeId, key);
+
+    // A double submit or a retry: the story is already told, show it.
+    if ((await ctx.store.streamRevision(storyStream(storyId))) >= 0) {
+      await ctx.runtime.waitFor(await ctx.store.headPosition());
+      return redirectTo(c, `/stories/${storyId}`);
+    }
+
+    const values: StoryFormValues = {
+      title: one(form, 'title'),
+      body: one(form, 'body'),
+      leader: one(form, 'leader'),
+      happenedIn: one(form, 'happenedIn'),
+      occurredOn: one(form, 'occurredOn').trim(),
+      themes: all(form, 'themes'),
+      relation: one(form, 'relation'),
+      retellingOf: one(form, 'retellingOf'),
+      anonymous: ['true', 'on', '1'].includes(one(form, 'anonymous')),
+      idempotencyKey: key,
+    };
+    const candidate = {
+      storyId,
+      title: values.title,
+      body: values.body,
+      tellerId: user.employeeId,
+      leader: values.leader,
+      ...(values.happenedIn ? { happenedIn: values.happenedIn } : {}),
+      occurredOn: values.occurredOn,
+      themes: values.themes,
+      relation: values.relation,
+      ...(values.retellingOf ? { retellingOf: values.retellingOf } : {}),
+      anonymous: values.anonymous,
+    };
+    const parsed = parseEvent('StorySubmitted', candidate);
+    const errors = parsed.ok ? {} : fieldErrors(parsed.issues, { relation: 'choose how you know it' });
+    const refs = storyRefs(db, {
+      themes: values.themes,
+      departments: values.happenedIn ? [values.happenedIn] : [],
+      stories: values.retellingOf ? [values.retellingOf] : [],
+    });
+    let data: DataOf<'StorySubmitted'> | undefined;
+    if (parsed.ok && parsed.event.type === 'StorySubmitted') {
+      data = parsed.event.data;
+      for (const e of storyRefErrors(data, refs)) addError(errors, e);
+    }
+
+    const refuse = (status: 409 | 422) => {
+      const props = formProps(values, errors, user);
+      if (isHtmx(c)) return c.html(<StoryForm {...props} />, status);
+      c.status(status);
+      return c.render(<StoryNewPage {...props} />, { title: 'Tell a story' });
+    };
+    if (!data || Object.keys(errors).length > 0) return refuse(422);
+
+    const command: StoryCommand = { type: 'TellStory', data, refs };
+    let result;
+    try {
+      result = await handle(ctx.store, storyStream(storyId), storyDecider, command, {
+        actor: user.employeeId,
+        at: ctx.clock(),
+        ids: () => eventIdFor(user.employeeId, key),
+        expectedRevision: 'no_stream',
+      });
+    } catch (err) {
+      // the same form posted twice at once: the other request told it
+      if (err instanceof ConcurrencyError && (await ctx.store.streamRevision(storyStream(storyId))) >= 0) {
+        await ctx.runtime.waitFor(await ctx.store.headPosition());
+        return redirectTo(c, `/stories/${storyId}`);
+      }
+      throw err;
+    }
+    if (isDomainError(result)) {
+      addError(errors, result);
+      return refuse(result.kind === 'conflict' ? 409 : 422);
+    }
+    await ctx.runtime.waitFor(result.position || (await ctx.store.headPosition()));
+    return redirectTo(c, `/stories/${storyId}`);
+  });
+
+  // ---- the story page ----
+
+  const renderStory = async (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) => {
+    const viewer = me(c);
+    const retells = story.retellingOf ? readable(story.retellingOf, viewer) ?? null : null;
+    c.status(status);
+    return c.render(
+      <StoryPage
+        story={story}
+        viewer={viewer}
+        history={storyHistory(db, story.storyId)}
+        retellings={retellingsOf(db, story.storyId)}
+        retells={retells}
+        themes={listThemes(db)}
+        circulation={<CirculationPanel ctx={ctx} user={viewer} storyId={story.storyId} />}
+        notice={notice}
+      />,
+      { title: story.title },
+    );
+  };
+
+  const gone = (c: C, status: 404 | 410) => {
+    c.status(status);
+    return c.render(<StoryGonePage status={status} />, { title: status === 410 ? 'Retracted' : 'Not found' });
+  };
+
+  /** The story if this viewer may see it, else the 404/410 response. */
+  const storyOr = (c: C, storyId: string): Story | Response | Promise<Response> => {
+    const story = getStory(db, storyId);
+    if (!story) return gone(c, 404);
+    if (story.retracted && !isCurator(me(c))) return gone(c, 410);
+    return story;
+  };
+
+  app.get('/stories/:id', async (c) => {
+    const user = me(c);
+    const found = storyOr(c, c.req.param('id'));
+    if (!('storyId' in found)) return found;
+    if (!found.retracted) {
+      try {
+        await recordRead(ctx, user, found.storyId, found.tellerId);
+      } catch (err) {
+        // a failed read record must not cost the person the story
+        console.error('recordRead failed', err);
+      }
+    }
+    return renderStory(c, found);
+  });
+
+  // ---- amend ----
+
+  const mayChange = (story: Story, user: CurrentUser): boolean => isCurator(user) || story.tellerId === user.employeeId;
+  const forbidden: DomainError = { error: 'forbidden', kind: 'forbidden', message: 'Only the teller of a story and curators may change it.' };
+
+  app.get('/stories/:id/amend', async (c) => {
+    const found = storyOr(c, c.req.param('id'));
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, me(c))) return refusal(c, forbidden);
+    if (found.retracted) return refusal(c, { error: 'retracted', kind: 'conflict', message: 'A retracted story cannot be amended.' });
+    const values: AmendValues = { title: found.title, body: found.body, reason: '', expectedRevision: String(found.revision) };
+    return c.render(<AmendPage story={found} values={values} errors={{}} />, { title: `Amend ${found.title}` });
+  });
+
+  app.post('/stories/:id/amend', async (c) => {
+    const user = me(c);
+    const found = storyOr(c, c.req.param('id'));
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, user)) return refusal(c, forbidden);
+    const form = (await c.req.parseBody({ all: true })) as Form;
+    const values: AmendValues = {
+      title: one(form, 'title'),
+      body: one(form, 'body'),
+      reason: one(form, 'reason'),
+      expectedRevision: one(form, 'expectedRevision'),
+    };
+    const errors: FieldErrors = {};
+    const check = (field: string, r: { success: boolean; error?: { issues: { message: string }[] } }) => {
+      if (!r.success) errors[field] = (r.error?.issues ?? []).map((i) => i.message);
+    };
+    const title = Title.safeParse(values.title);
+    const body = Body.safeParse(values.body);
+    const reason = Reason.safeParse(values.reason);
+    check('title', title);
+    check('body', body);
+    check('reason', reason);
+    const expected = /^\d{1,9}$/.test(values.expectedRevision) ? Number(values.expectedRevision) : undefined;
+    if (expected === undefined) (errors['form'] ??= []).push('The form is missing the revision it was based on; open it again.');
+    const refuse = (status: 409 | 422, story: Story, conflict = false) => {
+      c.status(status);
+      return c.render(<AmendPage story={story} values={values} errors={errors} conflict={conflict} />, { title: `Amend ${story.title}` });
+    };
+    if (!title.success || !body.success || !reason.success || expected === undefined) return refuse(422, found);
+
+    let result;
+    try {
+      result = await handle(
+        ctx.store,
+        storyStream(found.storyId),
+        storyDecider,
+        { type: 'AmendStory', storyId: found.storyId, actor: actorOf(user), title: title.data, body: body.data, reason: reason.data },
+        { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId, expectedRevision: expected },
+      );
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      // Someone else amended first: show the story as it is now and keep this person's text,
+      // now based on the current revision so sending it again is a deliberate choice.
+      await ctx.runtime.waitFor(await ctx.store.headPosition());
+      const now = getStory(db, found.storyId) ?? found;
+      values.expectedRevision = String(now.revision);
+      return refuse(409, now, true);
+    }
+    if (isDomainError(result)) {
+      if (result.kind === 'invalid') {
+        addError(errors, result);
+        return refuse(422, found);
+      }
+      return refusal(c, result);
+    }
+    await ctx.runtime.waitFor(result.position);
+    return redirectTo(c, `/stories/${found.storyId}`);
+  });
+
+  // ---- retract ----
+
+  app.get('/stories/:id/retract', async (c) => {
+    const found = storyOr(c, c.req.param('id'));
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, me(c))) return refusal(c, forbidden);
+    return c.render(<RetractPage story={found} reason="" errors={{}} />, { title: `Retract ${found.title}` });
+  });
+
+  app.post('/stories/:id/retract', async (c) => {
+    const user = me(c);
+    const found = storyOr(c, c.req.param('id'));
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, user)) return refusal(c, forbidden);
+    const form = (await c.req.parseBody({ all: true })) as Form;
+    const reasonIn = one(form, 'reason');
+    const reason = Reason.safeParse(reasonIn);
+    if (!reason.success) {
+      c.status(422);
+      return c.render(<RetractPage story={found} reason={reasonIn} errors={{ reason: reason.error.issues.map((i) => i.message) }} />, {
+        title: `Retract ${found.title}`,
+      });
+    }
+    const result = await handle(
+      ctx.store,
+      storyStream(found.storyId),
+      storyDecider,
+      { type: 'RetractStory', storyId: found.storyId, actor: actorOf(user), reason: reason.data },
+      { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId },
+    );
+    if (isDomainError(result)) return refusal(c, result);
+    if (result.position) await ctx.runtime.waitFor(result.position);
+    // curators keep seeing a retracted story; for everyone else it is gone
+    return redirectTo(c, isCurator(user) ? `/stories/${found.storyId}` : '/timelines');
+  });
+
+  // ---- re-theme (curators) ----
+
+  const retheme = (add: boolean) => async (c: C) => {
+    const user = me(c);
+    const storyId = c.req.param('id') ?? '';
+    const found = storyOr(c, storyId);
+    if (!('storyId' in found)) return found;
+    const form = (await c.req.parseBody({ all: true })) as Form;
+    const themeId = one(form, 'themeId');
+    const command: StoryCommand = add
+      ? { type: 'ThemeStory', storyId, actor: actorOf(user), themeId, refs: storyRefs(db, { themes: [themeId] }) }
+      : { type: 'UnthemeStory', storyId, actor: actorOf(user), themeId };
+    const result = await handle(ctx.store, storyStream(storyId), storyDecider, command, { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId });
+    if (isDomainError(result)) {
+      if (result.kind === undefined || result.kind === 'invalid') return renderStory(c, found, `Theme ${themeId || '(none)'} ${result.message}.`, 422);
+      return refusal(c, result);
+    }
+    if (result.position) await ctx.runtime.waitFor(result.position);
+    return redirectTo(c, `/stories/${storyId}`);
+  };
+  app.post('/stories/:id/themes', retheme(true));
+  app.post('/stories/:id/themes/remove', retheme(false));
+
   return app;
 }

@@ -1,0 +1,314 @@
+import type { Views } from '../projections/runtime.ts';
+import { leaderKey } from '../projections/stories.ts';
+import type { CurrentUser } from '../http/env.ts';
+import type { StoryRefs } from '../domain/stories.ts';
+
+/**
+ * Read-side queries over the stories read model, for the story pages, timelines, home and
+ * curation, and for other areas (search, e2e) that need a story or the themes.
+ */
+
+export interface ThemeRef {
+  themeId: string;
+  name: string;
+}
+
+export interface Theme extends ThemeRef {
+  description: string;
+  retired: boolean;
+  revision: number;
+  stories: number;
+}
+
+export interface Story {
+  storyId: string;
+  title: string;
+  body: string;
+  tellerId: string;
+  tellerName: string | null;
+  leader: string;
+  happenedIn: string | null;
+  departmentName: string | null;
+  occurredOn: string;
+  relation: 'witnessed' | 'participated' | 'heard';
+  retellingOf: string | null;
+  anonymous: boolean;
+  toldAt: string;
+  amendedAt: string | null;
+  /** stream revision the story reads at; the amend form carries it */
+  revision: number;
+  retracted: boolean;
+  retractedAt: string | null;
+  retractedReason: string | null;
+  /** distinct people other than the teller who read, heard, shared or retold it */
+  exposure: number;
+  themes: ThemeRef[];
+}
+
+export interface HistoryEntry {
+  revision: number;
+  type: 'StorySubmitted' | 'StoryAmended' | 'StoryThemed' | 'StoryUnthemed' | 'StoryRetracted';
+  at: string;
+  actor: string | null;
+  actorName: string | null;
+  reason: string | null;
+  titleBefore: string | null;
+  bodyBefore: string | null;
+  titleAfter: string | null;
+  bodyAfter: string | null;
+  theme: ThemeRef | null;
+}
+
+export type TimelineFilter =
+  | { kind: 'all' }
+  | { kind: 'theme'; themeId: string }
+  | { kind: 'leader'; leader: string }
+  | { kind: 'department'; departmentId: string };
+
+export interface TimelinePage {
+  items: Story[];
+  page: number;
+  pageSize: number;
+  total: number;
+  hasMore: boolean;
+  /** ids of the timeline's most circulated stories (its top 3 by exposure, exposure > 0) */
+  mostCirculated: Set<string>;
+}
+
+interface StoryRow {
+  story_id: string;
+  title: string;
+  body: string;
+  teller_id: string;
+  teller_name: string | null;
+  leader: string;
+  happened_in: string | null;
+  department_name: string | null;
+  occurred_on: string;
+  relation: Story['relation'];
+  retelling_of: string | null;
+  anonymous: number;
+  told_at: string;
+  amended_at: string | null;
+  revision: number;
+  retracted: number;
+  retracted_at: string | null;
+  retracted_reason: string | null;
+  exposure: number;
+}
+
+const SELECT_STORY = `SELECT s.*, e.name AS teller_name, d.name AS department_name FROM story_stories s
+  LEFT JOIN org_employees e ON e.employee_id = s.teller_id
+  LEFT JOIN org_departments d ON d.department_id = s.happened_in`;
+
+/** Timelines read in the order things happened: a year sorts before its months (plain string order). */
+const ORDER = 'ORDER BY s.occurred_on, s.told_position';
+
+function toStory(db: Views, r: StoryRow): Story {
+  return {
+    storyId: r.story_id,
+    title: r.title,
+    body: r.body,
+    tellerId: r.teller_id,
+    tellerName: r.teller_name,
+    leader: r.leader,
+    happenedIn: r.happened_in,
+    departmentName: r.department_name,
+    occurredOn: r.occurred_on,
+    relation: r.relation,
+    retellingOf: r.retelling_of,
+    anonymous: r.anonymous === 1,
+    toldAt: r.told_at,
+    amendedAt: r.amended_at,
+    revision: r.revision,
+    retracted: r.retracted === 1,
+    retractedAt: r.retracted_at,
+    retractedReason: r.retracted_reason,
+    exposure: r.exposure,
+    themes: db
+      .prepare<[string], { theme_id: string; name: string }>(
+        'SELECT t.theme_id, t.name FROM story_themes st JOIN theme_themes t ON t.theme_id = st.theme_id WHERE st.story_id = ? ORDER BY t.name COLLATE NOCASE',
+      )
+      .all(r.story_id)
+      .map((t) => ({ themeId: t.theme_id, name: t.name })),
+  };
+}
+
+/** A story as it reads now, retracted or not (callers decide who may see a retracted one). */
+export function getStory(db: Views, storyId: string): Story | undefined {
+  const r = db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.story_id = ?`).get(storyId);
+  return r && toStory(db, r);
+}
+
+export const isCurator = (user: CurrentUser | null): boolean => !!user && user.roles.includes('curator');
+
+/**
+ * Who a viewer sees as the teller: null means "anonymous". Anonymous stories show their teller
+ * only to curators and to the teller themself.
+ */
+export function visibleTeller(story: Pick<Story, 'anonymous' | 'tellerId' | 'tellerName'>, viewer: CurrentUser | null): { employeeId: string; name: string } | null {
+  if (story.anonymous && !isCurator(viewer) && viewer?.employeeId !== story.tellerId) return null;
+  return { employeeId: story.tellerId, name: story.tellerName ?? story.tellerId };
+}
+
+/** Every change in a story's stream, oldest first, with the text each amendment replaced. */
+export function storyHistory(db: Views, storyId: string): HistoryEntry[] {
+  return db
+    .prepare<[string], Record<string, string | number | null>>(
+      `SELECT h.*, e.name AS actor_name, t.name AS theme_name FROM story_history h
+       LEFT JOIN org_employees e ON e.employee_id = h.actor
+       LEFT JOIN theme_themes t ON t.theme_id = h.theme_id
+       WHERE h.story_id = ? ORDER BY h.revision`,
+    )
+    .all(storyId)
+    .map((h) => ({
+      revision: h['revision'] as number,
+      type: h['type'] as HistoryEntry['type'],
+      at: h['at'] as string,
+      actor: h['actor'] as string | null,
+      actorName: h['actor_name'] as string | null,
+      reason: h['reason'] as string | null,
+      titleBefore: h['title_before'] as string | null,
+      bodyBefore: h['body_before'] as string | null,
+      titleAfter: h['title_after'] as string | null,
+      bodyAfter: h['body_after'] as string | null,
+      theme: h['theme_id'] ? { themeId: h['theme_id'] as string, name: (h['theme_name'] as string | null) ?? (h['theme_id'] as string) } : null,
+    }));
+}
+
+/** Retellings of a story that have not been retracted, oldest first. */
+export function retellingsOf(db: Views, storyId: string): Story[] {
+  return db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.retelling_of = ? AND s.retracted = 0 ${ORDER}`).all(storyId).map((r) => toStory(db, r));
+}
+
+export function listThemes(db: Views, opts: { includeRetired?: boolean } = {}): Theme[] {
+  return db
+    .prepare<[], { theme_id: string; name: string; description: string; retired: number; revision: number; stories: number }>(
+      `SELECT t.*, (SELECT count(*) FROM story_themes st JOIN story_stories s ON s.story_id = st.story_id
+                    WHERE st.theme_id = t.theme_id AND s.retracted = 0) AS stories
+       FROM theme_themes t ${opts.includeRetired ? '' : 'WHERE t.retired = 0'} ORDER BY t.defined_position`,
+    )
+    .all()
+    .map((t) => ({ themeId: t.theme_id, name: t.name, description: t.description, retired: t.retired === 1, revision: t.revision, stories: t.stories }));
+}
+
+export function getTheme(db: Views, themeId: string): Theme | undefined {
+  return listThemes(db, { includeRetired: true }).find((t) => t.themeId === themeId);
+}
+
+/** The facts `decide` needs about the ids a command names (see StoryRefs). */
+export function storyRefs(db: Views, ids: { themes?: string[]; departments?: string[]; stories?: string[] }): StoryRefs {
+  const refs: StoryRefs = { themes: {}, departments: {}, stories: [] };
+  const theme = db.prepare<[string], { retired: number }>('SELECT retired FROM theme_themes WHERE theme_id = ?');
+  for (const id of ids.themes ?? []) {
+    const t = theme.get(id);
+    if (t) refs.themes[id] = t.retired ? 'retired' : 'active';
+  }
+  const dept = db.prepare<[string], { open: number }>('SELECT open FROM org_departments WHERE department_id = ?');
+  for (const id of ids.departments ?? []) {
+    const d = dept.get(id);
+    if (d) refs.departments[id] = d.open ? 'open' : 'closed';
+  }
+  const story = db.prepare<[string], { retracted: number }>('SELECT retracted FROM story_stories WHERE story_id = ?');
+  for (const id of ids.stories ?? []) {
+    const s = story.get(id);
+    if (s && !s.retracted) refs.stories.push(id);
+  }
+  return refs;
+}
+
+function where(filter: TimelineFilter): { sql: string; params: string[] } {
+  switch (filter.kind) {
+    case 'all':
+      return { sql: 's.retracted = 0', params: [] };
+    case 'theme':
+      return { sql: 's.retracted = 0 AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)', params: [filter.themeId] };
+    case 'leader':
+      return { sql: 's.retracted = 0 AND s.leader_key = ?', params: [leaderKey(filter.leader)] };
+    case 'department':
+      return { sql: 's.retracted = 0 AND s.happened_in = ?', params: [filter.departmentId] };
+  }
+}
+
+export const PAGE_SIZE = 20;
+
+/** One page of a timeline (1-based), retracted stories left out. */
+export function timeline(db: Views, filter: TimelineFilter, page = 1, pageSize = PAGE_SIZE): TimelinePage {
+  const w = where(filter);
+  const p = Math.max(1, Math.floor(page));
+  const total = db.prepare<string[], { n: number }>(`SELECT count(*) AS n FROM story_stories s WHERE ${w.sql}`).get(...w.params)?.n ?? 0;
+  const rows = db
+    .prepare<(string | number)[], StoryRow>(`${SELECT_STORY} WHERE ${w.sql} ${ORDER} LIMIT ? OFFSET ?`)
+    .all(...w.params, pageSize, (p - 1) * pageSize);
+  const top = db
+    .prepare<string[], { story_id: string }>(`SELECT s.story_id FROM story_stories s WHERE ${w.sql} AND s.exposure > 0 ORDER BY s.exposure DESC, s.told_position LIMIT 3`)
+    .all(...w.params);
+  return {
+    items: rows.map((r) => toStory(db, r)),
+    page: p,
+    pageSize,
+    total,
+    hasMore: p * pageSize < total,
+    mostCirculated: new Set(top.map((t) => t.story_id)),
+  };
+}
+
+/** A theme's most circulated stories (for Start here). */
+export function mostCirculatedInTheme(db: Views, themeId: string, n = 3): Story[] {
+  return db
+    .prepare<[string, number], StoryRow>(
+      `${SELECT_STORY} WHERE s.retracted = 0 AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)
+       ORDER BY s.exposure DESC, s.occurred_on, s.told_position LIMIT ?`,
+    )
+    .all(themeId, n)
+    .map((r) => toStory(db, r));
+}
+
+/** The curators' Start here picks, in their order (retracted ones left out). */
+export function startHerePicks(db: Views): Story[] {
+  return db
+    .prepare<[], StoryRow>(`${SELECT_STORY} JOIN story_start_here p ON p.story_id = s.story_id WHERE s.retracted = 0 ORDER BY p.rank`)
+    .all()
+    .map((r) => toStory(db, r));
+}
+
+/** The picks as stored, retracted included (the curation form edits this list). */
+export function startHerePickIds(db: Views): string[] {
+  return db.prepare<[], { story_id: string }>('SELECT story_id FROM story_start_here ORDER BY rank').all().map((r) => r.story_id);
+}
+
+/** Stories most recently told (for the home page). */
+export function recentStories(db: Views, n = 5): Story[] {
+  return db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE s.retracted = 0 ORDER BY s.told_position DESC LIMIT ?`).all(n).map((r) => toStory(db, r));
+}
+
+/** Leaders named in stories, with how many stories name them. */
+export function listLeaders(db: Views): { leader: string; stories: number }[] {
+  return db
+    .prepare<[], { leader: string; stories: number }>(
+      `SELECT min(leader) AS leader, count(*) AS stories FROM story_stories WHERE retracted = 0 GROUP BY leader_key ORDER BY leader_key`,
+    )
+    .all();
+}
+
+/** Departments where stories happened, with their counts. */
+export function listStoryDepartments(db: Views): { departmentId: string; name: string; stories: number }[] {
+  return db
+    .prepare<[], { department_id: string; name: string | null; stories: number }>(
+      `SELECT s.happened_in AS department_id, d.name, count(*) AS stories FROM story_stories s
+       LEFT JOIN org_departments d ON d.department_id = s.happened_in
+       WHERE s.retracted = 0 AND s.happened_in IS NOT NULL GROUP BY s.happened_in ORDER BY d.name COLLATE NOCASE`,
+    )
+    .all()
+    .map((d) => ({ departmentId: d.department_id, name: d.name ?? d.department_id, stories: d.stories }));
+}
+
+/** Stories a curator can pick for Start here (not retracted), newest told first. */
+export function pickableStories(db: Views, limit = 500): { storyId: string; title: string; occurredOn: string }[] {
+  return db
+    .prepare<[number], { story_id: string; title: string; occurred_on: string }>(
+      'SELECT story_id, title, occurred_on FROM story_stories WHERE retracted = 0 ORDER BY told_position DESC LIMIT ?',
+    )
+    .all(limit)
+    .map((s) => ({ storyId: s.story_id, title: s.title, occurredOn: s.occurred_on }));
+}

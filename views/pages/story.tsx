@@ -1,0 +1,177 @@
+import type { Child } from 'hono/jsx';
+import type { CurrentUser } from '../../src/http/env.ts';
+import type { HistoryEntry, Story, Theme } from '../../src/read/stories.ts';
+import { isCurator, visibleTeller } from '../../src/read/stories.ts';
+import { StoryBody } from '../fragments/story-body.tsx';
+import { formatInstant, formatOccurredOn, leaderHref, RELATION_LABELS, TellerName } from '../fragments/story-meta.tsx';
+
+export interface StoryPageProps {
+  story: Story;
+  viewer: CurrentUser;
+  history: HistoryEntry[];
+  retellings: Story[];
+  /** the story this one retells, if it does and that one is still readable */
+  retells: Story | null;
+  /** active themes a curator may add */
+  themes: Theme[];
+  /** the circulation area's panel (rendered by the route) */
+  circulation?: Child;
+  notice?: string | undefined;
+}
+
+/** Who made a change, without unmasking an anonymous teller. */
+function actorName(entry: HistoryEntry, story: Story, viewer: CurrentUser): string {
+  if (entry.actor === story.tellerId) {
+    const teller = visibleTeller(story, viewer);
+    return teller ? teller.name : 'the teller';
+  }
+  return entry.actorName ?? entry.actor ?? 'someone';
+}
+
+function History({ story, history, viewer }: { story: Story; history: HistoryEntry[]; viewer: CurrentUser }) {
+  return (
+    <section class="history" aria-labelledby="history-heading">
+      <h2 id="history-heading">History</h2>
+      <ol>
+        {history.map((h) => {
+          const who = actorName(h, story, viewer);
+          const when = <time datetime={h.at}>{formatInstant(h.at)}</time>;
+          switch (h.type) {
+            case 'StorySubmitted':
+              return <li>Told {when} by {who}.</li>;
+            case 'StoryAmended':
+              return (
+                <li class="amendment">
+                  Amended {when} by {who}. Reason: <q>{h.reason}</q>
+                  {h.titleBefore !== null ? (
+                    <div class="earlier">
+                      <span class="label">Earlier title:</span> <span class="earlier-title">{h.titleBefore}</span>
+                    </div>
+                  ) : null}
+                  {h.bodyBefore !== null ? (
+                    <details class="earlier">
+                      <summary>Earlier text</summary>
+                      <StoryBody text={h.bodyBefore} />
+                    </details>
+                  ) : null}
+                </li>
+              );
+            case 'StoryThemed':
+              return <li>Theme “{h.theme?.name}” added {when} by {who}.</li>;
+            case 'StoryUnthemed':
+              return <li>Theme “{h.theme?.name}” removed {when} by {who}.</li>;
+            case 'StoryRetracted':
+              return <li>Retracted {when} by {who}. Reason: <q>{h.reason}</q></li>;
+          }
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function ThemeEditor({ story, themes }: { story: Story; themes: Theme[] }) {
+  const addable = themes.filter((t) => !story.themes.some((s) => s.themeId === t.themeId));
+  return (
+    <section class="retheme" aria-labelledby="retheme-heading">
+      <h2 id="retheme-heading">Themes (curators)</h2>
+      <ul class="plain">
+        {story.themes.map((t) => (
+          <li>
+            {t.name}{' '}
+            <form method="post" action={`/stories/${story.storyId}/themes/remove`} class="inline">
+              <input type="hidden" name="themeId" value={t.themeId} />
+              <button type="submit" class="link">Remove “{t.name}”</button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      {addable.length > 0 && story.themes.length < 5 ? (
+        <form method="post" action={`/stories/${story.storyId}/themes`} class="row">
+          <label for="add-theme">Add a theme</label>
+          <select id="add-theme" name="themeId">
+            {addable.map((t) => <option value={t.themeId}>{t.name}</option>)}
+          </select>
+          <button type="submit" class="secondary">Add</button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice }: StoryPageProps) {
+  const curator = isCurator(viewer);
+  const mayChange = curator || viewer.employeeId === story.tellerId;
+  return (
+    <article class="story">
+      {notice ? <p class="notice" role="status">{notice}</p> : null}
+      {story.retracted ? (
+        <p class="notice retracted" role="note">
+          Retracted {story.retractedAt ? formatInstant(story.retractedAt) : ''}: <q>{story.retractedReason}</q>. Only curators see this page.
+        </p>
+      ) : null}
+      <h1>{story.title}</h1>
+      <dl class="story-meta">
+        <dt>Told by</dt>
+        <dd><TellerName story={story} viewer={viewer} /> <span class="muted">({RELATION_LABELS[story.relation]})</span></dd>
+        <dt>Leader</dt>
+        <dd><a href={leaderHref(story.leader)}>{story.leader}</a></dd>
+        <dt>When</dt>
+        <dd>{formatOccurredOn(story.occurredOn)}</dd>
+        {story.happenedIn ? (
+          <>
+            <dt>Where</dt>
+            <dd><a href={`/departments/${story.happenedIn}`}>{story.departmentName ?? story.happenedIn}</a></dd>
+          </>
+        ) : null}
+        <dt>Themes</dt>
+        <dd>
+          {story.themes.length === 0 ? <span class="muted">none</span> : null}
+          {story.themes.map((t, i) => (
+            <>
+              {i > 0 ? ', ' : ''}
+              <a href={`/themes/${t.themeId}`}>{t.name}</a>
+            </>
+          ))}
+        </dd>
+        {retells ? (
+          <>
+            <dt>Retells</dt>
+            <dd><a href={`/stories/${retells.storyId}`}>{retells.title}</a></dd>
+          </>
+        ) : null}
+      </dl>
+      <StoryBody text={story.body} />
+      {mayChange && !story.retracted ? (
+        <p class="actions">
+          <a class="button secondary" href={`/stories/${story.storyId}/amend`}>Amend</a>{' '}
+          <a class="button secondary" href={`/stories/${story.storyId}/retract`}>Retract</a>
+        </p>
+      ) : null}
+      {story.retracted ? null : circulation}
+      <section aria-labelledby="retellings-heading">
+        <h2 id="retellings-heading">Retellings</h2>
+        {retellings.length === 0 ? (
+          <p class="muted">No one has retold it yet.</p>
+        ) : (
+          <ul>
+            {retellings.map((r) => (
+              <li><a href={`/stories/${r.storyId}`}>{r.title}</a> <span class="muted">told by <TellerName story={r} viewer={viewer} /></span></li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} /> : null}
+      <History story={story} history={history} viewer={viewer} />
+    </article>
+  );
+}
+
+export function StoryGonePage({ status }: { status: 404 | 410 }) {
+  return (
+    <section class="narrow">
+      <h1>{status === 410 ? 'This story was retracted' : 'No such story'}</h1>
+      <p>{status === 410 ? 'Its teller or a curator took it out of the archive.' : 'There is no story here. It may have been mistyped.'}</p>
+      <p><a href="/timelines">All stories</a></p>
+    </section>
+  );
+}
