@@ -1,0 +1,169 @@
+/**
+ * Browser-test harness: the real Hallway (embedded store on disk in a temp dir, projections, the
+ * HTTP server on a free port) driven by Debian's Chromium through playwright-core, with axe-core
+ * checks. `npx playwright install` does not work here; CI installs /usr/bin/chromium. If it is
+ * missing the suite fails with a clear message rather than skipping.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadConfig } from '../../src/config.ts';
+import { openHallway } from '../../src/services.ts';
+import { startServer } from '../../src/server.ts';
+import { tempDir } from '../helpers.ts';
+import { givenEmployee } from '../auth-helpers.ts';
+import type { TestPerson } from '../auth-helpers.ts';
+import type { AppContext } from '../../src/http/env.ts';
+
+/** Debian's Chromium; HALLWAY_E2E_CHROMIUM points elsewhere (used to check the missing-browser message). */
+export const CHROMIUM = process.env['HALLWAY_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface E2E {
+  ctx: AppContext;
+  baseUrl: string;
+  browser: Browser;
+  /** a fresh browser context (own cookies); `js: false` turns JavaScript off */
+  newContext(opts?: { js?: boolean }): Promise<BrowserContext>;
+  /** an employee with a password, ready to sign in through the real form */
+  person(p?: Partial<TestPerson>): Promise<TestPerson & { password: string }>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(): Promise<E2E> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium). It is missing, so test/e2e cannot run.`);
+  }
+  const tmp = tempDir('hallway-e2e-');
+  const port = await freePort();
+  const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: String(port), HALLWAY_PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const hallway = await openHallway(config, { log: () => {} });
+  const server = await startServer(hallway);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const baseUrl = `http://127.0.0.1:${server.port}`;
+  let n = 0;
+  return {
+    ctx: hallway,
+    baseUrl,
+    browser,
+    async newContext({ js = true } = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled: js, locale: 'en-GB' });
+      if (!js) withoutJs.add(context);
+      return context;
+    },
+    async person(p = {}) {
+      n += 1;
+      const password = `e2e password ${n} horse battery`;
+      const person = await givenEmployee(hallway, { email: `e2e${n}@example.test`, ...p, password });
+      return { ...person, password };
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await server.stop();
+      await hallway.close();
+      tmp.remove();
+    },
+  };
+}
+
+/** Signs in through the real /sign-in page (following `next` back to `path`). */
+export async function signIn(page: Page, who: { email: string; password: string }, path = '/'): Promise<void> {
+  await page.goto(path);
+  await page.waitForURL(/\/sign-in/);
+  await checkA11y(page, 'sign-in page');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+const withoutJs = new WeakSet<BrowserContext>();
+const checkers = new WeakMap<Browser, Promise<BrowserContext>>();
+
+/**
+ * Runs axe-core on the page as it is now and throws on serious or critical violations, printing
+ * them. axe's source is evaluated through page.evaluate (the DevTools protocol, which the page's
+ * CSP does not govern), so the page keeps its real CSP and no inline script is added to it; no
+ * bypassCSP is needed.
+ *
+ * axe needs timers, which do not run in a context with JavaScript off. For such a page the DOM
+ * it has now is checked instead in a JavaScript-enabled page at the same URL whose own scripts
+ * are blocked, so what axe sees is exactly what the person without JavaScript sees.
+ */
+export async function checkA11y(page: Page, label: string): Promise<Violation[]> {
+  if (withoutJs.has(page.context())) {
+    const browser = page.context().browser()!;
+    let checker = checkers.get(browser);
+    if (!checker) {
+      checker = browser.newContext({ javaScriptEnabled: true }).then(async (c) => {
+        await c.route('**/*.js', (r) => r.abort());
+        return c;
+      });
+      checkers.set(browser, checker);
+    }
+    const html = await page.content();
+    const url = page.url();
+    const copy = await (await checker).newPage();
+    try {
+      await copy.route(url, (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+      await copy.goto(url);
+      return await runAxe(copy, `${label} (without JavaScript)`);
+    } finally {
+      await copy.close();
+    }
+  }
+  return runAxe(page, label);
+}
+
+async function runAxe(page: Page, label: string): Promise<Violation[]> {
+  const loaded = await page.evaluate('typeof axe !== "undefined"');
+  if (!loaded) await page.evaluate(axeSource);
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`)) as Violation[];
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const text = bad.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n    at ${v.nodes.join('\n    at ')}`).join('\n');
+    console.error(`axe found ${bad.length} serious or critical problem(s) on ${label} (${page.url()}):\n${text}`);
+    throw new Error(`accessibility: ${bad.length} serious or critical violation(s) on ${label}: ${bad.map((v) => v.id).join(', ')}`);
+  }
+  return violations;
+}
+
+/** Fails the test if the page ever opens a dialog (an injected alert() would). */
+export function failOnDialogs(page: Page, seen: string[]): void {
+  page.on('dialog', (d) => {
+    seen.push(d.message());
+    void d.dismiss();
+  });
+}
+
+let seq = 0;
+/** Given: events appended straight to the real store (for data the flow under test does not create). */
+export async function given(ctx: AppContext, stream: string, type: string, data: Record<string, unknown>, actor = 'system'): Promise<void> {
+  seq += 1;
+  const r = await ctx.store.append(stream, [{ id: ctx.newId(), type, data, metadata: { at: new Date(Date.UTC(2024, 0, 1, 0, 0, seq)).toISOString(), actor } }]);
+  await ctx.runtime.waitFor(r.position);
+}
