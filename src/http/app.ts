@@ -12,6 +12,7 @@ import { authRoutes } from './auth.tsx';
 import { adminRoutes } from './admin.tsx';
 import { storyRoutes } from './stories.tsx';
 import { timelineRoutes } from './timelines.tsx';
+import { curationRoutes } from './curation.tsx';
 import { searchRoutes } from './search.tsx';
 import { circulationRoutes } from './circulation.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
@@ -80,6 +81,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', adminRoutes(ctx));
   app.route('/', storyRoutes(ctx));
   app.route('/', timelineRoutes(ctx));
+  app.route('/', curationRoutes(ctx));
   app.route('/', searchRoutes(ctx));
   app.route('/', circulationRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));

@@ -1,7 +1,114 @@
 import { Hono } from 'hono';
-import type { AppContext, AppEnv } from './env.ts';
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { orgQueries } from '../read/org.ts';
+import {
+  getTheme, listLeaders, listStoryDepartments, listThemes, mostCirculatedInTheme, recentStories, startHerePicks, timeline,
+} from '../read/stories.ts';
+import type { TimelineFilter } from '../read/stories.ts';
+import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
+import { TimelineBrowse } from '../../views/fragments/timeline-browse.tsx';
+import { TimelineItems } from '../../views/fragments/timeline-items.tsx';
+import { HomePage } from '../../views/pages/home.tsx';
+import { TimelinePage } from '../../views/pages/timeline.tsx';
+import { LeadersPage, ThemesPage } from '../../views/pages/timeline-index.tsx';
+import { StoryGonePage } from '../../views/pages/story.tsx';
+import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 
-export function timelineRoutes(_ctx: AppContext): Hono<AppEnv> {
+type C = Context<AppEnv>;
+
+/** New hires (joined in the last 90 days by the app's clock) see Start here first. */
+export const NEW_HIRE_DAYS = 90;
+
+export function isNewHire(joinedOn: string, now: Date): boolean {
+  const joined = Date.parse(`${joinedOn}T00:00:00Z`);
+  return !Number.isNaN(joined) && now.getTime() - joined < NEW_HIRE_DAYS * 86_400_000;
+}
+
+const me = (c: C): CurrentUser => {
+  const user = c.get('user');
+  if (!user) throw new Error('the access table lets no anonymous request reach this route');
+  return user;
+};
+
+const pageOf = (c: C): number => {
+  const n = Number(c.req.query('page') ?? '1');
+  return Number.isInteger(n) && n >= 1 && n < 1_000_000 ? n : 1;
+};
+
+export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const db = ctx.runtime.db;
+
+  /**
+   * A timeline: the whole page, or (for htmx's "more" element) only the next page's items.
+   * `after` is the last year the page above already shows.
+   */
+  const show = (c: C, filter: TimelineFilter, base: string, heading: string, extra: { intro?: Child; before?: Child } = {}) => {
+    const viewer = me(c);
+    const page = timeline(db, filter, pageOf(c));
+    c.header('Vary', 'HX-Request');
+    if (c.req.header('hx-request') === 'true' && c.req.header('hx-request-type') !== 'full') {
+      const after = c.req.query('after');
+      return c.html(<TimelineItems page={page} base={base} viewer={viewer} {...(after ? { afterYear: after } : {})} />);
+    }
+    return c.render(<TimelinePage heading={heading} intro={extra.intro} before={extra.before} page={page} base={base} viewer={viewer} />, { title: heading });
+  };
+
+  const notFound = (c: C) => {
+    c.status(404);
+    return c.render(<StoryGonePage status={404} />, { title: 'Not found' });
+  };
+
+  app.get('/', async (c) => {
+    const viewer = me(c);
+    const rows = listThemes(db).map((theme) => ({ theme, stories: mostCirculatedInTheme(db, theme.themeId, 3) }));
+    return c.render(
+      <HomePage
+        viewer={viewer}
+        newHire={isNewHire(viewer.joinedOn, ctx.clock())}
+        rows={rows}
+        picks={startHerePicks(db)}
+        recent={recentStories(db, 5)}
+        sharedWithMe={<SharedWithMe ctx={ctx} user={viewer} />}
+      />,
+      { title: 'Home' },
+    );
+  });
+
+  app.get('/timelines', (c) =>
+    show(c, { kind: 'all' }, '/timelines', 'All stories', {
+      before: <TimelineBrowse themes={listThemes(db)} leaders={listLeaders(db)} departments={listStoryDepartments(db)} />,
+    }),
+  );
+
+  app.get('/themes', (c) => c.render(<ThemesPage themes={listThemes(db)} />, { title: 'Themes' }));
+
+  app.get('/themes/:id', (c) => {
+    const theme = getTheme(db, c.req.param('id'));
+    if (!theme) return notFound(c);
+    return show(c, { kind: 'theme', themeId: theme.themeId }, `/themes/${theme.themeId}`, theme.name, {
+      intro: (
+        <>
+          {theme.description ? <p class="description">{theme.description}</p> : null}
+          {theme.retired ? <p class="notice">This theme is retired: new stories can no longer take it.</p> : null}
+        </>
+      ),
+    });
+  });
+
+  app.get('/leaders', (c) => c.render(<LeadersPage leaders={listLeaders(db)} />, { title: 'Leaders' }));
+
+  app.get('/leaders/:name', (c) => {
+    const name = c.req.param('name').trim();
+    return show(c, { kind: 'leader', leader: name }, `/leaders/${encodeURIComponent(name)}`, `Stories about ${name}`);
+  });
+
+  app.get('/departments/:id', (c) => {
+    const dept = orgQueries(db).department(c.req.param('id'));
+    if (!dept) return notFound(c);
+    return show(c, { kind: 'department', departmentId: dept.departmentId }, `/departments/${dept.departmentId}`, `Stories from ${dept.name}`);
+  });
+
   return app;
 }
