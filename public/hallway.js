@@ -1,1 +1,23 @@
-// Small progressive enhancements that need no inline script (the CSP forbids inline script).
+// Hallway's progressive enhancements, loaded with <script src> (the CSP forbids inline script).
+// Every page works without this file; it only smooths things when JavaScript runs.
+(function () {
+  'use strict';
+
+  // "/" jumps to the search box (as on many sites), unless the person is typing in a field.
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))) return;
+    var box = document.querySelector('form[role="search"] input[type="search"]');
+    if (!box) return;
+    ev.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  // Live search swaps only the results: keep the tab's title (and so the history entry) in step.
+  document.addEventListener('htmx:after:swap', function () {
+    var marker = document.querySelector('#search-results [data-page-title]');
+    if (marker) document.title = marker.getAttribute('data-page-title');
+  });
+})();

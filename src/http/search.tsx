@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Id } from '../../events/common.ts';
 import { departmentOptions, searchStories, themeOptions } from '../read/search.ts';
 import { SearchPage } from '../../views/pages/search.tsx';
-import { SearchResults } from '../../views/fragments/search-results.tsx';
+import { SearchResults, searchTitle } from '../../views/fragments/search-results.tsx';
 import type { SearchErrors, SearchQuery } from '../../views/fragments/search-results.tsx';
 import type { AppContext, AppEnv } from './env.ts';
 
@@ -65,7 +65,7 @@ export function searchRoutes(ctx: AppContext): Hono<AppEnv> {
         departments={departmentOptions(ctx.runtime.db)}
         errors={errors}
       />,
-      { title: query.q.trim() ? `Search: ${query.q.trim()}` : 'Search' },
+      { title: searchTitle(query.q) },
     );
   });
 

@@ -48,6 +48,13 @@ describe('search in Chromium', () => {
     expect(await page.evaluate('window.__stillHere === true')).toBe(true);
     expect(await page.locator('#search-results mark').allTextContents()).toEqual(expect.arrayContaining(['personal', 'cell']));
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('personal ce');
+    // hallway.js keeps the tab's title in step with the live results
+    await expect.poll(() => page.title()).toBe('Search: personal ce · Hallway');
+    // and "/" jumps back to the search box from anywhere on the page
+    await page.locator('h1').click();
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).not.toBe('q');
+    await page.keyboard.press('/');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('q');
     await checkA11y(page, 'search results');
 
     // markup typed into a story is text; it never runs

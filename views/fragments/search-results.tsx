@@ -121,6 +121,9 @@ export interface SearchResultsProps {
 }
 
 /** What htmx swaps into #search-results; the full page renders the same markup. */
+/** The page's title for a query; hallway.js copies it to the tab after a live update. */
+export const searchTitle = (q: string): string => (q.trim() ? `Search: ${q.trim()}` : 'Search');
+
 export function SearchResults({ query, result, errors = {}, oob }: SearchResultsProps) {
   const fields = ['q', 'theme', 'dept'] as const;
   const bad = fields.filter((f) => errors[f]);
@@ -133,6 +136,7 @@ export function SearchResults({ query, result, errors = {}, oob }: SearchResults
             </span>
           ))
         : null}
+      <div class="search-results-body" data-page-title={`${searchTitle(query.q)} · Hallway`}>
       {bad.length > 0 ? (
         <p class="error" role="alert">
           The search could not run: {bad.map((f) => `${LABELS[f]} ${errors[f]}`).join('; ')}.
@@ -158,6 +162,7 @@ export function SearchResults({ query, result, errors = {}, oob }: SearchResults
           <Pager query={query} result={result} />
         </>
       )}
+      </div>
     </>
   );
 }

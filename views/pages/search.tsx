@@ -85,6 +85,7 @@ export function SearchPage({ query, result, themes, departments, errors = {} }: 
       <div id="search-results" aria-live="polite">
         <SearchResults query={query} result={result} errors={errors} />
       </div>
+      <script src="/static/hallway.js" defer></script>
     </section>
   );
 }
