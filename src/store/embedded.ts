@@ -51,6 +51,9 @@ CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
 `;
 
+/** events per read while a subscription catches up */
+const PAGE = 1000;
+
 /** The default store: one SQLite file, WAL, written only by append. */
 export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): EventStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -175,14 +178,16 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
       const loop = async (): Promise<void> => {
         while (!stopped && !closed) {
           woken = false;
-          const batch = readAllSync(checkpoint, 500);
+          const batch = readAllSync(checkpoint, PAGE);
           for (const e of batch) {
             if (stopped) return;
-            await handler(e);
+            // await only handlers that are asynchronous: a microtask per event shows in a rebuild
+            const pending = handler(e);
+            if (pending) await pending;
             checkpoint = e.position;
           }
           if (checkpoint >= head) resolveCaughtUp();
-          if (batch.length < 500 && !woken && !stopped && !closed) {
+          if (batch.length < PAGE && !woken && !stopped && !closed) {
             await new Promise<void>((r) => {
               const t = setTimeout(r, pollMs);
               wake = () => {
