@@ -26,6 +26,7 @@ describe('search in Chromium', () => {
       themes: ['theme-customer'],
     });
     await story('s-ladder', { title: 'The rotten pole', body: 'He stopped the climb: the pole was rotten.', leader: 'Joe Barros', themes: ['theme-safety'] });
+    for (let i = 0; i < 12; i++) await story(`s-umbrella-${i}`, { title: `Umbrella story ${i}`, body: 'Under the umbrella.', leader: 'Someone' });
     await story('s-xss', { title: 'Markup <b>test</b>', body: '<script>alert(1)</script><img src=x onerror=alert(1)> customer pwned', leader: 'Mallory' });
   });
   afterAll(async () => e?.close());
@@ -66,6 +67,15 @@ describe('search in Chromium', () => {
     // the theme select narrows the results without a reload
     await page.getByLabel('Theme', { exact: true }).selectOption('theme-customer');
     await expect.poll(() => hits(page).allTextContents(), { timeout: 5000 }).toEqual(['The CIO at the open house']);
+    expect(await page.evaluate('window.__stillHere === true')).toBe(true);
+
+    // paging links fetch the next page of results in place
+    await page.getByLabel('Theme', { exact: true }).selectOption('');
+    await page.getByLabel('Words to find').fill('umbrella');
+    await expect.poll(() => hits(page).count(), { timeout: 5000 }).toBe(10);
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await expect.poll(() => hits(page).count(), { timeout: 5000 }).toBe(2);
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2');
     expect(await page.evaluate('window.__stillHere === true')).toBe(true);
 
     await page.getByLabel('Words to find').fill('zebracorn');

@@ -10,14 +10,20 @@ export interface SearchPageProps {
   errors?: SearchErrors;
 }
 
-/** Live attributes shared by the box and the selects: fetch the results fragment for the whole form. */
-const live = (trigger: string) => ({
+/**
+ * Live attributes shared by the form, the box and the selects: fetch the results fragment for the
+ * whole form. Typing and picking replace the URL (one history entry per search, not per key);
+ * submitting pushes a new entry, as a plain form would.
+ */
+const live = (trigger: string, history: 'push' | 'replace' = 'replace') => ({
   'hx-get': '/search',
   'hx-trigger': trigger,
   'hx-target': '#search-results',
   'hx-include': 'closest form',
-  'hx-push-url': 'true',
+  [history === 'push' ? 'hx-push-url' : 'hx-replace-url']: 'true',
   'hx-indicator': '#search-busy',
+  // Enter in the box fires both its "search" event and the form's submit: keep only the latest
+  'hx-sync': 'closest form:replace',
 });
 
 /**
@@ -28,7 +34,7 @@ export function SearchPage({ query, result, themes, departments, errors = {} }: 
   return (
     <section class="search">
       <h1>Search the stories</h1>
-      <form method="get" action="/search" role="search" class="search-form" {...live('submit')}>
+      <form method="get" action="/search" role="search" class="search-form" {...live('submit', 'push')}>
         <label for="q">Words to find</label>
         <input
           type="search"
