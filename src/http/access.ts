@@ -35,6 +35,21 @@ export const ACCESS: AccessRule[] = [
 
   // --- administration (src/http/admin.ts) ---
   { method: 'GET', path: '/admin', allow: ['admin'], what: 'administration home' },
+  { method: 'GET', path: '/admin/departments', allow: ['admin'], what: 'departments, with open, rename and close forms' },
+  { method: 'POST', path: '/admin/departments', allow: ['admin'], what: 'open a department' },
+  { method: 'POST', path: '/admin/departments/:departmentId/rename', allow: ['admin'], what: 'rename a department' },
+  { method: 'POST', path: '/admin/departments/:departmentId/close', allow: ['admin'], what: 'close an empty department' },
+  { method: 'GET', path: '/admin/people', allow: ['admin'], what: 'people (?q=), with the add form' },
+  { method: 'POST', path: '/admin/people', allow: ['admin'], what: 'add a person and show their invitation link once' },
+  { method: 'GET', path: '/admin/people/:employeeId', allow: ['admin'], what: 'one person: transfer, roles, sessions, invitation, leaving' },
+  { method: 'POST', path: '/admin/people/:employeeId/transfer', allow: ['admin'], what: 'transfer to another department' },
+  { method: 'POST', path: '/admin/people/:employeeId/roles', allow: ['admin'], what: 'grant or revoke curator, leader, admin' },
+  { method: 'POST', path: '/admin/people/:employeeId/left', allow: ['admin'], what: 'mark as left (ends their sessions)' },
+  { method: 'POST', path: '/admin/people/:employeeId/sessions/end', allow: ['admin'], what: 'end every session of the person' },
+  { method: 'POST', path: '/admin/people/:employeeId/invitation', allow: ['admin'], what: 'a new invitation link (shown once)' },
+  { method: 'GET', path: '/admin/import', allow: ['admin'], what: 'CSV import form' },
+  { method: 'POST', path: '/admin/import', allow: ['admin'], what: 'import employees from CSV, all or nothing' },
+  { method: 'GET', path: '/admin/audit', allow: ['admin'], what: 'audit trail, newest first (?before=position)' },
 
   // --- stories, timelines, themes, search (src/http/stories.ts, timelines.ts, search.ts) ---
   { method: 'GET', path: '/', allow: 'employee', what: 'home page' },

@@ -1,7 +1,319 @@
 import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Id, IsoDate } from '../../events/common.ts';
+import { Role } from '../../events/org.ts';
+import type { FieldErrors } from '../../views/fragments/admin-fields.tsx';
+import { AdminHomePage } from '../../views/pages/admin.tsx';
+import { DepartmentsPage } from '../../views/pages/admin-departments.tsx';
+import type { DepartmentsProps } from '../../views/pages/admin-departments.tsx';
+import { PeoplePage } from '../../views/pages/admin-people.tsx';
+import type { PeopleProps } from '../../views/pages/admin-people.tsx';
+import { PersonPage } from '../../views/pages/admin-person.tsx';
+import type { PersonProps } from '../../views/pages/admin-person.tsx';
+import { AuditPage } from '../../views/pages/admin-audit.tsx';
+import { ImportPage } from '../../views/pages/admin-import.tsx';
+import type { ImportProps } from '../../views/pages/admin-import.tsx';
+import { CsvRefused, planCsvImport } from '../auth/people-csv.ts';
+import {
+  addEmployee,
+  addPeople,
+  closeDepartment,
+  currentMembers,
+  departmentLookup,
+  emailInUseBy,
+  grantRole,
+  markLeft,
+  openDepartment,
+  reissueInvitation,
+  renameDepartment,
+  revokeRole,
+  transferEmployee,
+} from '../auth/people.ts';
+import { endAllSessions } from '../auth/sessions.ts';
+import type { DomainError } from '../domain/decider.ts';
+import { isDomainError } from '../domain/decider.ts';
+import { auditEntries } from '../projections/audit.ts';
+import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
 
-export function adminRoutes(_ctx: AppContext): Hono<AppEnv> {
+type C = Context<AppEnv>;
+
+const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+const OptionalId = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .pipe(Id.optional());
+
+const AddPerson = z.object({
+  employeeId: OptionalId,
+  name: Name,
+  email: z.string().trim().min(1, 'is required').pipe(z.email('must be an email address').max(320, 'must be at most 320 characters')),
+  departmentId: z.string().trim().min(1, 'is required').pipe(Id),
+  joinedOn: z.string().trim().min(1, 'is required').pipe(IsoDate),
+});
+const OpenDepartment = z.object({ departmentId: OptionalId, name: Name });
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const formValues = (form: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v as string]));
+
+function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const i of issues) out[String(i.path[0] ?? '_form')] ??= i.message;
+  return out;
+}
+const domainErrors = (e: DomainError): FieldErrors => ({ [e.field ?? '_form']: e.message });
+
+/** Notices after a redirect (the no-JavaScript path), by code. */
+const NOTICES: Record<string, string> = {
+  opened: 'Department opened.',
+  renamed: 'Department renamed.',
+  closed: 'Department closed.',
+  transferred: 'Transferred.',
+  granted: 'Role granted.',
+  revoked: 'Role revoked.',
+  unchanged: 'Nothing to change.',
+  left: 'Marked as left; their sessions have ended.',
+  sessions: 'Every session of this person has ended.',
+};
+
+/** A page: a full layout normally, only the admin frame for htmx (which swaps #admin-page). */
+function page(c: C, title: string, node: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404 | 422 = 200): Response | Promise<Response> {
+  if (c.req.header('hx-request')) return c.html(node, status);
+  c.status(status);
+  return c.render(node, { title });
+}
+
+/** After a successful form post: browsers get a 303 to the page (refresh-safe), htmx the page itself. */
+function after(c: C, url: string, notice: string, render: () => Response | Promise<Response>): Response | Promise<Response> {
+  if (c.req.header('hx-request')) return render();
+  return c.redirect(`${url}${url.includes('?') ? '&' : '?'}done=${notice}`, 303);
+}
+
+export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const org = () => orgQueries(ctx.runtime.db);
+  const actor = (c: C): string => c.get('user')!.employeeId;
+  const noticeOf = (c: C): string | undefined => NOTICES[c.req.query('done') ?? ''];
+  const link = (path: string): string => `${ctx.config.publicUrl.replace(/\/$/, '')}${path}`;
+  const openSessions = (employeeId?: string): number =>
+    ctx.runtime.db
+      .prepare<[string | null, string | null, string], { n: number }>('SELECT count(*) AS n FROM auth_sessions WHERE ended_at IS NULL AND (? IS NULL OR employee_id = ?) AND expires_at > ?')
+      .get(employeeId ?? null, employeeId ?? null, ctx.clock().toISOString())?.n ?? 0;
+
+  // ------------------------------------------------------------ overview
+
+  app.get('/admin', (c) => {
+    const people = org().employees();
+    const depts = org().departments();
+    return page(
+      c,
+      'Administration',
+      <AdminHomePage
+        o={{
+          people: people.filter((p) => !p.leftAt).length,
+          left: people.filter((p) => p.leftAt).length,
+          departments: depts.filter((d) => d.open).length,
+          closedDepartments: depts.filter((d) => !d.open).length,
+          admins: org().adminCount(),
+          openSessions: openSessions(),
+        }}
+      />,
+    );
+  });
+
+  // ------------------------------------------------------------ departments
+
+  const departmentsPage = (c: C, extra: Omit<DepartmentsProps, 'departments'> = {}, status: 200 | 422 = 200) =>
+    page(
+      c,
+      'Departments',
+      <DepartmentsPage departments={org().departments().map((d) => ({ ...d, members: currentMembers(ctx, d.departmentId) }))} {...extra} />,
+      status,
+    );
+
+  app.get('/admin/departments', (c) => departmentsPage(c, { notice: noticeOf(c) }));
+
+  app.post('/admin/departments', async (c) => {
+    const form = await c.req.parseBody();
+    const values = formValues(form);
+    const parsed = OpenDepartment.safeParse(values);
+    if (!parsed.success) return departmentsPage(c, { failed: { form: 'open', values, errors: fieldErrors(parsed.error.issues) } }, 422);
+    const r = await openDepartment(ctx, actor(c), parsed.data.departmentId ?? randomUUID(), parsed.data.name);
+    if (isDomainError(r)) return departmentsPage(c, { failed: { form: 'open', values, errors: domainErrors(r) } }, 422);
+    return after(c, '/admin/departments', 'opened', () => departmentsPage(c, { notice: NOTICES['opened'] }));
+  });
+
+  app.post('/admin/departments/:departmentId/rename', async (c) => {
+    const id = c.req.param('departmentId');
+    const form = await c.req.parseBody();
+    const values = formValues(form);
+    const parsed = z.object({ name: Name }).safeParse(values);
+    const fail = (errors: FieldErrors) => departmentsPage(c, { failed: { form: `rename:${id}`, values, errors } }, 422);
+    if (!parsed.success) return fail(fieldErrors(parsed.error.issues));
+    const r = await renameDepartment(ctx, actor(c), id, parsed.data.name);
+    if (isDomainError(r)) return r.kind === 'not-found' ? c.notFound() : fail({ name: r.message });
+    return after(c, '/admin/departments', 'renamed', () => departmentsPage(c, { notice: NOTICES['renamed'] }));
+  });
+
+  app.post('/admin/departments/:departmentId/close', async (c) => {
+    const id = c.req.param('departmentId');
+    const r = await closeDepartment(ctx, actor(c), id);
+    if (isDomainError(r)) {
+      if (r.kind === 'not-found') return c.notFound();
+      return departmentsPage(c, { failed: { form: `close:${id}`, values: {}, errors: { departmentId: r.message } } }, 422);
+    }
+    return after(c, '/admin/departments', 'closed', () => departmentsPage(c, { notice: NOTICES['closed'] }));
+  });
+
+  // ------------------------------------------------------------ people
+
+  const peoplePage = (c: C, extra: Partial<PeopleProps> = {}, status: 200 | 422 = 200) => {
+    const q = (c.req.query('q') ?? '').trim().toLowerCase();
+    const people = org()
+      .employees()
+      .filter((p) => !q || p.name.toLowerCase().includes(q) || (p.email ?? '').includes(q) || p.employeeId.toLowerCase() === q);
+    return page(
+      c,
+      'People',
+      <PeoplePage people={people} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} {...extra} />,
+      status,
+    );
+  };
+
+  app.get('/admin/people', (c) => peoplePage(c, { notice: noticeOf(c) }));
+
+  app.post('/admin/people', async (c) => {
+    const form = await c.req.parseBody();
+    const values = formValues(form);
+    const parsed = AddPerson.safeParse(values);
+    if (!parsed.success) return peoplePage(c, { values, errors: fieldErrors(parsed.error.issues) }, 422);
+    const person = { ...parsed.data, employeeId: parsed.data.employeeId ?? randomUUID() };
+    const r = await addEmployee(ctx, actor(c), person);
+    if (isDomainError(r)) return peoplePage(c, { values, errors: domainErrors(r) }, 422);
+    // rendered, not redirected: the invitation link exists only in this response
+    return peoplePage(c, {
+      notice: `${person.name} was added.`,
+      invitation: { url: link(`/invitation/${r.token}`), name: person.name, expiresAt: r.expiresAt },
+    });
+  });
+
+  const personPage = (c: C, employeeId: string, extra: Partial<PersonProps> = {}, status: 200 | 422 = 200) => {
+    const person = org().employee(employeeId);
+    if (!person) return c.notFound();
+    const cred = ctx.runtime.db.prepare<[string], { password_hash: string | null }>('SELECT password_hash FROM auth_credentials WHERE employee_id = ?').get(employeeId);
+    return page(
+      c,
+      person.name,
+      <PersonPage
+        person={person}
+        departments={org().departments()}
+        openSessions={openSessions(employeeId)}
+        hasPassword={!!cred?.password_hash}
+        audit={auditEntries(ctx.runtime.db, { employeeId, limit: 20 })}
+        {...extra}
+      />,
+      status,
+    );
+  };
+  const personUrl = (id: string): string => `/admin/people/${encodeURIComponent(id)}`;
+
+  app.get('/admin/people/:employeeId', (c) => personPage(c, c.req.param('employeeId'), { notice: noticeOf(c) }));
+
+  app.post('/admin/people/:employeeId/transfer', async (c) => {
+    const id = c.req.param('employeeId');
+    if (!org().employee(id)) return c.notFound();
+    const values = formValues(await c.req.parseBody());
+    const departmentId = str(values['departmentId']).trim();
+    if (!departmentId) return personPage(c, id, { failed: { form: 'transfer', values, errors: { departmentId: 'is required' } } }, 422);
+    const r = await transferEmployee(ctx, actor(c), id, departmentId);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'transfer', values, errors: domainErrors(r) } }, 422);
+    return after(c, personUrl(id), 'transferred', () => personPage(c, id, { notice: NOTICES['transferred'] }));
+  });
+
+  app.post('/admin/people/:employeeId/roles', async (c) => {
+    const id = c.req.param('employeeId');
+    if (!org().employee(id)) return c.notFound();
+    const values = formValues(await c.req.parseBody());
+    const parsed = z.object({ role: Role, action: z.enum(['grant', 'revoke']) }).safeParse(values);
+    if (!parsed.success) return personPage(c, id, { failed: { form: 'roles', values, errors: { role: 'must be curator, leader or admin, to grant or revoke' } } }, 422);
+    const { role, action } = parsed.data;
+    const r = action === 'grant' ? await grantRole(ctx, actor(c), id, role) : await revokeRole(ctx, actor(c), id, role);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'roles', values, errors: domainErrors(r) } }, 422);
+    const code = r.events.length === 0 ? 'unchanged' : action === 'grant' ? 'granted' : 'revoked';
+    return after(c, personUrl(id), code, () => personPage(c, id, { notice: NOTICES[code] }));
+  });
+
+  app.post('/admin/people/:employeeId/left', async (c) => {
+    const id = c.req.param('employeeId');
+    if (!org().employee(id)) return c.notFound();
+    const r = await markLeft(ctx, actor(c), id);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'left', values: {}, errors: domainErrors(r) } }, 422);
+    return after(c, personUrl(id), 'left', () => personPage(c, id, { notice: NOTICES['left'] }));
+  });
+
+  app.post('/admin/people/:employeeId/sessions/end', async (c) => {
+    const id = c.req.param('employeeId');
+    if (!org().employee(id)) return c.notFound();
+    await endAllSessions(ctx, id, actor(c));
+    return after(c, personUrl(id), 'sessions', () => personPage(c, id, { notice: NOTICES['sessions'] }));
+  });
+
+  app.post('/admin/people/:employeeId/invitation', async (c) => {
+    const id = c.req.param('employeeId');
+    const person = org().employee(id);
+    if (!person) return c.notFound();
+    const r = await reissueInvitation(ctx, actor(c), id);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'invitation', values: {}, errors: domainErrors(r) } }, 422);
+    return personPage(c, id, { notice: 'A new invitation link was made; any earlier one no longer works.', invitation: { url: link(`/invitation/${r.token}`), name: person.name, expiresAt: r.expiresAt } });
+  });
+
+  // ------------------------------------------------------------ CSV import
+
+  app.get('/admin/import', (c) => page(c, 'Import people', <ImportPage />));
+
+  app.post('/admin/import', async (c) => {
+    const form = await c.req.parseBody();
+    const file = form['file'];
+    const text = file instanceof File && file.size > 0 ? await file.text() : str(form['csv']);
+    const shown = text.length > 200_000 ? '' : text;
+    const fail = (line: number, reason: string) => page(c, 'Import people', <ImportPage csv={shown} error={{ line, reason }} />, 422);
+    if (text.length > 20_000_000) return fail(1, 'the file is larger than 20 MB; split it');
+    let people;
+    try {
+      people = planCsvImport(text, {
+        department: (id) => departmentLookup(ctx, id),
+        emailInUseBy: (email) => emailInUseBy(ctx, email),
+        employeeExists: (id) => !!org().employee(id),
+      });
+    } catch (e) {
+      if (e instanceof CsvRefused) return fail(e.line, e.reason);
+      throw e;
+    }
+    const { invitations } = await addPeople(ctx, actor(c), people.map((person) => ({ person })));
+    const first = invitations.values().next().value;
+    const props: ImportProps = {
+      imported: {
+        count: people.length,
+        invitations: people.map((p) => ({ name: p.name, url: link(`/invitation/${invitations.get(p.employeeId)!.token}`) })),
+        expiresAt: first?.expiresAt ?? ctx.clock(),
+      },
+    };
+    return page(c, 'Import people', <ImportPage {...props} />);
+  });
+
+  // ------------------------------------------------------------ audit
+
+  app.get('/admin/audit', (c) => {
+    const before = Number(c.req.query('before') ?? 0);
+    const entries = auditEntries(ctx.runtime.db, { before: Number.isInteger(before) ? before : 0, limit: 100 });
+    const next = entries.length === 100 ? entries[entries.length - 1]!.position : null;
+    return page(c, 'Audit trail', <AuditPage entries={entries} next={next} />);
+  });
+
   return app;
 }

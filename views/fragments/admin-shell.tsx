@@ -1,0 +1,48 @@
+import type { Child } from 'hono/jsx';
+
+/** Attributes that make a plain form post also work through htmx, swapping the admin page in place. */
+export const hxForm = (action: string) => ({
+  method: 'post' as const,
+  action,
+  'hx-post': action,
+  'hx-target': '#admin-page',
+  'hx-swap': 'outerHTML',
+});
+
+/** The admin area's frame: its own navigation, and the element htmx swaps after each form. */
+export function AdminShell({ heading, children, notice }: { heading: string; children?: Child; notice?: string | undefined }) {
+  return (
+    <div id="admin-page" class="admin">
+      <nav class="admin-nav" aria-label="Administration">
+        <a href="/admin">Overview</a>
+        <a href="/admin/people">People</a>
+        <a href="/admin/departments">Departments</a>
+        <a href="/admin/import">Import CSV</a>
+        <a href="/admin/audit">Audit</a>
+        <a href="/admin/api-tokens">API tokens</a>
+      </nav>
+      <h1>{heading}</h1>
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {children}
+    </div>
+  );
+}
+
+/** An invitation link, shown once: only its hash is kept. */
+export function InvitationLink({ url, name, expiresAt }: { url: string; name: string; expiresAt: Date }) {
+  return (
+    <div class="notice invitation-link" role="status">
+      <p>
+        Send this link to <strong>{name}</strong>. It works once, until {expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, and is shown only
+        now: Hallway keeps only its hash.
+      </p>
+      <p>
+        <input type="text" readonly value={url} aria-label={`Invitation link for ${name}`} class="copy" />
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { AdminShell } from '../fragments/admin-shell.tsx';
+
+export interface ImportProps {
+  csv?: string;
+  error?: { line: number; reason: string } | undefined;
+  imported?: { count: number; invitations: { name: string; url: string }[]; expiresAt: Date } | undefined;
+}
+
+export function ImportPage({ csv = '', error, imported }: ImportProps) {
+  return (
+    <AdminShell heading="Import people from CSV" notice={imported ? `Imported ${imported.count} people.` : undefined}>
+      {imported ? (
+        <div class="notice invitation-link" role="status">
+          <p>
+            Their invitation links, each working once until {imported.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. They are shown only now:
+            Hallway keeps only their hashes.
+          </p>
+          <table>
+            <tbody>
+              {imported.invitations.map((i) => (
+                <tr>
+                  <td>{i.name}</td>
+                  <td>
+                    <input type="text" readonly value={i.url} aria-label={`Invitation link for ${i.name}`} class="copy" />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p>
+        The first line must be exactly <code>employeeId,name,email,departmentId,joinedOn</code>; dates are YYYY-MM-DD and departments must be open. The
+        file is checked as a whole: if any line is wrong, nobody is added.
+      </p>
+      <form method="post" action="/admin/import" enctype="multipart/form-data" hx-post="/admin/import" hx-target="#admin-page" hx-swap="outerHTML">
+        <label for="file">CSV file</label>
+        <input id="file" name="file" type="file" accept=".csv,text/csv" />
+        <label for="csv">or paste the CSV</label>
+        <textarea id="csv" name="csv" {...(error ? { 'aria-invalid': 'true', 'aria-describedby': 'csv-error' } : {})}>
+          {csv}
+        </textarea>
+        {error ? (
+          <span class="field-error" id="csv-error" role="alert">
+            Line {error.line}: {error.reason}. Nothing was imported.
+          </span>
+        ) : null}
+        <button type="submit">Import</button>
+      </form>
+    </AdminShell>
+  );
+}
