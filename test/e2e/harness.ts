@@ -19,6 +19,9 @@ import type { AppContext } from '../../src/http/env.ts';
 
 /** Debian's Chromium; HALLWAY_E2E_CHROMIUM points elsewhere (used to check the missing-browser message). */
 export const CHROMIUM = process.env['HALLWAY_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
+/** per browser flow: a busy two-core machine can be slow; the whole suite stays well under 90 s */
+export const BROWSER_TEST_MS = 60_000;
+
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkA11y, failOnDialogs, given, signIn, startE2E } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, failOnDialogs, given, signIn, startE2E } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { givenDepartment } from '../auth-helpers.ts';
 
@@ -83,7 +83,7 @@ describe('search in Chromium', () => {
     await checkA11y(page, 'no results');
     expect(dialogs).toEqual([]);
     await context.close();
-  });
+  }, BROWSER_TEST_MS);
 
   it('works without JavaScript: the form submits and the page shows the results', async () => {
     const context = await e.newContext({ js: false });
@@ -99,5 +99,5 @@ describe('search in Chromium', () => {
     await Promise.all([page.waitForURL(/theme=theme-customer/), page.getByRole('button', { name: 'Search' }).click()]);
     expect(await hits(page).allTextContents()).toEqual(['The CIO at the open house']);
     await context.close();
-  });
+  }, BROWSER_TEST_MS);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkA11y, failOnDialogs, given, signIn, startE2E } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, failOnDialogs, given, signIn, startE2E } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { givenDepartment } from '../auth-helpers.ts';
 
@@ -87,12 +87,12 @@ describe('telling, finding and amending a story in Chromium', () => {
     await flow(page, true, 'ladder');
     expect(dialogs).toEqual([]);
     await context.close();
-  });
+  }, BROWSER_TEST_MS);
 
   it('works without JavaScript', async () => {
     const context = await e.newContext({ js: false });
     const page = await context.newPage();
     await flow(page, false, 'lantern');
     await context.close();
-  });
+  }, BROWSER_TEST_MS);
 });
