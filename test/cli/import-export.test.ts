@@ -48,6 +48,8 @@ describe('hallway import / export', () => {
     const b = join(tmp.dir, 'b');
     const imported = await runCli(['import', file], a);
     expect(imported.stderr).toContain('imported 3002 events from 3002 lines (0 already in the log)');
+    // stderr is a pipe here, not a terminal: no progress lines, only the summary
+    expect(imported.stderr).not.toContain('events/s');
     expect(imported.code).toBe(0);
 
     const first = await runCli(['export', '--include-auth'], a);
