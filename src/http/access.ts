@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Role } from '../../events/org.ts';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, CurrentUser } from './env.ts';
+import { html } from 'hono/html';
+import { Layout } from '../../views/layout.tsx';
 
 /**
  * Who may use which route: the one table. The access middleware enforces it for every request
@@ -127,8 +129,11 @@ export const enforceAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (rule.allow === 'employee' || rule.allow.some((r) => user.roles.includes(r))) return next();
   if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: `this needs the ${rule.allow.join(' or ')} role` }, 403);
-  return c.html(
-    `<!doctype html><title>Not allowed</title><h1>Not allowed</h1><p>This page is for the ${rule.allow.join(' or ')} role.</p><p><a href="/">Home</a></p>`,
-    403,
-  );
+  return c.html(await forbiddenPage(user, rule.allow), 403);
 };
+
+/** The 403 page, in the site's layout (the renderer runs after this middleware, so it is built here). */
+async function forbiddenPage(user: CurrentUser, roles: Role[]): Promise<string> {
+  const body = html`<section class="narrow"><h1>Not allowed</h1><p>This page is for the ${roles.join(' or ')} role, and you are signed in without it.</p><p><a href="/">Back to the home page</a></p></section>`;
+  return '<!DOCTYPE html>' + (await Layout({ title: 'Not allowed', user, children: body }).toString());
+}
