@@ -7,10 +7,12 @@
  */
 import type { Bench, BenchRow } from './types.ts';
 import { storeBench } from './store.ts';
+import { searchBench } from './search.ts';
 
 // ---- the list of benchmarks (add yours here) -------------------------------------------------
 const BENCHES: Bench[] = [
   storeBench,
+  searchBench,
 ];
 // -----------------------------------------------------------------------------------------------
 

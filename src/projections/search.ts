@@ -25,19 +25,40 @@ interface DocRow {
   retracted: number;
 }
 
-function reindex(db: Views, doc: DocRow): void {
-  db.prepare('DELETE FROM search_fts WHERE rowid = ?').run(doc.doc_id);
-  if (doc.retracted) return;
-  db.prepare('INSERT INTO search_fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)').run(
-    doc.doc_id,
-    stripMarks(doc.title),
-    stripMarks(doc.body),
-    stripMarks(doc.leader),
-  );
+/** Statements prepared once per database (apply runs once per event; preparing dominated it). */
+function statements(db: Views) {
+  return {
+    doc: db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted FROM search_docs WHERE story_id = ?'),
+    insertDoc: db.prepare(
+      `INSERT INTO search_docs (story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    amendDoc: db.prepare('UPDATE search_docs SET title = ?, body = ? WHERE doc_id = ?'),
+    retractDoc: db.prepare('UPDATE search_docs SET retracted = 1 WHERE doc_id = ?'),
+    unindex: db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
+    index: db.prepare('INSERT INTO search_fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)'),
+    theme: db.prepare('INSERT OR IGNORE INTO search_story_themes (story_id, theme_id) VALUES (?, ?)'),
+    untheme: db.prepare('DELETE FROM search_story_themes WHERE story_id = ? AND theme_id = ?'),
+    defineTheme: db.prepare('INSERT INTO search_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, retired = 0'),
+    retireTheme: db.prepare('UPDATE search_themes SET retired = 1 WHERE theme_id = ?'),
+  };
+}
+type Statements = ReturnType<typeof statements>;
+const prepared = new WeakMap<Views, Statements>();
+function stmts(db: Views): Statements {
+  let s = prepared.get(db);
+  if (!s) {
+    s = statements(db);
+    prepared.set(db, s);
+  }
+  return s;
 }
 
-const docOf = (db: Views, storyId: string): DocRow | undefined =>
-  db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted FROM search_docs WHERE story_id = ?').get(storyId);
+function reindex(q: Statements, doc: DocRow): void {
+  q.unindex.run(doc.doc_id);
+  if (doc.retracted) return;
+  q.index.run(doc.doc_id, stripMarks(doc.title), stripMarks(doc.body), stripMarks(doc.leader));
+}
 
 export const searchProjection: Projection = {
   name: 'search',
@@ -58,49 +79,46 @@ export const searchProjection: Projection = {
     `);
   },
   reset(db) {
+    prepared.delete(db);
     db.exec(`DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_docs;
              DROP TABLE IF EXISTS search_story_themes; DROP TABLE IF EXISTS search_themes;`);
   },
   apply(db, e) {
+    const q = stmts(db);
     switch (e.type) {
       case 'ThemeDefined':
-        db.prepare('INSERT INTO search_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, retired = 0')
-          .run(e.data.themeId, e.data.name);
+        q.defineTheme.run(e.data.themeId, e.data.name);
         break;
       case 'ThemeRetired':
-        db.prepare('UPDATE search_themes SET retired = 1 WHERE theme_id = ?').run(e.data.themeId);
+        q.retireTheme.run(e.data.themeId);
         break;
       case 'StorySubmitted': {
         const d = e.data;
-        if (docOf(db, d.storyId)) break; // the same story twice (a replayed import): keep the first
-        db.prepare(
-          `INSERT INTO search_docs (story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(d.storyId, d.title, d.body, d.leader, d.tellerId, d.anonymous ? 1 : 0, d.happenedIn ?? null, d.occurredOn, e.metadata.at);
-        const insTheme = db.prepare('INSERT OR IGNORE INTO search_story_themes (story_id, theme_id) VALUES (?, ?)');
-        for (const t of d.themes) insTheme.run(d.storyId, t);
-        reindex(db, docOf(db, d.storyId)!);
+        if (q.doc.get(d.storyId)) break; // the same story twice (a replayed import): keep the first
+        q.insertDoc.run(d.storyId, d.title, d.body, d.leader, d.tellerId, d.anonymous ? 1 : 0, d.happenedIn ?? null, d.occurredOn, e.metadata.at);
+        for (const t of d.themes) q.theme.run(d.storyId, t);
+        reindex(q, q.doc.get(d.storyId)!);
         break;
       }
       case 'StoryAmended': {
-        const doc = docOf(db, e.data.storyId);
+        const doc = q.doc.get(e.data.storyId);
         if (!doc) break;
         const next = { ...doc, title: e.data.title ?? doc.title, body: e.data.body ?? doc.body };
-        db.prepare('UPDATE search_docs SET title = ?, body = ? WHERE doc_id = ?').run(next.title, next.body, doc.doc_id);
-        reindex(db, next);
+        q.amendDoc.run(next.title, next.body, doc.doc_id);
+        reindex(q, next);
         break;
       }
       case 'StoryThemed':
-        db.prepare('INSERT OR IGNORE INTO search_story_themes (story_id, theme_id) VALUES (?, ?)').run(e.data.storyId, e.data.themeId);
+        q.theme.run(e.data.storyId, e.data.themeId);
         break;
       case 'StoryUnthemed':
-        db.prepare('DELETE FROM search_story_themes WHERE story_id = ? AND theme_id = ?').run(e.data.storyId, e.data.themeId);
+        q.untheme.run(e.data.storyId, e.data.themeId);
         break;
       case 'StoryRetracted': {
-        const doc = docOf(db, e.data.storyId);
+        const doc = q.doc.get(e.data.storyId);
         if (!doc) break;
-        db.prepare('UPDATE search_docs SET retracted = 1 WHERE doc_id = ?').run(doc.doc_id);
-        reindex(db, { ...doc, retracted: 1 });
+        q.retractDoc.run(doc.doc_id);
+        reindex(q, { ...doc, retracted: 1 });
         break;
       }
       default:

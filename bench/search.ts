@@ -1,0 +1,95 @@
+/**
+ * Search: indexing stories through the search projection, and answering queries through
+ * searchStories (match, bm25, highlight, snippet, names, themes, count), each against plain
+ * better-sqlite3 FTS5 doing the least the same answer needs (the ceiling). Stories are made from
+ * the demo archive's sentences, deterministically.
+ */
+import Database from 'better-sqlite3';
+import { DEMO_STORIES } from '../events/seed/story-content.ts';
+import { prng } from '../events/seed/seed-types.ts';
+import { searchProjection } from '../src/projections/search.ts';
+import type { ProjectedEvent } from '../src/projections/runtime.ts';
+import { searchStories } from '../src/read/search.ts';
+import type { Bench, BenchRow } from './types.ts';
+
+const STORIES = Number(process.env['BENCH_SEARCH_STORIES'] ?? 20_000);
+const QUERIES = Number(process.env['BENCH_SEARCH_QUERIES'] ?? 2_000);
+
+const sentences = DEMO_STORIES.flatMap((s) => s.body.split(/(?<=[.!?])\s+/));
+const words = [...new Set(sentences.flatMap((s) => s.toLowerCase().match(/\p{L}{4,}/gu) ?? []))];
+
+function makeStories(n: number) {
+  const r = prng(42);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+  return Array.from({ length: n }, (_, i) => ({
+    storyId: `bench-${i}`,
+    title: `${pick(words)} ${pick(words)} ${pick(words)}`,
+    body: Array.from({ length: 6 }, () => pick(sentences)).join(' '),
+    leader: pick(DEMO_STORIES).leader,
+    tellerId: 'emp-1',
+    occurredOn: String(2016 + (i % 10)),
+    themes: [`theme-${i % 8}`],
+    relation: 'witnessed' as const,
+    anonymous: i % 7 === 0,
+  }));
+}
+
+function views(): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(`CREATE TABLE org_employees (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+           CREATE TABLE org_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);
+           INSERT INTO org_employees VALUES ('emp-1', 'Bench Teller');`);
+  return db;
+}
+
+const perSecond = (n: number, ms: number): number => (n * 1000) / ms;
+
+export const searchBench: Bench = {
+  name: 'search',
+  description: `FTS5 search over ${STORIES.toLocaleString('en-US')} stories`,
+  async run(log) {
+    const stories = makeStories(STORIES);
+    const r = prng(7);
+    const queries = Array.from({ length: QUERIES }, () => `${words[Math.floor(r() * words.length)]} ${words[Math.floor(r() * words.length)]!.slice(0, 3)}`);
+    const rows: BenchRow[] = [];
+
+    // indexing: the projection (docs, themes, FTS row) vs a bare FTS5 insert
+    const db = views();
+    searchProjection.setup(db);
+    let t = performance.now();
+    db.transaction(() => {
+      stories.forEach((d, i) => {
+        const e = { id: `e${i}`, type: 'StorySubmitted', data: d, stream: `story-${d.storyId}`, revision: 0, position: i + 1, metadata: { at: '2024-01-01T00:00:00.000Z' } };
+        searchProjection.apply(db, e as unknown as ProjectedEvent);
+      });
+    })();
+    const indexMs = performance.now() - t;
+    const plain = new Database(':memory:');
+    plain.exec("CREATE VIRTUAL TABLE fts USING fts5(title, body, leader, tokenize = 'porter unicode61 remove_diacritics 2')");
+    const ins = plain.prepare('INSERT INTO fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)');
+    t = performance.now();
+    plain.transaction(() => stories.forEach((d, i) => ins.run(i + 1, d.title, d.body, d.leader)))();
+    const plainIndexMs = performance.now() - t;
+    rows.push({ measure: 'index stories', value: perSecond(STORIES, indexMs), unit: 'stories/s', ceiling: { name: 'bare FTS5 insert', value: perSecond(STORIES, plainIndexMs) }, aim: 0.25 });
+    log(`indexed ${STORIES} stories`);
+
+    // queries: a results page (count, rank, marks, names, themes) vs the top 10 rowids by rank
+    t = performance.now();
+    let found = 0;
+    for (const q of queries) found += searchStories(db, { q, page: 1 })?.total ?? 0;
+    const queryMs = performance.now() - t;
+    const top = plain.prepare<[string], { rowid: number }>('SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 10');
+    t = performance.now();
+    for (const q of queries) {
+      const [a, b] = q.split(' ');
+      top.all(`"${a}" "${b}"*`);
+    }
+    const plainQueryMs = performance.now() - t;
+    rows.push({ measure: 'results page', value: perSecond(QUERIES, queryMs), unit: 'queries/s', ceiling: { name: 'top 10 rowids by rank', value: perSecond(QUERIES, plainQueryMs) }, aim: 0.2 });
+    rows.push({ measure: 'mean latency of a results page', value: queryMs / QUERIES, unit: 'ms' });
+    log(`${QUERIES} queries, ${found} matches in all`);
+    db.close();
+    plain.close();
+    return rows;
+  },
+};
