@@ -8,11 +8,15 @@
 import type { Bench, BenchRow } from './types.ts';
 import { storeBench } from './store.ts';
 import { searchBench } from './search.ts';
+import { spreadBench } from './spread.ts';
+import { dashboardBench } from './dashboard.ts';
 
 // ---- the list of benchmarks (add yours here) -------------------------------------------------
 const BENCHES: Bench[] = [
   storeBench,
   searchBench,
+  spreadBench,
+  dashboardBench,
 ];
 // -----------------------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Views } from './runtime.ts';
 import { spreadStory, storySummary } from './spread.ts';
 import { bucketLabel, sizeBucket, viralityOf } from '../spread/figures.ts';
@@ -59,13 +60,23 @@ export interface Dashboard {
 }
 
 const MIN = Number.MIN_SAFE_INTEGER;
+
+/** Statements prepared once per database (preparing a dozen per page costs milliseconds). */
+const prepared = new WeakMap<Views, Map<string, ReturnType<Views['prepare']>>>();
+function sql<P extends unknown[], R>(db: Views, text: string) {
+  let m = prepared.get(db);
+  if (!m) prepared.set(db, (m = new Map()));
+  let st = m.get(text);
+  if (!st) m.set(text, (st = db.prepare(text)));
+  return st as unknown as Database.Statement<P, R>;
+}
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Department id -> the group it is shown in (itself, or the folded group). */
 export function departmentGroups(db: Views, minGroup: number): { groups: Group[]; groupOf: (departmentId: string) => string } {
-  const depts = db.prepare<[], { department_id: string; name: string; open: number }>('SELECT department_id, name, open FROM spread_departments').all();
+  const depts = sql<[], { department_id: string; name: string; open: number }>(db, 'SELECT department_id, name, open FROM spread_departments').all();
   const counts = new Map(
-    db.prepare<[], { department_id: string; n: number }>('SELECT department_id, count(*) AS n FROM spread_people WHERE active = 1 GROUP BY department_id').all().map((r) => [r.department_id, r.n]),
+    sql<[], { department_id: string; n: number }>(db, 'SELECT department_id, count(*) AS n FROM spread_people WHERE active = 1 GROUP BY department_id').all().map((r) => [r.department_id, r.n]),
   );
   const shown = new Map<string, Group>();
   let smaller = 0;
@@ -85,7 +96,7 @@ export function departmentGroups(db: Views, minGroup: number): { groups: Group[]
 
 /** Caches the virality of every story whose size lies in [lo, hi] that has none yet. */
 function ensureViralities(db: Views, lo: number, hi: number): void {
-  const stale = db.prepare<[number, number], { story_id: string }>('SELECT story_id FROM spread_stories WHERE size BETWEEN ? AND ? AND virality IS NULL').all(lo, hi);
+  const stale = sql<[number, number], { story_id: string }>(db, 'SELECT story_id FROM spread_stories WHERE size BETWEEN ? AND ? AND virality IS NULL').all(lo, hi);
   for (const { story_id } of stale) {
     const s = spreadStory(db, story_id);
     if (s) storySummary(db, s);
@@ -97,9 +108,9 @@ function bucketMedian(db: Views, size: number): number | null {
   const lo = b === 0 ? 1 : 2 ** b;
   const hi = b === 0 ? 1 : 2 ** (b + 1) - 1;
   ensureViralities(db, lo, hi);
-  const n = db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM spread_stories WHERE size BETWEEN ? AND ?').get(lo, hi)!.n;
+  const n = sql<[number, number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_stories WHERE size BETWEEN ? AND ?').get(lo, hi)!.n;
   if (n === 0) return null;
-  const at = db.prepare<[number, number, number], { v: number }>('SELECT virality AS v FROM spread_stories WHERE size BETWEEN ? AND ? ORDER BY virality LIMIT 1 OFFSET ?');
+  const at = sql<[number, number, number], { v: number }>(db, 'SELECT virality AS v FROM spread_stories WHERE size BETWEEN ? AND ? ORDER BY virality LIMIT 1 OFFSET ?');
   const mid = at.get(lo, hi, n >> 1)!.v;
   return n % 2 ? mid : (at.get(lo, hi, (n >> 1) - 1)!.v + mid) / 2;
 }
@@ -110,15 +121,14 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   const { groups, groupOf } = departmentGroups(db, minGroup);
 
   // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
-  const top = db
-    .prepare<[number, number, number], { story_id: string; added: number }>(
+  const top = sql<[number, number, number], { story_id: string; added: number }>(db, 
       `SELECT n.story_id, count(*) AS added FROM spread_nodes n JOIN spread_stories s ON s.story_id = n.story_id
        WHERE n.at_ms >= ? AND n.at_ms < ? AND n.parent_department_id IS NOT NULL AND s.retracted = 0
        GROUP BY n.story_id ORDER BY added DESC, n.story_id LIMIT ?`,
     )
     .all(from, to, limit);
-  const touchesIn = db.prepare<[string, number, number], { n: number }>('SELECT count(*) AS n FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?');
-  const arrivals = db.prepare<[string], { department_id: string; at_ms: number }>('SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id');
+  const touchesIn = sql<[string, number, number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?');
+  const arrivals = sql<[string], { department_id: string; at_ms: number }>(db, 'SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id');
   const medians = new Map<number, number | null>();
   const stories: CirculatingStory[] = top.map(({ story_id, added }) => {
     const s = spreadStory(db, story_id)!;
@@ -142,8 +152,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
 
   // the department flow matrix: edges added in the window, folded
   const flowMap = new Map<string, { from: string; to: string; count: number }>();
-  for (const r of db
-    .prepare<[number, number], { f: string; t: string; n: number }>(
+  for (const r of sql<[number, number], { f: string; t: string; n: number }>(db, 
       `SELECT parent_department_id AS f, department_id AS t, count(*) AS n FROM spread_nodes
        WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL GROUP BY f, t`,
     )
@@ -160,7 +169,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
 
   // departments: told, received from / passed to other departments (distinct stories), E-I index
   const told = new Map<string, number>();
-  for (const r of db.prepare<[number, number], { d: string; n: number }>('SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
+  for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
     const g = groupOf(r.d);
     told.set(g, (told.get(g) ?? 0) + r.n);
   }
@@ -171,8 +180,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     if (!s) m.set(k, (s = new Set()));
     s.add(v);
   };
-  for (const r of db
-    .prepare<[number, number], { story_id: string; f: string; t: string }>(
+  for (const r of sql<[number, number], { story_id: string; f: string; t: string }>(db, 
       `SELECT DISTINCT story_id, parent_department_id AS f, department_id AS t FROM spread_nodes
        WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL AND parent_department_id != department_id`,
     )
@@ -195,14 +203,14 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   });
 
   // themes: stories told, and nodes added, in the window
-  const themeNames = db.prepare<[], { theme_id: string; name: string }>('SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
+  const themeNames = sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
   const toldBy = new Map(
-    db.prepare<[number, number], { t: string; n: number }>(
+    sql<[number, number], { t: string; n: number }>(db, 
       'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
     ).all(from, to).map((r) => [r.t, r.n]),
   );
   const addedBy = new Map(
-    db.prepare<[number, number], { t: string; n: number }>(
+    sql<[number, number], { t: string; n: number }>(db, 
       `SELECT st.theme_id AS t, count(*) AS n FROM spread_nodes n JOIN spread_story_themes st ON st.story_id = n.story_id
        WHERE n.at_ms >= ? AND n.at_ms < ? AND n.parent_department_id IS NOT NULL GROUP BY st.theme_id`,
     ).all(from, to).map((r) => [r.t, r.n]),

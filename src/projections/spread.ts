@@ -86,7 +86,12 @@ function statements(db: Views) {
   return {
     story: db.prepare<[string], StoryRow>('SELECT * FROM spread_stories WHERE story_id = ?'),
     node: db.prepare<[string, string], NodeRow>('SELECT * FROM spread_nodes WHERE story_id = ? AND person_id = ?'),
-    nodes: db.prepare<[string], NodeRow>('SELECT * FROM spread_nodes WHERE story_id = ? ORDER BY seq'),
+    // read in primary-key order (no ORDER BY: following the seq index costs a look-up per row)
+    nodesRaw: db
+      .prepare<[string], [number, string, string | null, number, string, string | null, number]>(
+        'SELECT seq, person_id, parent_id, depth, department_id, parent_department_id, at_ms FROM spread_nodes WHERE story_id = ?',
+      )
+      .raw(),
     insertNode: db.prepare(
       'INSERT INTO spread_nodes (story_id, person_id, seq, parent_id, depth, department_id, parent_department_id, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -226,8 +231,14 @@ export function spreadStory(db: Views, storyId: string): StoryRow | undefined {
   return stmts(db).story.get(storyId);
 }
 
+/** The story's nodes in the order they joined the tree (seq is dense: 0 … size − 1). */
 export function storyNodes(db: Views, storyId: string): CascadeNode[] {
-  return stmts(db).nodes.all(storyId).map(toNode);
+  const rows = stmts(db).nodesRaw.all(storyId);
+  const nodes = new Array<CascadeNode>(rows.length);
+  for (const [seq, personId, parentId, depth, departmentId, parentDepartmentId, atMs] of rows) {
+    nodes[seq] = { personId, parentId, depth, departmentId, parentDepartmentId, atMs };
+  }
+  return nodes;
 }
 
 export function departmentsOpen(db: Views): number {

@@ -1,52 +1,96 @@
 import * as Plot from '@observablehq/plot';
 import type { CascadeNode } from '../../src/spread/cascade.ts';
-import { plotSvg } from './plot.ts';
+import { escapeXml, plotSvg } from './plot.ts';
 
 /**
- * The dashboard's charts, as SVG strings made by Observable Plot on the server (see plot.ts).
+ * The dashboard's charts, as SVG strings made on the server: the story page's tree and timeline
+ * by Observable Plot (see plot.ts), the per-page curves and the flow matrix by hand (see below).
  * None carries a person's name or id: cascades are drawn by department only. Every chart pairs
  * colour with a second cue (symbols, printed counts or labels) and has a table beside it.
  */
 
-/** Departments reached against days since told: a small step curve for one story's row. */
+const r1 = (x: number): string => (Math.round(x * 10) / 10).toString();
+
+/**
+ * Departments reached against days since told: a small step curve for one story's row.
+ * Drawn by hand, not with Plot: the dashboard shows twenty of them per page, and Plot with a DOM
+ * shim costs several milliseconds each, which the 100 ms budget for the page cannot afford.
+ */
 export function coverageCurve(curve: { days: number; reached: number }[], label: string): string {
+  const W = 180;
+  const H = 48;
+  const L = 22;
+  const B = 14;
   const last = curve[curve.length - 1];
-  const points = last ? [...curve, { days: Math.max(last.days, 1), reached: last.reached }] : [];
-  return plotSvg(
-    {
-      width: 180,
-      height: 60,
-      marginLeft: 24,
-      marginBottom: 18,
-      marginTop: 6,
-      x: { label: null, ticks: 2, tickFormat: (d: number) => `${d}d` },
-      y: { label: null, ticks: 2, domain: [0, Math.max(1, last?.reached ?? 1)] },
-      marks: [Plot.line(points, { x: 'days', y: 'reached', curve: 'step-after', stroke: 'currentColor' }), Plot.dot(curve, { x: 'days', y: 'reached', r: 2, fill: 'currentColor' })],
-    },
-    label,
+  const maxDays = Math.max(1, last?.days ?? 1);
+  const maxReached = Math.max(1, last?.reached ?? 1);
+  const x = (d: number): number => L + (d / maxDays) * (W - L - 6);
+  const y = (r: number): number => H - B - (r / maxReached) * (H - B - 6);
+  let d = '';
+  curve.forEach((p, i) => {
+    d += i === 0 ? `M${r1(x(p.days))},${r1(y(p.reached))}` : `H${r1(x(p.days))}V${r1(y(p.reached))}`;
+  });
+  if (last) d += `H${r1(x(maxDays))}`;
+  const dots = curve.map((p) => `<circle cx="${r1(x(p.days))}" cy="${r1(y(p.reached))}" r="2" fill="currentColor"></circle>`).join('');
+  return (
+    `<svg class="chart spark" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="9">` +
+    `<title>${escapeXml(label)}</title>` +
+    `<line x1="${L}" y1="${H - B}" x2="${W - 4}" y2="${H - B}" stroke="currentColor" stroke-opacity="0.3"></line>` +
+    `<text x="${L - 3}" y="${r1(y(maxReached) + 3)}" text-anchor="end">${maxReached}</text>` +
+    `<text x="${L}" y="${H - 3}" text-anchor="start">0d</text>` +
+    `<text x="${W - 4}" y="${H - 3}" text-anchor="end">${escapeXml(`${Math.round(maxDays)}d`)}</text>` +
+    `<path d="${d}" fill="none" stroke="currentColor" stroke-width="1.5"></path>${dots}</svg>`
   );
 }
 
-/** From → to heatmap, counts printed in every cell (readable without colour) and on hover. */
+/** A sequential blue ramp; cells also print their count, so colour is never the only cue. */
+function ramp(t: number): { fill: string; ink: string } {
+  const a = [238, 243, 251];
+  const b = [8, 48, 107];
+  const c = a.map((v, i) => Math.round(v + (b[i]! - v) * t));
+  return { fill: `rgb(${c[0]},${c[1]},${c[2]})`, ink: t > 0.5 ? '#fff' : '#1d1d1f' };
+}
+
+/**
+ * From → to heatmap, the count printed in every cell and given on hover (<title>). Hand-drawn
+ * SVG for the same reason as the curves: fifty departments make 2,500 cells, which Plot with a
+ * DOM shim renders in hundreds of milliseconds.
+ */
 export function flowHeatmap(cells: { from: string; to: string; count: number }[], order: string[]): string {
-  const size = Math.max(240, 36 * order.length + 160);
-  return plotSvg(
-    {
-      width: size + 60,
-      height: size,
-      marginLeft: 150,
-      marginBottom: 110,
-      padding: 0.05,
-      x: { domain: order, label: 'to department →', tickRotate: -40 },
-      y: { domain: order, label: '↑ from department' },
-      color: { type: 'sqrt', scheme: 'blues' },
-      marks: [
-        Plot.cell(cells, { x: 'to', y: 'from', fill: 'count', title: (d: { from: string; to: string; count: number }) => `${d.from} → ${d.to}: ${d.count}` }),
-        Plot.text(cells, { x: 'to', y: 'from', text: 'count', fill: 'currentColor', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' }),
-      ],
-    },
-    'Department flow matrix: stories passed from one department (rows) to another (columns)',
-  );
+  const C = 24;
+  const L = 170;
+  const T = 130;
+  const n = order.length;
+  const W = L + n * C + 10;
+  const H = T + n * C + 30;
+  const index = new Map(order.map((name, i) => [name, i]));
+  const max = Math.max(1, ...cells.map((c) => c.count));
+  const parts: string[] = [];
+  const label = 'Department flow matrix: stories passed from one department (rows) to another (columns)';
+  parts.push(`<svg class="chart heatmap" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="10"><title>${escapeXml(label)}</title>`);
+  parts.push(`<text x="${L + (n * C) / 2}" y="12" text-anchor="middle" font-weight="600">to department →</text>`);
+  parts.push(`<text x="12" y="${T + (n * C) / 2}" text-anchor="middle" font-weight="600" transform="rotate(-90 12 ${T + (n * C) / 2})">from department →</text>`);
+  order.forEach((name, i) => {
+    const e = escapeXml(name.length > 26 ? `${name.slice(0, 25)}…` : name);
+    parts.push(`<text x="${L - 6}" y="${T + i * C + C / 2 + 3}" text-anchor="end">${e}</text>`);
+    const cx = L + i * C + C / 2;
+    parts.push(`<text x="${cx}" y="${T - 6}" text-anchor="start" transform="rotate(-60 ${cx} ${T - 6})">${e}</text>`);
+  });
+  parts.push(`<rect x="${L}" y="${T}" width="${n * C}" height="${n * C}" fill="none" stroke="currentColor" stroke-opacity="0.25"></rect>`);
+  for (const c of cells) {
+    const i = index.get(c.from);
+    const j = index.get(c.to);
+    if (i === undefined || j === undefined) continue;
+    const { fill, ink } = ramp(Math.sqrt(c.count / max));
+    const x = L + j * C;
+    const y = T + i * C;
+    parts.push(
+      `<g><title>${escapeXml(`${c.from} → ${c.to}: ${c.count}`)}</title><rect x="${x + 1}" y="${y + 1}" width="${C - 2}" height="${C - 2}" fill="${fill}"></rect>` +
+        `<text x="${x + C / 2}" y="${y + C / 2 + 3}" text-anchor="middle" fill="${ink}" font-size="${c.count >= 1000 ? 7 : 9}">${c.count}</text></g>`,
+    );
+  }
+  parts.push('</svg>');
+  return parts.join('');
 }
 
 export interface DrawnNode {
