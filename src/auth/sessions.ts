@@ -101,11 +101,13 @@ export async function validateSessionToken(ctx: AppContext, token: string): Prom
     expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, hardLimit));
     extended = true;
     try {
-      await handle(ctx.store, startStream(sessionId), sessionDecider, { type: 'ExtendSession', data: { sessionId, expiresAt: expiresAt.toISOString() } }, {
+      const r = await handle(ctx.store, startStream(sessionId), sessionDecider, { type: 'ExtendSession', data: { sessionId, expiresAt: expiresAt.toISOString() } }, {
         actor: employee.employeeId,
         at: new Date(now),
         ids: ctx.newId,
       });
+      // the next request (perhaps to another process) must see the new expiry
+      if (!isDomainError(r) && r.position) await ctx.runtime.waitFor(r.position);
     } catch (e) {
       // two requests extending at once: one wins, and either extension is as good
       if (!(e instanceof ConcurrencyError)) throw e;
