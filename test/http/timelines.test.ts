@@ -38,6 +38,16 @@ describe('timelines and the home page', () => {
     expect(years(html)).toEqual(['2008', '2019', '2021']);
   });
 
+  it('finds a leader whose name holds a slash, a question mark or accents', async () => {
+    await givenStory(h, { tellerId: reader.employeeId, title: 'Odd name', leader: 'Zoë / Ana? #1' });
+    const list = dom(await (await get(h.app, '/timelines', reader.cookie)).text());
+    const href = list.querySelector('a[href^="/leaders/Zo"]')!.getAttribute('href')!;
+    expect(href).toBe(`/leaders/${encodeURIComponent('Zoë / Ana? #1')}`);
+    const res = await get(h.app, href, reader.cookie);
+    expect(res.status).toBe(200);
+    expect(titles(await res.text())).toEqual(['Odd name']);
+  });
+
   it('pages: htmx scrolls in the next page, plain links page without JavaScript, one heading per year', async () => {
     await givenTheme(h, 'many', 'Many');
     for (let i = 0; i < 25; i++) {
