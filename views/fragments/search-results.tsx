@@ -144,13 +144,13 @@ export function SearchResults({ query, result, errors = {}, oob }: SearchResults
       ) : result === null ? (
         <p class="muted">Type a few words (a leader's name, a place, what happened), or pick a theme or department.</p>
       ) : result.total === 0 ? (
-        <p class="search-none" role="status">
+        <p class="search-none">
           No stories match{query.q.trim() ? <> “{query.q.trim()}”</> : null}
           {query.theme || query.dept ? ' with these filters' : ''}. Try fewer or different words, or clear the filters.
         </p>
       ) : (
         <>
-          <p class="search-count" role="status">
+          <p class="search-count">
             {result.total === 1 ? '1 story' : `${result.total} stories`} found
             {result.pages > 1 ? ` (showing ${(result.page - 1) * PAGE_SIZE + 1}–${Math.min(result.page * PAGE_SIZE, result.total)})` : ''}.
           </p>
