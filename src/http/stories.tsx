@@ -34,8 +34,14 @@ export function derivedUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export const storyIdFor = (tellerId: string, key: string): string => derivedUuid(`hallway-story:${tellerId}:${key}`);
-const eventIdFor = (tellerId: string, key: string): string => derivedUuid(`hallway-story-event:${tellerId}:${key}`);
+/**
+ * The story id for a submission: from the teller, the form's idempotency key and what was typed.
+ * The same form sent twice (a double click, a retry) names the same story; a form brought back
+ * with the browser's Back button, edited and sent again is a new story, not silently the old one.
+ */
+export const storyIdFor = (tellerId: string, key: string, content: string): string =>
+  derivedUuid(`hallway-story:${tellerId}:${key}:${createHash('sha256').update(content).digest('hex')}`);
+const eventIdFor = (storyId: string): string => derivedUuid(`hallway-story-event:${storyId}`);
 
 const all = (form: Form, name: string): string[] => {
   const v = form[name];
@@ -123,14 +129,6 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const form = (await c.req.parseBody({ all: true })) as Form;
     const keyIn = one(form, 'idempotencyKey');
     const key = UUID.test(keyIn) ? keyIn.toLowerCase() : ctx.newId();
-    const storyId = storyIdFor(user.employeeId, key);
-
-    // A double submit or a retry: the story is already told, show it.
-    if ((await ctx.store.streamRevision(storyStream(storyId))) >= 0) {
-      await ctx.runtime.waitFor(await ctx.store.headPosition());
-      return redirectTo(c, `/stories/${storyId}`);
-    }
-
     const values: StoryFormValues = {
       title: one(form, 'title'),
       body: one(form, 'body'),
@@ -143,6 +141,15 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       anonymous: ['true', 'on', '1'].includes(one(form, 'anonymous')),
       idempotencyKey: key,
     };
+    const { idempotencyKey: _key, ...typed } = values;
+    const storyId = storyIdFor(user.employeeId, key, JSON.stringify(typed));
+
+    // A double submit or a retry: the story is already told, show it.
+    if ((await ctx.store.streamRevision(storyStream(storyId))) >= 0) {
+      await ctx.runtime.waitFor(await ctx.store.headPosition());
+      return redirectTo(c, `/stories/${storyId}`);
+    }
+
     const candidate = {
       storyId,
       title: values.title,
@@ -183,7 +190,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       result = await handle(ctx.store, storyStream(storyId), storyDecider, command, {
         actor: user.employeeId,
         at: ctx.clock(),
-        ids: () => eventIdFor(user.employeeId, key),
+        ids: () => eventIdFor(storyId),
         expectedRevision: 'no_stream',
       });
     } catch (err) {

@@ -76,6 +76,14 @@ describe('telling and reading stories', () => {
     expect(await countEvents(h, 'StorySubmitted')).toBe(before + 1);
   });
 
+  it('makes a new story when the same form comes back (Back button) edited, so the edit is not lost', async () => {
+    const fields = storyFields({ title: 'First try' });
+    const a = await post(h.app, '/stories', teller.cookie, fields);
+    const b = await post(h.app, '/stories', teller.cookie, { ...fields, title: 'Second, edited' });
+    expect(b.headers.get('location')).not.toBe(a.headers.get('location'));
+    expect(await (await get(h.app, b.headers.get('location')!, teller.cookie)).text()).toContain('Second, edited');
+  });
+
   it('refuses bad input with 422, the form re-rendered with messages beside the fields, and appends nothing', async () => {
     const head = await h.store.headPosition();
     const res = await post(h.app, '/stories', teller.cookie, storyFields({
