@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { MARK_CLOSE, MARK_OPEN } from '../../src/projections/search.ts';
 import { PAGE_SIZE } from '../../src/read/search.ts';
+import { formatOccurredOn } from './story-meta.tsx';
 import type { SearchHit, SearchResult } from '../../src/read/search.ts';
 
 /**
@@ -59,7 +60,7 @@ function Hit({ hit }: { hit: SearchHit }) {
           About <Marked text={hit.leader} />
         </span>
         {' · '}
-        <span>{hit.occurredOn}</span>
+        <span>{formatOccurredOn(hit.occurredOn)}</span>
         {hit.department ? (
           <>
             {' · '}
