@@ -13,11 +13,13 @@ export const SETUP_TTL_MS = 3600_000;
 /** Makes a fresh setup token when no admin exists; returns the link to print, or null. */
 export function openSetup(ctx: AppContext): string | null {
   if (orgQueries(ctx.runtime.db).adminCount() > 0) {
-    ctx.setup = { token: null, expiresAt: 0 };
+    consumeSetup(ctx);
     return null;
   }
   const token = generateSecureRandomString() + generateSecureRandomString();
-  ctx.setup = { token, expiresAt: ctx.clock().getTime() + SETUP_TTL_MS };
+  // changed in place: copies of the context (tests spread it) share the one setup object
+  ctx.setup.token = token;
+  ctx.setup.expiresAt = ctx.clock().getTime() + SETUP_TTL_MS;
   return `${ctx.config.publicUrl.replace(/\/$/, '')}/setup/${token}`;
 }
 
@@ -33,5 +35,12 @@ export function setupStatus(ctx: AppContext, token: string): 'open' | 'gone' | '
 
 /** Uses the token up (synchronously, so two posts at once cannot both create an admin). */
 export function consumeSetup(ctx: AppContext): void {
-  ctx.setup = { token: null, expiresAt: 0 };
+  ctx.setup.token = null;
+  ctx.setup.expiresAt = 0;
+}
+
+/** Gives a consumed token back (creating the admin failed, so the link must keep working). */
+export function restoreSetup(ctx: AppContext, token: string, expiresAt: number): void {
+  ctx.setup.token = token;
+  ctx.setup.expiresAt = expiresAt;
 }

@@ -12,7 +12,7 @@ import { acceptInvitation, addPeople, emailInUseBy, invitationHolder, openDepart
 import { clientIp, createAttemptLimits, recordFailure, retryAfter } from '../auth/rate-limit.ts';
 import type { AttemptLimits } from '../auth/rate-limit.ts';
 import { createSession, deleteSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from '../auth/sessions.ts';
-import { consumeSetup, setupStatus } from '../auth/setup.ts';
+import { consumeSetup, restoreSetup, setupStatus } from '../auth/setup.ts';
 import { isDomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
@@ -143,6 +143,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
       return c.render(<SetupPage token={token} values={values} errors={errors} />, { title: 'Set up Hallway' });
     }
     // used up before the first await: two posts at once cannot both create an admin
+    const expiresAt = ctx.setup.expiresAt;
     consumeSetup(ctx);
     const { name, email, departmentName, password } = parsed.data;
     const departmentId = randomUUID();
@@ -159,7 +160,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
       ]);
     } catch (e) {
       // nothing of the admin exists yet: the link stays usable (a department may have been opened)
-      ctx.setup = { token, expiresAt: now() + 10 * 60_000 };
+      restoreSetup(ctx, token, expiresAt);
       throw e;
     }
     const session = await createSession(ctx, employeeId);
