@@ -52,6 +52,7 @@ describe('telling, finding and amending a story in Chromium', () => {
     await page.goto('/themes/theme-serve');
     await expect.poll(() => page.locator(`main a[href="${storyPath}"]`).count()).toBeGreaterThan(0);
     expect(await page.locator(`main a[href="${storyPath}"]`).first().textContent()).toContain(title);
+    expect(await page.locator('main img, main script[src*="alert"], main script:not([src])').count()).toBe(0);
     await checkA11y(page, `theme timeline ${mode}`);
 
     // in search
@@ -63,6 +64,8 @@ describe('telling, finding and amending a story in Chromium', () => {
       await Promise.all([page.waitForURL(/q=/), page.getByRole('button', { name: 'Search' }).click()]);
     }
     await expect.poll(() => page.locator(`#search-results a[href="${storyPath}"]`).count(), { timeout: 5000 }).toBe(1);
+    expect(await page.locator('#search-results').textContent()).toContain('<script>alert(1)</script>');
+    expect(await page.locator('#search-results img, #search-results script').count()).toBe(0);
     await checkA11y(page, `search results ${mode}`);
 
     // amend it, then see the history with the reason and the earlier text
