@@ -20,4 +20,13 @@
     var marker = document.querySelector('#search-results [data-page-title]');
     if (marker) document.title = marker.getAttribute('data-page-title');
   });
+
+  // Stories: when htmx swaps in a refused story form (422), the button that had focus is gone;
+  // put focus on the first field that needs another look, so keyboard and screen-reader users land there.
+  document.addEventListener('htmx:after:swap', function () {
+    var form = document.getElementById('story-form');
+    if (!form || (document.activeElement && document.activeElement !== document.body)) return;
+    var field = form.querySelector('input[aria-invalid="true"], textarea[aria-invalid="true"], select[aria-invalid="true"], fieldset[aria-invalid="true"] input');
+    if (field && typeof field.focus === 'function') field.focus();
+  });
 })();
