@@ -104,6 +104,15 @@ describe('timelines and the home page', () => {
     expect((await get(h.app, '/themes/nothing', reader.cookie)).status).toBe(404);
   });
 
+  it('lists themes with their descriptions on /themes and leaders on /leaders', async () => {
+    const themes = dom(await (await get(h.app, '/themes', reader.cookie)).text());
+    const serve = themes.querySelector('a[href="/themes/serve"]')!;
+    expect(serve.textContent).toBe('Leaders who serve');
+    expect(serve.closest('li')!.querySelector('p')!.textContent).toBe('They carry the bags.');
+    const leaders = dom(await (await get(h.app, '/leaders', reader.cookie)).text());
+    expect(leaders.querySelector('a[href="/leaders/Sal%20Boss"]')!.textContent).toBe('Sal Boss');
+  });
+
   it('knows a new hire by the app clock: joined less than 90 days ago', () => {
     expect(isNewHire('2026-03-04', now)).toBe(true);
     expect(isNewHire('2026-03-03', now)).toBe(false);
