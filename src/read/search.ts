@@ -4,19 +4,29 @@ import { MARK_CLOSE, MARK_OPEN } from '../projections/search.ts';
 export const PAGE_SIZE = 10;
 const MAX_TERMS = 12;
 
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+
 /**
  * Turns what a person typed into an FTS5 MATCH expression that can never be a syntax error: the
  * words are taken out (letters and digits, as FTS5's unicode61 tokenizer splits them), each is
- * quoted, and they are ANDed. The last word is a prefix (`"netw"*`) while the person is still
- * typing it, so live results appear before the word is finished. Null when there is no word.
+ * quoted, and they are ANDed; words inside "double quotes" stay together as a phrase. The last
+ * word is a prefix (`"netw"*`) while the person is still typing it, so live results appear before
+ * the word is finished. Null when there is no word.
  */
 export function toMatchQuery(q: string): string | null {
-  const words = q.match(/[\p{L}\p{N}\p{M}]+/gu)?.slice(0, MAX_TERMS) ?? [];
-  if (words.length === 0) return null;
-  const stillTyping = !/[\s]$/u.test(q);
-  return words
-    .map((w, i) => `"${w.replace(/"/g, '""')}"${stillTyping && i === words.length - 1 ? '*' : ''}`)
-    .join(' ');
+  // a term is a word, or a "phrase" (closed, or still open at the end of what was typed)
+  const terms: { text: string; closed: boolean }[] = [];
+  for (const m of q.matchAll(/"([^"]*)("?)|[^"\s]+/gu)) {
+    const words = (m[1] ?? m[0]).match(WORD) ?? [];
+    if (words.length === 0) continue;
+    if (m[1] !== undefined) terms.push({ text: words.join(' '), closed: m[2] === '"' });
+    else for (const w of words) terms.push({ text: w, closed: false });
+  }
+  const kept = terms.slice(0, MAX_TERMS);
+  if (kept.length === 0) return null;
+  const stillTyping = !/\s$/u.test(q);
+  // FTS5: `"a b"*` makes the phrase's last word a prefix
+  return kept.map((t, i) => `"${t.text}"${stillTyping && i === kept.length - 1 && !t.closed ? '*' : ''}`).join(' ');
 }
 
 export interface SearchParams {

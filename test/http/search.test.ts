@@ -138,6 +138,16 @@ describe('search', () => {
     expect(toMatchQuery('  ')).toBeNull();
     expect(toMatchQuery('cell "numb')).toBe('"cell" "numb"*');
     expect(toMatchQuery('cell AND ')).toBe('"cell" "AND"');
+    expect(toMatchQuery('"personal cell" numb')).toBe('"personal cell" "numb"*');
+    expect(toMatchQuery('numb "personal ce')).toBe('"numb" "personal ce"*');
+    expect(toMatchQuery('"personal cell"')).toBe('"personal cell"');
+    expect(toMatchQuery('""  "" ')).toBeNull();
+  });
+
+  it('keeps words in double quotes together as a phrase', async () => {
+    expect(await get('/search?q=%22personal%20cell%22').then((r) => r.text())).toContain('/stories/s-open-house');
+    expect(await get('/search?q=%22cell%20personal%22').then((r) => r.text())).not.toContain('/stories/s-open-house');
+    expect(await get('/search?q=%22personal%20ce').then((r) => r.text())).toContain('/stories/s-open-house');
   });
 
   it('says clearly when nothing matches', async () => {

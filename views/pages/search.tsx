@@ -48,7 +48,7 @@ export function SearchPage({ query, result, themes, departments, errors = {} }: 
           {...live('input changed delay:300ms, search')}
         />
         <span id="q-help" class="muted">
-          Titles, what happened and leaders' names. Every word must match; the last one may be unfinished.
+          Titles, what happened and leaders' names. Every word must match; "words in quotes" match together.
         </span>
         <span id="q-error" class="field-error">
           {errors.q ?? ''}
