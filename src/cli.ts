@@ -6,6 +6,7 @@ import { importCommand } from './cli/import.ts';
 import { exportCommand } from './cli/export.ts';
 import { rebuildCommand } from './cli/rebuild.ts';
 import { openSetup } from './auth/setup.ts';
+import { demoCommand } from './cli/demo.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -44,6 +45,7 @@ export const commands: Record<string, Command> = {
   import: importCommand,
   export: exportCommand,
   rebuild: rebuildCommand,
+  demo: demoCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
