@@ -102,7 +102,7 @@ export interface DrawnNode {
  * A cascade as a tree, nodes coloured and shaped by department, never named. Nodes are drawn in
  * the order they joined (a parent always before its children), so a prefix is still a tree.
  */
-export function cascadeTree(nodes: CascadeNode[], departmentName: (departmentId: string) => string, max = 400): { svg: string; drawn: number } {
+export function cascadeTree(nodes: CascadeNode[], departmentName: (departmentId: string) => string, max = 400): { svg: string; legend: string; drawn: number } {
   const shown = nodes.slice(0, max);
   const index = new Map(shown.map((n, i) => [n.personId, i]));
   const paths: string[] = [];
@@ -111,6 +111,9 @@ export function cascadeTree(nodes: CascadeNode[], departmentName: (departmentId:
     paths[i] = p === undefined ? `${i}` : `${paths[p]}/${i}`;
     return { path: paths[i]!, department: departmentName(n.departmentId) };
   });
+  // one explicit domain for the tree and its legend, so a colour and shape mean the same in both
+  const domain = [...new Set(data.map((d) => d.department))].sort();
+  const scales = { color: { type: 'categorical' as const, domain }, symbol: { domain, legend: false } };
   const depth = Math.max(1, ...shown.map((n) => n.depth));
   const height = Math.min(1200, Math.max(160, shown.length * 9));
   const svg = plotSvg(
@@ -120,7 +123,7 @@ export function cascadeTree(nodes: CascadeNode[], departmentName: (departmentId:
       marginLeft: 20,
       marginRight: 20,
       axis: null,
-      symbol: { legend: false },
+      ...scales,
       marks: [
         Plot.link(data, Plot.treeLink({ path: 'path', stroke: '#888' })),
         Plot.dot(data, Plot.treeNode({ path: 'path', fill: 'department', symbol: 'department', r: 5, stroke: 'currentColor', strokeWidth: 0.5, title: 'department' } as Plot.TreeTransformOptions & Plot.DotOptions)),
@@ -128,9 +131,22 @@ export function cascadeTree(nodes: CascadeNode[], departmentName: (departmentId:
     },
     `The cascade: ${shown.length} people as a tree from the teller, drawn by department`,
   );
-  return { svg, drawn: shown.length };
+  const legend = plotSvg(
+    {
+      width: 360,
+      height: 24 * domain.length + 20,
+      marginLeft: 200,
+      marginTop: 10,
+      marginBottom: 10,
+      x: { axis: null, domain: [0, 1] },
+      y: { domain, label: null, tickSize: 0 },
+      ...scales,
+      marks: [Plot.dot(domain, { x: 0.1, y: (d: string) => d, fill: (d: string) => d, symbol: (d: string) => d, r: 6, stroke: 'currentColor', strokeWidth: 0.5 })],
+    },
+    'Legend: the colour and shape of each department in the tree',
+  );
+  return { svg, legend, drawn: shown.length };
 }
-
 
 /** departmentArrivals as a timeline: one labelled dot per department, days after the story was told. */
 export function arrivalsTimeline(arrivals: { department: string; days: number }[]): string {

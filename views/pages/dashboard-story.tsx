@@ -73,6 +73,7 @@ export function DashboardStoryPage(props: {
           {tree.drawn < nodes.length ? ` The first ${tree.drawn} of ${nodes.length} people are drawn.` : ''}
         </p>
         <figure>{raw(tree.svg)}</figure>
+        <figure class="legend">{raw(tree.legend)}</figure>
         <table>
           <caption>People in the tree, by department</caption>
           <thead><tr><th scope="col">Department</th><th scope="col">People</th></tr></thead>
