@@ -78,7 +78,12 @@ describe('search in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('page')).toBe('2');
     expect(await page.evaluate('window.__stillHere === true')).toBe(true);
 
+    // a refused query (422, which htmx 4 swaps) puts its message beside the box, out of band;
+    // the box's maxlength stops people typing it, so the request is made as a tampered one would be
+    await page.evaluate(`htmx.ajax('GET', '/search?q=${'a'.repeat(201)}', { target: '#search-results' })`);
+    await expect.poll(() => page.locator('#q-error').textContent(), { timeout: 5000 }).toContain('at most 200 characters');
     await page.getByLabel('Words to find').fill('zebracorn');
+    await expect.poll(() => page.locator('#q-error').textContent(), { timeout: 5000 }).toBe('');
     await expect.poll(() => page.locator('.search-none').textContent(), { timeout: 5000 }).toContain('No stories match');
     await checkA11y(page, 'no results');
     expect(dialogs).toEqual([]);
