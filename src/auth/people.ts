@@ -15,7 +15,7 @@ import type { AppContext } from '../http/env.ts';
 import { orgQueries } from '../read/org.ts';
 import type { BatchAppend, NewEvent } from '../store/port.ts';
 import { credentialDecider } from './credentials.ts';
-import { generateSecureRandomString, endAllSessions, sha256Hex } from './sessions.ts';
+import { endAllSessions, endSession, generateSecureRandomString, sha256Hex } from './sessions.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -166,13 +166,24 @@ export const revokeRole = async (ctx: AppContext, actor: string, employeeId: str
 
 /** Marks someone as left and ends every session they have (their stories stay). */
 export async function markLeft(ctx: AppContext, actor: string, employeeId: string): Promise<(Handled & { sessionsEnded: number }) | DomainError> {
+  // listed before leaving: the auth projection closes them as soon as EmployeeLeft lands, and each
+  // still needs its own SessionEnded (revoked) in the log
+  const open = openSessionIds(ctx, employeeId);
   const r = await settled(
     ctx,
     await handle(ctx.store, `employee-${employeeId}`, employeeDecider, { type: 'MarkLeft', data: { employeeId }, otherAdmins: otherAdmins(ctx, employeeId) }, opts(ctx, actor)),
   );
   if (isDomainError(r)) return r;
-  return { ...r, sessionsEnded: await endAllSessions(ctx, employeeId, actor) };
+  for (const id of open) await endSession(ctx, id, 'revoked', actor);
+  // and any started between the listing and the append
+  return { ...r, sessionsEnded: open.length + (await endAllSessions(ctx, employeeId, actor)) };
 }
+
+const openSessionIds = (ctx: AppContext, employeeId: string): string[] =>
+  ctx.runtime.db
+    .prepare<[string], { session_id: string }>('SELECT session_id FROM auth_sessions WHERE employee_id = ? AND ended_at IS NULL')
+    .all(employeeId)
+    .map((r) => r.session_id);
 
 // ---------------------------------------------------------------- credentials
 

@@ -148,13 +148,17 @@ describe('administration', () => {
       expect((await get('/', cookie)).status).toBe(303);
     });
 
-    it('marks a person as left: their sessions end (SessionEnded revoked) and they cannot sign in', async () => {
-      const cookie = await cookieFor(h, personId);
+    it('marks a person as left: each of their sessions ends (SessionEnded revoked) and they cannot sign in', async () => {
+      const cookies = [await cookieFor(h, personId), await cookieFor(h, personId)];
+      const sessionIds = cookies.map((c) => c.split('=')[1]!.split('.')[0]!);
       const res = await post(`/admin/people/${personId}/left`, {});
       expect(res.status).toBe(303);
-      expect((await get('/', cookie)).status).toBe(303);
-      const ended = (await h.store.readAll({ limit: 10_000 })).filter((e) => e.type === 'SessionEnded' && (e.data as { reason: string }).reason === 'revoked');
-      expect(ended.length).toBeGreaterThanOrEqual(2);
+      for (const cookie of cookies) expect((await get('/', cookie)).status).toBe(303);
+      const log = await h.store.readAll({ limit: 10_000 });
+      for (const id of sessionIds) {
+        expect(log.filter((e) => e.stream === `session-${id}` && e.type === 'SessionEnded').map((e) => (e.data as { reason: string }).reason)).toEqual(['revoked']);
+      }
+      expect(orgQueries(h.runtime.db).employee(personId)?.leftAt).not.toBeNull();
       const signIn = await h.app.request('/sign-in', { method: 'POST', body: form({ email: 'grace@example.test', password: 'a long and unusual phrase' }), headers: { Origin: 'http://localhost', 'Content-Type': 'application/x-www-form-urlencoded' } });
       expect(signIn.status).toBe(401);
     });
