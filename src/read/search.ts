@@ -104,7 +104,11 @@ export function searchStories(db: Views, p: SearchParams): SearchResult | null {
   const from = match ? 'search_fts JOIN search_docs d ON d.doc_id = search_fts.rowid' : 'search_docs d';
   const whereSql = `WHERE ${where.join(' AND ')}`;
 
-  const total = db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM ${from} ${whereSql}`).get(...args)!.n;
+  // retracted stories are not in the index, so words alone are counted on the index alone
+  const countSql = match && !p.themeId && !p.departmentId
+    ? 'SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?'
+    : `SELECT count(*) AS n FROM ${from} ${whereSql}`;
+  const total = db.prepare<(string | number)[], { n: number }>(countSql).get(...args)!.n;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(1, p.page), pages);
 
