@@ -41,6 +41,8 @@ import type { AppContext, AppEnv } from './env.ts';
 
 type C = Context<AppEnv>;
 
+const PEOPLE_SHOWN = 300;
+
 const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
 const OptionalId = z
   .string()
@@ -174,13 +176,15 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
 
   const peoplePage = (c: C, extra: Partial<PeopleProps> = {}, status: 200 | 422 = 200) => {
     const q = (c.req.query('q') ?? '').trim().toLowerCase();
-    const people = org()
+    const matching = org()
       .employees()
       .filter((p) => !q || p.name.toLowerCase().includes(q) || (p.email ?? '').includes(q) || p.employeeId.toLowerCase() === q);
+    // a large company's list is found by search, not scrolled: the page stays small
+    const people = matching.slice(0, PEOPLE_SHOWN);
     return page(
       c,
       'People',
-      <PeoplePage people={people} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} {...extra} />,
+      <PeoplePage people={people} more={matching.length - people.length} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} {...extra} />,
       status,
     );
   };

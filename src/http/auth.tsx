@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { SignInPage } from '../../views/pages/sign-in.tsx';
+import { SignInPage, TooManyAttemptsPage } from '../../views/pages/sign-in.tsx';
 import { SetupClosedPage, SetupPage } from '../../views/pages/setup.tsx';
 import type { SetupValues } from '../../views/pages/setup.tsx';
 import { InvitationInvalidPage, InvitationPage } from '../../views/pages/invitation.tsx';
@@ -123,7 +123,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
   app.post('/setup/:token', async (c) => {
     const token = c.req.param('token');
     const ip = clientIp(c);
-    const blocked = limited(c, ip, null, () => c.render(<SetupClosedPage gone={false} />, { title: 'Setup' }));
+    const blocked = limited(c, ip, null, (wait) => c.render(<TooManyAttemptsPage message={tooMany(wait)} />, { title: 'Setup' }));
     if (blocked) return blocked;
     const status = setupStatus(ctx, token);
     if (status !== 'open') {
@@ -184,17 +184,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     const ip = clientIp(c);
     // the invitation is the account here: its token names the person
     const account = `invitation:${token.slice(0, 64)}`;
-    const blocked = limited(c, ip, account, (wait) =>
-      c.render(
-        <section class="narrow">
-          <h1>Too many attempts</h1>
-          <p class="error" role="alert">
-            {tooMany(wait)}
-          </p>
-        </section>,
-        { title: 'Invitation' },
-      ),
-    );
+    const blocked = limited(c, ip, account, (wait) => c.render(<TooManyAttemptsPage message={tooMany(wait)} />, { title: 'Invitation' }));
     if (blocked) return blocked;
     const holder = invitationHolder(ctx, token);
     if (!holder) {

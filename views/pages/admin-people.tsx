@@ -5,6 +5,8 @@ import { AdminShell, hxForm, InvitationLink } from '../fragments/admin-shell.tsx
 
 export interface PeopleProps {
   people: Employee[];
+  /** how many more match than are shown */
+  more?: number;
   departments: Department[];
   query: string;
   today: string;
@@ -39,7 +41,7 @@ export function DepartmentSelect({ departments, value, errors, idPrefix = '', la
   );
 }
 
-export function PeoplePage({ people, departments, query, today, notice, invitation, values = {}, errors }: PeopleProps) {
+export function PeoplePage({ people, more = 0, departments, query, today, notice, invitation, values = {}, errors }: PeopleProps) {
   const deptName = new Map(departments.map((d) => [d.departmentId, d.name]));
   return (
     <AdminShell heading="People" notice={notice}>
@@ -76,6 +78,7 @@ export function PeoplePage({ people, departments, query, today, notice, invitati
         </tbody>
       </table>
       {people.length === 0 ? <p class="muted">No one matches.</p> : null}
+      {more > 0 ? <p class="muted">{more} more match; search by name, email or id to find them.</p> : null}
 
       <h2 id="add">Add a person</h2>
       <p class="muted">They get an invitation link to choose their password; it is shown here once.</p>

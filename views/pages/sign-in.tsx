@@ -24,3 +24,15 @@ export function SignInPage({ email, error, next }: SignInProps) {
     </section>
   );
 }
+
+/** 429: too many failed attempts from this address or for this account (sent with Retry-After). */
+export function TooManyAttemptsPage({ message }: { message: string }) {
+  return (
+    <section class="narrow">
+      <h1>Too many attempts</h1>
+      <p class="error" role="alert">
+        {message}
+      </p>
+    </section>
+  );
+}
