@@ -94,25 +94,24 @@ export function departmentGroups(db: Views, minGroup: number): { groups: Group[]
   return { groups, groupOf: (id) => (shown.has(id) ? id : SMALLER) };
 }
 
-/** Caches the virality of every story whose size lies in [lo, hi] that has none yet. */
-function ensureViralities(db: Views, lo: number, hi: number): void {
-  const stale = sql<[number, number], { story_id: string }>(db, 'SELECT story_id FROM spread_stories WHERE size BETWEEN ? AND ? AND virality IS NULL').all(lo, hi);
+/** Caches the virality of every story of size bucket `b` that has none yet. */
+function ensureViralities(db: Views, b: number): void {
+  const stale = sql<[number], { story_id: string }>(db, 'SELECT story_id FROM spread_stories WHERE bucket = ? AND virality IS NULL').all(b);
   for (const { story_id } of stale) {
     const s = spreadStory(db, story_id);
     if (s) storySummary(db, s);
   }
 }
 
+/** The median virality of the stories in a size bucket (read along the (bucket, virality) index). */
 function bucketMedian(db: Views, size: number): number | null {
   const b = sizeBucket(size);
-  const lo = b === 0 ? 1 : 2 ** b;
-  const hi = b === 0 ? 1 : 2 ** (b + 1) - 1;
-  ensureViralities(db, lo, hi);
-  const n = sql<[number, number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_stories WHERE size BETWEEN ? AND ?').get(lo, hi)!.n;
+  ensureViralities(db, b);
+  const n = sql<[number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_stories WHERE bucket = ?').get(b)!.n;
   if (n === 0) return null;
-  const at = sql<[number, number, number], { v: number }>(db, 'SELECT virality AS v FROM spread_stories WHERE size BETWEEN ? AND ? ORDER BY virality LIMIT 1 OFFSET ?');
-  const mid = at.get(lo, hi, n >> 1)!.v;
-  return n % 2 ? mid : (at.get(lo, hi, (n >> 1) - 1)!.v + mid) / 2;
+  const at = sql<[number, number], { v: number }>(db, 'SELECT virality AS v FROM spread_stories WHERE bucket = ? ORDER BY virality LIMIT 1 OFFSET ?');
+  const mid = at.get(b, n >> 1)!.v;
+  return n % 2 ? mid : (at.get(b, (n >> 1) - 1)!.v + mid) / 2;
 }
 
 export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): Dashboard {

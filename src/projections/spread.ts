@@ -2,7 +2,7 @@ import type { Views, Projection, ProjectedEvent } from './runtime.ts';
 import type { CascadeNode, Exposure } from '../spread/cascade.ts';
 import { nodesForExposure, rootNode } from '../spread/cascade.ts';
 import type { SpreadFigures, TreeSummary } from '../spread/figures.ts';
-import { finishFigures, summarizeTree, viralityOf } from '../spread/figures.ts';
+import { finishFigures, sizeBucket, summarizeTree, viralityOf } from '../spread/figures.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
@@ -26,8 +26,9 @@ CREATE TABLE IF NOT EXISTS spread_themes (theme_id TEXT PRIMARY KEY, name TEXT N
 CREATE TABLE IF NOT EXISTS spread_stories (
   story_id TEXT PRIMARY KEY, teller_id TEXT NOT NULL, title TEXT NOT NULL, t0_ms INTEGER NOT NULL,
   department_id TEXT NOT NULL, touches INTEGER NOT NULL DEFAULT 0, size INTEGER NOT NULL DEFAULT 1,
-  retracted INTEGER NOT NULL DEFAULT 0, summary TEXT, virality REAL);
-CREATE INDEX IF NOT EXISTS spread_stories_size ON spread_stories (size, virality);
+  retracted INTEGER NOT NULL DEFAULT 0, summary TEXT, virality REAL,
+  bucket INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS spread_stories_bucket ON spread_stories (bucket, virality);
 CREATE INDEX IF NOT EXISTS spread_stories_t0 ON spread_stories (t0_ms);
 CREATE TABLE IF NOT EXISTS spread_story_themes (
   story_id TEXT NOT NULL, theme_id TEXT NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
@@ -97,7 +98,7 @@ function statements(db: Views) {
     ),
     arrival: db.prepare('INSERT OR IGNORE INTO spread_arrivals (story_id, department_id, at_ms) VALUES (?, ?, ?)'),
     touched: db.prepare('UPDATE spread_stories SET touches = touches + 1 WHERE story_id = ?'),
-    grown: db.prepare('UPDATE spread_stories SET size = size + ?, summary = NULL, virality = NULL WHERE story_id = ?'),
+    grown: db.prepare('UPDATE spread_stories SET size = size + ?, bucket = ?, summary = NULL, virality = NULL WHERE story_id = ?'),
     touch: db.prepare('INSERT INTO spread_touches (story_id, at_ms) VALUES (?, ?)'),
     departmentAt: db.prepare<[string, number], { department_id: string }>(
       'SELECT department_id FROM spread_department_history WHERE employee_id = ? AND position <= ? ORDER BY position DESC LIMIT 1',
@@ -144,12 +145,12 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
     q.insertNode.run(storyId, n.personId, story.size + i, n.parentId, n.depth, n.departmentId, n.parentDepartmentId, n.atMs);
     q.arrival.run(storyId, n.departmentId, n.atMs);
   });
-  q.grown.run(added.length, storyId);
+  q.grown.run(added.length, sizeBucket(story.size + added.length), storyId);
 }
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 2,
+  version: 3,
   setup(db) {
     db.exec(SCHEMA);
   },
