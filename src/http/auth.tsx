@@ -142,7 +142,11 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
       c.status(422);
       return c.render(<SetupPage token={token} values={values} errors={errors} />, { title: 'Set up Hallway' });
     }
-    // used up before the first await: two posts at once cannot both create an admin
+    // checked again and used up with no await in between: of two posts at once, only one creates an admin
+    if (setupStatus(ctx, token) !== 'open') {
+      c.status(404);
+      return c.render(<SetupClosedPage gone={false} />, { title: 'Setup' });
+    }
     const expiresAt = ctx.setup.expiresAt;
     consumeSetup(ctx);
     const { name, email, departmentName, password } = parsed.data;

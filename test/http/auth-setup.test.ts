@@ -64,6 +64,23 @@ describe('first run', () => {
   });
 });
 
+describe('two setup posts at once', () => {
+  it('create one admin, not two', async () => {
+    const h = await testHallway();
+    try {
+      const path = new URL(openSetup(h)!).pathname;
+      const [a, b] = await Promise.all([
+        h.app.request(path, post({ ...good, email: 'a@example.test' })),
+        h.app.request(path, post({ ...good, email: 'b@example.test' })),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([303, 404]);
+      expect(orgQueries(h.runtime.db).adminCount()).toBe(1);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
+
 describe('`hallway serve` on an empty archive', () => {
   it('prints the one-time setup link on the console', async () => {
     const tmp = tempDir();
