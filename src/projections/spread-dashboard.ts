@@ -119,59 +119,10 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   const to = w.toMs;
   const { groups, groupOf } = departmentGroups(db, minGroup);
 
-  // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
-  const top = sql<[number, number, number], { story_id: string; added: number }>(db, 
-      `SELECT n.story_id, count(*) AS added FROM spread_nodes n JOIN spread_stories s ON s.story_id = n.story_id
-       WHERE n.at_ms >= ? AND n.at_ms < ? AND n.parent_department_id IS NOT NULL AND s.retracted = 0
-       GROUP BY n.story_id ORDER BY added DESC, n.story_id LIMIT ?`,
-    )
-    .all(from, to, limit);
-  const touchesIn = sql<[string, number, number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?');
-  const arrivals = sql<[string], { department_id: string; at_ms: number }>(db, 'SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id');
-  const medians = new Map<number, number | null>();
-  const stories: CirculatingStory[] = top.map(({ story_id, added }) => {
-    const s = spreadStory(db, story_id)!;
-    const summary = storySummary(db, s);
-    const b = sizeBucket(s.size);
-    if (!medians.has(b)) medians.set(b, bucketMedian(db, s.size));
-    const arr = arrivals.all(story_id);
-    return {
-      storyId: story_id,
-      title: s.title,
-      size: s.size,
-      added,
-      touches: touchesIn.get(story_id, from, to)!.n,
-      newDepartments: arr.filter((a) => a.at_ms >= from && a.at_ms < to && a.department_id !== s.department_id).length,
-      virality: viralityOf(summary),
-      bucket: bucketLabel(b),
-      bucketMedian: medians.get(b) ?? null,
-      curve: arr.map((a, i) => ({ days: Math.max(0, (a.at_ms - s.t0_ms) / 86_400_000), reached: i + 1 })),
-    };
-  });
-
-  // the department flow matrix: edges added in the window, folded
+  // One scan of the edges added in the window (along the (at_ms, …) covering index) feeds the
+  // ranking, the flow matrix, the crossings and the themes; joins per row cost too much here.
+  const addedBy = new Map<string, number>();
   const flowMap = new Map<string, { from: string; to: string; count: number }>();
-  for (const r of sql<[number, number], { f: string; t: string; n: number }>(db, 
-      `SELECT parent_department_id AS f, department_id AS t, count(*) AS n FROM spread_nodes
-       WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL GROUP BY f, t`,
-    )
-    .all(from, to)) {
-    const f = groupOf(r.f);
-    const t = groupOf(r.t);
-    const key = `${f}\u0000${t}`;
-    const cell = flowMap.get(key) ?? { from: f, to: t, count: 0 };
-    cell.count += r.n;
-    flowMap.set(key, cell);
-  }
-  const order = new Map(groups.map((g, i) => [g.id, i]));
-  const flows = [...flowMap.values()].sort((a, b) => (order.get(a.from)! - order.get(b.from)!) || (order.get(a.to)! - order.get(b.to)!));
-
-  // departments: told, received from / passed to other departments (distinct stories), E-I index
-  const told = new Map<string, number>();
-  for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
-    const g = groupOf(r.d);
-    told.set(g, (told.get(g) ?? 0) + r.n);
-  }
   const received = new Map<string, Set<string>>();
   const passed = new Map<string, Set<string>>();
   const add = (m: Map<string, Set<string>>, k: string, v: string): void => {
@@ -179,16 +130,61 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     if (!s) m.set(k, (s = new Set()));
     s.add(v);
   };
-  for (const r of sql<[number, number], { story_id: string; f: string; t: string }>(db, 
-      `SELECT DISTINCT story_id, parent_department_id AS f, department_id AS t FROM spread_nodes
-       WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL AND parent_department_id != department_id`,
-    )
-    .all(from, to)) {
-    const f = groupOf(r.f);
-    const t = groupOf(r.t);
-    if (f === t) continue; // within the folded group: not a crossing between shown departments
-    add(received, t, r.story_id);
-    add(passed, f, r.story_id);
+  const edges = sql<[number, number], [string, string, string]>(
+    db,
+    'SELECT story_id, parent_department_id, department_id FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL',
+  ).raw();
+  for (const [storyId, rawFrom, rawTo] of edges.iterate(from, to)) {
+    addedBy.set(storyId, (addedBy.get(storyId) ?? 0) + 1);
+    const f = groupOf(rawFrom);
+    const t = groupOf(rawTo);
+    const key = `${f}\u0000${t}`;
+    const cell = flowMap.get(key);
+    if (cell) cell.count++;
+    else flowMap.set(key, { from: f, to: t, count: 1 });
+    // a crossing between shown departments (two small ones folded together do not cross)
+    if (f !== t) {
+      add(received, t, storyId);
+      add(passed, f, storyId);
+    }
+  }
+
+  // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
+  const ranked = [...addedBy].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const touchesIn = sql<[string, number, number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?');
+  const arrivals = sql<[string], { department_id: string; at_ms: number }>(db, 'SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id');
+  const medians = new Map<number, number | null>();
+  const stories: CirculatingStory[] = [];
+  for (const [storyId, added] of ranked) {
+    if (stories.length >= limit) break;
+    const s = spreadStory(db, storyId);
+    if (!s || s.retracted) continue;
+    const summary = storySummary(db, s);
+    const b = sizeBucket(s.size);
+    if (!medians.has(b)) medians.set(b, bucketMedian(db, s.size));
+    const arr = arrivals.all(storyId);
+    stories.push({
+      storyId,
+      title: s.title,
+      size: s.size,
+      added,
+      touches: touchesIn.get(storyId, from, to)!.n,
+      newDepartments: arr.filter((a) => a.at_ms >= from && a.at_ms < to && a.department_id !== s.department_id).length,
+      virality: viralityOf(summary),
+      bucket: bucketLabel(b),
+      bucketMedian: medians.get(b) ?? null,
+      curve: arr.map((a, i) => ({ days: Math.max(0, (a.at_ms - s.t0_ms) / 86_400_000), reached: i + 1 })),
+    });
+  }
+
+  const order = new Map(groups.map((g, i) => [g.id, i]));
+  const flows = [...flowMap.values()].sort((a, b) => (order.get(a.from)! - order.get(b.from)!) || (order.get(a.to)! - order.get(b.to)!));
+
+  // departments: stories told by their people in the window
+  const told = new Map<string, number>();
+  for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
+    const g = groupOf(r.d);
+    told.set(g, (told.get(g) ?? 0) + r.n);
   }
   const departments: DepartmentRow[] = groups.map((g) => {
     let e = 0;
@@ -208,13 +204,10 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
       'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
     ).all(from, to).map((r) => [r.t, r.n]),
   );
-  const addedBy = new Map(
-    sql<[number, number], { t: string; n: number }>(db, 
-      `SELECT st.theme_id AS t, count(*) AS n FROM spread_nodes n JOIN spread_story_themes st ON st.story_id = n.story_id
-       WHERE n.at_ms >= ? AND n.at_ms < ? AND n.parent_department_id IS NOT NULL GROUP BY st.theme_id`,
-    ).all(from, to).map((r) => [r.t, r.n]),
-  );
-  const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: addedBy.get(t.theme_id) ?? 0 }));
+  const themesOf = sql<[string], { theme_id: string }>(db, 'SELECT theme_id FROM spread_story_themes WHERE story_id = ?');
+  const themeAdded = new Map<string, number>();
+  for (const [storyId, n] of addedBy) for (const { theme_id } of themesOf.all(storyId)) themeAdded.set(theme_id, (themeAdded.get(theme_id) ?? 0) + n);
+  const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: themeAdded.get(t.theme_id) ?? 0 }));
 
   return { groups, stories, flows, departments, themes };
 }
