@@ -135,7 +135,7 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
   // an exposure of a story the log does not hold is refused when recorded; an import could still
   // carry one, and it has no root to hang from, so it is left out
   if (!story) return;
-  const root = toNode(q.node.get(storyId, story.teller_id)!);
+  const root = rootNode(story.teller_id, story.department_id, story.t0_ms); // the story row knows its root
   const departmentOf = (personId: string): string => q.departmentAt.get(personId, position)?.department_id ?? UNKNOWN_DEPARTMENT;
   const added = nodesForExposure({ get: (p) => { const r = q.node.get(storyId, p); return r ? toNode(r) : undefined; } }, root, exposure, departmentOf);
   q.touched.run(storyId);
