@@ -121,33 +121,40 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
 
   // One scan of the edges added in the window (along the (at_ms, …) covering index) feeds the
   // ranking, the flow matrix, the crossings and the themes; joins per row cost too much here.
-  const addedBy = new Map<string, number>();
-  const flowMap = new Map<string, { from: string; to: string; count: number }>();
-  const received = new Map<string, Set<string>>();
-  const passed = new Map<string, Set<string>>();
-  const add = (m: Map<string, Set<string>>, k: string, v: string): void => {
-    let s = m.get(k);
-    if (!s) m.set(k, (s = new Set()));
-    s.add(v);
+  // Groups are numbered so the per-row work is array arithmetic, not string keys.
+  // people whose department the model does not know (an import can carry them) fall in the folded
+  // group; it is dropped again below if nothing landed in it
+  const hadSmaller = groups.some((g) => g.id === SMALLER);
+  if (!hadSmaller) groups.push({ id: SMALLER, name: SMALLER_NAME, employees: 0 });
+  const gIndex = new Map(groups.map((g, i) => [g.id, i]));
+  const K = groups.length;
+  const groupIndex = new Map<string, number>();
+  const gi = (departmentId: string): number => {
+    let i = groupIndex.get(departmentId);
+    if (i === undefined) groupIndex.set(departmentId, (i = gIndex.get(groupOf(departmentId))!));
+    return i;
   };
+  const counts = new Float64Array(K * K);
+  const addedBy = new Map<string, number>();
+  const received: Set<string>[] = groups.map(() => new Set());
+  const passed: Set<string>[] = groups.map(() => new Set());
   const edges = sql<[number, number], [string, string, string]>(
     db,
     'SELECT story_id, parent_department_id, department_id FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL',
   ).raw();
   for (const [storyId, rawFrom, rawTo] of edges.iterate(from, to)) {
     addedBy.set(storyId, (addedBy.get(storyId) ?? 0) + 1);
-    const f = groupOf(rawFrom);
-    const t = groupOf(rawTo);
-    const key = `${f}\u0000${t}`;
-    const cell = flowMap.get(key);
-    if (cell) cell.count++;
-    else flowMap.set(key, { from: f, to: t, count: 1 });
+    const f = gi(rawFrom);
+    const t = gi(rawTo);
+    counts[f * K + t]! += 1;
     // a crossing between shown departments (two small ones folded together do not cross)
     if (f !== t) {
-      add(received, t, storyId);
-      add(passed, f, storyId);
+      received[t]!.add(storyId);
+      passed[f]!.add(storyId);
     }
   }
+  const flows: { from: string; to: string; count: number }[] = [];
+  for (let f = 0; f < K; f++) for (let t = 0; t < K; t++) if (counts[f * K + t]) flows.push({ from: groups[f]!.id, to: groups[t]!.id, count: counts[f * K + t]! });
 
   // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
   const ranked = [...addedBy].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -177,8 +184,6 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     });
   }
 
-  const order = new Map(groups.map((g, i) => [g.id, i]));
-  const flows = [...flowMap.values()].sort((a, b) => (order.get(a.from)! - order.get(b.from)!) || (order.get(a.to)! - order.get(b.to)!));
 
   // departments: stories told by their people in the window
   const told = new Map<string, number>();
@@ -186,15 +191,12 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     const g = groupOf(r.d);
     told.set(g, (told.get(g) ?? 0) + r.n);
   }
-  const departments: DepartmentRow[] = groups.map((g) => {
+  const departments: DepartmentRow[] = groups.map((g, k) => {
+    const i = counts[k * K + k]!;
     let e = 0;
-    let i = 0;
-    for (const c of flows) {
-      if (c.from === g.id && c.to === g.id) i += c.count;
-      else if (c.from === g.id || c.to === g.id) e += c.count;
-    }
-    const rec = received.get(g.id)?.size ?? 0;
-    return { id: g.id, name: g.name, told: told.get(g.id) ?? 0, received: rec, passedOn: passed.get(g.id)?.size ?? 0, eiIndex: e + i === 0 ? null : (e - i) / (e + i), quiet: rec === 0 };
+    for (let o = 0; o < K; o++) if (o !== k) e += counts[k * K + o]! + counts[o * K + k]!;
+    const rec = received[k]!.size;
+    return { id: g.id, name: g.name, told: told.get(g.id) ?? 0, received: rec, passedOn: passed[k]!.size, eiIndex: e + i === 0 ? null : (e - i) / (e + i), quiet: rec === 0 };
   });
 
   // themes: stories told, and nodes added, in the window
@@ -209,5 +211,10 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   for (const [storyId, n] of addedBy) for (const { theme_id } of themesOf.all(storyId)) themeAdded.set(theme_id, (themeAdded.get(theme_id) ?? 0) + n);
   const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: themeAdded.get(t.theme_id) ?? 0 }));
 
+  const smaller = departments[departments.length - 1]!;
+  if (!hadSmaller && smaller.told === 0 && smaller.eiIndex === null) {
+    groups.pop();
+    departments.pop();
+  }
   return { groups, stories, flows, departments, themes };
 }
