@@ -206,9 +206,12 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
       'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
     ).all(from, to).map((r) => [r.t, r.n]),
   );
-  const themesOf = sql<[string], { theme_id: string }>(db, 'SELECT theme_id FROM spread_story_themes WHERE story_id = ?');
+  // one pass over the (small) story-theme table beats a look-up per story reached in the window
   const themeAdded = new Map<string, number>();
-  for (const [storyId, n] of addedBy) for (const { theme_id } of themesOf.all(storyId)) themeAdded.set(theme_id, (themeAdded.get(theme_id) ?? 0) + n);
+  for (const [storyId, themeId] of sql<[], [string, string]>(db, 'SELECT story_id, theme_id FROM spread_story_themes').raw().iterate()) {
+    const n = addedBy.get(storyId);
+    if (n) themeAdded.set(themeId, (themeAdded.get(themeId) ?? 0) + n);
+  }
   const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: themeAdded.get(t.theme_id) ?? 0 }));
 
   const smaller = departments[departments.length - 1]!;

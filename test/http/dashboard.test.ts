@@ -102,6 +102,12 @@ describe('the leadership dashboard', () => {
     expect(lines).toContain('"Smaller departments",0,1,0,1,"no"');
   });
 
+  it('exports the themes: stories told and people reached in the window', async () => {
+    const res = await get('/dashboard/export.csv?table=themes', leader.cookie);
+    // both stories are themed "listening": 2 told, 4 + 1 people reached
+    expect((await res.text()).trim().split('\r\n')).toEqual(['"theme","storiesTold","peopleReached"', '"Listening",2,5']);
+  });
+
   it('re-renders the window form with 422 and a message beside the field for a bad window', async () => {
     const res = await get('/dashboard?from=2024-02-30', leader.cookie);
     expect(res.status).toBe(422);
