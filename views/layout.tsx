@@ -20,6 +20,7 @@ export function Layout({ title, user, children }: LayoutProps) {
         <title>{`${title} · Hallway`}</title>
         <link rel="stylesheet" href="/static/hallway.css" />
         <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/hallway.js" defer></script>
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

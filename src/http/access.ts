@@ -24,7 +24,7 @@ export interface AccessRule {
 export const ACCESS: AccessRule[] = [
   // static files and health
   { method: 'GET', path: '/static/*', allow: 'public', what: 'stylesheet and htmx' },
-  { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness and projection status' },
+  { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness: 200 {ok:true}, or 503 when a read model has stopped' },
 
   // --- sign-in, setup, invitations (src/http/auth.ts) ---
   { method: 'GET', path: '/sign-in', allow: 'public', what: 'sign-in form' },

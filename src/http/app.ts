@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { ConcurrencyError } from '../store/port.ts';
+import { ProjectionLagError } from '../projections/runtime.ts';
 import { renderer } from '../../views/renderer.tsx';
 import { enforceAccess } from './access.ts';
 import type { AppContext, AppEnv } from './env.ts';
@@ -70,13 +71,22 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
     if (err instanceof ConcurrencyError) {
       return c.text(`Someone else changed this at the same time (${err.message}). Reload and try again; nothing was lost.`, 409);
     }
+    if (err instanceof ProjectionLagError) {
+      // the append succeeded; only the pages are behind, so say so rather than "nothing changed"
+      c.header('Retry-After', '2');
+      return c.text('Your change was saved, but the pages are still catching up. Reload in a moment to see it.', 503);
+    }
     if ('getResponse' in err && typeof err.getResponse === 'function') return err.getResponse() as Response;
     console.error(err);
     return c.text('Something went wrong on our side. Nothing was changed.', 500);
   });
 
   app.route('/', staticRoutes);
-  app.get('/healthz', (c) => c.json({ ok: true, projections: ctx.runtime.status() }));
+  // liveness for load balancers: says only whether every read model is running, nothing more
+  app.get('/healthz', (c) => {
+    const failed = ctx.runtime.status().filter((p) => p.failed).length;
+    return c.json({ ok: failed === 0 }, failed === 0 ? 200 : 503);
+  });
   app.route('/', authRoutes(ctx));
   app.route('/', adminRoutes(ctx));
   app.route('/', storyRoutes(ctx));

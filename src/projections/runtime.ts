@@ -43,6 +43,14 @@ export interface Runtime {
 
 const BATCH = 1000;
 
+/** The write is in the log, but the read models have not caught up in time: not a failed write. */
+export class ProjectionLagError extends Error {
+  constructor(readonly position: number, timeoutMs: number) {
+    super(`projections did not reach position ${position} within ${timeoutMs} ms`);
+    this.name = 'ProjectionLagError';
+  }
+}
+
 export function openViews(file: string): Views {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -164,7 +172,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       const t = setTimeout(() => {
         const i = waiters.indexOf(entry);
         if (i >= 0) waiters.splice(i, 1);
-        reject(new Error(`projections did not reach position ${position} within ${timeoutMs} ms`));
+        reject(new ProjectionLagError(position, timeoutMs));
       }, timeoutMs);
       // a pending wait (like `caughtUp`'s long one) must not keep a finished CLI process alive
       t.unref();

@@ -91,7 +91,6 @@ export function SearchPage({ query, result, themes, departments, errors = {} }: 
       <div id="search-results" aria-live="polite">
         <SearchResults query={query} result={result} errors={errors} />
       </div>
-      <script src="/static/hallway.js" defer></script>
     </section>
   );
 }

@@ -7,7 +7,6 @@ export function StoryNewPage(props: StoryFormProps) {
       <h1>{props.retelling ? 'Retell a story' : 'Tell a story'}</h1>
       <p class="muted">A story about something a leader did: what happened, who did it, and when.</p>
       <StoryForm {...props} />
-      <script src="/static/hallway.js" defer></script>
     </section>
   );
 }
