@@ -49,7 +49,13 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
       );
     }
     const d = dashboard(ctx.runtime.db, p.w, ctx.config.minGroup);
-    return c.render(<DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} />, { title: 'Dashboard' });
+    // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
+    let latest: { from: string; to: string } | undefined;
+    if (d.flows.length === 0) {
+      const last = ctx.runtime.db.prepare<[], { at: number | null }>('SELECT max(at_ms) AS at FROM spread_nodes WHERE parent_department_id IS NOT NULL').get()?.at;
+      if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
+    }
+    return c.render(<DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} />, { title: 'Dashboard' });
   });
 
   app.get('/dashboard/stories/:id', (c) => {

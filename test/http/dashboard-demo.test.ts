@@ -39,6 +39,23 @@ describe('the dashboard of the demo archive', () => {
     expect(f.structuralVirality).toBeGreaterThan(4); // deep, not a broadcast
   });
 
+  it('points a leader who looks long after the demo\'s today at its latest activity', async () => {
+    const later = await testHallway({ clock: () => new Date('2027-06-01T09:00:00.000Z') });
+    try {
+      await importFile(later, demoFile);
+      await later.runtime.waitFor(await later.store.headPosition());
+      const res = await later.app.request('/dashboard', { headers: { Cookie: await cookieFor(later, DEMO_ACCOUNTS.leader) } });
+      const html = await res.text();
+      expect(html).toContain('No story passed between people in this window');
+      const link = /href="(\/dashboard\?from=[0-9-]+&amp;to=2026-11-[0-9]+)"/.exec(html)?.[1]?.replace('&amp;', '&');
+      expect(link).toBeDefined();
+      const shown = await (await later.app.request(link!, { headers: { Cookie: await cookieFor(later, DEMO_ACCOUNTS.leader) } })).text();
+      expect(shown).toContain('The CIO at the open house');
+    } finally {
+      await later.dispose();
+    }
+  });
+
   it('answers 403 to an employee', async () => {
     expect((await h.app.request('/dashboard', { headers: { Cookie: employee } })).status).toBe(403);
   });

@@ -39,7 +39,7 @@ export function WindowForm({ w, errors }: { w: ResolvedWindow; errors?: Record<s
   );
 }
 
-export function DashboardPage({ d, w, minGroup }: { d: Dashboard; w: ResolvedWindow; minGroup: number }) {
+export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: ResolvedWindow; minGroup: number; latest?: { from: string; to: string } | undefined }) {
   const name = new Map(d.groups.map((g) => [g.id, g.name]));
   const nameOf = (id: string): string => name.get(id) ?? id;
   const quiet = d.departments.filter((x) => x.quiet);
@@ -52,6 +52,12 @@ export function DashboardPage({ d, w, minGroup }: { d: Dashboard; w: ResolvedWin
         folded into “Smaller departments”.
       </p>
       <WindowForm w={w} />
+      {latest ? (
+        <p class="notice" role="status">
+          No story passed between people in this window. The latest did on {latest.to}:{' '}
+          <a href={`/dashboard?from=${latest.from}&to=${latest.to}`}>show the 30 days up to {latest.to}</a>.
+        </p>
+      ) : null}
 
       <section aria-labelledby="circulating">
         <h2 id="circulating">Circulating stories</h2>
