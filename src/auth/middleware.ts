@@ -9,7 +9,8 @@ export function sessionMiddleware(ctx: AppContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('user', null);
     const auth = c.req.header('authorization');
-    if (auth?.startsWith('Bearer ')) {
+    // API tokens are for the JSON API only: a leader's token must not tell stories or read pages
+    if (auth?.startsWith('Bearer ') && c.req.path.startsWith('/api/')) {
       c.set('user', await resolveApiToken(ctx, auth.slice('Bearer '.length).trim()));
       return next();
     }

@@ -52,7 +52,15 @@ describe('GET /api/stories/:id/spread and leaders\' API tokens', () => {
     const ok = await h.app.request('/api/stories/s1/spread', { headers: bearer });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ size: 2 });
-    expect((await h.app.request('/dashboard', { headers: bearer })).status).toBe(403);
+    // outside /api/ a token signs nobody in: pages send it to sign-in, and it cannot tell a story
+    const page = await h.app.request('/dashboard', { headers: bearer });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toMatch(/^\/sign-in/);
+    const head = await h.store.headPosition();
+    const told = await h.app.request('/stories', { method: 'POST', headers: { ...bearer, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ title: 't', body: 'b', leader: 'l', occurredOn: '2020', relation: 'heard' }) });
+    expect(told.status).toBe(303);
+    expect(told.headers.get('location')).toMatch(/^\/sign-in/);
+    expect(await h.store.headPosition()).toBe(head);
     expect((await h.app.request('/api/stories/s1/spread', { headers: { Authorization: `Bearer ${token}x` } })).status).toBe(401);
 
     const list = await (await h.app.request('/admin/api-tokens', { headers: { Cookie: admin.cookie } })).text();
