@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config.ts';
 import { renderer } from '../views/renderer.tsx';
 import { applyAll } from './spread.ts';
 import type { Bench, BenchRow } from './types.ts';
+import { prng } from '../events/seed/seed-types.ts';
 
 const EMPLOYEES = Number(process.env['BENCH_DASH_EMPLOYEES'] ?? 5_000);
 const DEPARTMENTS = 50;
@@ -27,17 +28,6 @@ const STORIES = Number(process.env['BENCH_DASH_STORIES'] ?? 20_000);
 const EXPOSURES = Number(process.env['BENCH_DASH_EXPOSURES'] ?? 2_000_000);
 const START = Date.UTC(2023, 0, 1);
 const SPAN = 3 * 365 * 86_400_000;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Stories appear evenly over three years; exposures favour recent stories, half of them passed on by someone who knows it. */
 export function* log(seed: number): Generator<ProjectedEvent> {

@@ -3,23 +3,13 @@
  * circulation), deterministic for a seed. Used by the store benchmarks and by the CLI tests
  * (round trip, kill -9 during import).
  */
+import { prng } from '../events/seed/seed-types.ts';
 
 export interface GeneratedLine {
   id: string;
   type: string;
   data: Record<string, unknown>;
   metadata: { at: string; actor?: string; v?: number };
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const uuid = (seed: number, n: number): string => {

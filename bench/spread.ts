@@ -18,21 +18,11 @@ import { apiRoutes } from '../src/http/api.tsx';
 import type { AppContext } from '../src/http/env.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Bench, BenchRow } from './types.ts';
+import { prng } from '../events/seed/seed-types.ts';
 
 const PEOPLE = Number(process.env['BENCH_SPREAD_PEOPLE'] ?? 100_000);
 const EXPOSURES = Number(process.env['BENCH_SPREAD_EXPOSURES'] ?? 1_000_000);
 const DEPARTMENTS = 50;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = Date.UTC(2025, 0, 1);
 const emp = (i: number): string => `e${i}`;
