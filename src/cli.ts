@@ -7,6 +7,7 @@ import { exportCommand } from './cli/export.ts';
 import { rebuildCommand } from './cli/rebuild.ts';
 import { openSetup } from './auth/setup.ts';
 import { demoCommand } from './cli/demo.ts';
+import { adminCommand } from './cli/admin.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -17,6 +18,7 @@ Usage:
   hallway rebuild                   rebuild every read model from the log
   hallway spread STORY_ID           print a story's spread figures as JSON
   hallway demo                      load the demo company into an empty archive
+  hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -46,6 +48,7 @@ export const commands: Record<string, Command> = {
   export: exportCommand,
   rebuild: rebuildCommand,
   demo: demoCommand,
+  admin: adminCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
