@@ -34,13 +34,18 @@ export function plotSvg(options: Plot.PlotOptions, label: string): string {
   const title = document.createElement('title') as unknown as DomNode;
   title.textContent = label;
   svg.insertBefore(title, svg.firstChild);
-  return serialize(svg);
+  return serialize(svg, true);
 }
 
 const ELEMENT = 1;
 const TEXT = 3;
 
-function serialize(node: DomNode): string {
+/**
+ * `root` is the chart's <svg role="img">: only it keeps an aria-label. Plot labels each mark's
+ * <g> too, which ARIA forbids on an element with no role (axe: aria-prohibited-attr), and an
+ * image's parts are not read out anyway.
+ */
+function serialize(node: DomNode, root = false): string {
   if (node.nodeType === TEXT) return escapeXml(node.textContent ?? '');
   if (node.nodeType !== ELEMENT) return '';
   const el = node as DomElement;
@@ -50,9 +55,10 @@ function serialize(node: DomNode): string {
   let out = `<${tag}`;
   for (const a of Array.from(el.attributes)) {
     if (a.name === 'style' || a.name.startsWith('on') || !/^[a-z][a-z0-9:-]*$/i.test(a.name)) continue;
+    if (!root && (a.name === 'aria-label' || a.name === 'aria-description')) continue;
     out += ` ${a.name}="${escapeXml(a.value)}"`;
   }
-  const children = Array.from(el.childNodes).map(serialize).join('');
+  const children = Array.from(el.childNodes).map((c) => serialize(c)).join('');
   return `${out}>${children}</${tag}>`;
 }
 
