@@ -1,8 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { Role } from '../../events/org.ts';
 import { grantRole, reissueInvitation, revokeRole } from '../auth/people.ts';
 import { endAllSessions } from '../auth/sessions.ts';
-import { randomUUID } from 'node:crypto';
 import { loadConfig, viewsFile } from '../config.ts';
 import type { Config } from '../config.ts';
 import type { DomainError } from '../domain/decider.ts';
@@ -27,12 +27,12 @@ import { openStore } from '../store/open.ts';
  */
 
 export const ADMIN_USAGE = `usage:
-  hallway admin list-admins                      current admins: ID<TAB>NAME<TAB>EMAIL
-  hallway admin grant PERSON curator|leader|admin
-  hallway admin revoke PERSON curator|leader|admin  (the last admin cannot lose admin)
-  hallway admin invite PERSON                    print a fresh invitation link (a new password)
-  hallway admin end-sessions PERSON              sign PERSON out everywhere
-  hallway admin setup-link                       where the first admin's setup link comes from
+  hallway admin list-admins                  current admins, one ID<TAB>NAME<TAB>EMAIL line each
+  hallway admin grant PERSON ROLE            ROLE: curator, leader or admin
+  hallway admin revoke PERSON ROLE           refused for the last admin
+  hallway admin invite PERSON                print a fresh invitation link (to set a new password)
+  hallway admin end-sessions PERSON          sign PERSON out everywhere
+  hallway admin setup-link                   explains where the first admin's setup link comes from
 PERSON is an employee id or an email address.
 `;
 
