@@ -79,8 +79,19 @@ describe('circulation and the dashboard in Chromium', () => {
     expect(await page.evaluate('window.hallwayNoReload')).toBe(true);
     await checkA11y(page, 'circulation panel after "heard"');
 
-    // "Send to a colleague" through the swapped-in panel's picker
+    // "Send to a colleague" through the swapped-in panel's picker; first a name nobody has: the
+    // 422 panel is swapped in place with the message beside the field, and nothing is sent
     const reached1 = await count(page, 'reached');
+    await page.getByLabel('Colleague', { exact: true }).pressSequentially('zzyzx', { delay: 20 });
+    await expect.poll(() => page.locator('#share-to-results').textContent(), { timeout: 5000 }).toContain('Nobody here matches “zzyzx”');
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/share')), page.getByRole('button', { name: 'Send', exact: true }).click()]);
+    expect(refused.status()).toBe(422);
+    await expect.poll(() => page.locator('#share-to-error').textContent(), { timeout: 5000 }).toContain('nobody here matches “zzyzx”');
+    expect(await page.getByLabel('Colleague', { exact: true }).getAttribute('aria-describedby')).toBe('share-to-error');
+    expect(await count(page, 'reached')).toBe(reached1);
+    expect(await page.evaluate('window.hallwayNoReload')).toBe(true);
+    await checkA11y(page, 'refused send (422) with JavaScript');
+    await page.getByLabel('Colleague', { exact: true }).fill('');
     await pick(page, 'Colleague', 'quin', 'Bartholomew Quince');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => page.locator('#circulation [role="status"]').textContent(), { timeout: 5000 }).toContain('Sent');
