@@ -123,10 +123,14 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       if (s.failed) continue;
       let current: ProjectedEvent | undefined;
       try {
+        // IMMEDIATE takes views.db's write lock before the checkpoint is read: another process
+        // (a CLI command while `serve` runs) may have applied these events already, and the
+        // checkpoint in the file, not the one in memory, says what is done
         db.transaction(() => {
+          const done = Math.max(s.position, getCp.get(s.p.name)?.position ?? 0);
           const inBatch = new Set<string>();
           for (const e of events) {
-            if (e.position <= s.position) continue;
+            if (e.position <= done) continue;
             if (dedupe) {
               if (inBatch.has(e.id) || seen.get(s.p.name, e.id)) continue;
               inBatch.add(e.id);
@@ -135,9 +139,9 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
             current = e;
             s.p.apply(db, e);
           }
-          setCp.run(s.p.name, s.p.version, batch[batch.length - 1]!.position);
-        })();
-        s.position = batch[batch.length - 1]!.position;
+          s.position = Math.max(done, batch[batch.length - 1]!.position);
+          setCp.run(s.p.name, s.p.version, s.position);
+        }).immediate();
       } catch (err) {
         const position = current?.position ?? -1;
         s.failed = { position, error: err instanceof Error ? err.message : String(err) };

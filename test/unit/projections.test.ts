@@ -71,6 +71,28 @@ describe('projections runtime', () => {
     tmp.remove();
   });
 
+  it('applies each event once when two processes project into the same views.db (a CLI command while serve runs)', async () => {
+    // two runtimes with their own connections, as `hallway serve` and `hallway spread` would have
+    const serveViews = openViews(viewsFile);
+    const serve = await startProjections({ store, views: serveViews, projections: [countProjection()], log: () => {} });
+    await serve.caughtUp;
+    const otherStore = openEmbeddedStore(join(tmp.dir, 'events.db'));
+    const cliViews = openViews(viewsFile);
+    const cli = await startProjections({ store: otherStore, views: cliViews, projections: [countProjection()], log: () => {} });
+    await cli.caughtUp;
+    let last = 0;
+    for (let i = 0; i < 5; i++) last = (await store.append(`employee-x${i}`, [joined(`x${i}`)])).position;
+    await Promise.all([serve.waitFor(last, 3000), cli.waitFor(last, 3000)]);
+    await cli.close();
+    cliViews.close();
+    await otherStore.close();
+    last = (await store.append('employee-x5', [joined('x5')])).position;
+    await serve.waitFor(last, 3000);
+    expect(serveViews.prepare('SELECT n FROM test_count').get()).toEqual({ n: 6 });
+    await serve.close();
+    serveViews.close();
+  });
+
   it('resolves waitFor once an append has been projected', async () => {
     const views = openViews(viewsFile);
     const rt = await startProjections({ store, views, projections: [namesProjection()], log: () => {} });
