@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Views } from './runtime.ts';
 import { spreadStory, storySummary } from './spread.ts';
 import { bucketLabel, sizeBucket, viralityOf } from '../spread/figures.ts';
+import { edgeFrom, edgeStory, edgeTo } from '../spread/edge-code.ts';
 
 /**
  * The leadership dashboard's figures (SPREAD.md, "Organisation figures") for a window of recorded
@@ -114,14 +115,48 @@ function bucketMedian(db: Views, size: number): number | null {
   return n % 2 ? mid : (at.get(b, (n >> 1) - 1)!.v + mid) / 2;
 }
 
+/** How many distinct stories each group has among `keys` (story number · K + group index). */
+function distinctPerGroup(keys: Float64Array, K: number): number[] {
+  keys.sort();
+  const n = new Array<number>(K).fill(0);
+  for (let i = 0; i < keys.length; i++) if (i === 0 || keys[i] !== keys[i - 1]) n[keys[i]! % K]! += 1;
+  return n;
+}
+
+/**
+ * The first `limit` stories that are not retracted, by nodes added (more first), ties by story id.
+ * Only the stories of the counts that can make the cut are looked up, a count at a time.
+ */
+function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): [string, number][] {
+  const byCount = new Map<number, number[]>();
+  for (const [storyNo, n] of addedByNo) {
+    const xs = byCount.get(n);
+    if (xs) xs.push(storyNo);
+    else byCount.set(n, [storyNo]);
+  }
+  const row = sql<[number], { story_id: string; retracted: number }>(db, 'SELECT story_id, retracted FROM spread_stories WHERE rowid = ?');
+  const out: [string, number][] = [];
+  for (const n of [...byCount.keys()].sort((a, b) => b - a)) {
+    if (out.length >= limit) break;
+    const ids: string[] = [];
+    for (const storyNo of byCount.get(n)!) {
+      const r = row.get(storyNo);
+      if (r && !r.retracted) ids.push(r.story_id);
+    }
+    ids.sort(cmp);
+    for (const id of ids.slice(0, limit - out.length)) out.push([id, n]);
+  }
+  return out;
+}
+
 export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): Dashboard {
   const from = w.fromMs ?? MIN;
   const to = w.toMs;
   const { groups, groupOf } = departmentGroups(db, minGroup);
 
-  // One scan of the edges added in the window (along the (at_ms, …) covering index) feeds the
+  // One scan of the edges added in the window (along the (at_ms, edge) covering index) feeds the
   // ranking, the flow matrix, the crossings and the themes; joins per row cost too much here.
-  // Groups are numbered so the per-row work is array arithmetic, not string keys.
+  // Each edge is one packed number and groups are numbered, so the per-row work is arithmetic.
   // people whose department the model does not know (an import can carry them) fall in the folded
   // group; it is dropped again below if nothing landed in it
   const hadSmaller = groups.some((g) => g.id === SMALLER);
@@ -134,38 +169,43 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     if (i === undefined) groupIndex.set(departmentId, (i = gIndex.get(groupOf(departmentId))!));
     return i;
   };
+  // departments are numbered in the packed edges (src/spread/edge-code.ts): number -> group index
+  const groupOfNo: number[] = [];
+  for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all()) groupOfNo[no] = gi(id);
   const counts = new Float64Array(K * K);
-  const addedBy = new Map<string, number>();
-  const received: Set<string>[] = groups.map(() => new Set());
-  const passed: Set<string>[] = groups.map(() => new Set());
-  const edges = sql<[number, number], [string, string, string]>(
-    db,
-    'SELECT story_id, parent_department_id, department_id FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL',
-  ).raw();
-  for (const [storyId, rawFrom, rawTo] of edges.iterate(from, to)) {
-    addedBy.set(storyId, (addedBy.get(storyId) ?? 0) + 1);
-    const f = gi(rawFrom);
-    const t = gi(rawTo);
+  const addedByNo = new Map<number, number>();
+  // (story, group) keys of crossings, counted distinct after sorting: numbers, not strings
+  const edges = sql<[number, number], number>(db, 'SELECT edge FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND edge IS NOT NULL').pluck().all(from, to);
+  const intoKeys = new Float64Array(edges.length);
+  const outOfKeys = new Float64Array(edges.length);
+  let crossings = 0;
+  for (const edge of edges) {
+    const storyNo = edgeStory(edge);
+    addedByNo.set(storyNo, (addedByNo.get(storyNo) ?? 0) + 1);
+    const f = groupOfNo[edgeFrom(edge)]!;
+    const t = groupOfNo[edgeTo(edge)]!;
     counts[f * K + t]! += 1;
     // a crossing between shown departments (two small ones folded together do not cross)
     if (f !== t) {
-      received[t]!.add(storyId);
-      passed[f]!.add(storyId);
+      intoKeys[crossings] = storyNo * K + t;
+      outOfKeys[crossings] = storyNo * K + f;
+      crossings++;
     }
   }
+  const received = distinctPerGroup(intoKeys.subarray(0, crossings), K);
+  const passed = distinctPerGroup(outOfKeys.subarray(0, crossings), K);
   const flows: { from: string; to: string; count: number }[] = [];
   for (let f = 0; f < K; f++) for (let t = 0; t < K; t++) if (counts[f * K + t]) flows.push({ from: groups[f]!.id, to: groups[t]!.id, count: counts[f * K + t]! });
 
   // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
-  const ranked = [...addedBy].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const ranked = rankStories(db, addedByNo, limit);
   const touchesIn = sql<[string, number, number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?');
   const arrivals = sql<[string], { department_id: string; at_ms: number }>(db, 'SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id');
   const medians = new Map<number, number | null>();
   const stories: CirculatingStory[] = [];
   for (const [storyId, added] of ranked) {
-    if (stories.length >= limit) break;
     const s = spreadStory(db, storyId);
-    if (!s || s.retracted) continue;
+    if (!s) continue;
     const summary = storySummary(db, s);
     const b = sizeBucket(s.size);
     if (!medians.has(b)) medians.set(b, bucketMedian(db, s.size));
@@ -195,8 +235,8 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     const i = counts[k * K + k]!;
     let e = 0;
     for (let o = 0; o < K; o++) if (o !== k) e += counts[k * K + o]! + counts[o * K + k]!;
-    const rec = received[k]!.size;
-    return { id: g.id, name: g.name, told: told.get(g.id) ?? 0, received: rec, passedOn: passed[k]!.size, eiIndex: e + i === 0 ? null : (e - i) / (e + i), quiet: rec === 0 };
+    const rec = received[k]!;
+    return { id: g.id, name: g.name, told: told.get(g.id) ?? 0, received: rec, passedOn: passed[k]!, eiIndex: e + i === 0 ? null : (e - i) / (e + i), quiet: rec === 0 };
   });
 
   // themes: stories told, and nodes added, in the window
@@ -208,8 +248,8 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   );
   // one pass over the (small) story-theme table beats a look-up per story reached in the window
   const themeAdded = new Map<string, number>();
-  for (const [storyId, themeId] of sql<[], [string, string]>(db, 'SELECT story_id, theme_id FROM spread_story_themes').raw().iterate()) {
-    const n = addedBy.get(storyId);
+  for (const [storyNo, themeId] of sql<[], [number, string]>(db, 'SELECT s.rowid, st.theme_id FROM spread_story_themes st JOIN spread_stories s ON s.story_id = st.story_id').raw().all()) {
+    const n = addedByNo.get(storyNo);
     if (n) themeAdded.set(themeId, (themeAdded.get(themeId) ?? 0) + n);
   }
   const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: themeAdded.get(t.theme_id) ?? 0 }));

@@ -3,6 +3,7 @@ import type { CascadeNode, Exposure } from '../spread/cascade.ts';
 import { nodesForExposure, rootNode } from '../spread/cascade.ts';
 import type { SpreadFigures, TreeSummary } from '../spread/figures.ts';
 import { finishFigures, sizeBucket, summarizeTree, viralityOf } from '../spread/figures.ts';
+import { encodeEdge } from '../spread/edge-code.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
@@ -35,9 +36,11 @@ CREATE TABLE IF NOT EXISTS spread_story_themes (
 CREATE TABLE IF NOT EXISTS spread_nodes (
   story_id TEXT NOT NULL, person_id TEXT NOT NULL, seq INTEGER NOT NULL, parent_id TEXT,
   depth INTEGER NOT NULL, department_id TEXT NOT NULL, parent_department_id TEXT, at_ms INTEGER NOT NULL,
+  edge INTEGER, -- the edge from the parent, packed (src/spread/edge-code.ts); NULL for the root
   PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS spread_nodes_seq ON spread_nodes (story_id, seq);
-CREATE INDEX IF NOT EXISTS spread_nodes_at ON spread_nodes (at_ms, story_id, department_id, parent_department_id);
+CREATE INDEX IF NOT EXISTS spread_nodes_edge_at ON spread_nodes (at_ms, edge);
+CREATE TABLE IF NOT EXISTS spread_department_numbers (no INTEGER PRIMARY KEY, department_id TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS spread_touches (story_id TEXT NOT NULL, at_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS spread_touches_story ON spread_touches (story_id, at_ms);
 CREATE TABLE IF NOT EXISTS spread_arrivals (
@@ -50,7 +53,7 @@ CREATE TABLE IF NOT EXISTS spread_shared (
 
 const TABLES = [
   'spread_departments', 'spread_people', 'spread_department_history', 'spread_themes', 'spread_stories',
-  'spread_story_themes', 'spread_nodes', 'spread_touches', 'spread_arrivals', 'spread_shared',
+  'spread_story_themes', 'spread_nodes', 'spread_touches', 'spread_arrivals', 'spread_shared', 'spread_department_numbers',
 ];
 
 interface NodeRow {
@@ -62,6 +65,8 @@ interface NodeRow {
   at_ms: number;
 }
 export interface StoryRow {
+  /** the row id: numbers stories in log order, for packed edges */
+  story_no: number;
   story_id: string;
   teller_id: string;
   title: string;
@@ -85,7 +90,9 @@ const toNode = (r: NodeRow): CascadeNode => ({
 
 function statements(db: Views) {
   return {
-    story: db.prepare<[string], StoryRow>('SELECT * FROM spread_stories WHERE story_id = ?'),
+    story: db.prepare<[string], StoryRow>('SELECT rowid AS story_no, * FROM spread_stories WHERE story_id = ?'),
+    departmentNo: db.prepare<[string], number>('SELECT no FROM spread_department_numbers WHERE department_id = ?').pluck(),
+    numberDepartment: db.prepare('INSERT INTO spread_department_numbers (department_id) VALUES (?)'),
     node: db.prepare<[string, string], NodeRow>('SELECT * FROM spread_nodes WHERE story_id = ? AND person_id = ?'),
     // read in primary-key order (no ORDER BY: following the seq index costs a look-up per row)
     nodesRaw: db
@@ -94,7 +101,7 @@ function statements(db: Views) {
       )
       .raw(),
     insertNode: db.prepare(
-      'INSERT INTO spread_nodes (story_id, person_id, seq, parent_id, depth, department_id, parent_department_id, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO spread_nodes (story_id, person_id, seq, parent_id, depth, department_id, parent_department_id, at_ms, edge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     arrival: db.prepare('INSERT OR IGNORE INTO spread_arrivals (story_id, department_id, at_ms) VALUES (?, ?, ?)'),
     touched: db.prepare('UPDATE spread_stories SET touches = touches + 1 WHERE story_id = ?'),
@@ -129,6 +136,12 @@ const stmts = (db: Views): Statements => {
   return s;
 };
 
+/** The department's number, given on first sight (in log order, so a rebuild numbers alike). */
+function departmentNo(q: Statements, departmentId: string): number {
+  const no = q.departmentNo.get(departmentId);
+  return no ?? Number(q.numberDepartment.run(departmentId).lastInsertRowid);
+}
+
 function applyExposure(db: Views, storyId: string, exposure: Exposure, position: number): void {
   const q = stmts(db);
   const story = q.story.get(storyId);
@@ -142,7 +155,8 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
   q.touch.run(storyId, exposure.atMs);
   if (added.length === 0) return;
   added.forEach((n, i) => {
-    q.insertNode.run(storyId, n.personId, story.size + i, n.parentId, n.depth, n.departmentId, n.parentDepartmentId, n.atMs);
+    const edge = n.parentDepartmentId === null ? null : encodeEdge(story.story_no, departmentNo(q, n.parentDepartmentId), departmentNo(q, n.departmentId));
+    q.insertNode.run(storyId, n.personId, story.size + i, n.parentId, n.depth, n.departmentId, n.parentDepartmentId, n.atMs, edge);
     q.arrival.run(storyId, n.departmentId, n.atMs);
   });
   q.grown.run(added.length, sizeBucket(story.size + added.length), storyId);
@@ -150,7 +164,7 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 3,
+  version: 4,
   setup(db) {
     db.exec(SCHEMA);
   },
@@ -192,7 +206,7 @@ export const spreadProjection: Projection = {
         const dept = q.departmentAt.get(d.tellerId, e.position)?.department_id ?? UNKNOWN_DEPARTMENT;
         const root = rootNode(d.tellerId, dept, atMs);
         q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
-        q.insertNode.run(d.storyId, root.personId, 0, null, 0, dept, null, atMs);
+        q.insertNode.run(d.storyId, root.personId, 0, null, 0, dept, null, atMs, null);
         q.arrival.run(d.storyId, dept, atMs);
         for (const t of d.themes) q.storyTheme.run(d.storyId, t);
         // a retelling exposes its teller to the original story

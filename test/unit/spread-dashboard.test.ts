@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { openViews } from '../../src/projections/runtime.ts';
+import type { ProjectedEvent, Views } from '../../src/projections/runtime.ts';
+import { spreadProjection } from '../../src/projections/spread.ts';
+import { dashboard, departmentGroups, SMALLER } from '../../src/projections/spread-dashboard.ts';
+import type { Window } from '../../src/projections/spread-dashboard.ts';
+
+/**
+ * The dashboard reads a window's edges as packed numbers (src/spread/edge-code.ts). Here its
+ * figures are checked against a plain scan of the nodes' department columns, written the obvious
+ * way, on random logs: departments of different sizes (some folded), transfers, people the log
+ * never introduced, retellings, themes added and removed, retractions, and random windows.
+ */
+
+const DEPTS = ['d-a', 'd-b', 'd-c', 'd-d'];
+// d-a gets many people, d-d few, so a minimum group of 3 folds some departments
+const PEOPLE = Array.from({ length: 12 }, (_, i) => `p${i}`);
+const deptOfPerson = (i: number): string => DEPTS[i < 5 ? 0 : i < 8 ? 1 : i < 10 ? 2 : 3]!;
+const STORIES = ['s1', 's2', 's3', 's4', 's5'];
+const THEMES = ['t1', 't2', 't3'];
+
+type Step =
+  | { kind: 'read'; story: number; who: number; gap: number }
+  | { kind: 'heard'; story: number; who: number; from: number | null; gap: number }
+  | { kind: 'transfer'; who: number; dept: number; gap: number }
+  | { kind: 'retell'; story: number; who: number; gap: number }
+  | { kind: 'theme'; story: number; theme: number; on: boolean; gap: number }
+  | { kind: 'retract'; story: number; gap: number };
+
+// index PEOPLE.length is someone the log never introduced (an import could carry one)
+const person = fc.integer({ min: 0, max: PEOPLE.length });
+const storyIx = fc.integer({ min: 0, max: STORIES.length - 1 });
+const gap = fc.integer({ min: 0, max: 3 * 3_600_000 });
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('read' as const), story: storyIx, who: person, gap }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('heard' as const), story: storyIx, who: person, from: fc.option(person, { nil: null }), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), who: fc.integer({ min: 0, max: PEOPLE.length - 1 }), dept: fc.integer({ min: 0, max: DEPTS.length - 1 }), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retell' as const), story: storyIx, who: fc.integer({ min: 0, max: PEOPLE.length - 1 }), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('theme' as const), story: storyIx, theme: fc.integer({ min: 0, max: THEMES.length - 1 }), on: fc.boolean(), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retract' as const), story: storyIx, gap }) },
+);
+
+const T0 = Date.UTC(2024, 0, 1);
+const personId = (i: number): string => PEOPLE[i] ?? 'stranger';
+
+function logOf(steps: Step[]): ProjectedEvent[] {
+  const out: ProjectedEvent[] = [];
+  let at = T0;
+  let retellings = 0;
+  const push = (type: string, data: Record<string, unknown>, gapMs = 1000): void => {
+    const position = out.length + 1;
+    at += gapMs;
+    out.push({ id: `e${position}`, type, data, stream: 'x', revision: 0, position, metadata: { at: new Date(at).toISOString() } } as unknown as ProjectedEvent);
+  };
+  DEPTS.forEach((d) => push('DepartmentOpened', { departmentId: d, name: `Dept ${d}` }));
+  THEMES.forEach((t) => push('ThemeDefined', { themeId: t, name: t.toUpperCase(), description: '' }));
+  PEOPLE.forEach((p, i) => push('EmployeeJoined', { employeeId: p, name: p, departmentId: deptOfPerson(i), joinedOn: '2020-01-01' }));
+  STORIES.forEach((s, i) =>
+    push('StorySubmitted', { storyId: s, title: s, body: 'b', tellerId: PEOPLE[i * 2], leader: 'L', occurredOn: '2023', themes: [THEMES[i % THEMES.length]], relation: 'witnessed', anonymous: false }),
+  );
+  for (const s of steps) {
+    const storyId = 'story' in s ? STORIES[s.story] : undefined;
+    if (s.kind === 'read') push('StoryRead', { storyId, readerId: personId(s.who) }, s.gap);
+    if (s.kind === 'heard' && s.from !== s.who) push('StoryHeard', { storyId, listenerId: personId(s.who), setting: 'meeting', ...(s.from === null ? {} : { fromId: personId(s.from) }) }, s.gap);
+    if (s.kind === 'transfer') push('EmployeeTransferred', { employeeId: PEOPLE[s.who], departmentId: DEPTS[s.dept] }, s.gap);
+    if (s.kind === 'retell') {
+      retellings += 1;
+      push('StorySubmitted', { storyId: `r${retellings}`, title: `r${retellings}`, body: 'b', tellerId: PEOPLE[s.who], leader: 'L', occurredOn: '2023', themes: ['t1'], relation: 'heard', retellingOf: storyId, anonymous: false }, s.gap);
+    }
+    if (s.kind === 'theme') push(s.on ? 'StoryThemed' : 'StoryUnthemed', { storyId, themeId: THEMES[s.theme] }, s.gap);
+    if (s.kind === 'retract') push('StoryRetracted', { storyId, reason: 'r' }, s.gap);
+  }
+  return out;
+}
+
+const windowArb = fc.record({
+  from: fc.option(fc.integer({ min: 0, max: 40 * 3_600_000 }), { nil: null }),
+  length: fc.integer({ min: 1, max: 60 * 3_600_000 }),
+});
+
+const byFlow = (x: { from: string; to: string }, y: { from: string; to: string }): number => (x.from + '|' + x.to < y.from + '|' + y.to ? -1 : 1);
+
+/** Everything the dashboard shows, without the per-story details the exact-vector tests cover. */
+const figuresOf = (db: Views, w: Window, minGroup: number, limit: number) => {
+  const d = dashboard(db, w, minGroup, limit);
+  return {
+    ranking: d.stories.map((s) => [s.storyId, s.added]),
+    flows: [...d.flows].sort(byFlow),
+    departments: d.departments.map((x) => ({ id: x.id, received: x.received, passedOn: x.passedOn, eiIndex: x.eiIndex, quiet: x.quiet })),
+    themes: d.themes.map((t) => [t.themeId, t.nodesAdded]),
+  };
+};
+
+/** The same figures by a plain scan of the nodes' department columns, strings and sets. */
+function byPlainScan(db: Views, w: Window, minGroup: number, limit: number, shown: string[]) {
+  const { groupOf } = departmentGroups(db, minGroup);
+  const rows = db
+    .prepare<[number, number], { story_id: string; parent_department_id: string; department_id: string }>(
+      'SELECT story_id, parent_department_id, department_id FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND parent_department_id IS NOT NULL',
+    )
+    .all(w.fromMs ?? Number.MIN_SAFE_INTEGER, w.toMs);
+  const added = new Map<string, number>();
+  const flows = new Map<string, number>();
+  const received = new Map<string, Set<string>>();
+  const passed = new Map<string, Set<string>>();
+  const within = new Map<string, number>();
+  const across = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
+  for (const r of rows) {
+    const f = groupOf(r.parent_department_id);
+    const t = groupOf(r.department_id);
+    bump(added, r.story_id);
+    bump(flows, `${f}|${t}`);
+    if (f === t) bump(within, f);
+    else {
+      bump(across, f);
+      bump(across, t);
+      if (!received.has(t)) received.set(t, new Set());
+      received.get(t)!.add(r.story_id);
+      if (!passed.has(f)) passed.set(f, new Set());
+      passed.get(f)!.add(r.story_id);
+    }
+  }
+  const retracted = new Set(db.prepare<[], { story_id: string }>('SELECT story_id FROM spread_stories WHERE retracted = 1').all().map((r) => r.story_id));
+  const ranking = [...added]
+    .filter(([id]) => !retracted.has(id))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, limit);
+  const themeRows = db.prepare<[], { story_id: string; theme_id: string }>('SELECT story_id, theme_id FROM spread_story_themes').all();
+  const themeIds = db.prepare<[], { theme_id: string }>('SELECT theme_id FROM spread_themes ORDER BY name COLLATE NOCASE').all().map((r) => r.theme_id);
+  return {
+    ranking,
+    flows: [...flows].map(([k, count]) => ({ from: k.split('|')[0]!, to: k.split('|')[1]!, count })).sort(byFlow),
+    departments: shown.map((id) => {
+      const e = across.get(id) ?? 0;
+      const i = within.get(id) ?? 0;
+      const rec = received.get(id)?.size ?? 0;
+      return { id, received: rec, passedOn: passed.get(id)?.size ?? 0, eiIndex: e + i === 0 ? null : (e - i) / (e + i), quiet: rec === 0 };
+    }),
+    themes: themeIds.map((t) => [t, themeRows.filter((r) => r.theme_id === t).reduce((n, r) => n + (added.get(r.story_id) ?? 0), 0)]),
+  };
+}
+
+describe('the dashboard read from packed edges', () => {
+  it('equals a plain scan of the nodes’ departments, on random logs and windows, and a rebuilt model gives the same', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 60 }), windowArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), (steps, win, minGroup, limit) => {
+        const log = logOf(steps);
+        const live = openViews(':memory:');
+        spreadProjection.setup(live);
+        for (const e of log) spreadProjection.apply(live, e);
+        const w: Window = { fromMs: win.from === null ? null : T0 + win.from, toMs: T0 + (win.from ?? 0) + win.length };
+        const got = figuresOf(live, w, minGroup, limit);
+        // the folded group is listed when some department is folded, or when something landed in it
+        const shown = got.departments.map((x) => x.id);
+        expect(got).toEqual(byPlainScan(live, w, minGroup, limit, shown));
+        const scanned = byPlainScan(live, w, minGroup, limit, [...departmentGroups(live, minGroup).groups.map((g) => g.id), SMALLER]);
+        for (const x of scanned.departments) if (!shown.includes(x.id)) expect(x.eiIndex, `${x.id} has edges but no row`).toBeNull();
+        const scratch = openViews(':memory:');
+        spreadProjection.setup(scratch);
+        scratch.transaction(() => log.forEach((e) => spreadProjection.apply(scratch, e)))();
+        expect(figuresOf(scratch, w, minGroup, limit)).toEqual(got);
+        live.close();
+        scratch.close();
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
