@@ -115,14 +115,6 @@ function bucketMedian(db: Views, size: number): number | null {
   return n % 2 ? mid : (at.get(b, (n >> 1) - 1)!.v + mid) / 2;
 }
 
-/** How many distinct stories each group has among `keys` (story number · K + group index). */
-function distinctPerGroup(keys: Float64Array, K: number): number[] {
-  keys.sort();
-  const n = new Array<number>(K).fill(0);
-  for (let i = 0; i < keys.length; i++) if (i === 0 || keys[i] !== keys[i - 1]) n[keys[i]! % K]! += 1;
-  return n;
-}
-
 /**
  * The first `limit` stories that are not retracted, by nodes added (more first), ties by story id.
  * Only the stories of the counts that can make the cut are looked up, a count at a time.
@@ -173,27 +165,40 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   const groupOfNo: number[] = [];
   for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all()) groupOfNo[no] = gi(id);
   const counts = new Float64Array(K * K);
-  const addedByNo = new Map<number, number>();
-  // (story, group) keys of crossings, counted distinct after sorting: numbers, not strings
   const edges = sql<[number, number], number>(db, 'SELECT edge FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND edge IS NOT NULL').pluck().all(from, to);
-  const intoKeys = new Float64Array(edges.length);
-  const outOfKeys = new Float64Array(edges.length);
-  let crossings = 0;
-  for (const edge of edges) {
+  // stories numbered densely in the order the window meets them, so that a (story, group) pair
+  // is a place in a flat array of marks (distinct counts without sets or sorting)
+  const localOf = new Map<number, number>();
+  const addedByNo = new Map<number, number>();
+  const local = new Int32Array(edges.length);
+  edges.forEach((edge, i) => {
     const storyNo = edgeStory(edge);
+    let l = localOf.get(storyNo);
+    if (l === undefined) localOf.set(storyNo, (l = localOf.size));
+    local[i] = l;
     addedByNo.set(storyNo, (addedByNo.get(storyNo) ?? 0) + 1);
+  });
+  const intoMarks = new Uint8Array(localOf.size * K);
+  const outOfMarks = new Uint8Array(localOf.size * K);
+  const received = new Array<number>(K).fill(0);
+  const passed = new Array<number>(K).fill(0);
+  edges.forEach((edge, i) => {
     const f = groupOfNo[edgeFrom(edge)]!;
     const t = groupOfNo[edgeTo(edge)]!;
     counts[f * K + t]! += 1;
     // a crossing between shown departments (two small ones folded together do not cross)
     if (f !== t) {
-      intoKeys[crossings] = storyNo * K + t;
-      outOfKeys[crossings] = storyNo * K + f;
-      crossings++;
+      const at = local[i]! * K;
+      if (!intoMarks[at + t]) {
+        intoMarks[at + t] = 1;
+        received[t]! += 1;
+      }
+      if (!outOfMarks[at + f]) {
+        outOfMarks[at + f] = 1;
+        passed[f]! += 1;
+      }
     }
-  }
-  const received = distinctPerGroup(intoKeys.subarray(0, crossings), K);
-  const passed = distinctPerGroup(outOfKeys.subarray(0, crossings), K);
+  });
   const flows: { from: string; to: string; count: number }[] = [];
   for (let f = 0; f < K; f++) for (let t = 0; t < K; t++) if (counts[f * K + t]) flows.push({ from: groups[f]!.id, to: groups[t]!.id, count: counts[f * K + t]! });
 
@@ -246,12 +251,15 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
       'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
     ).all(from, to).map((r) => [r.t, r.n]),
   );
-  // one pass over the (small) story-theme table beats a look-up per story reached in the window
-  const themeAdded = new Map<string, number>();
-  for (const [storyNo, themeId] of sql<[], [number, string]>(db, 'SELECT s.rowid, st.theme_id FROM spread_story_themes st JOIN spread_stories s ON s.story_id = st.story_id').raw().all()) {
-    const n = addedByNo.get(storyNo);
-    if (n) themeAdded.set(themeId, (themeAdded.get(themeId) ?? 0) + n);
-  }
+  // the window's stories and their nodes added go to SQLite as one JSON array, joined there with
+  // their themes: a few thousand look-ups in C instead of reading the whole story-theme table
+  const themeAdded = new Map(
+    sql<[string], [string, number]>(
+      db,
+      `SELECT st.theme_id, sum(a.value ->> 1) FROM json_each(?) a JOIN spread_stories s ON s.rowid = a.value ->> 0
+       JOIN spread_story_themes st ON st.story_id = s.story_id GROUP BY st.theme_id`,
+    ).raw().all(JSON.stringify([...addedByNo])),
+  );
   const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: themeAdded.get(t.theme_id) ?? 0 }));
 
   const smaller = departments[departments.length - 1]!;
