@@ -3,7 +3,7 @@ import type { CascadeNode, Exposure } from '../spread/cascade.ts';
 import { nodesForExposure, rootNode } from '../spread/cascade.ts';
 import type { SpreadFigures, TreeSummary } from '../spread/figures.ts';
 import { finishFigures, sizeBucket, summarizeTree, viralityOf } from '../spread/figures.ts';
-import { encodeEdge } from '../spread/edge-code.ts';
+import { encodeEdge, encodeStoryTheme } from '../spread/edge-code.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
@@ -32,7 +32,10 @@ CREATE TABLE IF NOT EXISTS spread_stories (
 CREATE INDEX IF NOT EXISTS spread_stories_bucket ON spread_stories (bucket, virality);
 CREATE INDEX IF NOT EXISTS spread_stories_t0 ON spread_stories (t0_ms);
 CREATE TABLE IF NOT EXISTS spread_story_themes (
-  story_id TEXT NOT NULL, theme_id TEXT NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
+  story_id TEXT NOT NULL, theme_id TEXT NOT NULL,
+  pair INTEGER, -- story and theme numbers, packed (src/spread/edge-code.ts); NULL for a story the log does not hold
+  PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spread_theme_numbers (no INTEGER PRIMARY KEY, theme_id TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS spread_nodes (
   story_id TEXT NOT NULL, person_id TEXT NOT NULL, seq INTEGER NOT NULL, parent_id TEXT,
   depth INTEGER NOT NULL, department_id TEXT NOT NULL, parent_department_id TEXT, at_ms INTEGER NOT NULL,
@@ -53,7 +56,7 @@ CREATE TABLE IF NOT EXISTS spread_shared (
 
 const TABLES = [
   'spread_departments', 'spread_people', 'spread_department_history', 'spread_themes', 'spread_stories',
-  'spread_story_themes', 'spread_nodes', 'spread_touches', 'spread_arrivals', 'spread_shared', 'spread_department_numbers',
+  'spread_story_themes', 'spread_nodes', 'spread_touches', 'spread_arrivals', 'spread_shared', 'spread_department_numbers', 'spread_theme_numbers',
 ];
 
 interface NodeRow {
@@ -119,7 +122,10 @@ function statements(db: Views) {
     insertStory: db.prepare(
       'INSERT OR IGNORE INTO spread_stories (story_id, teller_id, title, t0_ms, department_id) VALUES (?, ?, ?, ?, ?)',
     ),
-    storyTheme: db.prepare('INSERT OR IGNORE INTO spread_story_themes (story_id, theme_id) VALUES (?, ?)'),
+    storyTheme: db.prepare('INSERT OR IGNORE INTO spread_story_themes (story_id, theme_id, pair) VALUES (?, ?, ?)'),
+    storyNo: db.prepare<[string], number>('SELECT rowid FROM spread_stories WHERE story_id = ?').pluck(),
+    themeNo: db.prepare<[string], number>('SELECT no FROM spread_theme_numbers WHERE theme_id = ?').pluck(),
+    numberTheme: db.prepare('INSERT INTO spread_theme_numbers (theme_id) VALUES (?)'),
     shared: db.prepare('INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES (?, ?, ?)'),
     openCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spread_departments WHERE open = 1'),
     saveSummary: db.prepare('UPDATE spread_stories SET summary = ?, virality = ? WHERE story_id = ? AND size = ?'),
@@ -140,6 +146,13 @@ const stmts = (db: Views): Statements => {
 function departmentNo(q: Statements, departmentId: string): number {
   const no = q.departmentNo.get(departmentId);
   return no ?? Number(q.numberDepartment.run(departmentId).lastInsertRowid);
+}
+
+/** Records a story's theme, with the packed (story, theme) numbers the dashboard reads. */
+function themeStory(q: Statements, storyId: string, themeId: string): void {
+  const storyNo = q.storyNo.get(storyId);
+  const themeNo = q.themeNo.get(themeId) ?? Number(q.numberTheme.run(themeId).lastInsertRowid);
+  q.storyTheme.run(storyId, themeId, storyNo === undefined ? null : encodeStoryTheme(storyNo, themeNo));
 }
 
 function applyExposure(db: Views, storyId: string, exposure: Exposure, position: number): void {
@@ -164,7 +177,7 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 4,
+  version: 5,
   setup(db) {
     db.exec(SCHEMA);
   },
@@ -208,7 +221,7 @@ export const spreadProjection: Projection = {
         q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
         q.insertNode.run(d.storyId, root.personId, 0, null, 0, dept, null, atMs, null);
         q.arrival.run(d.storyId, dept, atMs);
-        for (const t of d.themes) q.storyTheme.run(d.storyId, t);
+        for (const t of d.themes) themeStory(q, d.storyId, t);
         // a retelling exposes its teller to the original story
         if (d.retellingOf !== undefined) applyExposure(db, d.retellingOf, { personId: d.tellerId, atMs }, e.position);
         return;
@@ -217,7 +230,7 @@ export const spreadProjection: Projection = {
         if (e.data.title !== undefined) db.prepare('UPDATE spread_stories SET title = ? WHERE story_id = ?').run(e.data.title, e.data.storyId);
         return;
       case 'StoryThemed':
-        q.storyTheme.run(e.data.storyId, e.data.themeId);
+        themeStory(q, e.data.storyId, e.data.themeId);
         return;
       case 'StoryUnthemed':
         db.prepare('DELETE FROM spread_story_themes WHERE story_id = ? AND theme_id = ?').run(e.data.storyId, e.data.themeId);

@@ -19,3 +19,12 @@ export function encodeEdge(storyNo: number, fromNo: number, toNo: number): numbe
 export const edgeStory = (edge: number): number => Math.floor(edge / FROM);
 export const edgeFrom = (edge: number): number => Math.floor(edge / TO) % DEPARTMENT_LIMIT;
 export const edgeTo = (edge: number): number => edge % DEPARTMENT_LIMIT;
+
+/** A story's theme packed the same way: story number · 2^20 + theme number (themes below 2^20). */
+export const THEME_LIMIT = 2 ** 20;
+export function encodeStoryTheme(storyNo: number, themeNo: number): number {
+  if (!(storyNo >= 0 && storyNo < STORY_LIMIT && themeNo >= 0 && themeNo < THEME_LIMIT)) throw new RangeError(`story theme out of range: story ${storyNo}, theme ${themeNo}`);
+  return storyNo * THEME_LIMIT + themeNo;
+}
+export const pairStory = (pair: number): number => Math.floor(pair / THEME_LIMIT);
+export const pairTheme = (pair: number): number => pair % THEME_LIMIT;
