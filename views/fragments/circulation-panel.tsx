@@ -54,7 +54,7 @@ export async function CirculationPanel(props: { ctx: AppContext; user: CurrentUs
               <option value={v} selected={s.values?.setting === v}>{SETTING_LABELS[v]}</option>
             ))}
           </select>
-          {heardErr['setting'] ? <span class="field-error" id="heard-setting-error">{heardErr['setting']}</span> : null}
+          {heardErr['setting'] ? <span class="field-error" role="alert" id="heard-setting-error">{heardErr['setting']}</span> : null}
           <ColleaguePicker
             field="fromId"
             idPrefix="heard-from"

@@ -43,7 +43,7 @@ export function ColleaguePicker(props: { field: 'toId' | 'fromId'; idPrefix: str
         aria-controls={results}
         aria-describedby={props.error ? `${props.idPrefix}-error` : undefined}
       />
-      {props.error ? <span class="field-error" id={`${props.idPrefix}-error`}>{props.error}</span> : null}
+      {props.error ? <span class="field-error" role="alert" id={`${props.idPrefix}-error`}>{props.error}</span> : null}
       <div id={results} aria-live="polite">
         {props.query ? <ColleagueResults field={props.field} matches={props.matches ?? []} query={props.query} chosen={props.chosen} /> : null}
       </div>
