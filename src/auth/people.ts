@@ -137,8 +137,26 @@ export async function addPeople(
   return { invitations, position: r.position };
 }
 
+const peopleLocks = new WeakMap<AppContext, Promise<unknown>>();
+
+/**
+ * Runs checks-then-append of new people one at a time in this process, so two admins adding the
+ * same email at once cannot both pass the email check (which reads the read model). Across
+ * several processes the race remains (see README).
+ */
+export function withPeopleLock<T>(ctx: AppContext, fn: () => Promise<T>): Promise<T> {
+  const before = peopleLocks.get(ctx) ?? Promise.resolve();
+  const run = before.then(fn, fn);
+  peopleLocks.set(ctx, run.catch(() => undefined));
+  return run;
+}
+
 /** Adds one person after checking them with the decider; the invitation token is returned once. */
-export async function addEmployee(ctx: AppContext, actor: string, person: NewPerson): Promise<{ token: string; expiresAt: Date } | DomainError> {
+export function addEmployee(ctx: AppContext, actor: string, person: NewPerson): Promise<{ token: string; expiresAt: Date } | DomainError> {
+  return withPeopleLock(ctx, () => addEmployeeNow(ctx, actor, person));
+}
+
+async function addEmployeeNow(ctx: AppContext, actor: string, person: NewPerson): Promise<{ token: string; expiresAt: Date } | DomainError> {
   const decided = decideJoin(person, {
     department: departmentLookup(ctx, person.departmentId),
     emailInUseBy: emailInUseBy(ctx, person.email),

@@ -20,6 +20,7 @@ import { CsvRefused, planCsvImport } from '../auth/people-csv.ts';
 import {
   addEmployee,
   addPeople,
+  withPeopleLock,
   closeDepartment,
   currentMembers,
   departmentLookup,
@@ -287,18 +288,22 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const shown = text.length > 200_000 ? '' : text;
     const fail = (line: number, reason: string) => page(c, 'Import people', <ImportPage csv={shown} error={{ line, reason }} />, 422);
     if (text.length > 20_000_000) return fail(1, 'the file is larger than 20 MB; split it');
-    let people;
-    try {
-      people = planCsvImport(text, {
-        department: (id) => departmentLookup(ctx, id),
-        emailInUseBy: (email) => emailInUseBy(ctx, email),
-        employeeExists: (id) => !!org().employee(id),
-      });
-    } catch (e) {
-      if (e instanceof CsvRefused) return fail(e.line, e.reason);
-      throw e;
-    }
-    const { invitations } = await addPeople(ctx, actor(c), people.map((person) => ({ person })));
+    // plan and append under the people lock, so a concurrent add cannot slip an email in between
+    const outcome = await withPeopleLock(ctx, async () => {
+      try {
+        const planned = planCsvImport(text, {
+          department: (id) => departmentLookup(ctx, id),
+          emailInUseBy: (email) => emailInUseBy(ctx, email),
+          employeeExists: (id) => !!org().employee(id),
+        });
+        return { people: planned, ...(await addPeople(ctx, actor(c), planned.map((person) => ({ person })))) };
+      } catch (e) {
+        if (e instanceof CsvRefused) return e;
+        throw e;
+      }
+    });
+    if (outcome instanceof CsvRefused) return fail(outcome.line, outcome.reason);
+    const { people, invitations } = outcome;
     const first = invitations.values().next().value;
     const props: ImportProps = {
       imported: {

@@ -82,6 +82,17 @@ describe('administration', () => {
       expect(await (await get('/admin/people')).text()).not.toContain(m![2]!);
     });
 
+    it('lets only one of two admins adding the same email at the same moment succeed', async () => {
+      // two browsers post the add-person form at once, with different ids and the same email
+      const [a, b] = await Promise.all([
+        post('/admin/people', { name: 'Twin One', email: 'twin@example.test', departmentId: 'dept-noc', joinedOn: '2024-03-01', employeeId: 'emp-twin-1' }),
+        post('/admin/people', { name: 'Twin Two', email: 'TWIN@example.test', departmentId: 'dept-noc', joinedOn: '2024-03-01', employeeId: 'emp-twin-2' }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 422]);
+      const holders = orgQueries(h.runtime.db).employees().filter((e) => e.email === 'twin@example.test');
+      expect(holders).toHaveLength(1);
+    });
+
     it('refuses an email a current employee uses, beside the email field', async () => {
       const before = await head();
       const res = await post('/admin/people', { name: 'Grace Again', email: 'grace@example.TEST', departmentId: 'dept-noc', joinedOn: '2024-02-01', employeeId: '' });
