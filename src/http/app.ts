@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ConcurrencyError } from '../store/port.ts';
 import { ProjectionLagError } from '../projections/runtime.ts';
 import { renderer } from '../../views/renderer.tsx';
+import { problemResponse } from '../../views/fragments/problem.tsx';
 import { enforceAccess } from './access.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { staticRoutes } from './static.ts';
@@ -69,16 +70,16 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   app.onError((err, c) => {
     if (err instanceof ConcurrencyError) {
-      return c.text(`Someone else changed this at the same time (${err.message}). Reload and try again; nothing was lost.`, 409);
+      return problemResponse(c, 409, 'Someone else changed this at the same time', `Your change was not saved, and nothing was lost: reload to see theirs, then try again. (${err.message})`);
     }
     if (err instanceof ProjectionLagError) {
       // the append succeeded; only the pages are behind, so say so rather than "nothing changed"
       c.header('Retry-After', '2');
-      return c.text('Your change was saved, but the pages are still catching up. Reload in a moment to see it.', 503);
+      return problemResponse(c, 503, 'Saved, still catching up', 'Your change was saved, but the pages are still catching up. Reload in a moment to see it.');
     }
     if ('getResponse' in err && typeof err.getResponse === 'function') return err.getResponse() as Response;
     console.error(err);
-    return c.text('Something went wrong on our side. Nothing was changed.', 500);
+    return problemResponse(c, 500, 'Something went wrong on our side', 'Nothing was changed. Try again; if it keeps happening, tell your administrator.');
   });
 
   app.route('/', staticRoutes);
