@@ -7,19 +7,16 @@
  * the figures for all time. A report to read, not a test.
  */
 import { existsSync } from 'node:fs';
-import { Hono } from 'hono';
 import { openViews } from '../src/projections/runtime.ts';
 import { spreadProjection } from '../src/projections/spread.ts';
 import { dashboard } from '../src/projections/spread-dashboard.ts';
-import { dashboardRoutes } from '../src/http/dashboard.tsx';
-import type { AppContext, AppEnv } from '../src/http/env.ts';
 import { loadConfig } from '../src/config.ts';
-import { renderer } from '../views/renderer.tsx';
 import { DashboardPage } from '../views/pages/dashboard.tsx';
 import { flowHeatmap } from '../views/charts/spread-charts.ts';
 import { resolveWindow } from '../src/spread/window.ts';
 import { applyAll } from './spread.ts';
 import { log } from './dashboard.ts';
+import { dashboardBenchApp } from './dashboard-app.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: npx tsx bench/dashboard-profile.ts VIEWS_DB_FILE');
@@ -34,14 +31,7 @@ if (fresh) {
 
 const DAY = 86_400_000;
 const now = Date.UTC(2023, 0, 1) + 3 * 365 * DAY; // as bench/dashboard.ts
-const ctx = { runtime: { db: views }, config: loadConfig({ HALLWAY_DATA_DIR: '/tmp', HALLWAY_MIN_GROUP: '5' }), clock: () => new Date(now) } as unknown as AppContext;
-const app = new Hono<AppEnv>();
-app.use(async (c, next) => {
-  c.set('user', { employeeId: 'e0', name: 'Leader', departmentId: 'd0', joinedOn: '2020-01-01', roles: ['leader'], via: 'session' });
-  await next();
-});
-app.use(renderer);
-app.route('/', dashboardRoutes(ctx));
+const app = dashboardBenchApp(views, loadConfig({ HALLWAY_DATA_DIR: '/tmp', HALLWAY_MIN_GROUP: '5' }), now);
 
 const summary = (xs: number[]): string => {
   const s = [...xs].sort((a, b) => a - b);

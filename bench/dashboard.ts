@@ -10,15 +10,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
 import { openViews } from '../src/projections/runtime.ts';
 import type { ProjectedEvent } from '../src/projections/runtime.ts';
 import { spreadProjection } from '../src/projections/spread.ts';
-import { dashboardRoutes } from '../src/http/dashboard.tsx';
-import type { AppContext, AppEnv } from '../src/http/env.ts';
 import { loadConfig } from '../src/config.ts';
-import { renderer } from '../views/renderer.tsx';
 import { applyAll } from './spread.ts';
+import { dashboardBenchApp } from './dashboard-app.ts';
 import type { Bench, BenchRow } from './types.ts';
 import { prng } from '../events/seed/seed-types.ts';
 
@@ -83,14 +80,7 @@ export const dashboardBench: Bench = {
       const n = applyAll(views, log(11), 5000);
       const buildMs = performance.now() - t;
       logLine(`applied ${n} events in ${(buildMs / 1000).toFixed(1)} s`);
-      const ctx = { runtime: { db: views }, config: loadConfig({ HALLWAY_DATA_DIR: dir, HALLWAY_MIN_GROUP: '5' }), clock: () => new Date(START + SPAN) } as unknown as AppContext;
-      const app = new Hono<AppEnv>();
-      app.use(async (c, next) => {
-        c.set('user', { employeeId: 'e0', name: 'Leader', departmentId: 'd0', joinedOn: '2020-01-01', roles: ['leader'], via: 'session' });
-        await next();
-      });
-      app.use(renderer);
-      app.route('/', dashboardRoutes(ctx));
+      const app = dashboardBenchApp(views, loadConfig({ HALLWAY_DATA_DIR: dir, HALLWAY_MIN_GROUP: '5' }), START + SPAN);
       const timeIt = async (path: string): Promise<number> => {
         const s = performance.now();
         const res = await app.request(path);

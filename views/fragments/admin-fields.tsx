@@ -39,13 +39,18 @@ export function Field({ name, label, errors, value, type = 'text', required = tr
         {...(described ? { 'aria-describedby': described } : {})}
         {...(error ? { 'aria-invalid': 'true' } : {})}
       />
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {label} {error}
-        </span>
-      ) : null}
+      <FieldError id={id} label={label} error={error} />
     </div>
   );
+}
+
+/** A field's message, with the id its input's aria-describedby points at. */
+export function FieldError({ id, label, error }: { id: string; label: string; error?: string | undefined }) {
+  return error ? (
+    <span class="field-error" id={`${id}-error`}>
+      {label} {error}
+    </span>
+  ) : null;
 }
 
 export function FormError({ errors }: { errors?: FieldErrors | undefined }) {

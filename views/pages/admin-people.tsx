@@ -1,6 +1,6 @@
 import type { Employee, Department } from '../../src/read/org.ts';
 import type { FieldErrors } from '../fragments/admin-fields.tsx';
-import { Field, FormError } from '../fragments/admin-fields.tsx';
+import { Field, FieldError, FormError } from '../fragments/admin-fields.tsx';
 import { AdminShell, hxForm, InvitationLink } from '../fragments/admin-shell.tsx';
 
 export interface PeopleProps {
@@ -32,11 +32,7 @@ export function DepartmentSelect({ departments, value, errors, idPrefix = '', la
             </option>
           ))}
       </select>
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {label} {error}
-        </span>
-      ) : null}
+      <FieldError id={id} label={label} error={error} />
     </div>
   );
 }
