@@ -1,0 +1,46 @@
+/**
+ * Screenshots of the main pages of the demo company, for a person to look at (not a test):
+ * `npx tsx bench/screens.ts [label]` writes .tmp/screens/<label>/<page>-<width>.png at 1280×800
+ * and 390×844 (full page). Debian's Chromium through playwright-core.
+ */
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startDemoSite } from './demo-site.ts';
+import type { DemoRole } from './demo-site.ts';
+
+const label = process.argv[2] ?? 'after';
+const out = `.tmp/screens/${label}`;
+mkdirSync(out, { recursive: true });
+
+const site = await startDemoSite();
+const pages: { name: string; path: string; role: DemoRole }[] = [
+  { name: 'home', path: '/', role: 'new-hire' },
+  { name: 'story', path: site.storyPath, role: 'employee' },
+  { name: 'timelines', path: '/timelines', role: 'employee' },
+  { name: 'search', path: '/search?q=customer', role: 'employee' },
+  { name: 'dashboard', path: '/dashboard', role: 'leader' },
+  { name: 'people', path: '/admin/people', role: 'admin' },
+];
+const browser = await chromium.launch({
+  executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+try {
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [w, h] of [[1280, 800], [390, 844]] as const) {
+      for (const p of pages) {
+        const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme, locale: 'en-GB', extraHTTPHeaders: { cookie: site.cookie[p.role] } });
+        const page = await context.newPage();
+        await page.goto(site.baseUrl + p.path, { waitUntil: 'networkidle' });
+        const file = `${out}/${p.name}-${w}${scheme === 'dark' ? '-dark' : ''}.png`;
+        await page.screenshot({ path: file, fullPage: true });
+        const wide = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+        process.stdout.write(`${file}  scrollWidth ${wide}\n`);
+        await context.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await site.close();
+}
