@@ -34,7 +34,7 @@ try {
         await page.goto(site.baseUrl + p.path, { waitUntil: 'networkidle' });
         const file = `${out}/${p.name}-${w}${scheme === 'dark' ? '-dark' : ''}.png`;
         await page.screenshot({ path: file, fullPage: true });
-        const wide = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+        const wide = (await page.evaluate('document.scrollingElement.scrollWidth')) as number;
         process.stdout.write(`${file}  scrollWidth ${wide}\n`);
         await context.close();
       }

@@ -12,7 +12,7 @@ declare module 'hono' {
 function Page({ children, title }: { children?: Child; title: string }) {
   const c = useRequestContext<AppEnv>();
   return (
-    <Layout title={title} user={c.get('user') ?? null}>
+    <Layout title={title} user={c.get('user') ?? null} path={c.req.path}>
       {children}
     </Layout>
   );

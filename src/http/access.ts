@@ -23,7 +23,8 @@ export interface AccessRule {
 
 export const ACCESS: AccessRule[] = [
   // static files and health
-  { method: 'GET', path: '/static/*', allow: 'public', what: 'stylesheet and htmx' },
+  { method: 'GET', path: '/static/*', allow: 'public', what: 'stylesheet, htmx, fonts, icons and the web manifest' },
+  { method: 'GET', path: '/favicon.ico', allow: 'public', what: 'the favicon browsers ask for at the root' },
   { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness: 200 {ok:true}, or 503 when a read model has stopped' },
 
   // --- sign-in, setup, invitations (src/http/auth.ts) ---

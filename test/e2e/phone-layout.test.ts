@@ -65,7 +65,7 @@ describe('the main pages on a phone and a laptop', () => {
               await context.addCookies([{ name: 'hallway_session', value: cookies[p.role]!, url: e.baseUrl }]);
               const res = await page.goto(path, { waitUntil: 'load' });
               expect(res?.status(), path).toBe(200);
-              const wide = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
+              const wide = (await page.evaluate('({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth })')) as { scroll: number; inner: number };
               expect(wide.scroll, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(wide.inner);
               if (width === 390) {
                 // the header stays compact: brand and menu on one line, not three
@@ -101,7 +101,7 @@ describe('the main pages on a phone and a laptop', () => {
         await page.getByRole('button', { name: 'Add and invite' }).click();
         await page.getByLabel('Invitation link for Wren Okafor').waitFor();
         expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
-        const wide = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+        const wide = (await page.evaluate('document.scrollingElement.scrollWidth')) as number;
         expect(wide).toBeLessThanOrEqual(390);
         await page.goto('/admin/people?q=wren');
         await page.getByRole('link', { name: 'Wren Okafor' }).click();

@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { formatInstant } from '../components/format.ts';
 
 /** Attributes that make a plain form post also work through htmx, swapping the admin page in place. */
 export const hxForm = (action: string) => ({
@@ -37,7 +38,7 @@ export function InvitationLink({ url, name, expiresAt }: { url: string; name: st
   return (
     <div class="notice invitation-link" role="status">
       <p>
-        Send this link to <strong>{name}</strong>. It works once, until {expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, and is shown only
+        Send this link to <strong>{name}</strong>. It works once, until {formatInstant(expiresAt)}, and is shown only
         now: Hallway keeps only its hash.
       </p>
       <p>

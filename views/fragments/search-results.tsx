@@ -3,6 +3,7 @@ import { MARK_CLOSE, MARK_OPEN } from '../../src/projections/search.ts';
 import { PAGE_SIZE } from '../../src/read/search.ts';
 import { formatOccurredOn } from './story-meta.tsx';
 import type { SearchHit, SearchResult } from '../../src/read/search.ts';
+import { plural } from '../components/format.ts';
 
 /**
  * Text with FTS5's match markers turned into <mark>. The markers are private-use characters that
@@ -152,7 +153,7 @@ export function SearchResults({ query, result, errors = {}, oob }: SearchResults
       ) : (
         <>
           <p class="search-count">
-            {result.total === 1 ? '1 story' : `${result.total} stories`} found
+            {plural(result.total, 'story', 'stories')} found
             {result.pages > 1 ? ` (showing ${(result.page - 1) * PAGE_SIZE + 1}–${Math.min(result.page * PAGE_SIZE, result.total)})` : ''}.
           </p>
           <ol class="search-hits">

@@ -1,4 +1,5 @@
 import type { AppContext, CurrentUser } from '../../src/http/env.ts';
+import { When } from '../components/when.tsx';
 
 /**
  * Stories colleagues sent to this person, for the home page (the circulation area owns it).
@@ -20,7 +21,7 @@ export async function SharedWithMe(props: { ctx: AppContext; user: CurrentUser }
         {rows.map((r) => (
           <li>
             <a href={`/stories/${encodeURIComponent(r.story_id)}`}>{r.title}</a>{' '}
-            <span class="muted">sent {new Date(r.at_ms).toISOString().slice(0, 10)}</span>
+            <span class="muted">sent <When at={new Date(r.at_ms).toISOString()} /></span>
           </li>
         ))}
       </ul>

@@ -1,5 +1,7 @@
 import type { AuditEntry } from '../../src/projections/audit.ts';
 import { AdminShell } from '../fragments/admin-shell.tsx';
+import { TableScroll } from '../components/table-scroll.tsx';
+import { When } from '../components/when.tsx';
 
 const KIND: Record<string, string> = {
   'signed-in': 'signed in',
@@ -18,10 +20,11 @@ const KIND: Record<string, string> = {
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   if (entries.length === 0) return <p class="muted">Nothing yet.</p>;
   return (
+    <TableScroll label="Audit trail">
     <table class="audit">
       <thead>
         <tr>
-          <th scope="col">When (UTC)</th>
+          <th scope="col">When</th>
           <th scope="col">What</th>
           <th scope="col">Who</th>
           <th scope="col">By</th>
@@ -31,7 +34,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
         {entries.map((e) => (
           <tr data-kind={e.kind}>
             <td>
-              <time datetime={e.at}>{e.at.slice(0, 19).replace('T', ' ')}</time>
+              <When at={e.at} />
             </td>
             <td>
               {KIND[e.kind] ?? e.kind}
@@ -43,6 +46,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
         ))}
       </tbody>
     </table>
+    </TableScroll>
   );
 }
 

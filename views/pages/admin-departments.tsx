@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../fragments/admin-fields.tsx';
 import { Field, FormError } from '../fragments/admin-fields.tsx';
 import { AdminShell, hxForm } from '../fragments/admin-shell.tsx';
+import { TableScroll } from '../components/table-scroll.tsx';
 
 export interface DepartmentRow {
   departmentId: string;
@@ -20,6 +21,7 @@ export function DepartmentsPage({ departments, notice, failed }: DepartmentsProp
   const openErrors = failed?.form === 'open' ? failed.errors : undefined;
   return (
     <AdminShell heading="Departments" notice={notice}>
+      <TableScroll label="Departments">
       <table>
         <thead>
           <tr>
@@ -77,6 +79,7 @@ export function DepartmentsPage({ departments, notice, failed }: DepartmentsProp
           })}
         </tbody>
       </table>
+      </TableScroll>
 
       <h2 id="open">Open a department</h2>
       <FormError errors={openErrors} />

@@ -1,4 +1,7 @@
 import { AdminShell } from '../fragments/admin-shell.tsx';
+import { TableScroll } from '../components/table-scroll.tsx';
+import { plural } from '../components/format.ts';
+import { formatInstant } from '../components/format.ts';
 
 export interface ImportProps {
   csv?: string;
@@ -8,13 +11,14 @@ export interface ImportProps {
 
 export function ImportPage({ csv = '', error, imported }: ImportProps) {
   return (
-    <AdminShell heading="Import people from CSV" notice={imported ? `Imported ${imported.count} people.` : undefined}>
+    <AdminShell heading="Import people from CSV" notice={imported ? `Imported ${plural(imported.count, 'person', 'people')}.` : undefined}>
       {imported ? (
         <div class="notice invitation-link" role="status">
           <p>
-            Their invitation links, each working once until {imported.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. They are shown only now:
+            Their invitation links, each working once until {formatInstant(imported.expiresAt)}. They are shown only now:
             Hallway keeps only their hashes.
           </p>
+          <TableScroll label="Invitation links">
           <table>
             <tbody>
               {imported.invitations.map((i) => (
@@ -27,6 +31,7 @@ export function ImportPage({ csv = '', error, imported }: ImportProps) {
               ))}
             </tbody>
           </table>
+          </TableScroll>
         </div>
       ) : null}
       <p>

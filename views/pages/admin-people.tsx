@@ -2,6 +2,9 @@ import type { Employee, Department } from '../../src/read/org.ts';
 import type { FieldErrors } from '../fragments/admin-fields.tsx';
 import { Field, FieldError, FormError } from '../fragments/admin-fields.tsx';
 import { AdminShell, hxForm, InvitationLink } from '../fragments/admin-shell.tsx';
+import { TableScroll } from '../components/table-scroll.tsx';
+import { formatDate } from '../components/format.ts';
+import { Avatar } from '../components/avatar.tsx';
 
 export interface PeopleProps {
   people: Employee[];
@@ -49,6 +52,7 @@ export function PeoplePage({ people, more = 0, departments, query, today, notice
           Find
         </button>
       </form>
+      <TableScroll label="People">
       <table>
         <thead>
           <tr>
@@ -63,16 +67,20 @@ export function PeoplePage({ people, more = 0, departments, query, today, notice
           {people.map((p) => (
             <tr>
               <td>
-                <a href={`/admin/people/${encodeURIComponent(p.employeeId)}`}>{p.name}</a>
+                <span class="person-cell">
+                  <Avatar name={p.name} size="sm" />
+                  <a href={`/admin/people/${encodeURIComponent(p.employeeId)}`}>{p.name}</a>
+                </span>
               </td>
               <td>{p.email ?? ''}</td>
               <td>{deptName.get(p.departmentId) ?? p.departmentId}</td>
               <td>{p.roles.join(', ')}</td>
-              <td>{p.leftAt ? `left ${p.leftAt.slice(0, 10)}` : 'current'}</td>
+              <td>{p.leftAt ? `left ${formatDate(p.leftAt)}` : 'current'}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      </TableScroll>
       {people.length === 0 ? <p class="muted">No one matches.</p> : null}
       {more > 0 ? <p class="muted">{more} more match; search by name, email or id to find them.</p> : null}
 

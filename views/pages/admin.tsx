@@ -1,4 +1,5 @@
 import { AdminShell } from '../fragments/admin-shell.tsx';
+import { plural } from '../components/format.ts';
 
 export interface AdminOverview {
   people: number;
@@ -14,13 +15,13 @@ export function AdminHomePage({ o }: { o: AdminOverview }) {
     <AdminShell heading="Administration">
       <ul class="admin-figures">
         <li>
-          <a href="/admin/people">{o.people} current employees</a> ({o.left} have left)
+          <a href="/admin/people">{plural(o.people, 'current employee', 'current employees')}</a> ({o.left} {o.left === 1 ? 'has' : 'have'} left)
         </li>
         <li>
-          <a href="/admin/departments">{o.departments} open departments</a> ({o.closedDepartments} closed)
+          <a href="/admin/departments">{plural(o.departments, 'open department', 'open departments')}</a> ({o.closedDepartments} closed)
         </li>
-        <li>{o.admins} admins</li>
-        <li>{o.openSessions} open sessions</li>
+        <li>{plural(o.admins, 'admin', 'admins')}</li>
+        <li>{plural(o.openSessions, 'open session', 'open sessions')}</li>
       </ul>
       <p>
         <a href="/admin/people#add">Add a person</a> · <a href="/admin/import">Import many from a CSV file</a> · <a href="/admin/audit">Audit trail</a>

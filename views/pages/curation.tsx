@@ -2,6 +2,7 @@ import type { Story, Theme } from '../../src/read/stories.ts';
 import { FieldError } from '../fragments/story-form.tsx';
 import type { FieldErrors } from '../fragments/story-form.tsx';
 import { formatOccurredOn } from '../fragments/story-meta.tsx';
+import { plural } from '../components/format.ts';
 
 export interface CurationProps {
   themes: Theme[];
@@ -31,7 +32,7 @@ function ThemeForm({ theme, describe }: { theme: Theme; describe: CurationProps[
   return (
     <li class="theme-admin">
       <h3>
-        <a href={`/themes/${theme.themeId}`}>{theme.name}</a> <span class="muted">({theme.stories} stories{theme.retired ? ', retired' : ''})</span>
+        <a href={`/themes/${theme.themeId}`}>{theme.name}</a> <span class="muted">({plural(theme.stories, 'story', 'stories')}{theme.retired ? ', retired' : ''})</span>
       </h3>
       {theme.retired ? (
         <p class="muted">{theme.description}</p>

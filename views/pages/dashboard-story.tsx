@@ -2,6 +2,8 @@ import { raw } from 'hono/html';
 import type { CascadeNode } from '../../src/spread/cascade.ts';
 import type { SpreadFigures } from '../../src/spread/figures.ts';
 import { arrivalsTimeline, cascadeTree } from '../charts/spread-charts.ts';
+import { TableScroll } from '../components/table-scroll.tsx';
+import { plural } from '../components/format.ts';
 
 /**
  * One story's spread for leadership: its figures, its cascade drawn by department (never names),
@@ -70,10 +72,11 @@ export function DashboardStoryPage(props: {
         <p class="muted">
           Each mark is a person, placed under whoever passed the story on (or under the teller when it was read on the archive);
           colour and shape say the department. Hover a mark for its department.
-          {tree.drawn < nodes.length ? ` The first ${tree.drawn} of ${nodes.length} people are drawn.` : ''}
+          {tree.drawn < nodes.length ? ` The first ${tree.drawn} of ${plural(nodes.length, 'person', 'people')} are drawn.` : ''}
         </p>
         <figure>{raw(tree.svg)}</figure>
         <figure class="legend">{raw(tree.legend)}</figure>
+        <TableScroll label="The cascade">
         <table>
           <caption>People in the tree, by department</caption>
           <thead><tr><th scope="col">Department</th><th scope="col">People</th></tr></thead>
@@ -83,10 +86,12 @@ export function DashboardStoryPage(props: {
             ))}
           </tbody>
         </table>
+        </TableScroll>
       </section>
       <section aria-labelledby="arrivals">
         <h2 id="arrivals">Department arrivals</h2>
         <figure>{raw(arrivalsTimeline(arrivals))}</figure>
+        <TableScroll label="Department arrivals">
         <table>
           <caption>When each department first heard it</caption>
           <thead><tr><th scope="col">Department</th><th scope="col">First reached</th><th scope="col">Days after it was told</th></tr></thead>
@@ -96,9 +101,11 @@ export function DashboardStoryPage(props: {
             ))}
           </tbody>
         </table>
+        </TableScroll>
       </section>
       <section aria-labelledby="story-flows">
         <h2 id="story-flows">Between departments</h2>
+        <TableScroll label="Between departments">
         <table>
           <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Times passed</th></tr></thead>
           <tbody>
@@ -107,6 +114,7 @@ export function DashboardStoryPage(props: {
             ))}
           </tbody>
         </table>
+        </TableScroll>
       </section>
     </div>
   );

@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { Dashboard } from '../../src/projections/spread-dashboard.ts';
 import type { ResolvedWindow } from '../../src/spread/window.ts';
 import { coverageCurve, flowHeatmap } from '../charts/spread-charts.ts';
+import { TableScroll } from '../components/table-scroll.tsx';
 
 /**
  * The leadership dashboard (SPREAD.md, "Organisation figures"). Every chart is an SVG that
@@ -68,6 +69,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
         {d.stories.length === 0 ? (
           <p>No story reached anyone new in this window.</p>
         ) : (
+          <TableScroll label="Circulating stories">
           <table>
             <thead>
               <tr>
@@ -98,6 +100,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
               ))}
             </tbody>
           </table>
+          </TableScroll>
         )}
         <p><a href={csv('stories')}>Download as CSV</a></p>
       </section>
@@ -108,6 +111,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
         {d.flows.length === 0 ? <p>No story passed between people in this window.</p> : <figure aria-describedby="flows-table-caption">{raw(flowHeatmap(d.flows.map((c) => ({ ...c, from: nameOf(c.from), to: nameOf(c.to) })), d.groups.map((g) => g.name)))}</figure>}
         <details>
           <summary>The matrix as a table</summary>
+          <TableScroll label="Department flow matrix">
           <table>
             <caption id="flows-table-caption">Stories passed, from department to department</caption>
             <thead>
@@ -119,6 +123,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
               ))}
             </tbody>
           </table>
+          </TableScroll>
         </details>
         <p><a href={csv('flows')}>Download as CSV</a></p>
       </section>
@@ -135,6 +140,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
         ) : (
           <p>Every department received a story from another department in the window.</p>
         )}
+        <TableScroll label="Departments">
         <table>
           <thead>
             <tr>
@@ -159,12 +165,14 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
             ))}
           </tbody>
         </table>
+        </TableScroll>
         <p class="muted">E-I index: (edges leaving or entering − edges within) / all its edges; −1 all within, +1 all across.</p>
         <p><a href={csv('departments')}>Download as CSV</a></p>
       </section>
 
       <section aria-labelledby="themes">
         <h2 id="themes">Themes</h2>
+        <TableScroll label="Themes">
         <table>
           <thead>
             <tr><th scope="col">Theme</th><th scope="col">Stories told</th><th scope="col">People reached</th></tr>
@@ -175,6 +183,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
             ))}
           </tbody>
         </table>
+        </TableScroll>
         <p><a href={csv('themes')}>Download as CSV</a></p>
       </section>
     </div>

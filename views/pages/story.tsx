@@ -4,6 +4,9 @@ import type { HistoryEntry, Story, Theme } from '../../src/read/stories.ts';
 import { isCurator, visibleTeller } from '../../src/read/stories.ts';
 import { StoryBody } from '../fragments/story-body.tsx';
 import { formatInstant, formatOccurredOn, leaderHref, RELATION_LABELS, TellerName } from '../fragments/story-meta.tsx';
+import { Avatar } from '../components/avatar.tsx';
+import { ThemeChips } from '../components/theme-chip.tsx';
+import { When } from '../components/when.tsx';
 
 export interface StoryPageProps {
   story: Story;
@@ -35,7 +38,7 @@ function History({ story, history, viewer }: { story: Story; history: HistoryEnt
       <ol>
         {history.map((h) => {
           const who = actorName(h, story, viewer);
-          const when = <time datetime={h.at}>{formatInstant(h.at)}</time>;
+          const when = <When at={h.at} />;
           switch (h.type) {
             case 'StorySubmitted':
               return <li>Told {when} by {who}.</li>;
@@ -114,7 +117,7 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
         <dt>Told by</dt>
         <dd><TellerName story={story} viewer={viewer} /> <span class="muted">({RELATION_LABELS[story.relation]})</span></dd>
         <dt>Leader</dt>
-        <dd><a href={leaderHref(story.leader)}>{story.leader}</a></dd>
+        <dd class="person-cell"><Avatar name={story.leader} size="sm" /><a href={leaderHref(story.leader)}>{story.leader}</a></dd>
         <dt>When</dt>
         <dd>{formatOccurredOn(story.occurredOn)}</dd>
         {story.happenedIn ? (
@@ -126,12 +129,7 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
         <dt>Themes</dt>
         <dd>
           {story.themes.length === 0 ? <span class="muted">none</span> : null}
-          {story.themes.map((t, i) => (
-            <>
-              {i > 0 ? ', ' : ''}
-              <a href={`/themes/${t.themeId}`}>{t.name}</a>
-            </>
-          ))}
+          <ThemeChips themes={story.themes} />
         </dd>
         {retells ? (
           <>

@@ -1,4 +1,5 @@
 import type { Theme } from '../../src/read/stories.ts';
+import { plural } from '../components/format.ts';
 
 /** Every theme with its description (curators define and describe them on /curation). */
 export function ThemesPage({ themes }: { themes: Theme[] }) {
@@ -9,7 +10,7 @@ export function ThemesPage({ themes }: { themes: Theme[] }) {
       <ul class="themes">
         {themes.map((t) => (
           <li>
-            <a href={`/themes/${t.themeId}`}>{t.name}</a> <span class="muted">({t.stories} {t.stories === 1 ? 'story' : 'stories'})</span>
+            <a href={`/themes/${t.themeId}`}>{t.name}</a> <span class="muted">({plural(t.stories, 'story', 'stories')})</span>
             {t.description ? <p>{t.description}</p> : null}
           </li>
         ))}

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { CurrentUser } from '../../src/http/env.ts';
 import type { TimelinePage as Page } from '../../src/read/stories.ts';
 import { pageHref, TimelineItems } from '../fragments/timeline-items.tsx';
+import { plural } from '../components/format.ts';
 
 export interface TimelinePageProps {
   heading: string;
@@ -22,7 +23,7 @@ export function TimelinePage({ heading, intro, page, base, viewer, before }: Tim
       {intro}
       {before}
       <p class="muted">
-        {page.total === 0 ? 'No stories yet.' : `${page.total} ${page.total === 1 ? 'story' : 'stories'}, in the order they happened.`}
+        {page.total === 0 ? 'No stories yet.' : `${plural(page.total, 'story', 'stories')}, in the order they happened.`}
       </p>
       {page.page > 1 ? (
         <p><a href={pageHref(base, page.page - 1)}>Earlier stories (page {page.page - 1})</a></p>
