@@ -52,6 +52,7 @@ export function Layout({ title, user, path = '', children }: LayoutProps) {
         <link rel="apple-touch-icon" href="/static/apple-touch-icon.png" />
         <link rel="manifest" href="/static/hallway.webmanifest" />
         <link rel="preload" href="/static/inter.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
+        <link rel="preload" href="/static/fraunces.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
         <link rel="stylesheet" href="/static/hallway.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/hallway.js" defer></script>

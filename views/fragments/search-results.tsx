@@ -4,6 +4,7 @@ import { PAGE_SIZE } from '../../src/read/search.ts';
 import { formatOccurredOn } from './story-meta.tsx';
 import type { SearchHit, SearchResult } from '../../src/read/search.ts';
 import { plural } from '../components/format.ts';
+import { ThemeChips } from '../components/theme-chip.tsx';
 
 /**
  * Text with FTS5's match markers turned into <mark>. The markers are private-use characters that
@@ -74,15 +75,7 @@ function Hit({ hit }: { hit: SearchHit }) {
       <p class="search-hit-excerpt">
         <Marked text={hit.excerpt} />
       </p>
-      {hit.themes.length > 0 ? (
-        <ul class="search-hit-themes" aria-label="Themes">
-          {hit.themes.map((t) => (
-            <li>
-              <a href={`/themes/${encodeURIComponent(t.id)}`}>{t.name}</a>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ThemeChips themes={hit.themes.map((t) => ({ themeId: t.id, name: t.name }))} />
     </li>
   );
 }
