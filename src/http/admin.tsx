@@ -16,15 +16,13 @@ import type { PersonProps } from '../../views/pages/admin-person.tsx';
 import { AuditPage } from '../../views/pages/admin-audit.tsx';
 import { ImportPage } from '../../views/pages/admin-import.tsx';
 import type { ImportProps } from '../../views/pages/admin-import.tsx';
-import { CsvRefused, planCsvImport } from '../auth/people-csv.ts';
+import { CsvRefused } from '../auth/people-csv.ts';
 import {
   addEmployee,
   addPeople,
-  withPeopleLock,
   closeDepartment,
   currentMembers,
-  departmentLookup,
-  emailInUseBy,
+  planPeopleImport,
   grantRole,
   markLeft,
   openDepartment,
@@ -288,22 +286,17 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const shown = text.length > 200_000 ? '' : text;
     const fail = (line: number, reason: string) => page(c, 'Import people', <ImportPage csv={shown} error={{ line, reason }} />, 422);
     if (text.length > 20_000_000) return fail(1, 'the file is larger than 20 MB; split it');
-    // plan and append under the people lock, so a concurrent add cannot slip an email in between
-    const outcome = await withPeopleLock(ctx, async () => {
-      try {
-        const planned = planCsvImport(text, {
-          department: (id) => departmentLookup(ctx, id),
-          emailInUseBy: (email) => emailInUseBy(ctx, email),
-          employeeExists: (id) => !!org().employee(id),
-        });
-        return { people: planned, ...(await addPeople(ctx, actor(c), planned.map((person) => ({ person })))) };
-      } catch (e) {
-        if (e instanceof CsvRefused) return e;
-        throw e;
-      }
-    });
-    if (outcome instanceof CsvRefused) return fail(outcome.line, outcome.reason);
-    const { people, invitations } = outcome;
+    let people;
+    try {
+      people = await planPeopleImport(ctx, text);
+    } catch (e) {
+      if (e instanceof CsvRefused) return fail(e.line, e.reason);
+      throw e;
+    }
+    // every email is claimed in its own stream: an address another admin claimed since the plan refuses the import
+    const added = await addPeople(ctx, actor(c), people.map((person) => ({ person })));
+    if (isDomainError(added)) return fail(1, `an email in the file was just added by someone else (${added.message}); check the file and send it again`);
+    const { invitations } = added;
     const first = invitations.values().next().value;
     const props: ImportProps = {
       imported: {

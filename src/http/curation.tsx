@@ -4,7 +4,7 @@ import { parseEvent } from '../../events/catalogue.ts';
 import { Id } from '../../events/common.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
-import { handle } from '../domain/handle.ts';
+import { handle } from '../command.ts';
 import { curationDecider, START_HERE_STREAM } from '../domain/curation.ts';
 import { themeDecider, themeStream } from '../domain/themes.ts';
 import { getTheme, isCurator, listThemes, pickableStories, startHerePicks, storyRefs } from '../read/stories.ts';
@@ -94,14 +94,11 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const parsed = parseEvent('ThemeDefined', { themeId, name, description });
     if (!parsed.ok || parsed.event.type !== 'ThemeDefined') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
     const d = parsed.event.data;
-    const result = await handle(ctx.store, themeStream(d.themeId), themeDecider, { type: 'DefineTheme', ...d }, {
-      actor: user.employeeId, at: ctx.clock(), ids: ctx.newId,
-    }).catch((err: unknown) => {
+    const result = await handle(ctx, themeStream(d.themeId), themeDecider, { type: 'DefineTheme', ...d }, { actor: user.employeeId }).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'exists', kind: 'conflict', field: 'themeId', message: 'a theme with this id already exists' } as DomainError;
       throw err;
     });
     if (isDomainError(result)) return back({ [result.field ?? 'form']: [result.message] }, statusOf(result));
-    await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 
@@ -117,8 +114,9 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!parsed.ok || parsed.event.type !== 'ThemeDescribed') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
     const expected = revisionOf(one(form, 'expectedRevision'));
     const d = parsed.event.data;
-    const result = await handle(ctx.store, themeStream(themeId), themeDecider, { type: 'DescribeTheme', themeId, description: d.description, ...(d.name !== undefined ? { name: d.name } : {}) }, {
-      actor: user.employeeId, at: ctx.clock(), ids: ctx.newId, ...(expected !== undefined ? { expectedRevision: expected } : {}),
+    const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'DescribeTheme', themeId, description: d.description, ...(d.name !== undefined ? { name: d.name } : {}) }, {
+      actor: user.employeeId,
+      ...(expected !== undefined ? { expected } : {}),
     }).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'conflict', kind: 'conflict', message: conflictMessage } as DomainError;
       throw err;
@@ -127,7 +125,6 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === 'conflict') await ctx.runtime.waitFor(await ctx.store.headPosition());
       return back({ [result.field ?? 'form']: [result.message] }, statusOf(result));
     }
-    if (result.position) await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 
@@ -135,11 +132,8 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const user = me(c);
     const themeId = c.req.param('id');
     if (!Id.safeParse(themeId).success || !getTheme(db, themeId)) return c.notFound();
-    const result = await handle(ctx.store, themeStream(themeId), themeDecider, { type: 'RetireTheme', themeId }, {
-      actor: user.employeeId, at: ctx.clock(), ids: ctx.newId,
-    });
+    const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'RetireTheme', themeId }, { actor: user.employeeId });
     if (isDomainError(result)) return page(c, { message: result.message }, statusOf(result));
-    if (result.position) await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 
@@ -152,11 +146,11 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const expected = revisionOf(one(form, 'expectedRevision'));
     const known = storyRefs(db, { stories: storyIds }).stories;
     const result = await handle(
-      ctx.store,
+      ctx,
       START_HERE_STREAM,
       curationDecider,
       { type: 'SetStartHerePicks', storyIds, known, curator: isCurator(user) },
-      { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId, ...(expected !== undefined ? { expectedRevision: expected === -1 ? 'no_stream' : expected } : {}) },
+      { actor: user.employeeId, ...(expected !== undefined ? { expected } : {}) },
     ).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'conflict', kind: 'conflict', message: conflictMessage } as DomainError;
       throw err;
@@ -165,7 +159,6 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === 'conflict') await ctx.runtime.waitFor(await ctx.store.headPosition());
       return page(c, { message: `Start here: ${result.message}` }, statusOf(result));
     }
-    if (result.position) await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 
