@@ -1,3 +1,4 @@
+import { emailHash } from '../../src/domain/org.ts';
 import { nameUuid } from '../../src/ids.ts';
 import type { SeedEmployee, SeedLine, SeedOrg } from './seed-types.ts';
 import { prng } from './seed-types.ts';
@@ -119,6 +120,8 @@ export function seedOrg(): SeedOrg {
   }
   for (const e of employees) {
     const at = e.departments[0]!.from;
+    // the email's claim comes first, as when an admin adds a person
+    lines.push({ id: seedId(`claim:${e.employeeId}`), type: 'EmailClaimed', data: { emailHash: emailHash(e.email), employeeId: e.employeeId }, metadata: { at, actor: 'system' } });
     lines.push({
       id: seedId(`join:${e.employeeId}`),
       type: 'EmployeeJoined',

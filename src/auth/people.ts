@@ -112,7 +112,10 @@ export async function addPeople(
     const { employeeId } = p.person;
     const planned = joinEvents(p.person, p.roles ?? []);
     if (planned.claim?.type === 'EmailClaimed') {
-      writes.push({ stream: emailStream(planned.claim.data.emailHash), events: [planned.claim], expectedRevision: 'no_stream', ids: [planned.claimId] });
+      const holder = await emailClaimHolder(ctx, p.person.email);
+      if (holder !== null && holder !== employeeId) return emailInUse;
+      // a claim naming this person is this add's own, written before it stopped midway
+      if (holder === null) writes.push({ stream: emailStream(planned.claim.data.emailHash), events: [planned.claim], expectedRevision: 'no_stream', ids: [planned.claimId] });
     }
     writes.push({ stream: `employee-${employeeId}`, events: planned.employee, expectedRevision: 'no_stream', ids: planned.employeeIds });
     let credential: HallwayEvent;
