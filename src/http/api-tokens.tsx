@@ -4,6 +4,7 @@ import { Id } from '../../events/common.ts';
 import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.ts';
 import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
+import { statusOf } from './refusal.ts';
 
 /** Admin pages for leaders' API tokens: issue one (shown once), list, revoke. Admin role (access.ts). */
 const IssueForm = z.object({
@@ -85,7 +86,7 @@ export function apiTokenRoutes(ctx: AppContext): Hono<AppEnv> {
     }
     const r = await issueApiToken(ctx, c.get('user')!.employeeId, parsed.data.employeeId, parsed.data.label);
     if ('error' in r) {
-      c.status(r.kind === 'conflict' ? 409 : 422);
+      c.status(statusOf(r));
       return c.render(<TokensPage ctx={ctx} errors={{ [r.field === 'employeeId' ? 'employeeId' : 'form']: r.message }} values={values} />, { title: 'API tokens' });
     }
     return c.render(<TokensPage ctx={ctx} issued={r.token} />, { title: 'API tokens' });
@@ -95,7 +96,7 @@ export function apiTokenRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = c.req.param('id');
     if (!Id.safeParse(id).success) return c.text('No such token', 404);
     const err = await revokeApiToken(ctx, c.get('user')!.employeeId, id);
-    if (err) return c.text(err.message, err.kind === 'not-found' ? 404 : 409);
+    if (err) return c.text(err.message, statusOf(err));
     return c.redirect('/admin/api-tokens', 303);
   });
 

@@ -13,6 +13,8 @@ import { CurationPage } from '../../views/pages/curation.tsx';
 import type { CurationProps } from '../../views/pages/curation.tsx';
 import type { FieldErrors } from '../../views/fragments/story-form.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
+import { statusOf } from './refusal.ts';
+import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
 type Form = Record<string, string | File | (string | File)[]>;
@@ -65,7 +67,7 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = ctx.runtime.db;
 
-  const page = async (c: C, extra: Partial<CurationProps> = {}, status: 200 | 409 | 422 = 200) => {
+  const page = async (c: C, extra: Partial<CurationProps> = {}, status: 200 | RefusalStatus = 200) => {
     c.status(status);
     return c.render(
       <CurationPage
@@ -78,7 +80,6 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       { title: 'Curation' },
     );
   };
-  const statusOf = (e: DomainError): 409 | 422 => (e.kind === 'conflict' || e.kind === 'not-found' ? 409 : 422);
   const conflictMessage = 'Another curator changed this at the same time. The page now shows their change; nothing of yours was saved, try again.';
 
   app.get('/curation', (c) => page(c));
@@ -90,7 +91,7 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const description = one(form, 'description');
     const given = one(form, 'themeId').trim();
     const themeId = given || slugFor(name) || ctx.newId();
-    const back = (errors: FieldErrors, status: 409 | 422) => page(c, { define: { themeId: given, name, description, errors } }, status);
+    const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { define: { themeId: given, name, description, errors } }, status);
     const parsed = parseEvent('ThemeDefined', { themeId, name, description });
     if (!parsed.ok || parsed.event.type !== 'ThemeDefined') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
     const d = parsed.event.data;
@@ -109,7 +110,7 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const form = (await c.req.parseBody({ all: true })) as Form;
     const name = one(form, 'name');
     const description = one(form, 'description');
-    const back = (errors: FieldErrors, status: 409 | 422) => page(c, { describe: { themeId, name, description, errors } }, status);
+    const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { describe: { themeId, name, description, errors } }, status);
     const parsed = parseEvent('ThemeDescribed', { themeId, name, description });
     if (!parsed.ok || parsed.event.type !== 'ThemeDescribed') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
     const expected = revisionOf(one(form, 'expectedRevision'));

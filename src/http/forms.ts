@@ -1,6 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AppEnv } from './env.ts';
 
 /** What was posted, as strings (the first value of each name), to put back into a re-rendered form. */
@@ -16,6 +16,9 @@ export function formStrings(form: Record<string, unknown>): FormValues {
   }
   return out;
 }
+
+/** A text field: a missing one counts as empty, a repeated one as its first value (what a browser would send). */
+export const text = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v) ?? '', schema);
 
 /** zod issues keyed by the form field they belong to (`themes.2` belongs to `themes`). */
 export function fieldMessages(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldMessages {

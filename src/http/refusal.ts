@@ -12,6 +12,7 @@ export type Refusal = DomainError | ConcurrencyError | ProjectionLagError | 'inv
 export type RefusalStatus = 403 | 404 | 409 | 422 | 503;
 
 export function statusOf(refusal: ConcurrencyError): 409;
+export function statusOf(refusal: ProjectionLagError): 503;
 export function statusOf(refusal: DomainError | 'invalid'): 403 | 404 | 409 | 422;
 export function statusOf(refusal: Refusal): RefusalStatus;
 export function statusOf(refusal: Refusal): RefusalStatus {

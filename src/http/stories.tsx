@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { parseEvent } from '../../events/catalogue.ts';
 import type { DataOf } from '../../events/catalogue.ts';
+import { z } from 'zod';
 import { Body, Reason, Title } from '../../events/stories.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
@@ -22,11 +23,21 @@ import { StoryGonePage, StoryPage } from '../../views/pages/story.tsx';
 import { AmendPage, RetractPage } from '../../views/pages/story-amend.tsx';
 import type { AmendValues } from '../../views/pages/story-amend.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
+import { formStrings, text, validForm } from './forms.ts';
+import type { FormValues } from './forms.ts';
 import { statusOf } from './refusal.ts';
 import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
 type Form = Record<string, string | File | (string | File)[]>;
+
+/** The amend form: a missing or malformed revision means the form was not one Hallway served. */
+const AmendForm = z.object({
+  title: text(Title),
+  body: text(Body),
+  reason: text(Reason),
+  expectedRevision: text(z.string().regex(/^\d{1,9}$/)).transform(Number),
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -246,35 +257,33 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.render(<AmendPage story={found} values={values} errors={{}} />, { title: `Amend ${found.title}` });
   });
 
-  app.post('/stories/:id/amend', async (c) => {
+  const amendValues = (form: FormValues): AmendValues => ({
+    title: form['title'] ?? '',
+    body: form['body'] ?? '',
+    reason: form['reason'] ?? '',
+    expectedRevision: form['expectedRevision'] ?? '',
+  });
+  // <form method="post" action="/stories/ID/amend"> title, body, reason, expectedRevision (hidden)
+  const amendForm = validForm(AmendForm, (c, { expectedRevision, ...errors }, values) => {
+    const found = storyOr(c, c.req.param('id') ?? '');
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, me(c))) return refusal(c, forbidden);
+    if (expectedRevision) (errors['form'] ??= []).push('The form is missing the revision it was based on; open it again.');
+    return c.render(<AmendPage story={found} values={amendValues(values)} errors={errors} />, { title: `Amend ${found.title}` });
+  });
+
+  app.post('/stories/:id/amend', amendForm, async (c) => {
     const user = me(c);
     const found = storyOr(c, c.req.param('id'));
     if (!('storyId' in found)) return found;
     if (!mayChange(found, user)) return refusal(c, forbidden);
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const values: AmendValues = {
-      title: one(form, 'title'),
-      body: one(form, 'body'),
-      reason: one(form, 'reason'),
-      expectedRevision: one(form, 'expectedRevision'),
-    };
+    const { title, body, reason, expectedRevision: expected } = c.req.valid('form');
+    const values = amendValues(formStrings(await c.req.parseBody()));
     const errors: FieldErrors = {};
-    const check = (field: string, r: { success: boolean; error?: { issues: { message: string }[] } }) => {
-      if (!r.success) errors[field] = (r.error?.issues ?? []).map((i) => i.message);
-    };
-    const title = Title.safeParse(values.title);
-    const body = Body.safeParse(values.body);
-    const reason = Reason.safeParse(values.reason);
-    check('title', title);
-    check('body', body);
-    check('reason', reason);
-    const expected = /^\d{1,9}$/.test(values.expectedRevision) ? Number(values.expectedRevision) : undefined;
-    if (expected === undefined) (errors['form'] ??= []).push('The form is missing the revision it was based on; open it again.');
     const refuse = (status: RefusalStatus, story: Story, conflict = false) => {
       c.status(status);
       return c.render(<AmendPage story={story} values={values} errors={errors} conflict={conflict} />, { title: `Amend ${story.title}` });
     };
-    if (!title.success || !body.success || !reason.success || expected === undefined) return refuse(422, found);
 
     let result;
     try {
@@ -282,7 +291,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
         ctx,
         storyStream(found.storyId),
         storyDecider,
-        { type: 'AmendStory', storyId: found.storyId, actor: actorOf(user), title: title.data, body: body.data, reason: reason.data },
+        { type: 'AmendStory', storyId: found.storyId, actor: actorOf(user), title, body, reason },
         { actor: user.employeeId, expected },
       );
     } catch (err) {
@@ -313,20 +322,20 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.render(<RetractPage story={found} reason="" errors={{}} />, { title: `Retract ${found.title}` });
   });
 
-  app.post('/stories/:id/retract', async (c) => {
+  // <form method="post" action="/stories/ID/retract"> reason
+  const retractForm = validForm(z.object({ reason: text(Reason) }), (c, errors, values) => {
+    const found = storyOr(c, c.req.param('id') ?? '');
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, me(c))) return refusal(c, forbidden);
+    return c.render(<RetractPage story={found} reason={values['reason'] ?? ''} errors={errors} />, { title: `Retract ${found.title}` });
+  });
+
+  app.post('/stories/:id/retract', retractForm, async (c) => {
     const user = me(c);
     const found = storyOr(c, c.req.param('id'));
     if (!('storyId' in found)) return found;
     if (!mayChange(found, user)) return refusal(c, forbidden);
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const reasonIn = one(form, 'reason');
-    const reason = Reason.safeParse(reasonIn);
-    if (!reason.success) {
-      c.status(422);
-      return c.render(<RetractPage story={found} reason={reasonIn} errors={{ reason: reason.error.issues.map((i) => i.message) }} />, {
-        title: `Retract ${found.title}`,
-      });
-    }
+    const reason = { data: c.req.valid('form').reason };
     const result = await handle(
       ctx,
       storyStream(found.storyId),
