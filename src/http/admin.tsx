@@ -38,6 +38,7 @@ import { auditEntries } from '../projections/audit.ts';
 import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { validForm } from './forms.ts';
+import { nameUuid, sha256Hex } from '../ids.ts';
 import type { FieldMessages } from './forms.ts';
 import { statusOf } from './refusal.ts';
 import type { RefusalStatus } from './refusal.ts';
@@ -59,7 +60,9 @@ const AddPerson = z.object({
   email: z.string().trim().min(1, 'is required').pipe(z.email('must be an email address').max(320, 'must be at most 320 characters')),
   departmentId: z.string().trim().min(1, 'is required').pipe(Id),
   joinedOn: z.string().trim().min(1, 'is required').pipe(IsoDate),
+  requestKey: z.string().optional(),
 });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OpenDepartment = z.object({ departmentId: OptionalId, name: Name });
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -184,7 +187,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     return page(
       c,
       'People',
-      <PeoplePage people={people} more={matching.length - people.length} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} {...extra} />,
+      <PeoplePage people={people} more={matching.length - people.length} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} requestKey={ctx.newId()} {...extra} />,
       status,
     );
   };
@@ -194,9 +197,12 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
   // <form method="post" action="/admin/people"> name, email, departmentId, joinedOn, employeeId (optional)
   const addForm = validForm(AddPerson, (c, errors, values) => peoplePage(c, { values, errors: firstMessages(errors) }, 422));
   app.post('/admin/people', addForm, async (c) => {
-    const d = c.req.valid('form');
+    const { requestKey, ...d } = c.req.valid('form');
     const values = formValues(await c.req.parseBody());
-    const person = { ...d, employeeId: d.employeeId ?? randomUUID() };
+    // left blank, the id is derived from the form's key and what was typed: the same form sent
+    // again (a retry after a failure midway) completes the same person; an edited one is another
+    const typed = sha256Hex(JSON.stringify([d.name, d.email.toLowerCase(), d.departmentId, d.joinedOn]));
+    const person = { ...d, employeeId: d.employeeId ?? (requestKey && UUID.test(requestKey) ? nameUuid(`person-add:${requestKey.toLowerCase()}:${typed}`) : randomUUID()) };
     const r = await addEmployee(ctx, actor(c), person);
     if (isDomainError(r)) return peoplePage(c, { values, errors: domainErrors(r) }, statusOf(r));
     // rendered, not redirected: the invitation link exists only in this response

@@ -102,6 +102,20 @@ describe('one email, one person, across processes (no process lock)', () => {
     expect((await a.store.readStream(emailStream(hash))).length).toBe(1);
   });
 
+  it('adds one person from an add form sent twice with the employee id left blank (its request key names the person)', async () => {
+    const page = await (await a.app.request('/admin/people', { headers: { Cookie: cookieA } })).text();
+    const key = page.match(/name="requestKey" value="([0-9a-f-]{36})"/)?.[1];
+    expect(key).toBeDefined();
+    const fields = { ...person('', 'blank-id@example.test'), requestKey: key! };
+    const first = await addOn(a.app, cookieA, fields);
+    const again = await addOn(b.app, cookieB, fields);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(await joinedWith('blank-id@example.test')).toHaveLength(1);
+    // the same key with something else typed (the form brought back and edited) is another person: refused for the email
+    const edited = await addOn(a.app, cookieA, { ...fields, name: 'Someone Else' });
+    expect(edited.status).toBe(422);
+  });
+
   it('completes a CSV import that stopped after its first person, when the same file is sent again', async () => {
     const csv = 'employeeId,name,email,departmentId,joinedOn\nemp-csv-1,First Row,csv1@example.test,dept-noc,2020-01-15\nemp-csv-2,Second Row,csv2@example.test,dept-noc,2020-01-15\n';
     // what a stopped import leaves on EventStoreDB: the first person's streams, not the second's
