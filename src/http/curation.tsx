@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { parseEvent } from '../../events/catalogue.ts';
+import { z } from 'zod';
 import { Id } from '../../events/common.ts';
+import { ThemeDefined, ThemeDescribed } from '../../events/stories.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
 import { handle } from '../command.ts';
@@ -14,6 +15,8 @@ import type { CurationProps } from '../../views/pages/curation.tsx';
 import type { FieldErrors } from '../../views/fragments/story-form.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { statusOf } from './refusal.ts';
+import { formStrings, text, validForm } from './forms.ts';
+import type { FormValues } from './forms.ts';
 import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
@@ -30,12 +33,6 @@ const me = (c: C): CurrentUser => {
   if (!user) throw new Error('the access table lets no anonymous request reach this route');
   return user;
 };
-
-function issuesToErrors(issues: { path: string; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const i of issues) (errors[i.path.split('.')[0] || 'form'] ??= []).push(i.message);
-  return errors;
-}
 
 /** A theme id made from its name (`Customer first` → `customer-first`), when the curator gives none. */
 export function slugFor(name: string): string {
@@ -84,17 +81,22 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/curation', (c) => page(c));
 
-  app.post('/curation/themes', async (c) => {
+  // what the define form shows again: what was typed (the id as given, blank when it was made from the name)
+  const defineValues = (v: FormValues, errors: FieldErrors) => ({ themeId: (v['themeId'] ?? '').trim(), name: v['name'] ?? '', description: v['description'] ?? '', errors });
+  // <form method="post" action="/curation/themes"> name, description, themeId (optional: made from the name)
+  const defineForm = validForm(
+    z
+      .object({ themeId: text(z.string()), name: text(z.string()), description: text(z.string()) })
+      .transform((f) => ({ ...f, themeId: f.themeId.trim() || slugFor(f.name) || ctx.newId() }))
+      .pipe(ThemeDefined.schema),
+    (c, errors, values) => page(c, { define: defineValues(values, errors) }, 422),
+  );
+
+  app.post('/curation/themes', defineForm, async (c) => {
     const user = me(c);
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const name = one(form, 'name');
-    const description = one(form, 'description');
-    const given = one(form, 'themeId').trim();
-    const themeId = given || slugFor(name) || ctx.newId();
-    const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { define: { themeId: given, name, description, errors } }, status);
-    const parsed = parseEvent('ThemeDefined', { themeId, name, description });
-    if (!parsed.ok || parsed.event.type !== 'ThemeDefined') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
-    const d = parsed.event.data;
+    const d = c.req.valid('form');
+    const values = formStrings(await c.req.parseBody());
+    const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { define: defineValues(values, errors) }, status);
     const result = await handle(ctx, themeStream(d.themeId), themeDecider, { type: 'DefineTheme', ...d }, { actor: user.employeeId }).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'exists', kind: 'conflict', field: 'themeId', message: 'a theme with this id already exists' } as DomainError;
       throw err;
@@ -103,18 +105,25 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.redirect('/curation', 303);
   });
 
-  app.post('/curation/themes/:id', async (c) => {
+  const known = (themeId: string | undefined): themeId is string => !!themeId && Id.safeParse(themeId).success && !!getTheme(db, themeId);
+  // <form method="post" action="/curation/themes/ID"> name, description, expectedRevision (hidden)
+  const describeForm = validForm(
+    z.object({ name: text(ThemeDescribed.schema.shape.name), description: text(ThemeDescribed.schema.shape.description), expectedRevision: text(z.string()) }),
+    (c, errors, values) => {
+      const themeId = c.req.param('id');
+      if (!known(themeId)) return c.notFound();
+      return page(c, { describe: { themeId, name: values['name'] ?? '', description: values['description'] ?? '', errors } }, 422);
+    },
+  );
+
+  app.post('/curation/themes/:id', describeForm, async (c) => {
     const user = me(c);
     const themeId = c.req.param('id');
-    if (!Id.safeParse(themeId).success || !getTheme(db, themeId)) return c.notFound();
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const name = one(form, 'name');
-    const description = one(form, 'description');
+    if (!known(themeId)) return c.notFound();
+    const d = c.req.valid('form');
+    const { name = '', description = '' } = formStrings(await c.req.parseBody());
     const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { describe: { themeId, name, description, errors } }, status);
-    const parsed = parseEvent('ThemeDescribed', { themeId, name, description });
-    if (!parsed.ok || parsed.event.type !== 'ThemeDescribed') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
-    const expected = revisionOf(one(form, 'expectedRevision'));
-    const d = parsed.event.data;
+    const expected = revisionOf(d.expectedRevision);
     const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'DescribeTheme', themeId, description: d.description, ...(d.name !== undefined ? { name: d.name } : {}) }, {
       actor: user.employeeId,
       ...(expected !== undefined ? { expected } : {}),
