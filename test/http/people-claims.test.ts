@@ -127,6 +127,34 @@ describe('one email, one person, across processes (no process lock)', () => {
     expect(await joinedWith('csv2@example.test')).toHaveLength(1);
   });
 
+  it('completes adding people on a store that appends stream after stream (EventStoreDB) and stopped at person 2 of 3, when sent again', async () => {
+    const people = [1, 2, 3].map((n) => ({ person: { employeeId: `emp-seq-${n}`, name: `Seq ${n}`, email: `seq${n}@example.test`, departmentId: 'dept-noc', joinedOn: '2021-05-01' } }));
+    // the real store, appending a batch's items one by one as the EventStoreDB adapter does, and
+    // failing after the fourth (person 1's claim, employee and credential; person 2's claim)
+    let written = 0;
+    const sequential = {
+      ...a.store,
+      async appendBatch(items: Parameters<typeof a.store.appendBatch>[0]) {
+        let last = { revision: -1, position: 0 };
+        for (const it of items) {
+          if (written === 4) throw new Error('connection lost');
+          last = await a.store.append(it.stream, it.events, { expectedRevision: it.expectedRevision ?? 'any' });
+          written += 1;
+        }
+        return last;
+      },
+    };
+    await expect(addPeople({ ...a, store: sequential }, 'system', people)).rejects.toThrow('connection lost');
+    expect(await joinedWith('seq1@example.test')).toHaveLength(1);
+    expect(await joinedWith('seq2@example.test')).toHaveLength(0);
+    const again = await addPeople(a, 'system', people);
+    expect('error' in again).toBe(false);
+    for (const n of [1, 2, 3]) {
+      expect(await joinedWith(`seq${n}@example.test`)).toHaveLength(1);
+      expect(await a.store.readStream(emailStream(emailHash(`seq${n}@example.test`)))).toHaveLength(1);
+    }
+  });
+
   it('keeps an email claimed when its holder leaves', async () => {
     await a.runtime.waitFor(await a.store.headPosition());
     const left = await a.app.request('/admin/people/emp-claimed-b/left', { method: 'POST', body: '', headers: formHeaders(cookieA) });
