@@ -82,12 +82,13 @@ export const storiesProjection: Projection = {
         break;
       case 'StorySubmitted': {
         const d = e.data;
-        db.prepare(
-          `INSERT INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
+        const r = db.prepare(
+          `INSERT OR IGNORE INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
              relation, retelling_of, anonymous, told_at, told_position, revision)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
           d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision);
+        if (r.changes === 0) break; // the same story twice (a replayed import): keep the first
         const theme = db.prepare('INSERT OR IGNORE INTO story_themes (story_id, theme_id) VALUES (?, ?)');
         for (const t of d.themes) theme.run(d.storyId, t);
         history(db, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });

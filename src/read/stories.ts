@@ -272,6 +272,11 @@ export function startHerePicks(db: Views): Story[] {
     .map((r) => toStory(db, r));
 }
 
+/** The picks as stored, retracted included (the curation form edits this list). */
+export function startHerePickIds(db: Views): string[] {
+  return db.prepare<[], { story_id: string }>('SELECT story_id FROM story_start_here ORDER BY rank').all().map((r) => r.story_id);
+}
+
 /** Stories most recently told (for the home page). */
 export function recentStories(db: Views, n = 5): Story[] {
   return db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE s.retracted = 0 ORDER BY s.told_position DESC LIMIT ?`).all(n).map((r) => toStory(db, r));
