@@ -280,6 +280,8 @@ export class EsdbWireServer {
     if (!server) return;
     this.server = undefined;
     for (const s of [...this.open]) this.fail(s, rpcError(GrpcStatus.UNAVAILABLE, 'Server is shutting down.'));
+    // let those statuses reach the clients before the connections close (else they see CANCELLED)
+    await Promise.race([new Promise<void>((resolve) => server.tryShutdown(() => resolve())), new Promise<void>((resolve) => setTimeout(resolve, 500))]);
     server.forceShutdown();
   }
 
