@@ -257,15 +257,21 @@ for (const batchAppend of [true, false]) {
       }
     });
 
-    it('finding 10: headPosition finds the last user event behind more than 10,000 system events', async () => {
-      const s = name('head');
-      const r = await store.append(s, [ev('User')]);
-      for (let i = 0; i < 10_050; i++) server.appendSystemEvent('$stats-127.0.0.1:2113', '$statsCollected', { i });
-      expect(await store.headPosition()).toBe(r.position);
-      // and a subscription from there is caught up at once
-      const sub = store.subscribe(r.position, () => {});
-      await within(sub.caughtUp, 5000, 'caughtUp');
-      await sub.close();
-    });
   });
 }
+
+describe('EventStoreDB adapter: headPosition behind many system events', () => {
+  it('finding 10: headPosition finds the last user event behind more than 10,000 system events', async () => {
+    const server = await EsdbWireServer.start();
+    const store = openEventStoreDB(server.url);
+    try {
+      const r = await store.append(name('head'), [ev('User')]);
+      // the old adapter gave up after 100 pages of 100 and answered 0
+      for (let i = 0; i < 10_050; i++) server.appendSystemEvent('$stats-127.0.0.1:2113', '$statsCollected', { i });
+      expect(await store.headPosition()).toBe(r.position);
+    } finally {
+      await within(store.close(), 5000, 'store.close()');
+      await server.stop();
+    }
+  }, 60_000);
+});

@@ -469,6 +469,8 @@ export class EsdbWireServer {
         call.write(resp);
       };
       let key = '';
+      // the client reads the stream name of every answer, errors included
+      let stream: string | undefined;
       try {
         key = uuidFromDto(correlation);
         const options = req.getOptions();
@@ -481,6 +483,7 @@ export class EsdbWireServer {
         }
         const write = pending.get(key);
         if (!write) return;
+        stream = write.stream;
         write.events.push(...req.getProposedMessagesList().map(proposedEvent));
         if (!req.getIsFinal()) return;
         pending.delete(key);
@@ -504,7 +507,7 @@ export class EsdbWireServer {
       } catch (e) {
         const err = e as ServiceError;
         pending.delete(key);
-        reply(undefined, (resp) => resp.setError(statusOf(GrpcStatus.INVALID_ARGUMENT, err.details ?? String(e))));
+        reply(stream, (resp) => resp.setError(statusOf(GrpcStatus.INVALID_ARGUMENT, err.details ?? String(e))));
       }
     });
     call.on('end', () => {
