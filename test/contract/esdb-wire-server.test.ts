@@ -392,6 +392,19 @@ describe('EventStoreDB wire server: subscriptions', () => {
     expect(types((await take<AllStreamResolvedEvent>(live, 1)).events)).toEqual(['D']);
   });
 
+  it('skips events up to a subscription position that lies past the end of the log', async () => {
+    const client = connect(server);
+    const s = stream('past-end');
+    const end = (await client.appendToStream(s, ev('A'))).position!;
+    const ahead: Position = { commit: end.commit + 300n, prepare: end.commit + 300n };
+    const sub = client.subscribeToAll({ fromPosition: ahead, filter: streamNameFilter({ prefixes: [s] }) });
+    await new Promise<void>((r) => sub.once('caughtUp', () => r()));
+    const got = take<AllStreamResolvedEvent>(sub, 1);
+    await client.appendToStream(s, ev('Before', { pad: 'x'.repeat(100) })); // lands below `ahead`
+    await client.appendToStream(s, ev('After', { pad: 'x'.repeat(300) }));
+    expect(types((await got).events)).toEqual(['After']);
+  });
+
   it('subscribes to a stream from a revision (exclusive) with CaughtUp, then live', async () => {
     const client = connect(server);
     const s = stream('stream-sub');
@@ -487,9 +500,12 @@ describe('EventStoreDB wire server: restarts and leaders', () => {
     }
   });
 
-  it('answers writes with NotLeader naming the leader; the client then appends to the leader', async () => {
-    const leader = await EsdbWireServer.start();
-    const follower = await EsdbWireServer.start({ log: leader.log });
+  it.each([
+    ['BatchAppend', true],
+    ['Append', false],
+  ])('answers writes with NotLeader naming the leader; the client then appends to the leader (%s)', async (_t, batchAppend) => {
+    const leader = await EsdbWireServer.start({ batchAppend });
+    const follower = await EsdbWireServer.start({ log: leader.log, batchAppend });
     try {
       follower.faults.notLeader = { host: '127.0.0.1', port: leader.port };
       const client = connect(follower);

@@ -646,6 +646,7 @@ export class EsdbWireServer {
     let next: number;
     let matches: EventFilter = filter ?? (() => true);
     let checkpointInterval = 0;
+    let skipUpTo: { commit: number; prepare: number } | undefined;
     if (streamOptions) {
       const name = streamOptions.getStreamIdentifier() ? streamName(streamOptions.getStreamIdentifier()) : '';
       source = () => log.stream(name);
@@ -656,6 +657,8 @@ export class EsdbWireServer {
         const { commit, prepare } = positionOf(all.getPosition()!);
         if (commit < log.endPosition && !log.isBoundary(commit)) throw invalidPosition();
         next = log.indexAfter(commit, prepare);
+        // a position past the end of the log: events written up to it are not wanted either
+        if (commit > log.endPosition) skipUpTo = { commit, prepare };
       } else next = all.hasEnd() ? log.events.length : 0;
       const f = options.getFilter();
       if (f) {
@@ -699,6 +702,7 @@ export class EsdbWireServer {
       const records = source();
       if (next < records.length) {
         const r = records[next++]!;
+        if (skipUpTo && (r.position < skipUpTo.commit || (r.position === skipUpTo.commit && r.position <= skipUpTo.prepare))) continue;
         considered += 1;
         if (matches(r)) {
           const resp = new ReadRespMsg().setEvent(readEvent(r, structured));
