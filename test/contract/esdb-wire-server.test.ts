@@ -317,10 +317,15 @@ describe('EventStoreDB wire server: $all and system events', () => {
   });
 
   it('shows injected system events in $all', async () => {
+    const client = connect(server);
     const record = server.appendSystemEvent('$stats-127.0.0.1:2113', '$statsCollected', { 'proc-cpu': 1 });
-    const [last] = await readAll(connect(server), { direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    const [last] = await readAll(client, { direction: BACKWARDS, fromPosition: END, maxCount: 1 });
     expect(last!.event).toMatchObject({ streamId: '$stats-127.0.0.1:2113', type: '$statsCollected' });
     expect(last!.event!.position.commit).toBe(BigInt(record.position));
+    server.appendSystemEvents('$stats-127.0.0.1:2113', '$statsCollected', 250);
+    const tail = await readAll(client, { direction: BACKWARDS, fromPosition: END, maxCount: 251 });
+    expect(tail.every((e) => e.event!.type === '$statsCollected')).toBe(true);
+    expect(tail.length).toBe(251);
   });
 
   it('refuses $all reads and subscriptions with access denied when switched, and still serves stream reads', async () => {
@@ -403,6 +408,14 @@ describe('EventStoreDB wire server: subscriptions', () => {
     await client.appendToStream(s, ev('Before', { pad: 'x'.repeat(100) })); // lands below `ahead`
     await client.appendToStream(s, ev('After', { pad: 'x'.repeat(300) }));
     expect(types((await got).events)).toEqual(['After']);
+  });
+
+  it('catches a stream subscription up from the first event its $maxCount keeps', async () => {
+    const client = connect(server);
+    const s = stream('capped-sub');
+    await client.appendToStream(s, [ev('Old'), ev('Kept')]);
+    await client.setStreamMetadata(s, { maxCount: 1 });
+    expect(types((await take<ResolvedEvent>(client.subscribeToStream(s, { fromRevision: START }), 1)).events)).toEqual(['Kept']);
   });
 
   it('subscribes to a stream from a revision (exclusive) with CaughtUp, then live', async () => {

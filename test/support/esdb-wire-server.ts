@@ -299,6 +299,12 @@ export class EsdbWireServer {
     return record!;
   }
 
+  /** writes `count` system events in one go (e.g. to bury the last user event under thousands of `$statsCollected`) */
+  appendSystemEvents(stream: string, type: string, count: number): void {
+    const events: ProposedEvent[] = Array.from({ length: count }, () => ({ id: randomUuid(), type, isJson: true, data: Buffer.from('{}'), metadata: new Uint8Array() }));
+    this.remember(this.log.append(stream, events));
+  }
+
   private async listen(port: number): Promise<void> {
     // every node start writes an epoch record and its `$epoch-information` event
     this.log.writeEpoch();
@@ -651,6 +657,8 @@ export class EsdbWireServer {
       const name = streamOptions.getStreamIdentifier() ? streamName(streamOptions.getStreamIdentifier()) : '';
       source = () => log.stream(name);
       next = streamOptions.hasRevision() ? Number(streamOptions.getRevision()) + 1 : streamOptions.hasEnd() ? log.stream(name).length : 0;
+      // catching up reads the stream as a stream read does: $maxCount / $tb hide older events
+      next = Math.max(next, firstVisibleRevision(log, name));
     } else if (all) {
       source = () => log.events;
       if (all.hasPosition()) {
