@@ -33,6 +33,13 @@
  *   reconnects there), access denied on $all reads and subscriptions, UNAVAILABLE or a slow-consumer
  *   drop after N events of the next subscription, every subscribed event delivered twice.
  *
+ * Use:
+ *   const server = await EsdbWireServer.start({ batchAppend: false });  // port 0: any free port
+ *   const client = EventStoreDBClient.connectionString(server.url);     // esdb://127.0.0.1:PORT?tls=false
+ *   server.faults.denyAll = true;  server.appendSystemEvent('$stats-x', '$statsCollected', {});
+ *   await server.restart();        // same log, same port, fresh node
+ *   await server.stop();
+ *
  * It does NOT model: TLS, authentication and ACLs (beyond the access-denied switch), gossip and
  * clustering (the client's single-node path needs none; NotLeader only points elsewhere),
  * persistent subscriptions, projections, stream deletion and tombstones, $maxAge, scavenging,
