@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccessDeniedError,
@@ -533,6 +535,28 @@ describe('EventStoreDB wire server: restarts and leaders', () => {
     } finally {
       await follower.stop();
       await leader.stop();
+    }
+  });
+});
+
+describe('EventStoreDB wire server: on its own', () => {
+  it('runs as a process that prints its connection string and serves the client until SIGTERM', async () => {
+    const main = new URL('../support/esdb-wire-server-main.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', main, '0', '--no-batch-append'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      const first = String((await lines.next()).value);
+      expect(first).toMatch(/^ready esdb:\/\/127\.0\.0\.1:\d+\?tls=false$/);
+      const client = EventStoreDBClient.connectionString(first.slice('ready '.length));
+      clients.push(client);
+      const s = stream('standalone');
+      await client.appendToStream(s, ev('A'));
+      expect(types(await readStream(client, s))).toEqual(['A']);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });
