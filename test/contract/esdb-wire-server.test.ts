@@ -14,6 +14,7 @@ import {
   TimeoutError,
   UnavailableError,
   WrongExpectedVersionError,
+  eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
   streamNameFilter,
@@ -386,6 +387,18 @@ describe('EventStoreDB wire server: subscriptions', () => {
     expect(checkpoints[1]!.commit).toBeGreaterThan(events[39]!.event!.position.commit);
   });
 
+  it('filters on event type prefixes and on a stream name regex', async () => {
+    const client = connect(server);
+    const s = stream('filters');
+    const tag = s.slice(-8);
+    await client.appendToStream(s, [ev(`Keep${tag}A`), ev('Other'), ev(`Keep${tag}B`)]);
+    await client.appendToStream(`other-${s}`, ev(`Keep${tag}C`));
+    const byType = await take<AllStreamResolvedEvent>(client.subscribeToAll({ fromPosition: START, filter: eventTypeFilter({ prefixes: [`Keep${tag}`] }) }), 3);
+    expect(types(byType.events)).toEqual([`Keep${tag}A`, `Keep${tag}B`, `Keep${tag}C`]);
+    const byRegex = await take<AllStreamResolvedEvent>(client.subscribeToAll({ fromPosition: START, filter: streamNameFilter({ regex: `^${s}$` }) }), 3);
+    expect(byRegex.events.map((e) => e.event!.streamId)).toEqual([s, s, s]);
+  });
+
   it('starts strictly after the given position, and from the end delivers only new events', async () => {
     const client = connect(server);
     const s = stream('after');
@@ -510,6 +523,11 @@ describe('EventStoreDB wire server: restarts and leaders', () => {
       // the restarted node wrote a new epoch
       const epochs = (await readAll(client)).filter((e) => e.event!.streamId === '$epoch-information');
       expect(epochs.length).toBe(2);
+      // or on a new port: the old address answers nothing, the new one has the same log
+      await server.restart({ port: 0 });
+      expect(server.port).not.toBe(port);
+      expect(await failure(readStream(client, s))).toBeInstanceOf(UnavailableError);
+      expect(types(await readStream(connect(server), s))).toEqual(['A', 'B', 'C']);
     } finally {
       await server.stop();
     }
