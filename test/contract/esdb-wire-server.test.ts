@@ -433,6 +433,25 @@ describe('EventStoreDB wire server: subscriptions', () => {
     expect(types((await take<ResolvedEvent>(client.subscribeToStream(s, { fromRevision: START }), 1)).events)).toEqual(['Kept']);
   });
 
+  it('sends no CaughtUp when it plays a 22.10 server', async () => {
+    const old = await EsdbWireServer.start({ caughtUp: false });
+    try {
+      const client = connect(old);
+      const s = stream('no-caught-up');
+      await client.appendToStream(s, [ev('A'), ev('B')]);
+      const sub = client.subscribeToAll({ fromPosition: START, filter: streamNameFilter({ prefixes: [s] }) });
+      let caughtUp = false;
+      sub.on('caughtUp', () => (caughtUp = true));
+      const got = take<AllStreamResolvedEvent>(sub, 3);
+      await new Promise((r) => setTimeout(r, 100));
+      await client.appendToStream(s, ev('C'));
+      expect(types((await got).events)).toEqual(['A', 'B', 'C']);
+      expect(caughtUp).toBe(false);
+    } finally {
+      await old.stop();
+    }
+  });
+
   it('subscribes to a stream from a revision (exclusive) with CaughtUp, then live', async () => {
     const client = connect(server);
     const s = stream('stream-sub');

@@ -12,7 +12,8 @@
  *   Streams.Read: stream reads and $all reads in both directions, stream and $all subscriptions
  *   (filters on event type or stream name, by prefix or regex; checkpoints every
  *   checkpointInterval × maxSearchWindow considered events; SubscriptionConfirmation, then
- *   history, then CaughtUp, then live events), StreamNotFound for a stream with no events.
+ *   history, then CaughtUp, then live events; `caughtUp: false` models a 22.10 server, which
+ *   never sends CaughtUp), StreamNotFound for a stream with no events.
  * - Expected revisions any / no_stream / stream_exists / exact, WrongExpectedVersion with the
  *   current revision; idempotency as IndexWriter.CheckCommit decides it: exact revisions compare
  *   the ids at those revisions (all match → the original result; the first matches and a later
@@ -89,6 +90,11 @@ export interface WireServerOptions {
   batchAppend?: boolean;
   /** how many recently committed event ids the node remembers for `any` / `stream_exists` idempotency */
   idCacheSize?: number;
+  /**
+   * send CaughtUp when a subscription turns live (default true, as 23.10 and later do); false
+   * models a 22.10 server, which never sends it (the client then never emits 'caughtUp')
+   */
+  caughtUp?: boolean;
   /** serve an existing log (another server's, or one kept across a restart) */
   log?: WireLog;
 }
@@ -246,6 +252,7 @@ export class EsdbWireServer {
   readonly faults: WireFaults = { denyAll: false, deliverTwice: false };
   /** whether ServerFeatures advertises BatchAppend; a client reads it once per connection */
   batchAppend: boolean;
+  private readonly sendsCaughtUp: boolean;
   /** how many subscriptions this node dropped as slow consumers */
   slowConsumerDrops = 0;
   /** calls received per RPC, so a test can tell which append path the client took */
@@ -258,6 +265,7 @@ export class EsdbWireServer {
   private constructor(options: WireServerOptions) {
     this.log = options.log ?? new WireLog();
     this.batchAppend = options.batchAppend ?? true;
+    this.sendsCaughtUp = options.caughtUp ?? true;
     this.committedIds = new CommittedIds(options.idCacheSize ?? DEFAULT_ID_CACHE_SIZE);
   }
 
@@ -343,7 +351,7 @@ export class EsdbWireServer {
       method('event_store.client.server_features.serverfeatures', 'getsupportedmethods'),
     ];
     if (this.batchAppend) methods.push(method(streams, 'batchappend', ['deadline_duration']));
-    callback(null, new featuresPb.SupportedMethods().setEventStoreServerVersion('23.10.0').setMethodsList(methods));
+    callback(null, new featuresPb.SupportedMethods().setEventStoreServerVersion(this.sendsCaughtUp ? '23.10.0' : '22.10.0').setMethodsList(methods));
   };
 
   // ---- writes ---------------------------------------------------------------------------------
@@ -740,7 +748,7 @@ export class EsdbWireServer {
         live = true;
         // a checkpoint on going live, so one is issued within every interval, then CaughtUp (23.10+)
         if (checkpointInterval > 0 && log.endPosition > 0) await checkpoint(log.endPosition);
-        await this.send(call, new ReadRespMsg().setCaughtUp(new streamsPb.ReadResp.CaughtUp()), signal);
+        if (this.sendsCaughtUp) await this.send(call, new ReadRespMsg().setCaughtUp(new streamsPb.ReadResp.CaughtUp()), signal);
         continue;
       }
       await log.changed(signal);
