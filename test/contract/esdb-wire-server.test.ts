@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccessDeniedError,
@@ -12,6 +14,7 @@ import {
   TimeoutError,
   UnavailableError,
   WrongExpectedVersionError,
+  eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
   streamNameFilter,
@@ -317,10 +320,15 @@ describe('EventStoreDB wire server: $all and system events', () => {
   });
 
   it('shows injected system events in $all', async () => {
+    const client = connect(server);
     const record = server.appendSystemEvent('$stats-127.0.0.1:2113', '$statsCollected', { 'proc-cpu': 1 });
-    const [last] = await readAll(connect(server), { direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    const [last] = await readAll(client, { direction: BACKWARDS, fromPosition: END, maxCount: 1 });
     expect(last!.event).toMatchObject({ streamId: '$stats-127.0.0.1:2113', type: '$statsCollected' });
     expect(last!.event!.position.commit).toBe(BigInt(record.position));
+    server.appendSystemEvents('$stats-127.0.0.1:2113', '$statsCollected', 250);
+    const tail = await readAll(client, { direction: BACKWARDS, fromPosition: END, maxCount: 251 });
+    expect(tail.every((e) => e.event!.type === '$statsCollected')).toBe(true);
+    expect(tail.length).toBe(251);
   });
 
   it('refuses $all reads and subscriptions with access denied when switched, and still serves stream reads', async () => {
@@ -379,6 +387,18 @@ describe('EventStoreDB wire server: subscriptions', () => {
     expect(checkpoints[1]!.commit).toBeGreaterThan(events[39]!.event!.position.commit);
   });
 
+  it('filters on event type prefixes and on a stream name regex', async () => {
+    const client = connect(server);
+    const s = stream('filters');
+    const tag = s.slice(-8);
+    await client.appendToStream(s, [ev(`Keep${tag}A`), ev('Other'), ev(`Keep${tag}B`)]);
+    await client.appendToStream(`other-${s}`, ev(`Keep${tag}C`));
+    const byType = await take<AllStreamResolvedEvent>(client.subscribeToAll({ fromPosition: START, filter: eventTypeFilter({ prefixes: [`Keep${tag}`] }) }), 3);
+    expect(types(byType.events)).toEqual([`Keep${tag}A`, `Keep${tag}B`, `Keep${tag}C`]);
+    const byRegex = await take<AllStreamResolvedEvent>(client.subscribeToAll({ fromPosition: START, filter: streamNameFilter({ regex: `^${s}$` }) }), 3);
+    expect(byRegex.events.map((e) => e.event!.streamId)).toEqual([s, s, s]);
+  });
+
   it('starts strictly after the given position, and from the end delivers only new events', async () => {
     const client = connect(server);
     const s = stream('after');
@@ -390,6 +410,46 @@ describe('EventStoreDB wire server: subscriptions', () => {
     await new Promise<void>((r) => live.once('caughtUp', () => r()));
     await client.appendToStream(s, ev('D'));
     expect(types((await take<AllStreamResolvedEvent>(live, 1)).events)).toEqual(['D']);
+  });
+
+  it('skips events up to a subscription position that lies past the end of the log', async () => {
+    const client = connect(server);
+    const s = stream('past-end');
+    const end = (await client.appendToStream(s, ev('A'))).position!;
+    const ahead: Position = { commit: end.commit + 300n, prepare: end.commit + 300n };
+    const sub = client.subscribeToAll({ fromPosition: ahead, filter: streamNameFilter({ prefixes: [s] }) });
+    await new Promise<void>((r) => sub.once('caughtUp', () => r()));
+    const got = take<AllStreamResolvedEvent>(sub, 1);
+    await client.appendToStream(s, ev('Before', { pad: 'x'.repeat(100) })); // lands below `ahead`
+    await client.appendToStream(s, ev('After', { pad: 'x'.repeat(300) }));
+    expect(types((await got).events)).toEqual(['After']);
+  });
+
+  it('catches a stream subscription up from the first event its $maxCount keeps', async () => {
+    const client = connect(server);
+    const s = stream('capped-sub');
+    await client.appendToStream(s, [ev('Old'), ev('Kept')]);
+    await client.setStreamMetadata(s, { maxCount: 1 });
+    expect(types((await take<ResolvedEvent>(client.subscribeToStream(s, { fromRevision: START }), 1)).events)).toEqual(['Kept']);
+  });
+
+  it('sends no CaughtUp when it plays a 22.10 server', async () => {
+    const old = await EsdbWireServer.start({ caughtUp: false });
+    try {
+      const client = connect(old);
+      const s = stream('no-caught-up');
+      await client.appendToStream(s, [ev('A'), ev('B')]);
+      const sub = client.subscribeToAll({ fromPosition: START, filter: streamNameFilter({ prefixes: [s] }) });
+      let caughtUp = false;
+      sub.on('caughtUp', () => (caughtUp = true));
+      const got = take<AllStreamResolvedEvent>(sub, 3);
+      await new Promise((r) => setTimeout(r, 100));
+      await client.appendToStream(s, ev('C'));
+      expect(types((await got).events)).toEqual(['A', 'B', 'C']);
+      expect(caughtUp).toBe(false);
+    } finally {
+      await old.stop();
+    }
   });
 
   it('subscribes to a stream from a revision (exclusive) with CaughtUp, then live', async () => {
@@ -482,14 +542,22 @@ describe('EventStoreDB wire server: restarts and leaders', () => {
       // the restarted node wrote a new epoch
       const epochs = (await readAll(client)).filter((e) => e.event!.streamId === '$epoch-information');
       expect(epochs.length).toBe(2);
+      // or on a new port: the old address answers nothing, the new one has the same log
+      await server.restart({ port: 0 });
+      expect(server.port).not.toBe(port);
+      expect(await failure(readStream(client, s))).toBeInstanceOf(UnavailableError);
+      expect(types(await readStream(connect(server), s))).toEqual(['A', 'B', 'C']);
     } finally {
       await server.stop();
     }
   });
 
-  it('answers writes with NotLeader naming the leader; the client then appends to the leader', async () => {
-    const leader = await EsdbWireServer.start();
-    const follower = await EsdbWireServer.start({ log: leader.log });
+  it.each([
+    ['BatchAppend', true],
+    ['Append', false],
+  ])('answers writes with NotLeader naming the leader; the client then appends to the leader (%s)', async (_t, batchAppend) => {
+    const leader = await EsdbWireServer.start({ batchAppend });
+    const follower = await EsdbWireServer.start({ log: leader.log, batchAppend });
     try {
       follower.faults.notLeader = { host: '127.0.0.1', port: leader.port };
       const client = connect(follower);
@@ -504,6 +572,28 @@ describe('EventStoreDB wire server: restarts and leaders', () => {
     } finally {
       await follower.stop();
       await leader.stop();
+    }
+  });
+});
+
+describe('EventStoreDB wire server: on its own', () => {
+  it('runs as a process that prints its connection string and serves the client until SIGTERM', async () => {
+    const main = new URL('../support/esdb-wire-server-main.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', main, '0', '--no-batch-append'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      const first = String((await lines.next()).value);
+      expect(first).toMatch(/^ready esdb:\/\/127\.0\.0\.1:\d+\?tls=false$/);
+      const client = EventStoreDBClient.connectionString(first.slice('ready '.length));
+      clients.push(client);
+      const s = stream('standalone');
+      await client.appendToStream(s, ev('A'));
+      expect(types(await readStream(client, s))).toEqual(['A']);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });

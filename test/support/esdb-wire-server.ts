@@ -12,7 +12,8 @@
  *   Streams.Read: stream reads and $all reads in both directions, stream and $all subscriptions
  *   (filters on event type or stream name, by prefix or regex; checkpoints every
  *   checkpointInterval × maxSearchWindow considered events; SubscriptionConfirmation, then
- *   history, then CaughtUp, then live events), StreamNotFound for a stream with no events.
+ *   history, then CaughtUp, then live events; `caughtUp: false` models a 22.10 server, which
+ *   never sends CaughtUp), StreamNotFound for a stream with no events.
  * - Expected revisions any / no_stream / stream_exists / exact, WrongExpectedVersion with the
  *   current revision; idempotency as IndexWriter.CheckCommit decides it: exact revisions compare
  *   the ids at those revisions (all match → the original result; the first matches and a later
@@ -32,6 +33,13 @@
  * - Fault switches (`faults`): NotLeader on writes (with the leader's endpoint, so the client
  *   reconnects there), access denied on $all reads and subscriptions, UNAVAILABLE or a slow-consumer
  *   drop after N events of the next subscription, every subscribed event delivered twice.
+ *
+ * Use:
+ *   const server = await EsdbWireServer.start({ batchAppend: false });  // port 0: any free port
+ *   const client = EventStoreDBClient.connectionString(server.url);     // esdb://127.0.0.1:PORT?tls=false
+ *   server.faults.denyAll = true;  server.appendSystemEvent('$stats-x', '$statsCollected', {});
+ *   await server.restart();        // same log, same port, fresh node
+ *   await server.stop();
  *
  * It does NOT model: TLS, authentication and ACLs (beyond the access-denied switch), gossip and
  * clustering (the client's single-node path needs none; NotLeader only points elsewhere),
@@ -82,6 +90,11 @@ export interface WireServerOptions {
   batchAppend?: boolean;
   /** how many recently committed event ids the node remembers for `any` / `stream_exists` idempotency */
   idCacheSize?: number;
+  /**
+   * send CaughtUp when a subscription turns live (default true, as 23.10 and later do); false
+   * models a 22.10 server, which never sends it (the client then never emits 'caughtUp')
+   */
+  caughtUp?: boolean;
   /** serve an existing log (another server's, or one kept across a restart) */
   log?: WireLog;
 }
@@ -239,6 +252,7 @@ export class EsdbWireServer {
   readonly faults: WireFaults = { denyAll: false, deliverTwice: false };
   /** whether ServerFeatures advertises BatchAppend; a client reads it once per connection */
   batchAppend: boolean;
+  private readonly sendsCaughtUp: boolean;
   /** how many subscriptions this node dropped as slow consumers */
   slowConsumerDrops = 0;
   /** calls received per RPC, so a test can tell which append path the client took */
@@ -251,6 +265,7 @@ export class EsdbWireServer {
   private constructor(options: WireServerOptions) {
     this.log = options.log ?? new WireLog();
     this.batchAppend = options.batchAppend ?? true;
+    this.sendsCaughtUp = options.caughtUp ?? true;
     this.committedIds = new CommittedIds(options.idCacheSize ?? DEFAULT_ID_CACHE_SIZE);
   }
 
@@ -299,6 +314,12 @@ export class EsdbWireServer {
     return record!;
   }
 
+  /** writes `count` system events in one go (e.g. to bury the last user event under thousands of `$statsCollected`) */
+  appendSystemEvents(stream: string, type: string, count: number): void {
+    const events: ProposedEvent[] = Array.from({ length: count }, () => ({ id: randomUuid(), type, isJson: true, data: Buffer.from('{}'), metadata: new Uint8Array() }));
+    this.remember(this.log.append(stream, events));
+  }
+
   private async listen(port: number): Promise<void> {
     // every node start writes an epoch record and its `$epoch-information` event
     this.log.writeEpoch();
@@ -330,7 +351,7 @@ export class EsdbWireServer {
       method('event_store.client.server_features.serverfeatures', 'getsupportedmethods'),
     ];
     if (this.batchAppend) methods.push(method(streams, 'batchappend', ['deadline_duration']));
-    callback(null, new featuresPb.SupportedMethods().setEventStoreServerVersion('23.10.0').setMethodsList(methods));
+    callback(null, new featuresPb.SupportedMethods().setEventStoreServerVersion(this.sendsCaughtUp ? '23.10.0' : '22.10.0').setMethodsList(methods));
   };
 
   // ---- writes ---------------------------------------------------------------------------------
@@ -649,16 +670,21 @@ export class EsdbWireServer {
     let next: number;
     let matches: EventFilter = filter ?? (() => true);
     let checkpointInterval = 0;
+    let skipUpTo: { commit: number; prepare: number } | undefined;
     if (streamOptions) {
       const name = streamOptions.getStreamIdentifier() ? streamName(streamOptions.getStreamIdentifier()) : '';
       source = () => log.stream(name);
       next = streamOptions.hasRevision() ? Number(streamOptions.getRevision()) + 1 : streamOptions.hasEnd() ? log.stream(name).length : 0;
+      // catching up reads the stream as a stream read does: $maxCount / $tb hide older events
+      next = Math.max(next, firstVisibleRevision(log, name));
     } else if (all) {
       source = () => log.events;
       if (all.hasPosition()) {
         const { commit, prepare } = positionOf(all.getPosition()!);
         if (commit < log.endPosition && !log.isBoundary(commit)) throw invalidPosition();
         next = log.indexAfter(commit, prepare);
+        // a position past the end of the log: events written up to it are not wanted either
+        if (commit > log.endPosition) skipUpTo = { commit, prepare };
       } else next = all.hasEnd() ? log.events.length : 0;
       const f = options.getFilter();
       if (f) {
@@ -702,6 +728,7 @@ export class EsdbWireServer {
       const records = source();
       if (next < records.length) {
         const r = records[next++]!;
+        if (skipUpTo && (r.position < skipUpTo.commit || (r.position === skipUpTo.commit && r.position <= skipUpTo.prepare))) continue;
         considered += 1;
         if (matches(r)) {
           const resp = new ReadRespMsg().setEvent(readEvent(r, structured));
@@ -724,7 +751,7 @@ export class EsdbWireServer {
         live = true;
         // a checkpoint on going live, so one is issued within every interval, then CaughtUp (23.10+)
         if (checkpointInterval > 0 && log.endPosition > 0) await checkpoint(log.endPosition);
-        await this.send(call, new ReadRespMsg().setCaughtUp(new streamsPb.ReadResp.CaughtUp()), signal);
+        if (this.sendsCaughtUp) await this.send(call, new ReadRespMsg().setCaughtUp(new streamsPb.ReadResp.CaughtUp()), signal);
         continue;
       }
       await log.changed(signal);
