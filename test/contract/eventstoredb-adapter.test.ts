@@ -275,3 +275,35 @@ describe('EventStoreDB adapter: headPosition behind many system events', () => {
     }
   }, 60_000);
 });
+
+describe('EventStoreDB adapter: caughtUp on a server that never sends CaughtUp (22.10)', () => {
+  it('finding 4: caughtUp resolves after the handler has processed the history, from the head position alone', async () => {
+    const server = await EsdbWireServer.start({ caughtUp: false });
+    const store = openEventStoreDB(server.url);
+    try {
+      const s = name('old');
+      await store.append(s, Array.from({ length: 20 }, (_, i) => ev('H', { i })));
+      let handled = 0;
+      const sub = store.subscribe(0, async (e) => {
+        if (e.stream !== s) return;
+        await sleep(2);
+        handled += 1;
+      });
+      await within(sub.caughtUp, 10_000, 'caughtUp');
+      expect(handled).toBe(20);
+      await sub.close();
+      // a log without user events: caught up at once
+      const empty = await EsdbWireServer.start({ caughtUp: false });
+      const other = openEventStoreDB(empty.url);
+      const sub2 = other.subscribe(0, () => {});
+      await within(sub2.caughtUp, 5000, 'caughtUp on an empty log');
+      await sub2.close();
+      await other.close();
+      await empty.stop();
+    } finally {
+      await within(store.close(), 5000, 'store.close()');
+      await server.stop();
+    }
+  });
+});
+
