@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEventStoreDB } from '../../src/store/eventstoredb.ts';
+import { ConcurrencyError } from '../../src/store/port.ts';
 import type { EventStore, NewEvent, RecordedEvent } from '../../src/store/port.ts';
 import { EsdbWireServer } from '../support/esdb-wire-server.ts';
 
@@ -195,6 +196,18 @@ for (const batchAppend of [true, false]) {
       await store.append(s, [e]);
       const read = await store.readStream(s);
       expect(read.map((r) => r.id)).toEqual([e.id, e.id]);
+    });
+
+    it('finding 7: with `any`, an append mixing an id the server remembers and a new one is refused as a conflict (409), not an unknown error (500)', async () => {
+      const s = name('mixed');
+      const known = ev('Known');
+      await store.append(s, [known]);
+      const err = await store.append(s, [known, ev('New')]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ConcurrencyError);
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['Known']);
     });
 
     it('finding 8: a batch that failed midway (item 3 of 4) completes when the same batch is sent again', async () => {
