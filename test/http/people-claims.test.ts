@@ -10,6 +10,7 @@ import { openViews, startProjections } from '../../src/projections/runtime.ts';
 import { openStore } from '../../src/store/open.ts';
 import { addPeople } from '../../src/auth/people.ts';
 import { emailHash, emailStream } from '../../src/domain/org.ts';
+import { EsdbWireServer } from '../support/esdb-wire-server.ts';
 
 /**
  * An email is claimed through its own stream (email-{sha256}), appended with no_stream: no lock in
@@ -36,9 +37,34 @@ async function secondHallway(first: Awaited<ReturnType<typeof testHallway>>) {
   };
 }
 
-describe('one email, one person, across processes (no process lock)', () => {
-  let a: Awaited<ReturnType<typeof testHallway>>;
-  let b: Awaited<ReturnType<typeof secondHallway>>;
+type Hallway = Awaited<ReturnType<typeof testHallway>>;
+type Backend = { name: string; open(): Promise<{ a: Hallway; b: Omit<Hallway, 'dispose' | 'dir'> & { close(): Promise<void> }; stop(): Promise<void> }> };
+
+const backends: Backend[] = [
+  {
+    name: 'embedded store, two Hallways on one data directory',
+    async open() {
+      const a = await testHallway();
+      const b = await secondHallway(a);
+      return { a, b, stop: async () => {} };
+    },
+  },
+  {
+    name: 'EventStoreDB (wire server), two Hallways on one server',
+    async open() {
+      const server = await EsdbWireServer.start();
+      const env = { EVENTSTORE_URL: server.url };
+      const a = await testHallway({ env });
+      const b = await testHallway({ env });
+      return { a, b: { ...b, close: b.dispose }, stop: () => server.stop() };
+    },
+  },
+];
+
+describe.each(backends)('one email, one person, across processes (no process lock): $name', (backend) => {
+  let a: Hallway;
+  let b: Awaited<ReturnType<Backend['open']>>['b'];
+  let stop: () => Promise<void>;
   let cookieA = '';
   let cookieB = '';
   const addOn = (app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, cookie: string, fields: Record<string, string>) =>
@@ -48,17 +74,17 @@ describe('one email, one person, across processes (no process lock)', () => {
     (await a.store.readAll({ limit: 100_000 })).filter((e) => e.type === 'EmployeeJoined' && (e.data as { email?: string }).email?.toLowerCase() === email);
 
   beforeAll(async () => {
-    a = await testHallway();
+    ({ a, b, stop } = await backend.open());
     await givenDepartment(a, 'dept-noc', 'Network Operations Centre');
     const admin = await signedIn(a, { roles: ['admin'], departmentId: 'dept-noc' });
     cookieA = admin.cookie;
-    b = await secondHallway(a);
     await b.runtime.waitFor(await b.store.headPosition());
     cookieB = await cookieFor(b, admin.employeeId);
   });
   afterAll(async () => {
     await b.close();
     await a.dispose();
+    await stop();
   });
 
   it('lets only one of two admins on two processes adding the same email at the same moment succeed; the other gets 422', async () => {
