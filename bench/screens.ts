@@ -34,6 +34,8 @@ try {
         await page.goto(site.baseUrl + p.path, { waitUntil: 'networkidle' });
         const file = `${out}/${p.name}-${w}${scheme === 'dark' ? '-dark' : ''}.png`;
         await page.screenshot({ path: file, fullPage: true });
+        // what a phone shows first, at full resolution, for a quick look
+        if (w === 390) await page.screenshot({ path: file.replace('.png', '-top.png') });
         const wide = (await page.evaluate('document.scrollingElement.scrollWidth')) as number;
         process.stdout.write(`${file}  scrollWidth ${wide}\n`);
         await context.close();
