@@ -10,6 +10,7 @@ import { handle } from '../domain/handle.ts';
 import { storyDecider, storyRefErrors, storyStream } from '../domain/stories.ts';
 import type { Actor, StoryCommand } from '../domain/stories.ts';
 import { recordRead } from '../circulation/record-read.ts';
+import { circulationCounters } from '../read/spread.ts';
 import { orgQueries } from '../read/org.ts';
 import { getStory, isCurator, listThemes, retellingsOf, storyHistory, storyRefs } from '../read/stories.ts';
 import type { Story } from '../read/stories.ts';
@@ -223,7 +224,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
         retellings={retellingsOf(db, story.storyId)}
         retells={retells}
         themes={listThemes(db)}
-        circulation={<CirculationPanel ctx={ctx} user={viewer} storyId={story.storyId} />}
+        circulation={<CirculationPanel counters={circulationCounters(db, story.storyId)} storyId={story.storyId} />}
         notice={notice}
       />,
       { title: story.title },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { testHallway } from '../helpers.ts';
 import { formHeaders, givenEmployee, signedIn } from '../auth-helpers.ts';
 import { recordRead } from '../../src/circulation/record-read.ts';
-import { storyFigures } from '../../src/projections/spread.ts';
+import { circulationCounters, sharedWith, storyFigures } from '../../src/read/spread.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
 import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 
@@ -60,11 +60,10 @@ describe('recording circulation from the story page', () => {
     const res = await h.app.request('/stories/s1/share', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ toIdQ: 'quince' }) });
     expect(res.status).toBe(200);
     expect((await events('StoryShared')).map((e) => e.data)).toEqual([{ storyId: 's1', fromId: reader.employeeId, toId: bart.employeeId }]);
-    const user = (p: { employeeId: string; name: string; departmentId: string }) => ({ ...p, joinedOn: '2020-01-01', roles: [], via: 'session' as const });
-    const mine = String(await SharedWithMe({ ctx: h, user: user(bart) }));
+    const mine = String(await SharedWithMe({ items: sharedWith(h.runtime.db, bart.employeeId) }));
     expect(mine).toContain('The open door');
     expect(mine).not.toContain('Rhea'); // who sent it is not shown
-    expect(await SharedWithMe({ ctx: h, user: user(teller) })).toBeNull();
+    expect(await SharedWithMe({ items: sharedWith(h.runtime.db, teller.employeeId) })).toBeNull();
   });
 
   it('asks to choose when a typed name matches several colleagues (422, matches beside the field), appending nothing', async () => {
@@ -116,7 +115,7 @@ describe('recording circulation from the story page', () => {
   });
 
   it('renders the panel with a retell link pre-linked to the story', async () => {
-    const html = String(await CirculationPanel({ ctx: h, user: { employeeId: reader.employeeId, name: 'R', departmentId: 'ops', joinedOn: '2020-01-01', roles: [], via: 'session' }, storyId: 's1' }));
+    const html = String(await CirculationPanel({ counters: circulationCounters(h.runtime.db, 's1'), storyId: 's1' }));
     expect(html).toContain('href="/stories/new?retellingOf=s1"');
     expect(html).toContain('hx-post="/stories/s1/share"');
   });
