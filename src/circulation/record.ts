@@ -14,7 +14,7 @@ import { circulatingTeller, standingOf } from '../read/spread.ts';
  * until the projections have it so the next page shows it.
  */
 
-function facts(db: Views, storyId: string, people: string[]): CirculationFacts {
+export function facts(db: Views, storyId: string, people: string[]): CirculationFacts {
   const standing: Record<string, Standing> = {};
   for (const p of people) standing[p] = standingOf(db, p);
   return { tellerId: circulatingTeller(db, storyId), standing };

@@ -248,14 +248,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const user = me(c);
     const found = storyOr(c, c.req.param('id'));
     if (!('storyId' in found)) return found;
-    if (!found.retracted) {
-      try {
-        await recordRead(ctx, user, found.storyId, found.tellerId);
-      } catch (err) {
-        // a failed read record must not cost the person the story
-        console.error('recordRead failed', err);
-      }
-    }
+    // queued, not awaited: the page does not wait for the read's append (src/circulation/record-read.ts)
+    if (!found.retracted) recordRead(ctx, user, found.storyId, found.tellerId);
     return renderStory(c, found);
   });
 
