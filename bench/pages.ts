@@ -3,9 +3,17 @@
  * autocannon with 20 connections for a few seconds per page, beside Hono's hello-world on the same
  * server library in the same run (the ceiling). The server runs in its own process
  * (bench/pages-server.ts) so the client does not share its event loop.
+ * Then, catch-up beside an import: another process (`hallway import`) appends BENCH_PAGES_IMPORT
+ * (200,000) generated events to the same archive while the server runs; the server's event-loop
+ * delay (monitorEventLoopDelay, max) over the import and catch-up, and how long after the import
+ * ends the last imported story is on its page. Aims: max delay < 50 ms, on the page within 2 s.
  * Seconds per page: BENCH_PAGES_SECONDS (default 4).
  */
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLog } from './generate.ts';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +22,7 @@ import type { Bench, BenchRow } from './types.ts';
 
 const SECONDS = Number(process.env['BENCH_PAGES_SECONDS'] ?? 4);
 const CONNECTIONS = 20;
+const IMPORT = Number(process.env['BENCH_PAGES_IMPORT'] ?? 200_000);
 
 interface Page {
   name: string;
@@ -93,9 +102,54 @@ export const pagesBench: Bench = {
         rows.push({ measure: page.name, value: r.rps, unit: 'req/s', ceiling: ceil, ...(page.aim !== undefined ? { aim: page.aim } : {}) });
         rows.push({ measure: `  p50 / p99 (aim p99 < 50 ms)`, value: r.p50, unit: `ms / ${r.p99} ms${r.p99 < 50 ? '' : '  ABOVE AIM'}` });
       }
+      if (IMPORT > 0) rows.push(...(await catchUpBesideImport(server, log)));
       return rows;
     } finally {
       await server.stop();
     }
   },
 };
+
+/** Another process imports IMPORT events into the running server's archive (see the header). */
+async function catchUpBesideImport(server: Awaited<ReturnType<typeof startPagesServer>>, log: (m: string) => void): Promise<BenchRow[]> {
+  const file = join(tmpdir(), `hallway-bench-import-${process.pid}.jsonl`);
+  let lastStory = '';
+  const lines: string[] = [];
+  for (const l of generateLog(IMPORT, 17)) {
+    if (l.type === 'StorySubmitted') lastStory = String(l.data['storyId']);
+    lines.push(JSON.stringify(l));
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  try {
+    const { dir } = (await server.ask('dir')) as { dir: string };
+    const bin = fileURLToPath(new URL('../bin/hallway.mjs', import.meta.url));
+    await server.ask('eld-start');
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'import', file], { env: { ...process.env, HALLWAY_DATA_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr.on('data', (d: Buffer) => log(`import: ${d.toString().trimEnd()}`));
+      child.once('exit', resolve);
+    });
+    const ended = Date.now();
+    if (code !== 0) throw new Error(`hallway import exited with ${code}`);
+    log(`import of ${IMPORT.toLocaleString('en-US')} events took ${((ended - started) / 1000).toFixed(1)} s`);
+    let onPage = 0;
+    for (;;) {
+      const r = (await server.ask(`has ${lastStory}`)) as { has: boolean; at: number };
+      if (r.has) {
+        onPage = r.at;
+        break;
+      }
+      if (Date.now() - ended > 300_000) throw new Error('the imported story never reached its page');
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const eld = (await server.ask('eld')) as { maxMs: number; p99Ms: number };
+    log(`event-loop delay max ${eld.maxMs.toFixed(1)} ms (p99 ${eld.p99Ms.toFixed(1)} ms); last story on its page ${onPage - ended} ms after the import ended`);
+    return [
+      { measure: `beside an import of ${IMPORT.toLocaleString('en-US')} events (${((ended - started) / 1000).toFixed(0)} s): event-loop delay max (aim < 50 ms)`, value: eld.maxMs, unit: `ms (p99 ${eld.p99Ms.toFixed(1)} ms)` },
+      { measure: '  last imported story on its page, after the import ended (aim < 2,000 ms)', value: onPage - ended, unit: 'ms' },
+    ];
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
