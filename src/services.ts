@@ -28,7 +28,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     setup: { token: null, expiresAt: 0 },
     async close() {
       // reads queued by story pages are appended before the store closes
-      await flushReads(hallway);
+      await flushReads(hallway, { wait: false });
       await runtime.close();
       views.close();
       await store.close();

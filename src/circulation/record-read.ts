@@ -96,10 +96,13 @@ export function recordRead(ctx: AppContext, user: CurrentUser, storyId: string, 
   queueOf(ctx).add({ id, storyId, readerId: user.employeeId, at: now.toISOString(), events: decided });
 }
 
-/** Appends the queued reads now and waits until the read models have them. */
-export async function flushReads(ctx: AppContext): Promise<void> {
+/**
+ * Appends the queued reads now and (unless `wait` is false: shutdown needs only the append) waits
+ * until the read models have them.
+ */
+export async function flushReads(ctx: AppContext, opts: { wait?: boolean } = {}): Promise<void> {
   const q = queues.get(ctx.store);
   if (!q) return;
   await q.flush();
-  await ctx.runtime.waitFor(await ctx.store.headPosition());
+  if (opts.wait !== false) await ctx.runtime.waitFor(await ctx.store.headPosition());
 }
