@@ -24,10 +24,6 @@ const byType = new Map<string, EventDefinition<string, z.ZodType>>(
   allDefinitions.map((d) => [d.type, d as unknown as EventDefinition<string, z.ZodType>]),
 );
 
-export function definitionOf(type: string): EventDefinition<string, z.ZodType> | undefined {
-  return byType.get(type);
-}
-
 export function currentVersion(type: string): number {
   return byType.get(type)?.version ?? 1;
 }
@@ -76,8 +72,4 @@ export function parseMetadata(metadata: unknown): { ok: true; metadata: Metadata
   const r = Metadata.safeParse(metadata);
   if (!r.success) return { ok: false, error: `metadata: ${r.error.issues.map((i) => `${i.path.join('.') || 'metadata'} ${i.message}`).join('; ')}` };
   return { ok: true, metadata: r.data };
-}
-
-export function streamOf(event: HallwayEvent): string {
-  return byType.get(event.type)!.stream(event.data);
 }

@@ -2,7 +2,10 @@ import type { BatchAppend } from '../store/port.ts';
 import { circulationDecider } from '../domain/circulation.ts';
 import { isDomainError } from '../domain/decider.ts';
 import type { AppContext, CurrentUser } from '../http/env.ts';
-import { facts, idFor } from './record.ts';
+import { facts } from './record.ts';
+import { nameUuid } from '../ids.ts';
+import { envelope } from '../command.ts';
+import type { HallwayEvent } from '../../events/catalogue.ts';
 
 /**
  * Records that `user` opened a story page (StoryRead), at most once per reader, story and UTC day
@@ -27,7 +30,7 @@ interface PendingRead {
   readerId: string;
   at: string;
   /** what the decider decided (one StoryRead) */
-  events: { type: string; data: unknown }[];
+  events: HallwayEvent[];
 }
 
 class ReadQueue {
@@ -59,7 +62,8 @@ class ReadQueue {
       if (batch.length === 0) return;
       const items: BatchAppend[] = batch.map((r) => ({
         stream: `circulation-${r.storyId}`,
-        events: r.events.map((e) => ({ id: r.id, type: e.type, data: e.data, metadata: { at: r.at, actor: r.readerId } })),
+        // the one envelope every write gets (src/command.ts): id, type, data, at, actor, schema version
+        events: r.events.map((e) => envelope(e, r.id, r.at, r.readerId)),
         expectedRevision: 'any',
       }));
       try {
@@ -90,7 +94,7 @@ export function recordRead(ctx: AppContext, user: CurrentUser, storyId: string, 
   if (user.employeeId === tellerId || user.via !== 'session') return;
   const data = { storyId, readerId: user.employeeId };
   const now = ctx.clock();
-  const id = idFor(`StoryRead|${storyId}|${user.employeeId}|${now.toISOString().slice(0, 10)}`);
+  const id = nameUuid(`StoryRead|${storyId}|${user.employeeId}|${now.toISOString().slice(0, 10)}`);
   const decided = circulationDecider.decide({ type: 'RecordRead', data, facts: facts(ctx.runtime.db, storyId, [user.employeeId]) }, circulationDecider.initialState());
   if (isDomainError(decided) || decided.length === 0) return;
   queueOf(ctx).add({ id, storyId, readerId: user.employeeId, at: now.toISOString(), events: decided });

@@ -51,6 +51,9 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
       return department(event.data.departmentId, true);
     case 'EmployeeJoined':
       return department(event.data.departmentId, true);
+    case 'EmailClaimed':
+      // written just before the EmployeeJoined it is for
+      return null;
     case 'EmployeeTransferred':
       return first(active(event.data.employeeId), department(event.data.departmentId, true));
     case 'EmployeeRoleGranted':

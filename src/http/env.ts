@@ -33,5 +33,3 @@ export interface AppContext {
   /** one-time first-run setup token (printed on the console), if no admin exists yet */
   setup: { token: string | null; expiresAt: number };
 }
-
-export const hasRole = (user: CurrentUser | null, role: Role): boolean => !!user && user.roles.includes(role);
