@@ -5,6 +5,7 @@ import { allProjections } from './projections/index.ts';
 import { openViews, startProjections } from './projections/runtime.ts';
 import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
+import { flushReads } from './circulation/record-read.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -18,7 +19,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   const views = openViews(viewsFile(config));
   const runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
   await runtime.caughtUp;
-  return {
+  const hallway: AppContext & { close(): Promise<void> } = {
     store,
     runtime,
     config,
@@ -26,9 +27,12 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     newId: opts.newId ?? (() => randomUUID()),
     setup: { token: null, expiresAt: 0 },
     async close() {
+      // reads queued by story pages are appended before the store closes
+      await flushReads(hallway, { wait: false });
       await runtime.close();
       views.close();
       await store.close();
     },
   };
+  return hallway;
 }
