@@ -49,6 +49,7 @@ try {
     const run = await lighthouse(site.baseUrl + p.path, flags, config);
     if (!run) throw new Error(`lighthouse gave no result for ${p.path}`);
     const lhr: Result = run.lhr;
+    if (lhr.runtimeError) process.stderr.write(`${p.name}: lighthouse could not measure it: ${lhr.runtimeError.code} ${lhr.runtimeError.message}\n`);
     const scores = {} as Record<Category, number>;
     const failing: string[] = [];
     for (const cat of Object.keys(AIMS) as Category[]) {
