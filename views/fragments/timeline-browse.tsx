@@ -1,5 +1,7 @@
 import type { Theme } from '../../src/read/stories.ts';
 import { leaderHref } from './story-meta.tsx';
+import { Avatar } from '../components/avatar.tsx';
+import { ThemeChip } from '../components/theme-chip.tsx';
 
 /** Links to every theme, leader and department timeline. */
 export function TimelineBrowse({ themes, leaders, departments }: {
@@ -11,9 +13,9 @@ export function TimelineBrowse({ themes, leaders, departments }: {
     <nav class="timeline-browse" aria-label="Timelines">
       <section>
         <h2>By theme</h2>
-        <ul>
+        <ul class="chips">
           {themes.map((t) => (
-            <li><a href={`/themes/${t.themeId}`}>{t.name}</a> <span class="muted">({t.stories})</span></li>
+            <li><ThemeChip themeId={t.themeId} name={t.name} /> <span class="muted">({t.stories})</span></li>
           ))}
         </ul>
       </section>
@@ -21,7 +23,7 @@ export function TimelineBrowse({ themes, leaders, departments }: {
         <h2>By leader</h2>
         <ul>
           {leaders.map((l) => (
-            <li><a href={leaderHref(l.leader)}>{l.leader}</a> <span class="muted">({l.stories})</span></li>
+            <li class="person-cell"><Avatar name={l.leader} size="sm" /><span><a href={leaderHref(l.leader)}>{l.leader}</a> <span class="muted">({l.stories})</span></span></li>
           ))}
         </ul>
       </section>
