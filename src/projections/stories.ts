@@ -37,7 +37,9 @@ function statements(db: Views) {
     describeTheme: db.prepare('UPDATE theme_themes SET name = coalesce(?, name), description = ?, revision = ? WHERE theme_id = ?'),
     retireTheme: db.prepare('UPDATE theme_themes SET retired = 1, revision = ? WHERE theme_id = ?'),
     insertStory: db.prepare(
-      `INSERT OR IGNORE INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
+      // a plain INSERT: a story is told once (its stream is appended with no_stream), so a second
+      // StorySubmitted for one id is a broken log, and the projection should stop and say so
+      `INSERT INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
          relation, retelling_of, anonymous, told_at, told_position, revision)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -150,9 +152,8 @@ export const storiesProjection: Projection = {
         break;
       case 'StorySubmitted': {
         const d = e.data;
-        const r = q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
+        q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
           d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision);
-        if (r.changes === 0) break; // the same story twice (a replayed import): keep the first
         for (const t of d.themes) q.theme.run(t, d.storyId);
         history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
         // a retelling exposes its teller to the story it retells (SPREAD.md)

@@ -154,7 +154,6 @@ function statements(db: Views) {
       'SELECT story_id FROM story_themes WHERE theme_id = ? AND live = 1 ORDER BY exposure DESC, occurred_on, told_position LIMIT ?',
     ).pluck(),
     picks: db.prepare<[], StoryRow>(`${SELECT_STORY} JOIN story_start_here p ON p.story_id = s.story_id WHERE s.retracted = 0 ORDER BY p.rank`),
-    pickIds: db.prepare<[], string>('SELECT story_id FROM story_start_here ORDER BY rank').pluck(),
     recent: db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE s.retracted = 0 ORDER BY s.told_position DESC LIMIT ?`),
     leaders: db.prepare<[], { leader: string; stories: number }>(
       'SELECT min(leader) AS leader, count(*) AS stories FROM story_stories WHERE retracted = 0 GROUP BY leader_key ORDER BY leader_key',
@@ -318,11 +317,6 @@ export function mostCirculatedInTheme(db: Views, themeId: string, n = 3): Story[
 /** The curators' Start here picks, in their order (retracted ones left out). */
 export function startHerePicks(db: Views): Story[] {
   return q(db).picks.all().map((r) => toStory(db, r));
-}
-
-/** The picks as stored, retracted included (the curation form edits this list). */
-export function startHerePickIds(db: Views): string[] {
-  return q(db).pickIds.all();
 }
 
 /** Stories most recently told (for the home page). */
