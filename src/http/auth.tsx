@@ -18,9 +18,42 @@ import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { getCookie } from 'hono/cookie';
 
-/** Only local paths: a `next` pointing elsewhere would make sign-in an open redirect. */
-export const safeNext = (next: unknown): string =>
-  typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+// C0 controls, DEL and backslash: browsers strip or rewrite them (`/\t/evil` is `//evil`)
+const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f\\]/u;
+const BASE = 'http://hallway.invalid';
+
+/**
+ * Only local paths: a `next` pointing elsewhere would make sign-in an open redirect. It must
+ * start with one `/`, hold no control character or backslash (also once
+ * percent-decoded, in case a proxy or a second hop decodes it), and parse as same-origin. The
+ * parsed form is returned, so the Location header is plain ASCII and exactly what a browser sees.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || next.length === 0 || next.length > 2048) return '/';
+  const local = (s: string): boolean => s.startsWith('/') && !s.startsWith('//') && !UNSAFE_IN_NEXT.test(s);
+  let decoded = next;
+  for (let i = 0; i < 4; i++) {
+    if (!local(decoded)) return '/';
+    let once: string;
+    try {
+      once = decodeURIComponent(decoded);
+    } catch {
+      return '/';
+    }
+    if (once === decoded) break;
+    decoded = once;
+  }
+  if (!local(decoded)) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, BASE);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== BASE) return '/';
+  const path = url.pathname + url.search + url.hash;
+  return local(path) ? path : '/';
+}
 
 const GENERIC_FAILURE = 'That email and password do not match an account. Check both and try again.';
 
