@@ -25,6 +25,7 @@ export const ACCESS: AccessRule[] = [
   // static files and health
   { method: 'GET', path: '/static/*', allow: 'public', what: 'stylesheet and htmx' },
   { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness: 200 {ok:true}, or 503 when a read model has stopped' },
+  { method: 'GET', path: '/readyz', allow: 'public', what: 'readiness: 200 {ready:true} once the read models have caught up, 503 before' },
 
   // --- sign-in, setup, invitations (src/http/auth.ts) ---
   { method: 'GET', path: '/sign-in', allow: 'public', what: 'sign-in form' },

@@ -162,8 +162,12 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   // synchronous on purpose: the store then delivers a page without a microtask per event
   const sub: Subscription = store.subscribe(from === Number.MAX_SAFE_INTEGER ? head : from, (e) => {
     queue.push(e);
-    if (queue.length >= BATCH) flush();
-    else if (!flushScheduled) {
+    if (queue.length >= BATCH) {
+      flush();
+      // let I/O run between batches: `serve` answers /healthz and 503s while it catches up
+      return new Promise<void>((r) => setImmediate(r));
+    }
+    if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flush);
     }
