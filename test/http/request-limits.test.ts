@@ -21,7 +21,7 @@ function lazyBody(total: number, chunk = 64 * 1024) {
   return { stream, pulled: () => sent };
 }
 
-const post = (body: BodyInit, headers: Record<string, string> = {}): RequestInit & { duplex: 'half' } => ({
+const post = (body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}): RequestInit & { duplex: 'half' } => ({
   method: 'POST',
   body,
   headers: { Origin: ORIGIN, 'Content-Type': FORM, ...headers },
