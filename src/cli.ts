@@ -13,7 +13,8 @@ const USAGE = `hallway — the archive of the stories employees tell about their
 
 Usage:
   hallway serve                     start the archive (PORT, HALLWAY_DATA_DIR, EVENTSTORE_URL)
-  hallway import FILE               append the events of a JSONL file, all or nothing
+  hallway import [--include-auth] FILE
+                                    append the events of a JSONL file, all or nothing
   hallway export [--include-auth]   write every event as JSONL to standard output
   hallway rebuild                   rebuild every read model from the log
   hallway spread STORY_ID           print a story's spread figures as JSON
