@@ -59,9 +59,11 @@ export function derivedId(type: string, data: unknown, metadata: unknown): strin
 }
 
 interface Loaded {
-  /** id -> fingerprint of its content (type, data, metadata) */
-  ids: Map<string, string>;
+  /** id -> its position in the log */
+  ids: Map<string, number>;
   integrity: IntegrityState;
+  /** the fingerprint of the event at a position (read only when a line reuses a logged id) */
+  printAt(position: number): Promise<string>;
 }
 
 /** JSON with sorted keys: two lines with the same content give the same text. */
@@ -79,37 +81,47 @@ const fingerprint = (type: string, data: unknown, metadata: unknown): string =>
 /** EVENTS.md: an optional field given as null counts as absent (a required one is then missing). */
 function withoutNulls(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = x;
-  return out;
+  // fromEntries defines own keys: a "__proto__" key stays a key (and is refused), never a prototype
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null));
 }
 
 const METADATA_KEYS = new Set(['at', 'actor', 'v']);
 const shownKey = (k: string): string => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k);
 
+const knownKeys = new Map<string, Set<string> | null>();
+
 /** Keys of `data` (at its current version) that its type does not define. */
 function unknownKeys(type: string, lifted: unknown): string[] {
-  const schema = definitionOf(type)?.schema as { shape?: Record<string, unknown> } | undefined;
-  if (!schema?.shape || lifted === null || typeof lifted !== 'object') return [];
-  return Object.keys(lifted).filter((k) => !Object.hasOwn(schema.shape!, k));
+  let known = knownKeys.get(type);
+  if (known === undefined) {
+    const shape = (definitionOf(type)?.schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+    known = shape ? new Set(Object.keys(shape)) : null;
+    knownKeys.set(type, known);
+  }
+  if (!known || lifted === null || typeof lifted !== 'object') return [];
+  return Object.keys(lifted).filter((k) => !known.has(k));
 }
 
 /** What the log already defines: its ids and its referential-integrity state. */
 async function loadLog(store: EventStore): Promise<Loaded> {
-  const ids = new Map<string, string>();
+  const ids = new Map<string, number>();
   const integrity = emptyIntegrity();
   let after = 0;
   for (;;) {
     const page = await store.readAll({ after, limit: 5000 });
     for (const e of page) {
-      ids.set(e.id, fingerprint(e.type, e.data, e.metadata));
+      ids.set(e.id, e.position);
       // the log was validated when written; lift old versions so the fold sees today's shapes
       evolveIntegrity(integrity, { type: e.type, data: upcast(e.type, e.data, e.metadata.v ?? 1) } as HallwayEvent);
     }
     if (page.length < 5000) break;
     after = page[page.length - 1]!.position;
   }
-  return { ids, integrity };
+  const printAt = async (position: number): Promise<string> => {
+    const [e] = await store.readAll({ after: position - 1, limit: 1 });
+    return e ? fingerprint(e.type, e.data, e.metadata) : '';
+  };
+  return { ids, integrity, printAt };
 }
 
 interface Planned {
@@ -118,11 +130,12 @@ interface Planned {
 }
 
 /** Validates every line; throws ImportRefused at the first bad one. */
-export function planImport(lines: Iterable<string>, loaded: Loaded, opts: { includeAuth?: boolean } = {}): { planned: Planned[]; lines: number; skipped: number } {
+export async function planImport(lines: Iterable<string>, loaded: Loaded, opts: { includeAuth?: boolean } = {}): Promise<{ planned: Planned[]; lines: number; skipped: number }> {
   const { ids, integrity } = loaded;
   // an archive that already holds credentials, sessions or tokens takes no more from a file
   const authAllowed = opts.includeAuth === true && !integrity.hasAuth;
-  const fileIds = new Map<string, { line: number; print: string }>();
+  // fingerprints are computed only when an id comes back: most imports have no repeats
+  const fileIds = new Map<string, { line: number; type: string; data: unknown; metadata: unknown }>();
   const planned: Planned[] = [];
   let n = 0;
   let count = 0;
@@ -159,17 +172,18 @@ export function planImport(lines: Iterable<string>, loaded: Loaded, opts: { incl
     const extra = unknownKeys(type, upcast(type, data, version));
     if (extra.length) throw new ImportRefused(n, `${type}: data has unknown key(s) ${extra.slice(0, 3).map(shownKey).join(', ')}`);
     const eventId = typeof id === 'string' ? id : derivedId(type, data, metadata);
-    const print = fingerprint(type, data, meta.metadata);
     const earlier = fileIds.get(eventId);
     if (earlier) {
-      if (earlier.print !== print) throw new ImportRefused(n, `id ${eventId} appears on line ${earlier.line} with different content`);
+      if (fingerprint(earlier.type, earlier.data, earlier.metadata) !== fingerprint(type, data, meta.metadata)) {
+        throw new ImportRefused(n, `id ${eventId} appears on line ${earlier.line} with different content`);
+      }
       skipped += 1;
       continue;
     }
-    fileIds.set(eventId, { line: n, print });
+    fileIds.set(eventId, { line: n, type, data, metadata: meta.metadata });
     const logged = ids.get(eventId);
     if (logged !== undefined) {
-      if (logged !== print) throw new ImportRefused(n, `id ${eventId} is in the log with different content`);
+      if ((await loaded.printAt(logged)) !== fingerprint(type, data, meta.metadata)) throw new ImportRefused(n, `id ${eventId} is in the log with different content`);
       skipped += 1;
       continue;
     }
@@ -190,7 +204,7 @@ export function planImport(lines: Iterable<string>, loaded: Loaded, opts: { incl
 /** Imports JSONL lines (the `hallway demo` command and tests call this). */
 export async function importLines(store: EventStore, lines: Iterable<string>, opts: ImportOptions = {}): Promise<ImportReport> {
   const batchSize = opts.batchSize ?? 1000;
-  const { planned, lines: count, skipped } = planImport(lines, await loadLog(store), { includeAuth: opts.includeAuth ?? false });
+  const { planned, lines: count, skipped } = await planImport(lines, await loadLog(store), { includeAuth: opts.includeAuth ?? false });
   let position = 0;
   for (let i = 0; i < planned.length; i += batchSize) {
     const slice = planned.slice(i, i + batchSize);
