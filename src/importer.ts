@@ -62,8 +62,8 @@ interface Loaded {
   /** id -> its position in the log */
   ids: Map<string, number>;
   integrity: IntegrityState;
-  /** the fingerprint of the event at a position (read only when a line reuses a logged id) */
-  printAt(position: number): Promise<string>;
+  /** fingerprints of the events at these positions (read only for lines that reuse logged ids) */
+  printsAt(positions: number[]): Promise<Map<number, string>>;
 }
 
 /** JSON with sorted keys: two lines with the same content give the same text. */
@@ -117,11 +117,21 @@ async function loadLog(store: EventStore): Promise<Loaded> {
     if (page.length < 5000) break;
     after = page[page.length - 1]!.position;
   }
-  const printAt = async (position: number): Promise<string> => {
-    const [e] = await store.readAll({ after: position - 1, limit: 1 });
-    return e ? fingerprint(e.type, e.data, e.metadata) : '';
+  const printsAt = async (positions: number[]): Promise<Map<number, string>> => {
+    const wanted = new Set(positions);
+    const out = new Map<number, string>();
+    // one pass from the first wanted position: a re-import of a big file reads the log once
+    let from = Math.min(...positions) - 1;
+    const last = Math.max(...positions);
+    while (from < last) {
+      const page = await store.readAll({ after: from, limit: 5000 });
+      for (const e of page) if (wanted.has(e.position)) out.set(e.position, fingerprint(e.type, e.data, e.metadata));
+      if (page.length < 5000) break;
+      from = page[page.length - 1]!.position;
+    }
+    return out;
   };
-  return { ids, integrity, printAt };
+  return { ids, integrity, printsAt };
 }
 
 interface Planned {
@@ -137,67 +147,83 @@ export async function planImport(lines: Iterable<string>, loaded: Loaded, opts: 
   // fingerprints are computed only when an id comes back: most imports have no repeats
   const fileIds = new Map<string, { line: number; type: string; data: unknown; metadata: unknown }>();
   const planned: Planned[] = [];
+  const inLog: { line: number; id: string; position: number; print: string }[] = [];
   let n = 0;
   let count = 0;
   let skipped = 0;
-  for (const text of lines) {
-    n += 1;
-    if (text.trim() === '') continue;
-    count += 1;
-    let line: unknown;
-    try {
-      line = JSON.parse(text);
-    } catch (e) {
-      throw new ImportRefused(n, `not JSON (${e instanceof Error ? e.message : String(e)})`);
-    }
-    if (typeof line !== 'object' || line === null || Array.isArray(line)) throw new ImportRefused(n, 'not a JSON object');
-    const { id, type } = line as Record<string, unknown>;
-    const data = withoutNulls((line as Record<string, unknown>)['data']);
-    const metadata = withoutNulls((line as Record<string, unknown>)['metadata']);
-    if (typeof type !== 'string') throw new ImportRefused(n, 'type is required');
-    if (data === undefined || data === null) throw new ImportRefused(n, 'data is required');
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new ImportRefused(n, 'metadata with "at" is required');
-    if (id !== undefined && id !== null && (typeof id !== 'string' || id.length === 0 || id.length > 200)) throw new ImportRefused(n, 'id must be a non-empty string of at most 200 characters');
-    const extraMeta = Object.keys(metadata).filter((k) => !METADATA_KEYS.has(k));
-    if (extraMeta.length) throw new ImportRefused(n, `metadata has unknown key(s) ${extraMeta.slice(0, 3).map(shownKey).join(', ')} (known: at, actor, v)`);
-    const meta = parseMetadata(metadata);
-    if (!meta.ok) throw new ImportRefused(n, meta.error);
-    if (meta.metadata.actor !== undefined && meta.metadata.actor.length > 200) throw new ImportRefused(n, 'metadata.actor must be at most 200 characters');
-    const definition = definitionOf(type);
-    if (!definition) throw new ImportRefused(n, `unknown event type ${JSON.stringify(type.slice(0, 60))}`);
-    const version = meta.metadata.v ?? 1;
-    if (version > currentVersion(type)) throw new ImportRefused(n, `metadata.v ${version} is not a known version of ${type} (the newest is ${currentVersion(type)})`);
-    const parsed = parseEvent(type, data, version);
-    if (!parsed.ok) throw new ImportRefused(n, parsed.error);
-    const extra = unknownKeys(type, upcast(type, data, version));
-    if (extra.length) throw new ImportRefused(n, `${type}: data has unknown key(s) ${extra.slice(0, 3).map(shownKey).join(', ')}`);
-    const eventId = typeof id === 'string' ? id : derivedId(type, data, metadata);
-    const earlier = fileIds.get(eventId);
-    if (earlier) {
-      if (fingerprint(earlier.type, earlier.data, earlier.metadata) !== fingerprint(type, data, meta.metadata)) {
-        throw new ImportRefused(n, `id ${eventId} appears on line ${earlier.line} with different content`);
+  let refused: ImportRefused | null = null;
+  try {
+    for (const text of lines) {
+      n += 1;
+      if (text.trim() === '') continue;
+      count += 1;
+      let line: unknown;
+      try {
+        line = JSON.parse(text);
+      } catch (e) {
+        throw new ImportRefused(n, `not JSON (${e instanceof Error ? e.message : String(e)})`);
       }
-      skipped += 1;
-      continue;
+      if (typeof line !== 'object' || line === null || Array.isArray(line)) throw new ImportRefused(n, 'not a JSON object');
+      const { id, type } = line as Record<string, unknown>;
+      const data = withoutNulls((line as Record<string, unknown>)['data']);
+      const metadata = withoutNulls((line as Record<string, unknown>)['metadata']);
+      if (typeof type !== 'string') throw new ImportRefused(n, 'type is required');
+      if (data === undefined || data === null) throw new ImportRefused(n, 'data is required');
+      if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new ImportRefused(n, 'metadata with "at" is required');
+      if (id !== undefined && id !== null && (typeof id !== 'string' || id.length === 0 || id.length > 200)) throw new ImportRefused(n, 'id must be a non-empty string of at most 200 characters');
+      const extraMeta = Object.keys(metadata).filter((k) => !METADATA_KEYS.has(k));
+      if (extraMeta.length) throw new ImportRefused(n, `metadata has unknown key(s) ${extraMeta.slice(0, 3).map(shownKey).join(', ')} (known: at, actor, v)`);
+      const meta = parseMetadata(metadata);
+      if (!meta.ok) throw new ImportRefused(n, meta.error);
+      if (meta.metadata.actor !== undefined && meta.metadata.actor.length > 200) throw new ImportRefused(n, 'metadata.actor must be at most 200 characters');
+      const definition = definitionOf(type);
+      if (!definition) throw new ImportRefused(n, `unknown event type ${JSON.stringify(type.slice(0, 60))}`);
+      const version = meta.metadata.v ?? 1;
+      if (version > currentVersion(type)) throw new ImportRefused(n, `metadata.v ${version} is not a known version of ${type} (the newest is ${currentVersion(type)})`);
+      const parsed = parseEvent(type, data, version);
+      if (!parsed.ok) throw new ImportRefused(n, parsed.error);
+      const extra = unknownKeys(type, upcast(type, data, version));
+      if (extra.length) throw new ImportRefused(n, `${type}: data has unknown key(s) ${extra.slice(0, 3).map(shownKey).join(', ')}`);
+      const eventId = typeof id === 'string' ? id : derivedId(type, data, metadata);
+      const earlier = fileIds.get(eventId);
+      if (earlier) {
+        if (fingerprint(earlier.type, earlier.data, earlier.metadata) !== fingerprint(type, data, meta.metadata)) {
+          throw new ImportRefused(n, `id ${eventId} appears on line ${earlier.line} with different content`);
+        }
+        skipped += 1;
+        continue;
+      }
+      fileIds.set(eventId, { line: n, type, data, metadata: meta.metadata });
+      const logged = ids.get(eventId);
+      if (logged !== undefined) {
+        // compared with the log after the loop, in one read
+        inLog.push({ line: n, id: eventId, position: logged, print: fingerprint(type, data, meta.metadata) });
+        skipped += 1;
+        continue;
+      }
+      // an id already there with this content was skipped above: re-importing an export is a no-op
+      if (isAuthStream(parsed.stream)) {
+        if (opts.includeAuth !== true) throw new ImportRefused(n, `${type} is a credential, session or API token: import it only with --include-auth`);
+        if (!authAllowed) throw new ImportRefused(n, `${type}: the archive already holds credentials, sessions or API tokens; --include-auth imports them only into an archive that has none`);
+      }
+      const problem = checkIntegrity(integrity, parsed.event);
+      if (problem) throw new ImportRefused(n, `${type}: ${problem}`);
+      evolveIntegrity(integrity, parsed.event);
+      // stored as given (data at its own version, metadata.v says which): upcasters lift it on read
+      planned.push({ stream: parsed.stream, event: { id: eventId, type, data, metadata: meta.metadata } });
     }
-    fileIds.set(eventId, { line: n, type, data, metadata: meta.metadata });
-    const logged = ids.get(eventId);
-    if (logged !== undefined) {
-      if ((await loaded.printAt(logged)) !== fingerprint(type, data, meta.metadata)) throw new ImportRefused(n, `id ${eventId} is in the log with different content`);
-      skipped += 1;
-      continue;
-    }
-    // an id already there with this content was skipped above: re-importing an export is a no-op
-    if (isAuthStream(parsed.stream)) {
-      if (opts.includeAuth !== true) throw new ImportRefused(n, `${type} is a credential, session or API token: import it only with --include-auth`);
-      if (!authAllowed) throw new ImportRefused(n, `${type}: the archive already holds credentials, sessions or API tokens; --include-auth imports them only into an archive that has none`);
-    }
-    const refused = checkIntegrity(integrity, parsed.event);
-    if (refused) throw new ImportRefused(n, `${type}: ${refused}`);
-    evolveIntegrity(integrity, parsed.event);
-    // stored as given (data at its own version, metadata.v says which): upcasters lift it on read
-    planned.push({ stream: parsed.stream, event: { id: eventId, type, data, metadata: meta.metadata } });
+  } catch (e) {
+    if (!(e instanceof ImportRefused)) throw e;
+    refused = e;
   }
+  // the first refusal by line: a logged id with other content may come before the loop's refusal
+  const check = inLog.filter((x) => refused === null || x.line < refused.line);
+  if (check.length) {
+    const prints = await loaded.printsAt(check.map((x) => x.position));
+    const differs = check.find((x) => prints.get(x.position) !== x.print);
+    if (differs) throw new ImportRefused(differs.line, `id ${differs.id} is in the log with different content`);
+  }
+  if (refused) throw refused;
   return { planned, lines: count, skipped };
 }
 

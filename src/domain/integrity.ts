@@ -111,71 +111,71 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
   return structural ?? decidersRefuse(s, event);
 
   function referenceProblem(): string | null {
-  switch (event.type) {
-    case 'DepartmentOpened':
-      return null;
-    case 'DepartmentRenamed':
-    case 'DepartmentClosed':
-      return department(event.data.departmentId, true);
-    case 'EmployeeJoined':
-      return department(event.data.departmentId, true);
-    case 'EmployeeTransferred':
-      return first(active(event.data.employeeId), department(event.data.departmentId, true));
-    case 'EmployeeRoleGranted':
-    case 'EmployeeLeft':
-      return active(event.data.employeeId);
-    case 'EmployeeRoleRevoked':
-      return employee(event.data.employeeId);
-    case 'ThemeDefined':
-      return null;
-    case 'ThemeRetired':
-    case 'ThemeDescribed':
-      return s.themes.has(event.data.themeId) ? null : `theme ${event.data.themeId} is not defined`;
-    case 'StorySubmitted': {
-      const d = event.data;
-      if (s.stories.has(d.storyId)) return `story ${d.storyId} already exists`;
-      return first(
-        active(d.tellerId),
-        d.happenedIn !== undefined ? department(d.happenedIn, false) : null,
-        ...d.themes.map(theme),
-        d.retellingOf !== undefined ? story(d.retellingOf) : null,
-      );
+    switch (event.type) {
+      case 'DepartmentOpened':
+        return null;
+      case 'DepartmentRenamed':
+      case 'DepartmentClosed':
+        return department(event.data.departmentId, true);
+      case 'EmployeeJoined':
+        return department(event.data.departmentId, true);
+      case 'EmployeeTransferred':
+        return first(active(event.data.employeeId), department(event.data.departmentId, true));
+      case 'EmployeeRoleGranted':
+      case 'EmployeeLeft':
+        return active(event.data.employeeId);
+      case 'EmployeeRoleRevoked':
+        return employee(event.data.employeeId);
+      case 'ThemeDefined':
+        return null;
+      case 'ThemeRetired':
+      case 'ThemeDescribed':
+        return s.themes.has(event.data.themeId) ? null : `theme ${event.data.themeId} is not defined`;
+      case 'StorySubmitted': {
+        const d = event.data;
+        if (s.stories.has(d.storyId)) return `story ${d.storyId} already exists`;
+        return first(
+          active(d.tellerId),
+          d.happenedIn !== undefined ? department(d.happenedIn, false) : null,
+          ...d.themes.map(theme),
+          d.retellingOf !== undefined ? story(d.retellingOf) : null,
+        );
+      }
+      case 'StoryAmended':
+      case 'StoryRetracted':
+        return story(event.data.storyId);
+      case 'StoryThemed':
+        return first(story(event.data.storyId), theme(event.data.themeId));
+      case 'StoryUnthemed':
+        return first(story(event.data.storyId), s.themes.has(event.data.themeId) ? null : `theme ${event.data.themeId} is not defined`);
+      case 'StoryRead':
+        return first(story(event.data.storyId), active(event.data.readerId));
+      case 'StoryHeard': {
+        const d = event.data;
+        if (d.fromId !== undefined && d.fromId === d.listenerId) return 'one cannot hear a story from oneself';
+        return first(story(d.storyId), active(d.listenerId), d.fromId !== undefined ? active(d.fromId) : null);
+      }
+      case 'StoryShared': {
+        const d = event.data;
+        if (d.fromId === d.toId) return 'one cannot share a story with oneself';
+        return first(story(d.storyId), active(d.fromId), active(d.toId));
+      }
+      case 'StartHerePicksSet':
+        return first(...event.data.storyIds.map(story));
+      case 'InvitationIssued':
+      case 'PasswordSet':
+      case 'SessionStarted':
+      case 'ApiTokenIssued':
+        return employee(event.data.employeeId);
+      case 'SessionExtended':
+      case 'SessionEnded':
+        return s.sessions.has(event.data.sessionId) ? null : `session ${event.data.sessionId} has not started`;
+      case 'ApiTokenRevoked':
+        return s.apiTokens.has(event.data.tokenId) ? null : `API token ${event.data.tokenId} has not been issued`;
+      default:
+        // a type added later (on a branch): no references known here, the catalogue's schema holds
+        return null;
     }
-    case 'StoryAmended':
-    case 'StoryRetracted':
-      return story(event.data.storyId);
-    case 'StoryThemed':
-      return first(story(event.data.storyId), theme(event.data.themeId));
-    case 'StoryUnthemed':
-      return first(story(event.data.storyId), s.themes.has(event.data.themeId) ? null : `theme ${event.data.themeId} is not defined`);
-    case 'StoryRead':
-      return first(story(event.data.storyId), active(event.data.readerId));
-    case 'StoryHeard': {
-      const d = event.data;
-      if (d.fromId !== undefined && d.fromId === d.listenerId) return 'one cannot hear a story from oneself';
-      return first(story(d.storyId), active(d.listenerId), d.fromId !== undefined ? active(d.fromId) : null);
-    }
-    case 'StoryShared': {
-      const d = event.data;
-      if (d.fromId === d.toId) return 'one cannot share a story with oneself';
-      return first(story(d.storyId), active(d.fromId), active(d.toId));
-    }
-    case 'StartHerePicksSet':
-      return first(...event.data.storyIds.map(story));
-    case 'InvitationIssued':
-    case 'PasswordSet':
-    case 'SessionStarted':
-    case 'ApiTokenIssued':
-      return employee(event.data.employeeId);
-    case 'SessionExtended':
-    case 'SessionEnded':
-      return s.sessions.has(event.data.sessionId) ? null : `session ${event.data.sessionId} has not started`;
-    case 'ApiTokenRevoked':
-      return s.apiTokens.has(event.data.tokenId) ? null : `API token ${event.data.tokenId} has not been issued`;
-    default:
-      // a type added later (on a branch): no references known here, the catalogue's schema holds
-      return null;
-  }
   }
 }
 
