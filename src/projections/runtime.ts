@@ -104,7 +104,9 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
 
   const from = Math.min(...state.map((s) => s.position), Number.MAX_SAFE_INTEGER);
   let applied = state.length ? from : await store.headPosition();
-  const waiters: { position: number; resolve: () => void }[] = [];
+  const waiters: { position: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** set when the subscription stopped for good: no wait can be met any more */
+  let stoppedBy: Error | undefined;
   const queue: RecordedEvent[] = [];
   let flushScheduled = false;
 
@@ -171,12 +173,21 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       flushScheduled = true;
       setImmediate(flush);
     }
-  }, (err) => log(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`));
+  }, (err) => {
+    stoppedBy = new Error(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    log(stoppedBy.message);
+    for (const w of waiters.splice(0, waiters.length)) w.reject(stoppedBy);
+  });
 
   const waitFor = (position: number, timeoutMs = 5000): Promise<void> => {
     if (applied >= position) return Promise.resolve();
+    if (stoppedBy) return Promise.reject(stoppedBy);
     return new Promise<void>((resolve, reject) => {
-      const entry = { position, resolve: () => { clearTimeout(t); resolve(); } };
+      const entry = {
+        position,
+        resolve: () => { clearTimeout(t); resolve(); },
+        reject: (e: Error) => { clearTimeout(t); reject(e); },
+      };
       const t = setTimeout(() => {
         const i = waiters.indexOf(entry);
         if (i >= 0) waiters.splice(i, 1);
@@ -188,10 +199,13 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     });
   };
 
+  const caughtUp = waitFor(head, 24 * 3600_000);
+  // a caller that never awaits caughtUp must not see an unhandled rejection
+  caughtUp.catch(() => {});
   return {
     db,
     waitFor,
-    caughtUp: waitFor(head, 24 * 3600_000),
+    caughtUp,
     status: () => state.map((s) => ({ name: s.p.name, position: s.position, ...(s.failed ? { failed: s.failed } : {}) })),
     async close() {
       await sub.close();

@@ -167,7 +167,13 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
       // set when an append happens while the handler runs, so the loop re-reads instead of sleeping
       let woken = false;
       let resolveCaughtUp!: () => void;
-      const caughtUp = new Promise<void>((r) => (resolveCaughtUp = r));
+      let rejectCaughtUp!: (e: unknown) => void;
+      const caughtUp = new Promise<void>((resolve, reject) => {
+        resolveCaughtUp = resolve;
+        rejectCaughtUp = reject;
+      });
+      // a caller that never awaits caughtUp must not see an unhandled rejection
+      caughtUp.catch(() => {});
       const head = q.head.get()?.p ?? 0;
       if (head <= after) resolveCaughtUp();
       const waker = (): void => {
@@ -201,6 +207,7 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
       };
       const done = loop().catch((e: unknown) => {
         stopped = true;
+        rejectCaughtUp(e);
         if (onError) onError(e);
         else console.error('subscription stopped:', e);
       }).finally(() => {

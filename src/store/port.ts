@@ -17,7 +17,14 @@ export interface EventMetadata {
 }
 
 export interface NewEvent {
-  /** unique id (a UUID for events Hallway makes); appending an id the log holds is a no-op */
+  /**
+   * Unique id (a UUID for events Hallway makes). Re-appending the same ids to the same stream with
+   * the same exact expected revision (a number or `no_stream`) is a no-op on both stores: the
+   * retry of an append that already happened succeeds and writes nothing. With `any` or
+   * `stream_exists` only the embedded store promises that; EventStoreDB dedupes those on a best
+   * effort (a bounded in-memory cache), so a retry may write a duplicate and consumers must not
+   * rely on it (projections skip ids they have applied, see `uniqueIds`).
+   */
   id: string;
   type: string;
   data: unknown;
@@ -73,7 +80,10 @@ export type Handler = (event: RecordedEvent) => void | Promise<void>;
 export interface Subscription {
   /** stops delivery; resolves when the handler is no longer called */
   close(): Promise<void>;
-  /** resolves once the subscription has delivered everything written before it was opened */
+  /**
+   * Resolves once the handler has processed everything written before the subscription was
+   * opened (or when it is closed first); rejects when the subscription stops on an error first.
+   */
   readonly caughtUp: Promise<void>;
 }
 
@@ -81,15 +91,19 @@ export interface EventStore {
   readonly kind: 'embedded' | 'eventstoredb';
   /**
    * True when the store itself guarantees an event id is stored once (embedded). When false
-   * (EventStoreDB with expected revision "any"), projections must apply each id once themselves.
+   * (EventStoreDB: an append with `any` may store an id twice), projections apply each id once
+   * themselves (src/projections/runtime.ts).
    */
   readonly uniqueIds: boolean;
   append(stream: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   /**
-   * Appends to several streams in one call, in the order given (used by `hallway import`).
-   * Embedded: one transaction, all or nothing. EventStoreDB has no multi-stream transaction: the
-   * items are appended one after another, so a crash can leave a prefix of them; since every event
-   * carries its id, re-running the same batch completes it. Returns the last item's result.
+   * Appends to several streams, in the order given. Returns the last item's result.
+   * Embedded: one transaction, all or nothing.
+   * EventStoreDB: NOT atomic. It has no multi-stream transaction, so the items are appended one
+   * after another and a failure (a conflict on item k, a lost connection, a crash) leaves items
+   * before it written. Sending the same batch again completes it when every item carries the
+   * same ids and an exact expected revision or `no_stream`: the items already written are
+   * idempotent no-ops, the rest are appended. Items with `any` may be written twice on a retry.
    */
   appendBatch(items: BatchAppend[]): Promise<AppendResult>;
   /** all events of a stream, forward from `fromRevision` (inclusive) */
@@ -100,7 +114,12 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** the position of the last event in the log, 0 when empty */
   headPosition(): Promise<number>;
-  /** catch-up subscription: every event after `after` once and in order, then live events */
+  /**
+   * Catch-up subscription: every event after `after` once and in order, then live events.
+   * An error thrown by the handler stops it; so does an error no retry can cure (access denied,
+   * say). Both are reported through `onError`. Transient failures (server unavailable, dropped
+   * subscription) are retried with backoff from the last delivered position.
+   */
   subscribe(after: number, handler: Handler, onError?: (error: unknown) => void): Subscription;
   close(): Promise<void>;
 }
