@@ -24,6 +24,7 @@ const byType = new Map<string, EventDefinition<string, z.ZodType>>(
   allDefinitions.map((d) => [d.type, d as unknown as EventDefinition<string, z.ZodType>]),
 );
 
+/** A type's definition (the importer reads its schema's keys), undefined for an unknown type. */
 export function definitionOf(type: string): EventDefinition<string, z.ZodType> | undefined {
   return byType.get(type);
 }
@@ -76,8 +77,4 @@ export function parseMetadata(metadata: unknown): { ok: true; metadata: Metadata
   const r = Metadata.safeParse(metadata);
   if (!r.success) return { ok: false, error: `metadata: ${r.error.issues.map((i) => `${i.path.join('.') || 'metadata'} ${i.message}`).join('; ')}` };
   return { ok: true, metadata: r.data };
-}
-
-export function streamOf(event: HallwayEvent): string {
-  return byType.get(event.type)!.stream(event.data);
 }

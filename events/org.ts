@@ -63,6 +63,20 @@ export const EmployeeLeft = defineEvent({
   stream: (d) => `employee-${d.employeeId}`,
 });
 
+/**
+ * An email address is taken: its own stream `email-{emailHash}` (SHA-256 of the trimmed, lower-cased
+ * address), appended with no_stream before the employee joins, so two admins (on two processes,
+ * or on EventStoreDB) cannot both add one address. The address itself stays out of the event (it
+ * is in EmployeeJoined); the claim names who holds it, so a person-add that stopped midway
+ * completes when sent again. An address stays claimed when its holder leaves.
+ */
+export const EmailClaimed = defineEvent({
+  type: 'EmailClaimed',
+  version: 1,
+  schema: z.object({ emailHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'), employeeId: Id }),
+  stream: (d) => `email-${d.emailHash}`,
+});
+
 export const orgEvents = [
   DepartmentOpened,
   DepartmentRenamed,
@@ -72,4 +86,5 @@ export const orgEvents = [
   EmployeeRoleGranted,
   EmployeeRoleRevoked,
   EmployeeLeft,
+  EmailClaimed,
 ] as const;

@@ -1,3 +1,4 @@
+import { nameUuid } from './ids.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { currentVersion, definitionOf, parseEvent, parseMetadata, upcast } from '../events/catalogue.ts';
@@ -53,9 +54,8 @@ export interface ImportReport {
 
 /** A missing id is derived from the line's content, so importing the same file twice adds nothing. */
 export function derivedId(type: string, data: unknown, metadata: unknown): string {
-  const h = createHash('sha256').update(JSON.stringify([type, data, metadata])).digest('hex');
-  // formatted as a version-5-style UUID (name-based), so EventStoreDB accepts it as an event id
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+  // UUID-shaped, so EventStoreDB accepts it as an event id
+  return nameUuid(JSON.stringify([type, data, metadata]));
 }
 
 interface Loaded {

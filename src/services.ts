@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { viewsFile } from './config.ts';
 import { allProjections } from './projections/index.ts';
@@ -40,5 +40,3 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     },
   };
 }
-
-export const randomToken = (bytes = 20): string => randomBytes(bytes).toString('base64url');

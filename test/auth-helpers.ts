@@ -1,6 +1,7 @@
 import type { Role } from '../events/org.ts';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
+import { emailHash, emailStream } from '../src/domain/org.ts';
 import type { AppContext } from '../src/http/env.ts';
 import type { NewEvent } from '../src/store/port.ts';
 
@@ -57,6 +58,9 @@ export async function givenEmployee(
     }),
     ...person.roles.map((role) => ev(ctx, 'EmployeeRoleGranted', { employeeId: person.employeeId, role })),
   ];
+  // the email's claim first, as adding a person in the admin pages does
+  const hash = emailHash(person.email);
+  await ctx.store.append(emailStream(hash), [ev(ctx, 'EmailClaimed', { emailHash: hash, employeeId: person.employeeId })], { expectedRevision: 'no_stream' });
   let r = await ctx.store.append(`employee-${person.employeeId}`, events, { expectedRevision: 'no_stream' });
   if (person.password) {
     r = await ctx.store.append(`credential-${person.employeeId}`, [

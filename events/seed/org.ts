@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { emailHash } from '../../src/domain/org.ts';
+import { nameUuid } from '../../src/ids.ts';
 import type { SeedEmployee, SeedLine, SeedOrg } from './seed-types.ts';
 import { prng } from './seed-types.ts';
 
@@ -48,8 +49,7 @@ const LAST = [
 
 /** A fixed, UUID-shaped event id (EventStoreDB wants UUIDs), so re-importing the file is a no-op. */
 export function seedId(key: string): string {
-  const h = createHash('sha256').update(`hallway-demo:${key}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+  return nameUuid(`hallway-demo:${key}`);
 }
 
 const pad = (n: number): string => String(n).padStart(3, '0');
@@ -120,6 +120,8 @@ export function seedOrg(): SeedOrg {
   }
   for (const e of employees) {
     const at = e.departments[0]!.from;
+    // the email's claim comes first, as when an admin adds a person
+    lines.push({ id: seedId(`claim:${e.employeeId}`), type: 'EmailClaimed', data: { emailHash: emailHash(e.email), employeeId: e.employeeId }, metadata: { at, actor: 'system' } });
     lines.push({
       id: seedId(`join:${e.employeeId}`),
       type: 'EmployeeJoined',

@@ -2,11 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { apiTokenDecider } from '../domain/api-tokens.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
-import { handle } from '../domain/handle.ts';
+import { handle } from '../command.ts';
+import { sha256Hex } from '../ids.ts';
 import type { AppContext, CurrentUser } from '../http/env.ts';
 import type { ApiTokenRow } from '../projections/api-tokens.ts';
 import { orgQueries } from '../read/org.ts';
-import { generateSecureRandomString, sha256Hex } from './sessions.ts';
+import { generateSecureRandomString } from './sessions.ts';
 
 /**
  * API tokens for leaders' tools: `hwt_<tokenId>.<secret>`, sent as `Authorization: Bearer …`.
@@ -37,22 +38,19 @@ export async function issueApiToken(ctx: AppContext, admin: string, employeeId: 
   const secret = generateSecureRandomString();
   const holder = orgQueries(ctx.runtime.db).employee(employeeId);
   const r = await handle(
-    ctx.store,
+    ctx,
     `apitoken-${tokenId}`,
     apiTokenDecider,
     { type: 'IssueApiToken', data: { tokenId, employeeId, secretHash: sha256Hex(secret), label }, holderIsActiveLeader: !!holder && !holder.leftAt && holder.roles.includes('leader') },
-    { actor: admin, at: ctx.clock(), ids: ctx.newId },
+    { actor: admin, expected: 'new' },
   );
   if (isDomainError(r)) return r;
-  await ctx.runtime.waitFor(r.position);
   return { token: `hwt_${tokenId}.${secret}`, tokenId };
 }
 
 export async function revokeApiToken(ctx: AppContext, admin: string, tokenId: string): Promise<DomainError | null> {
-  const r = await handle(ctx.store, `apitoken-${tokenId}`, apiTokenDecider, { type: 'RevokeApiToken', data: { tokenId } }, { actor: admin, at: ctx.clock(), ids: ctx.newId });
-  if (isDomainError(r)) return r;
-  if (r.position) await ctx.runtime.waitFor(r.position);
-  return null;
+  const r = await handle(ctx, `apitoken-${tokenId}`, apiTokenDecider, { type: 'RevokeApiToken', data: { tokenId } }, { actor: admin });
+  return isDomainError(r) ? r : null;
 }
 
 export function listApiTokens(ctx: AppContext): ApiTokenRow[] {

@@ -87,9 +87,10 @@ const Row = z.object({
 
 export interface CsvFacts {
   department(id: string): DepartmentLookup;
-  /** the current employee using this email, if any */
-  emailInUseBy(email: string): string | null;
-  employeeExists(id: string): boolean;
+  /** the employee whose claim holds this email, if any */
+  emailClaimedBy(email: string): string | null;
+  /** whether someone else already has this person's id (false when it is this very person, added before) */
+  employeeExists(person: NewPerson): boolean;
 }
 
 /** Validates the whole file; throws CsvRefused at the first bad line. Pure apart from `facts`. */
@@ -114,14 +115,15 @@ export function planCsvImport(text: string, facts: CsvFacts): NewPerson[] {
     }
     const p = r.data;
     if (ids.has(p.employeeId)) throw new CsvRefused(line, `employeeId ${p.employeeId} appears twice in the file`);
-    if (facts.employeeExists(p.employeeId)) throw new CsvRefused(line, `employeeId ${p.employeeId} is already used`);
+    if (facts.employeeExists(p)) throw new CsvRefused(line, `employeeId ${p.employeeId} is already used`);
     const dept = facts.department(p.departmentId);
     if (dept !== 'open') throw new CsvRefused(line, `departmentId ${p.departmentId} ${dept === 'closed' ? 'is closed' : 'is not a department'}`);
     const email = p.email.toLowerCase();
     const earlier = emails.get(email);
     if (earlier !== undefined) throw new CsvRefused(line, `email ${p.email} is also on line ${earlier}`);
-    const owner = facts.emailInUseBy(email);
-    if (owner) throw new CsvRefused(line, `email ${p.email} is already used by employee ${owner}`);
+    const owner = facts.emailClaimedBy(email);
+    // a claim naming this same person is an earlier run of this import that stopped midway
+    if (owner !== null && owner !== p.employeeId) throw new CsvRefused(line, `email ${p.email} is already used by employee ${owner}`);
     ids.add(p.employeeId);
     emails.set(email, line);
     people.push(p);

@@ -1,37 +1,38 @@
 /**
- * What admins (and first-run setup, CSV import, `hallway demo`) do to people and departments:
- * look up the facts the deciders need in the read model, decide, append, wait for the
- * projections (so the next page shows the change). Every refusal is a DomainError.
+ * What admins (and first-run setup and CSV import) do to people and departments: look up the
+ * facts the deciders need (the read model; an email's claim in the log), decide, and write
+ * through the command path (src/command.ts), which waits for the projections so the next page
+ * shows the change. Every refusal is a DomainError.
  */
-import type { HallwayEvent } from '../../events/catalogue.ts';
+import type { DataOf, HallwayEvent } from '../../events/catalogue.ts';
 import type { Role } from '../../events/org.ts';
+import { commit, handle, loadState } from '../command.ts';
+import type { CommandContext, Handled, Write } from '../command.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
-import { handle, loadState } from '../domain/handle.ts';
-import type { Handled } from '../domain/handle.ts';
-import { departmentDecider, employeeDecider } from '../domain/org.ts';
+import { departmentDecider, emailHash, emailStream, employeeDecider, joinEvents } from '../domain/org.ts';
 import type { DepartmentLookup } from '../domain/org.ts';
 import type { AppContext } from '../http/env.ts';
+import { sha256Hex } from '../ids.ts';
 import { orgQueries } from '../read/org.ts';
-import type { BatchAppend, NewEvent } from '../store/port.ts';
+import { ConcurrencyError } from '../store/port.ts';
 import { credentialDecider } from './credentials.ts';
-import { endAllSessions, endSession, generateSecureRandomString, sha256Hex } from './sessions.ts';
+import { parseCsv, planCsvImport } from './people-csv.ts';
+import { endAllSessions, endSession, generateSecureRandomString } from './sessions.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
-// ---------------------------------------------------------------- read-model facts
+// ---------------------------------------------------------------- facts
 
 export function departmentLookup(ctx: AppContext, departmentId: string): DepartmentLookup {
   const d = orgQueries(ctx.runtime.db).department(departmentId);
   return !d ? 'unknown' : d.open ? 'open' : 'closed';
 }
 
-/** The current employee using this email (case-insensitive), if any. */
-export function emailInUseBy(ctx: AppContext, email: string): string | null {
-  const row = ctx.runtime.db
-    .prepare<[string], { employee_id: string }>('SELECT employee_id FROM org_employees WHERE email = ? AND left_at IS NULL LIMIT 1')
-    .get(email.trim().toLowerCase());
-  return row?.employee_id ?? null;
+/** The employee whose claim holds this email (its own stream, read from the log, not a read model). */
+export async function emailClaimHolder(ctx: CommandContext, email: string): Promise<string | null> {
+  const [claim] = await ctx.store.readStream(emailStream(emailHash(email)));
+  return claim ? (claim.data as DataOf<'EmailClaimed'>).employeeId : null;
 }
 
 export function otherAdmins(ctx: AppContext, employeeId: string): number {
@@ -45,22 +46,6 @@ export function currentMembers(ctx: AppContext, departmentId: string): number {
   return ctx.runtime.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM org_employees WHERE left_at IS NULL AND department_id = ?').get(departmentId)?.n ?? 0;
 }
 
-// ---------------------------------------------------------------- helpers
-
-const opts = (ctx: AppContext, actor: string) => ({ actor, at: ctx.clock(), ids: ctx.newId });
-
-async function settled(ctx: AppContext, r: Handled | DomainError): Promise<Handled | DomainError> {
-  if (!isDomainError(r) && r.position) await ctx.runtime.waitFor(r.position);
-  return r;
-}
-
-const newEvent = (ctx: AppContext, actor: string, e: HallwayEvent): NewEvent => ({
-  id: ctx.newId(),
-  type: e.type,
-  data: e.data,
-  metadata: { at: ctx.clock().toISOString(), actor },
-});
-
 /** A fresh invitation: the token for the link (shown once) and the event holding only its hash. */
 export function newInvitation(ctx: AppContext, employeeId: string): { token: string; expiresAt: Date; event: HallwayEvent } {
   // two of the guide's 120-bit strings: 240 bits, lower-case letters and digits (URL-safe)
@@ -71,17 +56,14 @@ export function newInvitation(ctx: AppContext, employeeId: string): { token: str
 
 // ---------------------------------------------------------------- departments
 
-export const openDepartment = async (ctx: AppContext, actor: string, departmentId: string, name: string) =>
-  settled(ctx, await handle(ctx.store, `department-${departmentId}`, departmentDecider, { type: 'OpenDepartment', data: { departmentId, name } }, opts(ctx, actor)));
+export const openDepartment = (ctx: AppContext, actor: string, departmentId: string, name: string) =>
+  handle(ctx, `department-${departmentId}`, departmentDecider, { type: 'OpenDepartment', data: { departmentId, name } }, { actor });
 
-export const renameDepartment = async (ctx: AppContext, actor: string, departmentId: string, name: string) =>
-  settled(ctx, await handle(ctx.store, `department-${departmentId}`, departmentDecider, { type: 'RenameDepartment', data: { departmentId, name } }, opts(ctx, actor)));
+export const renameDepartment = (ctx: AppContext, actor: string, departmentId: string, name: string) =>
+  handle(ctx, `department-${departmentId}`, departmentDecider, { type: 'RenameDepartment', data: { departmentId, name } }, { actor });
 
-export const closeDepartment = async (ctx: AppContext, actor: string, departmentId: string) =>
-  settled(
-    ctx,
-    await handle(ctx.store, `department-${departmentId}`, departmentDecider, { type: 'CloseDepartment', data: { departmentId }, members: currentMembers(ctx, departmentId) }, opts(ctx, actor)),
-  );
+export const closeDepartment = (ctx: AppContext, actor: string, departmentId: string) =>
+  handle(ctx, `department-${departmentId}`, departmentDecider, { type: 'CloseDepartment', data: { departmentId }, members: currentMembers(ctx, departmentId) }, { actor });
 
 // ---------------------------------------------------------------- employees
 
@@ -93,104 +75,122 @@ export interface NewPerson {
   joinedOn: string;
 }
 
-/**
- * Decides what adding one person appends (pure apart from the read-model facts passed in):
- * EmployeeJoined, any roles, and either a password hash or an invitation.
- */
-export function decideJoin(
-  p: NewPerson,
-  facts: { department: DepartmentLookup; emailInUseBy: string | null; exists: boolean },
-): HallwayEvent[] | DomainError {
-  const state = facts.exists ? employeeDecider.evolve(employeeDecider.initialState(), { type: 'EmployeeJoined', data: p }) : employeeDecider.initialState();
-  return employeeDecider.decide({ type: 'JoinEmployee', data: p, department: facts.department, emailInUseBy: facts.emailInUseBy }, state);
+export interface PersonToAdd {
+  person: NewPerson;
+  roles?: Role[];
+  /** first-run setup: the admin's password; otherwise an invitation is issued */
+  passwordHash?: string;
 }
 
 /**
- * Adds people in one atomic batch (embedded store: one transaction), each with their invitation
- * (or, for first-run setup and the demo, a password hash) and roles. The employee streams must not
- * exist yet, so a concurrent add of the same id is a ConcurrencyError (409), never a double join.
+ * Whether someone else already has this person's id. The employee stream of an earlier, identical
+ * add (a request that stopped midway) starts with this add's derived event id: that is not someone else.
+ */
+export async function employeeIdTaken(ctx: CommandContext, p: PersonToAdd): Promise<boolean> {
+  const [first] = await ctx.store.readStream(`employee-${p.person.employeeId}`);
+  return first !== undefined && first.id !== joinEvents(p.person, p.roles ?? []).employeeIds[0];
+}
+
+const emailInUse: DomainError = { error: 'email-in-use', message: 'is already in use', field: 'email', kind: 'invalid' };
+
+/**
+ * Appends what adding people means, for each: the email's claim, the employee stream, and a
+ * credential (a password hash for first-run setup, else an invitation; its token is returned once).
+ * Claim and employee are appended with no_stream and ids derived from what is added, so the same
+ * request sent again after it stopped midway (EventStoreDB appends stream after stream) completes,
+ * and someone else's claim on the email is a refusal. The checks (department, id, email) are the
+ * caller's, through the employee decider or the CSV plan.
  */
 export async function addPeople(
   ctx: AppContext,
   actor: string,
-  people: { person: NewPerson; roles?: Role[]; passwordHash?: string; invite?: boolean }[],
-): Promise<{ invitations: Map<string, { token: string; expiresAt: Date }>; position: number }> {
-  const items: BatchAppend[] = [];
+  people: PersonToAdd[],
+): Promise<{ invitations: Map<string, { token: string; expiresAt: Date }>; position: number } | DomainError> {
+  const writes: Write[] = [];
   const invitations = new Map<string, { token: string; expiresAt: Date }>();
-  for (const { person, roles = [], passwordHash, invite = true } of people) {
-    const employeeEvents: HallwayEvent[] = [
-      { type: 'EmployeeJoined', data: person },
-      ...roles.map((role): HallwayEvent => ({ type: 'EmployeeRoleGranted', data: { employeeId: person.employeeId, role } })),
-    ];
-    items.push({ stream: `employee-${person.employeeId}`, events: employeeEvents.map((e) => newEvent(ctx, actor, e)), expectedRevision: 'no_stream' });
-    const credential: HallwayEvent[] = [];
-    if (passwordHash) credential.push({ type: 'PasswordSet', data: { employeeId: person.employeeId, passwordHash } });
-    else if (invite) {
-      const inv = newInvitation(ctx, person.employeeId);
-      invitations.set(person.employeeId, { token: inv.token, expiresAt: inv.expiresAt });
-      credential.push(inv.event);
+  for (const p of people) {
+    const { employeeId } = p.person;
+    const planned = joinEvents(p.person, p.roles ?? []);
+    if (planned.claim?.type === 'EmailClaimed') {
+      const holder = await emailClaimHolder(ctx, p.person.email);
+      if (holder !== null && holder !== employeeId) return emailInUse;
+      // a claim naming this person is this add's own, written before it stopped midway
+      if (holder === null) writes.push({ stream: emailStream(planned.claim.data.emailHash), events: [planned.claim], expectedRevision: 'no_stream', ids: [planned.claimId] });
     }
-    if (credential.length) items.push({ stream: `credential-${person.employeeId}`, events: credential.map((e) => newEvent(ctx, actor, e)), expectedRevision: 'any' });
+    writes.push({ stream: `employee-${employeeId}`, events: planned.employee, expectedRevision: 'no_stream', ids: planned.employeeIds });
+    let credential: HallwayEvent;
+    if (p.passwordHash) credential = { type: 'PasswordSet', data: { employeeId, passwordHash: p.passwordHash } };
+    else {
+      const inv = newInvitation(ctx, employeeId);
+      invitations.set(employeeId, { token: inv.token, expiresAt: inv.expiresAt });
+      credential = inv.event;
+    }
+    // after an add that stopped midway the credential may be there already: a new one replaces it
+    // (the earlier token was never shown to anyone)
+    const revision = await ctx.store.streamRevision(`credential-${employeeId}`);
+    writes.push({ stream: `credential-${employeeId}`, events: [credential], expectedRevision: revision === -1 ? 'no_stream' : revision });
   }
-  const r = await ctx.store.appendBatch(items);
-  await ctx.runtime.waitFor(r.position);
-  return { invitations, position: r.position };
+  try {
+    const r = await commit(ctx, actor, writes);
+    return { invitations, position: r.position };
+  } catch (e) {
+    // another admin's add claimed the address first (in this process or another)
+    if (e instanceof ConcurrencyError && e.stream.startsWith('email-')) return emailInUse;
+    throw e;
+  }
 }
 
-const peopleLocks = new WeakMap<AppContext, Promise<unknown>>();
+/** Adds one person after checking them with the employee decider; the invitation token is returned once. */
+export async function addEmployee(ctx: AppContext, actor: string, person: NewPerson): Promise<{ token: string; expiresAt: Date } | DomainError> {
+  const decided = employeeDecider.decide(
+    { type: 'JoinEmployee', data: person, department: departmentLookup(ctx, person.departmentId), emailClaimedBy: await emailClaimHolder(ctx, person.email) },
+    // a retry of this very add is decided as the first time; someone else's id is taken
+    (await employeeIdTaken(ctx, { person })) ? employeeDecider.evolve(employeeDecider.initialState(), { type: 'EmployeeJoined', data: person }) : employeeDecider.initialState(),
+  );
+  if (isDomainError(decided)) return decided;
+  const added = await addPeople(ctx, actor, [{ person }]);
+  return isDomainError(added) ? added : added.invitations.get(person.employeeId)!;
+}
 
 /**
- * Runs checks-then-append of new people one at a time in this process, so two admins adding the
- * same email at once cannot both pass the email check (which reads the read model). Across
- * several processes the race remains (see README).
+ * Plans a CSV import (all or nothing; CsvRefused names the first bad line). The facts the plan
+ * checks are read first: each row's email claim and employee stream, so a re-sent import that
+ * stopped midway is not refused for what it wrote itself.
  */
-export function withPeopleLock<T>(ctx: AppContext, fn: () => Promise<T>): Promise<T> {
-  const before = peopleLocks.get(ctx) ?? Promise.resolve();
-  const run = before.then(fn, fn);
-  peopleLocks.set(ctx, run.catch(() => undefined));
-  return run;
-}
-
-/** Adds one person after checking them with the decider; the invitation token is returned once. */
-export function addEmployee(ctx: AppContext, actor: string, person: NewPerson): Promise<{ token: string; expiresAt: Date } | DomainError> {
-  return withPeopleLock(ctx, () => addEmployeeNow(ctx, actor, person));
-}
-
-async function addEmployeeNow(ctx: AppContext, actor: string, person: NewPerson): Promise<{ token: string; expiresAt: Date } | DomainError> {
-  const decided = decideJoin(person, {
-    department: departmentLookup(ctx, person.departmentId),
-    emailInUseBy: emailInUseBy(ctx, person.email),
-    exists: (await ctx.store.streamRevision(`employee-${person.employeeId}`)) >= 0,
+export async function planPeopleImport(ctx: AppContext, text: string): Promise<NewPerson[]> {
+  const rows = parseCsv(text).slice(1);
+  const claims = new Map<string, string | null>();
+  const firstIds = new Map<string, string | undefined>();
+  for (const { fields } of rows) {
+    const [id = '', , email = ''] = fields.map((f) => f.trim());
+    if (email && !claims.has(email.toLowerCase())) claims.set(email.toLowerCase(), await emailClaimHolder(ctx, email));
+    if (id && !firstIds.has(id)) firstIds.set(id, (await ctx.store.readStream(`employee-${id}`))[0]?.id);
+  }
+  return planCsvImport(text, {
+    department: (id) => departmentLookup(ctx, id),
+    emailClaimedBy: (email) => claims.get(email.trim().toLowerCase()) ?? null,
+    employeeExists: (person) => {
+      const first = firstIds.get(person.employeeId);
+      return first !== undefined && first !== joinEvents(person, []).employeeIds[0];
+    },
   });
-  if (isDomainError(decided)) return decided;
-  const { invitations } = await addPeople(ctx, actor, [{ person }]);
-  return invitations.get(person.employeeId)!;
 }
 
-export const transferEmployee = async (ctx: AppContext, actor: string, employeeId: string, departmentId: string) =>
-  settled(
-    ctx,
-    await handle(ctx.store, `employee-${employeeId}`, employeeDecider, { type: 'TransferEmployee', data: { employeeId, departmentId }, department: departmentLookup(ctx, departmentId) }, opts(ctx, actor)),
-  );
+export const transferEmployee = (ctx: AppContext, actor: string, employeeId: string, departmentId: string) =>
+  handle(ctx, `employee-${employeeId}`, employeeDecider, { type: 'TransferEmployee', data: { employeeId, departmentId }, department: departmentLookup(ctx, departmentId) }, { actor });
 
-export const grantRole = async (ctx: AppContext, actor: string, employeeId: string, role: Role) =>
-  settled(ctx, await handle(ctx.store, `employee-${employeeId}`, employeeDecider, { type: 'GrantRole', data: { employeeId, role } }, opts(ctx, actor)));
+export const grantRole = (ctx: AppContext, actor: string, employeeId: string, role: Role) =>
+  handle(ctx, `employee-${employeeId}`, employeeDecider, { type: 'GrantRole', data: { employeeId, role } }, { actor });
 
-export const revokeRole = async (ctx: AppContext, actor: string, employeeId: string, role: Role) =>
-  settled(
-    ctx,
-    await handle(ctx.store, `employee-${employeeId}`, employeeDecider, { type: 'RevokeRole', data: { employeeId, role }, otherAdmins: otherAdmins(ctx, employeeId) }, opts(ctx, actor)),
-  );
+export const revokeRole = (ctx: AppContext, actor: string, employeeId: string, role: Role) =>
+  handle(ctx, `employee-${employeeId}`, employeeDecider, { type: 'RevokeRole', data: { employeeId, role }, otherAdmins: otherAdmins(ctx, employeeId) }, { actor });
 
 /** Marks someone as left and ends every session they have (their stories stay). */
 export async function markLeft(ctx: AppContext, actor: string, employeeId: string): Promise<(Handled & { sessionsEnded: number }) | DomainError> {
   // listed before leaving: the auth projection closes them as soon as EmployeeLeft lands, and each
   // still needs its own SessionEnded (revoked) in the log
   const open = openSessionIds(ctx, employeeId);
-  const r = await settled(
-    ctx,
-    await handle(ctx.store, `employee-${employeeId}`, employeeDecider, { type: 'MarkLeft', data: { employeeId }, otherAdmins: otherAdmins(ctx, employeeId) }, opts(ctx, actor)),
-  );
+  const r = await handle(ctx, `employee-${employeeId}`, employeeDecider, { type: 'MarkLeft', data: { employeeId }, otherAdmins: otherAdmins(ctx, employeeId) }, { actor });
   if (isDomainError(r)) return r;
   for (const id of open) await endSession(ctx, id, 'revoked', actor);
   // and any started between the listing and the append
@@ -210,11 +210,8 @@ export async function reissueInvitation(ctx: AppContext, actor: string, employee
   const { state } = await loadState(ctx.store, `employee-${employeeId}`, employeeDecider);
   if (state.status !== 'current') return { error: 'employee-not-current', message: 'only current employees can be invited', kind: 'invalid' };
   const inv = newInvitation(ctx, employeeId);
-  const r = await handle(ctx.store, `credential-${employeeId}`, credentialDecider, { type: 'IssueInvitation', data: inv.event.data as { employeeId: string; tokenHash: string; expiresAt: string } }, {
-    ...opts(ctx, actor),
-    expectedRevision: 'any',
-  });
-  await settled(ctx, r);
+  const r = await handle(ctx, `credential-${employeeId}`, credentialDecider, { type: 'IssueInvitation', data: inv.event.data as DataOf<'InvitationIssued'> }, { actor, expected: 'any' });
+  if (isDomainError(r)) return r;
   return { token: inv.token, expiresAt: inv.expiresAt };
 }
 
@@ -234,20 +231,15 @@ export function invitationHolder(ctx: AppContext, token: string): { employeeId: 
 
 /** Sets the password from an invitation; the credential decider re-checks the token and expiry. */
 export async function acceptInvitation(ctx: AppContext, employeeId: string, token: string, passwordHash: string): Promise<Handled | DomainError> {
-  const r = await handle(
-    ctx.store,
+  return handle(
+    ctx,
     `credential-${employeeId}`,
     credentialDecider,
     { type: 'AcceptInvitation', data: { employeeId, passwordHash }, tokenHash: sha256Hex(token), now: ctx.clock().toISOString() },
-    opts(ctx, employeeId),
+    { actor: employeeId },
   );
-  return settled(ctx, r);
 }
 
-/** Sets a password directly (the demo's accounts). */
-export async function setPassword(ctx: AppContext, actor: string, employeeId: string, passwordHash: string): Promise<Handled | DomainError> {
-  return settled(
-    ctx,
-    await handle(ctx.store, `credential-${employeeId}`, credentialDecider, { type: 'SetPassword', data: { employeeId, passwordHash } }, { ...opts(ctx, actor), expectedRevision: 'any' }),
-  );
-}
+/** Sets a password directly (the demo's accounts; `hallway demo` has no read models to wait for). */
+export const setPassword = (ctx: CommandContext, actor: string, employeeId: string, passwordHash: string): Promise<Handled | DomainError> =>
+  handle(ctx, `credential-${employeeId}`, credentialDecider, { type: 'SetPassword', data: { employeeId, passwordHash } }, { actor, expected: 'any' });

@@ -4,11 +4,12 @@
  * Sessions are events (session-{id}), validated through the auth projection, so a restart or a
  * second Hallway process keeps people signed in.
  */
-import { createHash, getRandomValues, timingSafeEqual } from 'node:crypto';
+import { getRandomValues, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { isDomainError } from '../domain/decider.ts';
-import { handle } from '../domain/handle.ts';
+import { handle } from '../command.ts';
+import { sha256Hex } from '../ids.ts';
 import { sessionDecider } from '../domain/sessions.ts';
 import type { AppContext } from '../http/env.ts';
 import { ConcurrencyError } from '../store/port.ts';
@@ -31,8 +32,6 @@ export function generateSecureRandomString(): string {
   for (const b of bytes) out += ALPHABET[b >> 3];
   return out;
 }
-
-export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 export interface SessionRow {
   session_id: string;
@@ -58,16 +57,15 @@ export async function createSession(ctx: AppContext, employeeId: string): Promis
   const secret = generateSecureRandomString();
   const now = ctx.clock();
   const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+  // handle waits for the read models: the next request must find the session
   const r = await handle(
-    ctx.store,
+    ctx,
     startStream(sessionId),
     sessionDecider,
     { type: 'StartSession', data: { sessionId, secretHash: sha256Hex(secret), employeeId, expiresAt: expiresAt.toISOString() } },
-    { actor: employeeId, at: now, ids: ctx.newId },
+    { actor: employeeId, expected: 'new' },
   );
   if (isDomainError(r)) throw new Error(r.message);
-  // read your own writes: the next request must find the session
-  await ctx.runtime.waitFor(r.position);
   return { token: `${sessionId}.${secret}`, sessionId, expiresAt };
 }
 
@@ -101,13 +99,8 @@ export async function validateSessionToken(ctx: AppContext, token: string): Prom
     expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, hardLimit));
     extended = true;
     try {
-      const r = await handle(ctx.store, startStream(sessionId), sessionDecider, { type: 'ExtendSession', data: { sessionId, expiresAt: expiresAt.toISOString() } }, {
-        actor: employee.employeeId,
-        at: new Date(now),
-        ids: ctx.newId,
-      });
-      // the next request (perhaps to another process) must see the new expiry
-      if (!isDomainError(r) && r.position) await ctx.runtime.waitFor(r.position);
+      // handle waits for the read models: the next request (perhaps to another process) sees the new expiry
+      await handle(ctx, startStream(sessionId), sessionDecider, { type: 'ExtendSession', data: { sessionId, expiresAt: expiresAt.toISOString() } }, { actor: employee.employeeId });
     } catch (e) {
       // two requests extending at once: one wins, and either extension is as good
       if (!(e instanceof ConcurrencyError)) throw e;
@@ -117,14 +110,8 @@ export async function validateSessionToken(ctx: AppContext, token: string): Prom
 }
 
 export async function endSession(ctx: AppContext, sessionId: string, reason: 'signed-out' | 'expired' | 'revoked', actor: string): Promise<number> {
-  const r = await handle(ctx.store, startStream(sessionId), sessionDecider, { type: 'EndSession', data: { sessionId, reason } }, {
-    actor,
-    at: ctx.clock(),
-    ids: ctx.newId,
-  });
-  if (isDomainError(r)) return 0;
-  if (r.position) await ctx.runtime.waitFor(r.position);
-  return r.position;
+  const r = await handle(ctx, startStream(sessionId), sessionDecider, { type: 'EndSession', data: { sessionId, reason } }, { actor });
+  return isDomainError(r) ? 0 : r.position;
 }
 
 /** Ends every open session of a person (an admin's "sign out everywhere", or leaving). */

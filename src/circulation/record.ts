@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { DataOf } from '../../events/catalogue.ts';
 import { circulationDecider } from '../domain/circulation.ts';
 import type { CirculationCommand, CirculationFacts, Standing } from '../domain/circulation.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
+import { commit } from '../command.ts';
 import type { AppContext } from '../http/env.ts';
+import { nameUuid } from '../ids.ts';
 import type { Views } from '../projections/runtime.ts';
 
 /**
@@ -24,23 +25,15 @@ function facts(db: Views, storyId: string, people: string[]): CirculationFacts {
   return { tellerId: story && !story.retracted ? story.teller_id : null, standing };
 }
 
-/** A UUID-shaped id derived from a key: the same key twice is the same event, stored once. */
-export function idFor(key: string): string {
-  const h = createHash('sha256').update(key).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-async function record(ctx: AppContext, command: CirculationCommand, actor: string, id: string): Promise<{ ok: true; recorded: boolean } | DomainError> {
+/**
+ * No rule depends on the circulation stream's history, so it is not read: decided from the initial
+ * state and appended with 'any' through the command path.
+ */
+async function record(ctx: AppContext, command: CirculationCommand, actor: string, id?: string): Promise<{ ok: true; recorded: boolean } | DomainError> {
   const decided = circulationDecider.decide(command, circulationDecider.initialState());
   if (isDomainError(decided)) return decided;
   if (decided.length === 0) return { ok: true, recorded: false };
-  const at = ctx.clock().toISOString();
-  const r = await ctx.store.append(
-    `circulation-${command.data.storyId}`,
-    decided.map((e) => ({ id, type: e.type, data: e.data, metadata: { at, actor } })),
-    { expectedRevision: 'any' },
-  );
-  await ctx.runtime.waitFor(r.position);
+  await commit(ctx, actor, [{ stream: `circulation-${command.data.storyId}`, events: decided, expectedRevision: 'any', ...(id ? { ids: [id] } : {}) }]);
   return { ok: true, recorded: true };
 }
 
@@ -50,14 +43,14 @@ async function record(ctx: AppContext, command: CirculationCommand, actor: strin
  */
 export function recordRead(ctx: AppContext, data: DataOf<'StoryRead'>) {
   const day = ctx.clock().toISOString().slice(0, 10);
-  return record(ctx, { type: 'RecordRead', data, facts: facts(ctx.runtime.db, data.storyId, [data.readerId]) }, data.readerId, idFor(`StoryRead|${data.storyId}|${data.readerId}|${day}`));
+  return record(ctx, { type: 'RecordRead', data, facts: facts(ctx.runtime.db, data.storyId, [data.readerId]) }, data.readerId, nameUuid(`StoryRead|${data.storyId}|${data.readerId}|${day}`));
 }
 
 export function recordHeard(ctx: AppContext, data: DataOf<'StoryHeard'>) {
   const people = data.fromId !== undefined ? [data.listenerId, data.fromId] : [data.listenerId];
-  return record(ctx, { type: 'RecordHeard', data, facts: facts(ctx.runtime.db, data.storyId, people) }, data.listenerId, ctx.newId());
+  return record(ctx, { type: 'RecordHeard', data, facts: facts(ctx.runtime.db, data.storyId, people) }, data.listenerId);
 }
 
 export function recordShare(ctx: AppContext, data: DataOf<'StoryShared'>) {
-  return record(ctx, { type: 'RecordShare', data, facts: facts(ctx.runtime.db, data.storyId, [data.fromId, data.toId]) }, data.fromId, ctx.newId());
+  return record(ctx, { type: 'RecordShare', data, facts: facts(ctx.runtime.db, data.storyId, [data.fromId, data.toId]) }, data.fromId);
 }

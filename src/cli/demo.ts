@@ -1,11 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { DEMO_ACCOUNTS } from '../../events/seed/org.ts';
-import { credentialDecider } from '../auth/credentials.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { setPassword } from '../auth/people.ts';
 import { generateSecureRandomString } from '../auth/sessions.ts';
 import { loadConfig } from '../config.ts';
 import { isDomainError } from '../domain/decider.ts';
-import { handle } from '../domain/handle.ts';
 import { ImportRefused, importFile } from '../importer.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
@@ -62,13 +61,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     const lines: string[] = [];
     for (const [role, employeeId] of Object.entries(DEMO_ACCOUNTS)) {
       const password = demoPassword();
-      const r = await handle(
-        store,
-        `credential-${employeeId}`,
-        credentialDecider,
-        { type: 'SetPassword', data: { employeeId, passwordHash: await hashPassword(password) } },
-        { actor: 'system', at: new Date(), ids: randomUUID, expectedRevision: 'any' },
-      );
+      const r = await setPassword({ store, clock: () => new Date(), newId: randomUUID }, 'system', employeeId, await hashPassword(password));
       if (isDomainError(r)) throw new Error(r.message);
       lines.push(`${role} ${await emailOf(store, employeeId)} ${password}`);
     }

@@ -12,9 +12,13 @@ export interface DomainError {
 export const isDomainError = (x: unknown): x is DomainError =>
   typeof x === 'object' && x !== null && 'error' in x && 'message' in x && !Array.isArray(x);
 
-/** A stream family as pure functions (Emmett's decider): no I/O, no clock, no randomness. */
+/**
+ * A stream family as pure functions (Emmett's decider): no I/O, no clock, no randomness.
+ * Property-style function types, not methods: methods are checked bivariantly, which would let a
+ * decider that handles only some commands stand in for one that must handle them all.
+ */
 export interface Decider<Command, State, Event extends HallwayEvent = HallwayEvent> {
-  initialState(): State;
-  evolve(state: State, event: Event): State;
-  decide(command: Command, state: State): Event[] | DomainError;
+  readonly initialState: () => State;
+  readonly evolve: (state: State, event: Event) => State;
+  readonly decide: (command: Command, state: State) => Event[] | DomainError;
 }

@@ -1,6 +1,6 @@
 import type { HallwayEvent } from '../../events/catalogue.ts';
 import type { Role } from '../../events/org.ts';
-import { departmentDecider, employeeDecider } from './org.ts';
+import { departmentDecider, emailHash, employeeDecider } from './org.ts';
 import type { EmployeeState } from './org.ts';
 import { decideTheme, initialThemeState } from './themes.ts';
 import { isDomainError } from './decider.ts';
@@ -20,8 +20,10 @@ export interface IntegrityState {
   themes: Map<string, 'defined' | 'retired'>;
   /** what the employee decider needs: department and roles of each employee */
   people: Map<string, { departmentId: string; roles: Role[]; email?: string }>;
-  /** lower-cased email -> the current employee who uses it */
+  /** lower-cased email -> the current employee who uses it (logs from before email claims) */
   emails: Map<string, string>;
+  /** email hash -> the employee whose EmailClaimed holds it (claims are never released) */
+  claims: Map<string, string>;
   /** current employees per department */
   members: Map<string, number>;
   /** current admins */
@@ -35,7 +37,7 @@ export interface IntegrityState {
 export function emptyIntegrity(): IntegrityState {
   return {
     departments: new Map(), employees: new Map(), stories: new Set(), themes: new Map(),
-    people: new Map(), emails: new Map(), members: new Map(), admins: new Set(), sessions: new Set(), apiTokens: new Set(), hasAuth: false,
+    people: new Map(), emails: new Map(), claims: new Map(), members: new Map(), admins: new Set(), sessions: new Set(), apiTokens: new Set(), hasAuth: false,
   };
 }
 
@@ -63,9 +65,11 @@ function decidersRefuse(s: IntegrityState, event: HallwayEvent): string | null {
       if (s.departments.get(event.data.departmentId) !== 'open') return null;
       return refusal(departmentDecider.decide({ type: 'CloseDepartment', data: event.data, members: s.members.get(event.data.departmentId) ?? 0 }, { status: 'open', name: '' }));
     case 'EmployeeJoined': {
-      const email = event.data.email?.toLowerCase();
+      const email = event.data.email;
+      // the claim (written just before the join) says who holds the address; older logs have none
+      const holder = email !== undefined ? (s.claims.get(emailHash(email)) ?? s.emails.get(email.trim().toLowerCase()) ?? null) : null;
       return refusal(employeeDecider.decide(
-        { type: 'JoinEmployee', data: event.data, department: dept(event.data.departmentId), emailInUseBy: email !== undefined ? (s.emails.get(email) ?? null) : null },
+        { type: 'JoinEmployee', data: event.data, department: dept(event.data.departmentId), emailClaimedBy: holder },
         employeeState(s, event.data.employeeId),
       ));
     }
@@ -119,6 +123,9 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
         return department(event.data.departmentId, true);
       case 'EmployeeJoined':
         return department(event.data.departmentId, true);
+      case 'EmailClaimed':
+        // the route claims with no_stream: an address is claimed once, and the join follows it
+        return s.claims.has(event.data.emailHash) ? `email ${event.data.emailHash.slice(0, 12)}… is already claimed by ${s.claims.get(event.data.emailHash)}` : null;
       case 'EmployeeTransferred':
         return first(active(event.data.employeeId), department(event.data.departmentId, true));
       case 'EmployeeRoleGranted':
@@ -197,7 +204,7 @@ export function evolveIntegrity(s: IntegrityState, event: HallwayEvent): Integri
       break;
     case 'EmployeeJoined': {
       const d = event.data;
-      const email = d.email?.toLowerCase();
+      const email = d.email?.trim().toLowerCase();
       s.employees.set(d.employeeId, 'joined');
       s.people.set(d.employeeId, { departmentId: d.departmentId, roles: [], ...(email ? { email } : {}) });
       if (email) s.emails.set(email, d.employeeId);
@@ -228,6 +235,9 @@ export function evolveIntegrity(s: IntegrityState, event: HallwayEvent): Integri
     case 'EmployeeLeft':
       leave(event.data.employeeId);
       s.employees.set(event.data.employeeId, 'left');
+      break;
+    case 'EmailClaimed':
+      s.claims.set(event.data.emailHash, event.data.employeeId);
       break;
     case 'ThemeDefined':
       s.themes.set(event.data.themeId, 'defined');

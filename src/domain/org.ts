@@ -1,5 +1,6 @@
 import type { DataOf, HallwayEvent } from '../../events/catalogue.ts';
 import type { Role } from '../../events/org.ts';
+import { nameUuid, sha256Hex } from '../ids.ts';
 import type { Decider, DomainError } from './decider.ts';
 
 /**
@@ -77,8 +78,8 @@ export type EmployeeCommand =
       type: 'JoinEmployee';
       data: DataOf<'EmployeeJoined'>;
       department: DepartmentLookup;
-      /** the current employee who already uses this email, if any */
-      emailInUseBy: string | null;
+      /** the employee whose EmailClaimed holds this email, if any (this same one: a retry) */
+      emailClaimedBy: string | null;
     }
   | { type: 'TransferEmployee'; data: DataOf<'EmployeeTransferred'>; department: DepartmentLookup }
   | { type: 'GrantRole'; data: DataOf<'EmployeeRoleGranted'> }
@@ -122,7 +123,7 @@ export const employeeDecider: Decider<EmployeeCommand, EmployeeState> = {
         if (state.status !== 'none') return err('employee-exists', 'is already used by another person', 'employeeId');
         const d = departmentProblem(command.department);
         if (d) return d;
-        if (command.emailInUseBy !== null) return err('email-in-use', 'is already used by a current employee', 'email');
+        if (command.emailClaimedBy !== null && command.emailClaimedBy !== command.data.employeeId) return err('email-in-use', 'is already in use', 'email');
         return [{ type: 'EmployeeJoined', data: command.data }];
       }
       case 'TransferEmployee': {
@@ -153,3 +154,28 @@ export const employeeDecider: Decider<EmployeeCommand, EmployeeState> = {
     }
   },
 };
+
+// ---------------------------------------------------------------- email claims
+
+/** The claim stream's key: SHA-256 of the trimmed, lower-cased address (the address stays out of stream names). */
+export const emailHash = (email: string): string => sha256Hex(email.trim().toLowerCase());
+export const emailStream = (hash: string): string => `email-${hash}`;
+
+/**
+ * The events of adding one person, with ids derived from what is added: the same request sent
+ * again names the same events (a no-op where they were written), a different one other ids.
+ */
+export function joinEvents(person: DataOf<'EmployeeJoined'>, roles: Role[]): { claim: HallwayEvent | null; employee: HallwayEvent[]; claimId: string; employeeIds: string[] } {
+  const employee: HallwayEvent[] = [
+    { type: 'EmployeeJoined', data: person },
+    ...roles.map((role): HallwayEvent => ({ type: 'EmployeeRoleGranted', data: { employeeId: person.employeeId, role } })),
+  ];
+  const content = sha256Hex(JSON.stringify(employee));
+  const hash = person.email !== undefined ? emailHash(person.email) : null;
+  return {
+    claim: hash ? { type: 'EmailClaimed', data: { emailHash: hash, employeeId: person.employeeId } } : null,
+    claimId: nameUuid(`email-claim:${hash ?? ''}:${person.employeeId}`),
+    employee,
+    employeeIds: employee.map((_, i) => nameUuid(`person-add:${person.employeeId}:${content}:${i}`)),
+  };
+}

@@ -93,11 +93,9 @@ export function decideStory(command: StoryCommand, state: StoryState): StoryEven
   switch (command.type) {
     case 'TellStory': {
       const d = command.data;
-      if (state.exists) {
-        // The same form submitted twice (its idempotency key gives the same story id): nothing new.
-        if (state.tellerId === d.tellerId) return [];
-        return { error: 'exists', kind: 'conflict', message: 'A story with this id already exists.' };
-      }
+      // A retried form is not decided again: its story id and event id are derived from what was
+      // sent and appended with no_stream (src/http/stories.tsx), which makes the retry a no-op.
+      if (state.exists) return { error: 'exists', kind: 'conflict', message: 'A story with this id already exists.' };
       const [first] = storyRefErrors(d, command.refs);
       if (first) return first;
       return [{ type: 'StorySubmitted', data: d }];

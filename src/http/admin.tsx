@@ -16,15 +16,13 @@ import type { PersonProps } from '../../views/pages/admin-person.tsx';
 import { AuditPage } from '../../views/pages/admin-audit.tsx';
 import { ImportPage } from '../../views/pages/admin-import.tsx';
 import type { ImportProps } from '../../views/pages/admin-import.tsx';
-import { CsvRefused, planCsvImport } from '../auth/people-csv.ts';
+import { CsvRefused } from '../auth/people-csv.ts';
 import {
   addEmployee,
   addPeople,
-  withPeopleLock,
   closeDepartment,
   currentMembers,
-  departmentLookup,
-  emailInUseBy,
+  planPeopleImport,
   grantRole,
   markLeft,
   openDepartment,
@@ -39,6 +37,11 @@ import { isDomainError } from '../domain/decider.ts';
 import { auditEntries } from '../projections/audit.ts';
 import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
+import { validForm } from './forms.ts';
+import { nameUuid, sha256Hex } from '../ids.ts';
+import type { FieldMessages } from './forms.ts';
+import { statusOf } from './refusal.ts';
+import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
 
@@ -57,18 +60,18 @@ const AddPerson = z.object({
   email: z.string().trim().min(1, 'is required').pipe(z.email('must be an email address').max(320, 'must be at most 320 characters')),
   departmentId: z.string().trim().min(1, 'is required').pipe(Id),
   joinedOn: z.string().trim().min(1, 'is required').pipe(IsoDate),
+  requestKey: z.string().optional(),
 });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OpenDepartment = z.object({ departmentId: OptionalId, name: Name });
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const formValues = (form: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v as string]));
 
-function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
-  const out: FieldErrors = {};
-  for (const i of issues) out[String(i.path[0] ?? '_form')] ??= i.message;
-  return out;
-}
+/** The admin pages show one message per field; a message for no field goes under `_form`. */
+const firstMessages = (errors: FieldMessages): FieldErrors =>
+  Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field === 'form' ? '_form' : field, messages[0] ?? '']));
 const domainErrors = (e: DomainError): FieldErrors => ({ [e.field ?? '_form']: e.message });
 
 /** Notices after a redirect (the no-JavaScript path), by code. */
@@ -85,7 +88,7 @@ const NOTICES: Record<string, string> = {
 };
 
 /** A page: a full layout normally, only the admin frame for htmx (which swaps #admin-page). */
-function page(c: C, title: string, node: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404 | 422 = 200): Response | Promise<Response> {
+function page(c: C, title: string, node: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | RefusalStatus = 200): Response | Promise<Response> {
   if (c.req.header('hx-request')) return c.html(node, status);
   c.status(status);
   return c.render(node, { title });
@@ -131,7 +134,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // ------------------------------------------------------------ departments
 
-  const departmentsPage = (c: C, extra: Omit<DepartmentsProps, 'departments'> = {}, status: 200 | 422 = 200) =>
+  const departmentsPage = (c: C, extra: Omit<DepartmentsProps, 'departments'> = {}, status: 200 | RefusalStatus = 200) =>
     page(
       c,
       'Departments',
@@ -141,25 +144,24 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/admin/departments', (c) => departmentsPage(c, { notice: noticeOf(c) }));
 
-  app.post('/admin/departments', async (c) => {
-    const form = await c.req.parseBody();
-    const values = formValues(form);
-    const parsed = OpenDepartment.safeParse(values);
-    if (!parsed.success) return departmentsPage(c, { failed: { form: 'open', values, errors: fieldErrors(parsed.error.issues) } }, 422);
-    const r = await openDepartment(ctx, actor(c), parsed.data.departmentId ?? randomUUID(), parsed.data.name);
-    if (isDomainError(r)) return departmentsPage(c, { failed: { form: 'open', values, errors: domainErrors(r) } }, 422);
+  // <form method="post" action="/admin/departments"> name, departmentId (optional)
+  const openForm = validForm(OpenDepartment, (c, errors, values) => departmentsPage(c, { failed: { form: 'open', values, errors: firstMessages(errors) } }, 422));
+  app.post('/admin/departments', openForm, async (c) => {
+    const d = c.req.valid('form');
+    const values = formValues(await c.req.parseBody());
+    const r = await openDepartment(ctx, actor(c), d.departmentId ?? randomUUID(), d.name);
+    if (isDomainError(r)) return departmentsPage(c, { failed: { form: 'open', values, errors: domainErrors(r) } }, statusOf(r));
     return after(c, '/admin/departments', 'opened', () => departmentsPage(c, { notice: NOTICES['opened'] }));
   });
 
-  app.post('/admin/departments/:departmentId/rename', async (c) => {
+  const renameForm = validForm(z.object({ name: Name }), (c, errors, values) =>
+    departmentsPage(c, { failed: { form: `rename:${c.req.param('departmentId') ?? ''}`, values, errors: firstMessages(errors) } }, 422),
+  );
+  app.post('/admin/departments/:departmentId/rename', renameForm, async (c) => {
     const id = c.req.param('departmentId');
-    const form = await c.req.parseBody();
-    const values = formValues(form);
-    const parsed = z.object({ name: Name }).safeParse(values);
-    const fail = (errors: FieldErrors) => departmentsPage(c, { failed: { form: `rename:${id}`, values, errors } }, 422);
-    if (!parsed.success) return fail(fieldErrors(parsed.error.issues));
-    const r = await renameDepartment(ctx, actor(c), id, parsed.data.name);
-    if (isDomainError(r)) return r.kind === 'not-found' ? c.notFound() : fail({ name: r.message });
+    const values = formValues(await c.req.parseBody());
+    const r = await renameDepartment(ctx, actor(c), id, c.req.valid('form').name);
+    if (isDomainError(r)) return r.kind === 'not-found' ? c.notFound() : departmentsPage(c, { failed: { form: `rename:${id}`, values, errors: { name: r.message } } }, statusOf(r));
     return after(c, '/admin/departments', 'renamed', () => departmentsPage(c, { notice: NOTICES['renamed'] }));
   });
 
@@ -168,14 +170,14 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const r = await closeDepartment(ctx, actor(c), id);
     if (isDomainError(r)) {
       if (r.kind === 'not-found') return c.notFound();
-      return departmentsPage(c, { failed: { form: `close:${id}`, values: {}, errors: { departmentId: r.message } } }, 422);
+      return departmentsPage(c, { failed: { form: `close:${id}`, values: {}, errors: { departmentId: r.message } } }, statusOf(r));
     }
     return after(c, '/admin/departments', 'closed', () => departmentsPage(c, { notice: NOTICES['closed'] }));
   });
 
   // ------------------------------------------------------------ people
 
-  const peoplePage = (c: C, extra: Partial<PeopleProps> = {}, status: 200 | 422 = 200) => {
+  const peoplePage = (c: C, extra: Partial<PeopleProps> = {}, status: 200 | RefusalStatus = 200) => {
     const q = (c.req.query('q') ?? '').trim().toLowerCase();
     const matching = org()
       .employees()
@@ -185,21 +187,24 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     return page(
       c,
       'People',
-      <PeoplePage people={people} more={matching.length - people.length} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} {...extra} />,
+      <PeoplePage people={people} more={matching.length - people.length} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} requestKey={ctx.newId()} {...extra} />,
       status,
     );
   };
 
   app.get('/admin/people', (c) => peoplePage(c, { notice: noticeOf(c) }));
 
-  app.post('/admin/people', async (c) => {
-    const form = await c.req.parseBody();
-    const values = formValues(form);
-    const parsed = AddPerson.safeParse(values);
-    if (!parsed.success) return peoplePage(c, { values, errors: fieldErrors(parsed.error.issues) }, 422);
-    const person = { ...parsed.data, employeeId: parsed.data.employeeId ?? randomUUID() };
+  // <form method="post" action="/admin/people"> name, email, departmentId, joinedOn, employeeId (optional)
+  const addForm = validForm(AddPerson, (c, errors, values) => peoplePage(c, { values, errors: firstMessages(errors) }, 422));
+  app.post('/admin/people', addForm, async (c) => {
+    const { requestKey, ...d } = c.req.valid('form');
+    const values = formValues(await c.req.parseBody());
+    // left blank, the id is derived from the form's key and what was typed: the same form sent
+    // again (a retry after a failure midway) completes the same person; an edited one is another
+    const typed = sha256Hex(JSON.stringify([d.name, d.email.toLowerCase(), d.departmentId, d.joinedOn]));
+    const person = { ...d, employeeId: d.employeeId ?? (requestKey && UUID.test(requestKey) ? nameUuid(`person-add:${requestKey.toLowerCase()}:${typed}`) : randomUUID()) };
     const r = await addEmployee(ctx, actor(c), person);
-    if (isDomainError(r)) return peoplePage(c, { values, errors: domainErrors(r) }, 422);
+    if (isDomainError(r)) return peoplePage(c, { values, errors: domainErrors(r) }, statusOf(r));
     // rendered, not redirected: the invitation link exists only in this response
     return peoplePage(c, {
       notice: `${person.name} was added.`,
@@ -207,7 +212,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     });
   });
 
-  const personPage = (c: C, employeeId: string, extra: Partial<PersonProps> = {}, status: 200 | 422 = 200) => {
+  const personPage = (c: C, employeeId: string, extra: Partial<PersonProps> = {}, status: 200 | RefusalStatus = 200) => {
     const person = org().employee(employeeId);
     if (!person) return c.notFound();
     const cred = ctx.runtime.db.prepare<[string], { password_hash: string | null }>('SELECT password_hash FROM auth_credentials WHERE employee_id = ?').get(employeeId);
@@ -229,26 +234,29 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/admin/people/:employeeId', (c) => personPage(c, c.req.param('employeeId'), { notice: noticeOf(c) }));
 
-  app.post('/admin/people/:employeeId/transfer', async (c) => {
+  const transferForm = validForm(z.object({ departmentId: z.string().trim().min(1, 'is required') }), (c, errors, values) =>
+    personPage(c, c.req.param('employeeId') ?? '', { failed: { form: 'transfer', values, errors: firstMessages(errors) } }, 422),
+  );
+  app.post('/admin/people/:employeeId/transfer', transferForm, async (c) => {
     const id = c.req.param('employeeId');
     if (!org().employee(id)) return c.notFound();
     const values = formValues(await c.req.parseBody());
-    const departmentId = str(values['departmentId']).trim();
-    if (!departmentId) return personPage(c, id, { failed: { form: 'transfer', values, errors: { departmentId: 'is required' } } }, 422);
-    const r = await transferEmployee(ctx, actor(c), id, departmentId);
-    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'transfer', values, errors: domainErrors(r) } }, 422);
+    const r = await transferEmployee(ctx, actor(c), id, c.req.valid('form').departmentId);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'transfer', values, errors: domainErrors(r) } }, statusOf(r));
     return after(c, personUrl(id), 'transferred', () => personPage(c, id, { notice: NOTICES['transferred'] }));
   });
 
-  app.post('/admin/people/:employeeId/roles', async (c) => {
+  // one message for the pair: the role select and the grant/revoke buttons
+  const rolesForm = validForm(z.object({ role: Role, action: z.enum(['grant', 'revoke']) }), (c, _errors, values) =>
+    personPage(c, c.req.param('employeeId') ?? '', { failed: { form: 'roles', values, errors: { role: 'must be curator, leader or admin, to grant or revoke' } } }, 422),
+  );
+  app.post('/admin/people/:employeeId/roles', rolesForm, async (c) => {
     const id = c.req.param('employeeId');
     if (!org().employee(id)) return c.notFound();
     const values = formValues(await c.req.parseBody());
-    const parsed = z.object({ role: Role, action: z.enum(['grant', 'revoke']) }).safeParse(values);
-    if (!parsed.success) return personPage(c, id, { failed: { form: 'roles', values, errors: { role: 'must be curator, leader or admin, to grant or revoke' } } }, 422);
-    const { role, action } = parsed.data;
+    const { role, action } = c.req.valid('form');
     const r = action === 'grant' ? await grantRole(ctx, actor(c), id, role) : await revokeRole(ctx, actor(c), id, role);
-    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'roles', values, errors: domainErrors(r) } }, 422);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'roles', values, errors: domainErrors(r) } }, statusOf(r));
     const code = r.events.length === 0 ? 'unchanged' : action === 'grant' ? 'granted' : 'revoked';
     return after(c, personUrl(id), code, () => personPage(c, id, { notice: NOTICES[code] }));
   });
@@ -257,7 +265,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = c.req.param('employeeId');
     if (!org().employee(id)) return c.notFound();
     const r = await markLeft(ctx, actor(c), id);
-    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'left', values: {}, errors: domainErrors(r) } }, 422);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'left', values: {}, errors: domainErrors(r) } }, statusOf(r));
     return after(c, personUrl(id), 'left', () => personPage(c, id, { notice: NOTICES['left'] }));
   });
 
@@ -273,7 +281,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const person = org().employee(id);
     if (!person) return c.notFound();
     const r = await reissueInvitation(ctx, actor(c), id);
-    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'invitation', values: {}, errors: domainErrors(r) } }, 422);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'invitation', values: {}, errors: domainErrors(r) } }, statusOf(r));
     return personPage(c, id, { notice: 'A new invitation link was made; any earlier one no longer works.', invitation: { url: link(`/invitation/${r.token}`), name: person.name, expiresAt: r.expiresAt } });
   });
 
@@ -288,22 +296,17 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const shown = text.length > 200_000 ? '' : text;
     const fail = (line: number, reason: string) => page(c, 'Import people', <ImportPage csv={shown} error={{ line, reason }} />, 422);
     if (text.length > 20_000_000) return fail(1, 'the file is larger than 20 MB; split it');
-    // plan and append under the people lock, so a concurrent add cannot slip an email in between
-    const outcome = await withPeopleLock(ctx, async () => {
-      try {
-        const planned = planCsvImport(text, {
-          department: (id) => departmentLookup(ctx, id),
-          emailInUseBy: (email) => emailInUseBy(ctx, email),
-          employeeExists: (id) => !!org().employee(id),
-        });
-        return { people: planned, ...(await addPeople(ctx, actor(c), planned.map((person) => ({ person })))) };
-      } catch (e) {
-        if (e instanceof CsvRefused) return e;
-        throw e;
-      }
-    });
-    if (outcome instanceof CsvRefused) return fail(outcome.line, outcome.reason);
-    const { people, invitations } = outcome;
+    let people;
+    try {
+      people = await planPeopleImport(ctx, text);
+    } catch (e) {
+      if (e instanceof CsvRefused) return fail(e.line, e.reason);
+      throw e;
+    }
+    // every email is claimed in its own stream: an address another admin claimed since the plan refuses the import
+    const added = await addPeople(ctx, actor(c), people.map((person) => ({ person })));
+    if (isDomainError(added)) return fail(1, `an email in the file was just added by someone else (${added.message}); check the file and send it again`);
+    const { invitations } = added;
     const first = invitations.values().next().value;
     const props: ImportProps = {
       imported: {

@@ -4,6 +4,8 @@ import { Id } from '../../events/common.ts';
 import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.ts';
 import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
+import { statusOf } from './refusal.ts';
+import { text, validForm } from './forms.ts';
 
 /** Admin pages for leaders' API tokens: issue one (shown once), list, revoke. Admin role (access.ts). */
 const IssueForm = z.object({
@@ -73,19 +75,19 @@ export function apiTokenRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/admin/api-tokens', (c) => c.render(<TokensPage ctx={ctx} />, { title: 'API tokens' }));
 
-  app.post('/admin/api-tokens', async (c) => {
+  // <form method="post" action="/admin/api-tokens"> employeeId (a leader), label
+  const issueForm = validForm(IssueForm.extend({ employeeId: text(Id), label: text(IssueForm.shape.label) }), (c, errors, values) => {
+    const shown: Errors = { employeeId: errors['employeeId']?.[0], label: errors['label']?.[0], form: errors['form']?.[0] };
+    return c.render(<TokensPage ctx={ctx} errors={shown} values={{ employeeId: values['employeeId'] ?? '', label: values['label'] ?? '' }} />, { title: 'API tokens' });
+  });
+
+  app.post('/admin/api-tokens', issueForm, async (c) => {
     const form = await c.req.parseBody();
     const values = { employeeId: typeof form['employeeId'] === 'string' ? form['employeeId'] : '', label: typeof form['label'] === 'string' ? form['label'] : '' };
-    const parsed = IssueForm.safeParse(values);
-    if (!parsed.success) {
-      const errors: Errors = {};
-      for (const i of parsed.error.issues) errors[(i.path[0] as 'employeeId' | 'label') ?? 'form'] ??= i.message;
-      c.status(422);
-      return c.render(<TokensPage ctx={ctx} errors={errors} values={values} />, { title: 'API tokens' });
-    }
+    const parsed = { data: c.req.valid('form') };
     const r = await issueApiToken(ctx, c.get('user')!.employeeId, parsed.data.employeeId, parsed.data.label);
     if ('error' in r) {
-      c.status(r.kind === 'conflict' ? 409 : 422);
+      c.status(statusOf(r));
       return c.render(<TokensPage ctx={ctx} errors={{ [r.field === 'employeeId' ? 'employeeId' : 'form']: r.message }} values={values} />, { title: 'API tokens' });
     }
     return c.render(<TokensPage ctx={ctx} issued={r.token} />, { title: 'API tokens' });
@@ -95,7 +97,7 @@ export function apiTokenRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = c.req.param('id');
     if (!Id.safeParse(id).success) return c.text('No such token', 404);
     const err = await revokeApiToken(ctx, c.get('user')!.employeeId, id);
-    if (err) return c.text(err.message, err.kind === 'not-found' ? 404 : 409);
+    if (err) return c.text(err.message, statusOf(err));
     return c.redirect('/admin/api-tokens', 303);
   });
 

@@ -7,6 +7,7 @@ import { ProjectionLagError } from '../projections/runtime.ts';
 import { renderer } from '../../views/renderer.tsx';
 import { problemResponse } from '../../views/fragments/problem.tsx';
 import { enforceAccess } from './access.ts';
+import { statusOf } from './refusal.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { staticRoutes } from './static.ts';
 import { sessionMiddleware } from '../auth/middleware.ts';
@@ -77,12 +78,12 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   app.onError((err, c) => {
     if (err instanceof ConcurrencyError) {
-      return problemResponse(c, 409, 'Someone else changed this at the same time', `Your change was not saved, and nothing was lost: reload to see theirs, then try again. (${err.message})`);
+      return problemResponse(c, statusOf(err), 'Someone else changed this at the same time', `Your change was not saved, and nothing was lost: reload to see theirs, then try again. (${err.message})`);
     }
     if (err instanceof ProjectionLagError) {
       // the append succeeded; only the pages are behind, so say so rather than "nothing changed"
       c.header('Retry-After', '2');
-      return problemResponse(c, 503, 'Saved, still catching up', 'Your change was saved, but the pages are still catching up. Reload in a moment to see it.');
+      return problemResponse(c, statusOf(err), 'Saved, still catching up', 'Your change was saved, but the pages are still catching up. Reload in a moment to see it.');
     }
     if ('getResponse' in err && typeof err.getResponse === 'function') return err.getResponse() as Response;
     console.error(err);

@@ -8,7 +8,7 @@ import type { SetupValues } from '../../views/pages/setup.tsx';
 import { InvitationInvalidPage, InvitationPage } from '../../views/pages/invitation.tsx';
 import type { FieldErrors } from '../../views/fragments/admin-fields.tsx';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
-import { acceptInvitation, addPeople, emailInUseBy, invitationHolder, openDepartment } from '../auth/people.ts';
+import { acceptInvitation, addPeople, emailClaimHolder, invitationHolder, openDepartment } from '../auth/people.ts';
 import { clientIp, createAttemptLimits, recordFailure, reserveSignIn, retryAfter } from '../auth/rate-limit.ts';
 import { setDeviceCookie, trustedDevice } from '../auth/device.ts';
 import type { AttemptLimits } from '../auth/rate-limit.ts';
@@ -177,7 +177,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error.issues);
     const pw = passwordProblem(str(form['password']));
     if (pw) errors['password'] ??= pw;
-    if (parsed.success && emailInUseBy(ctx, parsed.data.email)) errors['email'] ??= 'is already used by an employee';
+    if (parsed.success && (await emailClaimHolder(ctx, parsed.data.email)) !== null) errors['email'] ??= 'is already used by an employee';
     if (!parsed.success || Object.keys(errors).length) {
       c.status(422);
       return c.render(<SetupPage token={token} values={values} errors={errors} />, { title: 'Set up Hallway' });
@@ -195,13 +195,14 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     try {
       const opened = await openDepartment(ctx, 'system', departmentId, departmentName);
       if (isDomainError(opened)) throw new Error(opened.message);
-      await addPeople(ctx, 'system', [
+      const added = await addPeople(ctx, 'system', [
         {
           person: { employeeId, name, email, departmentId, joinedOn: ctx.clock().toISOString().slice(0, 10) },
           roles: ['admin'],
           passwordHash: await hashPassword(password),
         },
       ]);
+      if (isDomainError(added)) throw new Error(added.message);
     } catch (e) {
       // nothing of the admin exists yet: the link stays usable (a department may have been opened)
       restoreSetup(ctx, token, expiresAt);

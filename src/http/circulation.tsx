@@ -6,6 +6,8 @@ import { recordHeard, recordShare } from '../circulation/record.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
+import { statusOf } from './refusal.ts';
+import type { RefusalStatus } from './refusal.ts';
 import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import type { PanelState } from '../../views/fragments/circulation-panel.tsx';
 import type { Colleague } from '../../views/fragments/colleague-picker.tsx';
@@ -45,7 +47,7 @@ function resolveColleague(ctx: AppContext, user: CurrentUser, chosen: string, ty
 export function circulationRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  const answer = async (c: Context<AppEnv>, storyId: string, state: PanelState, status: 200 | 404 | 409 | 422) => {
+  const answer = async (c: Context<AppEnv>, storyId: string, state: PanelState, status: 200 | RefusalStatus) => {
     const panel = <CirculationPanel ctx={ctx} user={c.get('user')!} storyId={storyId} state={state} />;
     if (c.req.header('hx-request')) return c.html(panel, status);
     if (status === 200) return c.redirect(`/stories/${encodeURIComponent(storyId)}`, 303);
@@ -54,9 +56,10 @@ export function circulationRoutes(ctx: AppContext): Hono<AppEnv> {
   };
 
   const refused = (c: Context<AppEnv>, storyId: string, form: 'heard' | 'share', r: DomainError, values: PanelState['values']) => {
-    if (r.kind === 'not-found') return c.text('No such story', 404);
+    const status = statusOf(r);
+    if (status === 404) return c.text('No such story', status);
     const field = r.field === 'fromId' || r.field === 'toId' ? r.field : 'form';
-    return answer(c, storyId, { form, errors: { [field]: r.message }, values }, r.kind === 'conflict' ? 409 : 422);
+    return answer(c, storyId, { form, errors: { [field]: r.message }, values }, status);
   };
 
   app.get('/colleagues', (c) => {

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { parseEvent } from '../../events/catalogue.ts';
+import { z } from 'zod';
 import { Id } from '../../events/common.ts';
+import { ThemeDefined, ThemeDescribed } from '../../events/stories.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
-import { handle } from '../domain/handle.ts';
+import { handle } from '../command.ts';
 import { curationDecider, START_HERE_STREAM } from '../domain/curation.ts';
 import { themeDecider, themeStream } from '../domain/themes.ts';
 import { getTheme, isCurator, listThemes, pickableStories, startHerePicks, storyRefs } from '../read/stories.ts';
@@ -13,6 +14,10 @@ import { CurationPage } from '../../views/pages/curation.tsx';
 import type { CurationProps } from '../../views/pages/curation.tsx';
 import type { FieldErrors } from '../../views/fragments/story-form.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
+import { statusOf } from './refusal.ts';
+import { formStrings, text, validForm } from './forms.ts';
+import type { FormValues } from './forms.ts';
+import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
 type Form = Record<string, string | File | (string | File)[]>;
@@ -28,12 +33,6 @@ const me = (c: C): CurrentUser => {
   if (!user) throw new Error('the access table lets no anonymous request reach this route');
   return user;
 };
-
-function issuesToErrors(issues: { path: string; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const i of issues) (errors[i.path.split('.')[0] || 'form'] ??= []).push(i.message);
-  return errors;
-}
 
 /** A theme id made from its name (`Customer first` → `customer-first`), when the curator gives none. */
 export function slugFor(name: string): string {
@@ -65,7 +64,7 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = ctx.runtime.db;
 
-  const page = async (c: C, extra: Partial<CurationProps> = {}, status: 200 | 409 | 422 = 200) => {
+  const page = async (c: C, extra: Partial<CurationProps> = {}, status: 200 | RefusalStatus = 200) => {
     c.status(status);
     return c.render(
       <CurationPage
@@ -78,47 +77,56 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       { title: 'Curation' },
     );
   };
-  const statusOf = (e: DomainError): 409 | 422 => (e.kind === 'conflict' || e.kind === 'not-found' ? 409 : 422);
   const conflictMessage = 'Another curator changed this at the same time. The page now shows their change; nothing of yours was saved, try again.';
 
   app.get('/curation', (c) => page(c));
 
-  app.post('/curation/themes', async (c) => {
+  // what the define form shows again: what was typed (the id as given, blank when it was made from the name)
+  const defineValues = (v: FormValues, errors: FieldErrors) => ({ themeId: (v['themeId'] ?? '').trim(), name: v['name'] ?? '', description: v['description'] ?? '', errors });
+  // <form method="post" action="/curation/themes"> name, description, themeId (optional: made from the name)
+  const defineForm = validForm(
+    z
+      .object({ themeId: text(z.string()), name: text(z.string()), description: text(z.string()) })
+      .transform((f) => ({ ...f, themeId: f.themeId.trim() || slugFor(f.name) || ctx.newId() }))
+      .pipe(ThemeDefined.schema),
+    (c, errors, values) => page(c, { define: defineValues(values, errors) }, 422),
+  );
+
+  app.post('/curation/themes', defineForm, async (c) => {
     const user = me(c);
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const name = one(form, 'name');
-    const description = one(form, 'description');
-    const given = one(form, 'themeId').trim();
-    const themeId = given || slugFor(name) || ctx.newId();
-    const back = (errors: FieldErrors, status: 409 | 422) => page(c, { define: { themeId: given, name, description, errors } }, status);
-    const parsed = parseEvent('ThemeDefined', { themeId, name, description });
-    if (!parsed.ok || parsed.event.type !== 'ThemeDefined') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
-    const d = parsed.event.data;
-    const result = await handle(ctx.store, themeStream(d.themeId), themeDecider, { type: 'DefineTheme', ...d }, {
-      actor: user.employeeId, at: ctx.clock(), ids: ctx.newId,
-    }).catch((err: unknown) => {
+    const d = c.req.valid('form');
+    const values = formStrings(await c.req.parseBody());
+    const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { define: defineValues(values, errors) }, status);
+    const result = await handle(ctx, themeStream(d.themeId), themeDecider, { type: 'DefineTheme', ...d }, { actor: user.employeeId }).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'exists', kind: 'conflict', field: 'themeId', message: 'a theme with this id already exists' } as DomainError;
       throw err;
     });
     if (isDomainError(result)) return back({ [result.field ?? 'form']: [result.message] }, statusOf(result));
-    await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 
-  app.post('/curation/themes/:id', async (c) => {
+  const known = (themeId: string | undefined): themeId is string => !!themeId && Id.safeParse(themeId).success && !!getTheme(db, themeId);
+  // <form method="post" action="/curation/themes/ID"> name, description, expectedRevision (hidden)
+  const describeForm = validForm(
+    z.object({ name: text(ThemeDescribed.schema.shape.name), description: text(ThemeDescribed.schema.shape.description), expectedRevision: text(z.string()) }),
+    (c, errors, values) => {
+      const themeId = c.req.param('id');
+      if (!known(themeId)) return c.notFound();
+      return page(c, { describe: { themeId, name: values['name'] ?? '', description: values['description'] ?? '', errors } }, 422);
+    },
+  );
+
+  app.post('/curation/themes/:id', describeForm, async (c) => {
     const user = me(c);
     const themeId = c.req.param('id');
-    if (!Id.safeParse(themeId).success || !getTheme(db, themeId)) return c.notFound();
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const name = one(form, 'name');
-    const description = one(form, 'description');
-    const back = (errors: FieldErrors, status: 409 | 422) => page(c, { describe: { themeId, name, description, errors } }, status);
-    const parsed = parseEvent('ThemeDescribed', { themeId, name, description });
-    if (!parsed.ok || parsed.event.type !== 'ThemeDescribed') return back(parsed.ok ? {} : issuesToErrors(parsed.issues), 422);
-    const expected = revisionOf(one(form, 'expectedRevision'));
-    const d = parsed.event.data;
-    const result = await handle(ctx.store, themeStream(themeId), themeDecider, { type: 'DescribeTheme', themeId, description: d.description, ...(d.name !== undefined ? { name: d.name } : {}) }, {
-      actor: user.employeeId, at: ctx.clock(), ids: ctx.newId, ...(expected !== undefined ? { expectedRevision: expected } : {}),
+    if (!known(themeId)) return c.notFound();
+    const d = c.req.valid('form');
+    const { name = '', description = '' } = formStrings(await c.req.parseBody());
+    const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { describe: { themeId, name, description, errors } }, status);
+    const expected = revisionOf(d.expectedRevision);
+    const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'DescribeTheme', themeId, description: d.description, ...(d.name !== undefined ? { name: d.name } : {}) }, {
+      actor: user.employeeId,
+      ...(expected !== undefined ? { expected } : {}),
     }).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'conflict', kind: 'conflict', message: conflictMessage } as DomainError;
       throw err;
@@ -127,7 +135,6 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === 'conflict') await ctx.runtime.waitFor(await ctx.store.headPosition());
       return back({ [result.field ?? 'form']: [result.message] }, statusOf(result));
     }
-    if (result.position) await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 
@@ -135,11 +142,8 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const user = me(c);
     const themeId = c.req.param('id');
     if (!Id.safeParse(themeId).success || !getTheme(db, themeId)) return c.notFound();
-    const result = await handle(ctx.store, themeStream(themeId), themeDecider, { type: 'RetireTheme', themeId }, {
-      actor: user.employeeId, at: ctx.clock(), ids: ctx.newId,
-    });
+    const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'RetireTheme', themeId }, { actor: user.employeeId });
     if (isDomainError(result)) return page(c, { message: result.message }, statusOf(result));
-    if (result.position) await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 
@@ -152,11 +156,11 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const expected = revisionOf(one(form, 'expectedRevision'));
     const known = storyRefs(db, { stories: storyIds }).stories;
     const result = await handle(
-      ctx.store,
+      ctx,
       START_HERE_STREAM,
       curationDecider,
       { type: 'SetStartHerePicks', storyIds, known, curator: isCurator(user) },
-      { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId, ...(expected !== undefined ? { expectedRevision: expected === -1 ? 'no_stream' : expected } : {}) },
+      { actor: user.employeeId, ...(expected !== undefined ? { expected } : {}) },
     ).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'conflict', kind: 'conflict', message: conflictMessage } as DomainError;
       throw err;
@@ -165,7 +169,6 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === 'conflict') await ctx.runtime.waitFor(await ctx.store.headPosition());
       return page(c, { message: `Start here: ${result.message}` }, statusOf(result));
     }
-    if (result.position) await ctx.runtime.waitFor(result.position);
     return c.redirect('/curation', 303);
   });
 

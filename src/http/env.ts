@@ -35,5 +35,3 @@ export interface AppContext {
   /** false while the read models catch up after start-up (pages answer 503); absent means ready */
   ready?: () => boolean;
 }
-
-export const hasRole = (user: CurrentUser | null, role: Role): boolean => !!user && user.roles.includes(role);

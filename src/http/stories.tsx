@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { parseEvent } from '../../events/catalogue.ts';
 import type { DataOf } from '../../events/catalogue.ts';
+import { z } from 'zod';
 import { Body, Reason, Title } from '../../events/stories.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
-import { handle } from '../domain/handle.ts';
+import { handle } from '../command.ts';
+import { nameUuid, sha256Hex } from '../ids.ts';
 import { storyDecider, storyRefErrors, storyStream } from '../domain/stories.ts';
 import type { Actor, StoryCommand } from '../domain/stories.ts';
 import { recordRead } from '../circulation/record-read.ts';
@@ -22,26 +23,32 @@ import { StoryGonePage, StoryPage } from '../../views/pages/story.tsx';
 import { AmendPage, RetractPage } from '../../views/pages/story-amend.tsx';
 import type { AmendValues } from '../../views/pages/story-amend.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
+import { formStrings, text, validForm } from './forms.ts';
+import type { FormValues } from './forms.ts';
+import { statusOf } from './refusal.ts';
+import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
 type Form = Record<string, string | File | (string | File)[]>;
 
+/** The amend form: a missing or malformed revision means the form was not one Hallway served. */
+const AmendForm = z.object({
+  title: text(Title),
+  body: text(Body),
+  reason: text(Reason),
+  expectedRevision: text(z.string().regex(/^\d{1,9}$/)).transform(Number),
+});
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A UUID-shaped id derived from `seed`, so the same form submitted twice names the same story and event. */
-export function derivedUuid(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 /**
- * The story id for a submission: from the teller, the form's idempotency key and what was typed.
- * The same form sent twice (a double click, a retry) names the same story; a form brought back
- * with the browser's Back button, edited and sent again is a new story, not silently the old one.
+ * The one idempotency mechanism for telling a story: its id comes from the teller, the form's
+ * idempotency key and what was typed, and it is appended with no_stream under an event id derived
+ * from it. The same form sent twice (a double click, a retry) is a no-op on both stores; a form
+ * brought back with the browser's Back button, edited and sent again is a new story.
  */
-export const storyIdFor = (tellerId: string, key: string, content: string): string =>
-  derivedUuid(`hallway-story:${tellerId}:${key}:${createHash('sha256').update(content).digest('hex')}`);
-const eventIdFor = (storyId: string): string => derivedUuid(`hallway-story-event:${storyId}`);
+export const storyIdFor = (tellerId: string, key: string, content: string): string => nameUuid(`hallway-story:${tellerId}:${key}:${sha256Hex(content)}`);
+const eventIdFor = (storyId: string): string => nameUuid(`hallway-story-event:${storyId}`);
 
 const all = (form: Form, name: string): string[] => {
   const v = form[name];
@@ -83,7 +90,7 @@ function redirectTo(c: C, url: string): Response {
 }
 
 function refusal(c: C, e: DomainError) {
-  const status = e.kind === 'forbidden' ? 403 : e.kind === 'not-found' ? 404 : e.kind === 'conflict' ? 409 : 422;
+  const status = statusOf(e);
   c.status(status);
   return c.render(
     <section class="narrow">
@@ -144,12 +151,6 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const { idempotencyKey: _key, ...typed } = values;
     const storyId = storyIdFor(user.employeeId, key, JSON.stringify(typed));
 
-    // A double submit or a retry: the story is already told, show it.
-    if ((await ctx.store.streamRevision(storyStream(storyId))) >= 0) {
-      await ctx.runtime.waitFor(await ctx.store.headPosition());
-      return redirectTo(c, `/stories/${storyId}`);
-    }
-
     const candidate = {
       storyId,
       title: values.title,
@@ -176,7 +177,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       for (const e of storyRefErrors(data, refs)) addError(errors, e);
     }
 
-    const refuse = (status: 409 | 422) => {
+    const refuse = (status: RefusalStatus) => {
       const props = formProps(values, errors, user);
       if (isHtmx(c)) return c.html(<StoryForm {...props} />, status);
       c.status(status);
@@ -185,27 +186,11 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!data || Object.keys(errors).length > 0) return refuse(422);
 
     const command: StoryCommand = { type: 'TellStory', data, refs };
-    let result;
-    try {
-      result = await handle(ctx.store, storyStream(storyId), storyDecider, command, {
-        actor: user.employeeId,
-        at: ctx.clock(),
-        ids: () => eventIdFor(storyId),
-        expectedRevision: 'no_stream',
-      });
-    } catch (err) {
-      // the same form posted twice at once: the other request told it
-      if (err instanceof ConcurrencyError && (await ctx.store.streamRevision(storyStream(storyId))) >= 0) {
-        await ctx.runtime.waitFor(await ctx.store.headPosition());
-        return redirectTo(c, `/stories/${storyId}`);
-      }
-      throw err;
-    }
+    const result = await handle(ctx, storyStream(storyId), storyDecider, command, { actor: user.employeeId, expected: 'new', ids: [eventIdFor(storyId)] });
     if (isDomainError(result)) {
       addError(errors, result);
-      return refuse(result.kind === 'conflict' ? 409 : 422);
+      return refuse(statusOf(result));
     }
-    await ctx.runtime.waitFor(result.position || (await ctx.store.headPosition()));
     return redirectTo(c, `/stories/${storyId}`);
   });
 
@@ -272,44 +257,42 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.render(<AmendPage story={found} values={values} errors={{}} />, { title: `Amend ${found.title}` });
   });
 
-  app.post('/stories/:id/amend', async (c) => {
+  const amendValues = (form: FormValues): AmendValues => ({
+    title: form['title'] ?? '',
+    body: form['body'] ?? '',
+    reason: form['reason'] ?? '',
+    expectedRevision: form['expectedRevision'] ?? '',
+  });
+  // <form method="post" action="/stories/ID/amend"> title, body, reason, expectedRevision (hidden)
+  const amendForm = validForm(AmendForm, (c, { expectedRevision, ...errors }, values) => {
+    const found = storyOr(c, c.req.param('id') ?? '');
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, me(c))) return refusal(c, forbidden);
+    if (expectedRevision) (errors['form'] ??= []).push('The form is missing the revision it was based on; open it again.');
+    return c.render(<AmendPage story={found} values={amendValues(values)} errors={errors} />, { title: `Amend ${found.title}` });
+  });
+
+  app.post('/stories/:id/amend', amendForm, async (c) => {
     const user = me(c);
     const found = storyOr(c, c.req.param('id'));
     if (!('storyId' in found)) return found;
     if (!mayChange(found, user)) return refusal(c, forbidden);
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const values: AmendValues = {
-      title: one(form, 'title'),
-      body: one(form, 'body'),
-      reason: one(form, 'reason'),
-      expectedRevision: one(form, 'expectedRevision'),
-    };
+    const { title, body, reason, expectedRevision: expected } = c.req.valid('form');
+    const values = amendValues(formStrings(await c.req.parseBody()));
     const errors: FieldErrors = {};
-    const check = (field: string, r: { success: boolean; error?: { issues: { message: string }[] } }) => {
-      if (!r.success) errors[field] = (r.error?.issues ?? []).map((i) => i.message);
-    };
-    const title = Title.safeParse(values.title);
-    const body = Body.safeParse(values.body);
-    const reason = Reason.safeParse(values.reason);
-    check('title', title);
-    check('body', body);
-    check('reason', reason);
-    const expected = /^\d{1,9}$/.test(values.expectedRevision) ? Number(values.expectedRevision) : undefined;
-    if (expected === undefined) (errors['form'] ??= []).push('The form is missing the revision it was based on; open it again.');
-    const refuse = (status: 409 | 422, story: Story, conflict = false) => {
+    const refuse = (status: RefusalStatus, story: Story, conflict = false) => {
       c.status(status);
       return c.render(<AmendPage story={story} values={values} errors={errors} conflict={conflict} />, { title: `Amend ${story.title}` });
     };
-    if (!title.success || !body.success || !reason.success || expected === undefined) return refuse(422, found);
 
     let result;
     try {
       result = await handle(
-        ctx.store,
+        ctx,
         storyStream(found.storyId),
         storyDecider,
-        { type: 'AmendStory', storyId: found.storyId, actor: actorOf(user), title: title.data, body: body.data, reason: reason.data },
-        { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId, expectedRevision: expected },
+        { type: 'AmendStory', storyId: found.storyId, actor: actorOf(user), title, body, reason },
+        { actor: user.employeeId, expected },
       );
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
@@ -318,16 +301,15 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       await ctx.runtime.waitFor(await ctx.store.headPosition());
       const now = getStory(db, found.storyId) ?? found;
       values.expectedRevision = String(now.revision);
-      return refuse(409, now, true);
+      return refuse(statusOf(err), now, true);
     }
     if (isDomainError(result)) {
       if (result.kind === 'invalid') {
         addError(errors, result);
-        return refuse(422, found);
+        return refuse(statusOf(result), found);
       }
       return refusal(c, result);
     }
-    await ctx.runtime.waitFor(result.position);
     return redirectTo(c, `/stories/${found.storyId}`);
   });
 
@@ -340,29 +322,28 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.render(<RetractPage story={found} reason="" errors={{}} />, { title: `Retract ${found.title}` });
   });
 
-  app.post('/stories/:id/retract', async (c) => {
+  // <form method="post" action="/stories/ID/retract"> reason
+  const retractForm = validForm(z.object({ reason: text(Reason) }), (c, errors, values) => {
+    const found = storyOr(c, c.req.param('id') ?? '');
+    if (!('storyId' in found)) return found;
+    if (!mayChange(found, me(c))) return refusal(c, forbidden);
+    return c.render(<RetractPage story={found} reason={values['reason'] ?? ''} errors={errors} />, { title: `Retract ${found.title}` });
+  });
+
+  app.post('/stories/:id/retract', retractForm, async (c) => {
     const user = me(c);
     const found = storyOr(c, c.req.param('id'));
     if (!('storyId' in found)) return found;
     if (!mayChange(found, user)) return refusal(c, forbidden);
-    const form = (await c.req.parseBody({ all: true })) as Form;
-    const reasonIn = one(form, 'reason');
-    const reason = Reason.safeParse(reasonIn);
-    if (!reason.success) {
-      c.status(422);
-      return c.render(<RetractPage story={found} reason={reasonIn} errors={{ reason: reason.error.issues.map((i) => i.message) }} />, {
-        title: `Retract ${found.title}`,
-      });
-    }
+    const reason = { data: c.req.valid('form').reason };
     const result = await handle(
-      ctx.store,
+      ctx,
       storyStream(found.storyId),
       storyDecider,
       { type: 'RetractStory', storyId: found.storyId, actor: actorOf(user), reason: reason.data },
-      { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId },
+      { actor: user.employeeId },
     );
     if (isDomainError(result)) return refusal(c, result);
-    if (result.position) await ctx.runtime.waitFor(result.position);
     // curators keep seeing a retracted story; for everyone else it is gone
     return redirectTo(c, isCurator(user) ? `/stories/${found.storyId}` : '/timelines');
   });
@@ -379,12 +360,11 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const command: StoryCommand = add
       ? { type: 'ThemeStory', storyId, actor: actorOf(user), themeId, refs: storyRefs(db, { themes: [themeId] }) }
       : { type: 'UnthemeStory', storyId, actor: actorOf(user), themeId };
-    const result = await handle(ctx.store, storyStream(storyId), storyDecider, command, { actor: user.employeeId, at: ctx.clock(), ids: ctx.newId });
+    const result = await handle(ctx, storyStream(storyId), storyDecider, command, { actor: user.employeeId });
     if (isDomainError(result)) {
       if (result.kind === undefined || result.kind === 'invalid') return renderStory(c, found, `Theme ${themeId || '(none)'} ${result.message}.`, 422);
       return refusal(c, result);
     }
-    if (result.position) await ctx.runtime.waitFor(result.position);
     return redirectTo(c, `/stories/${storyId}`);
   };
   app.post('/stories/:id/themes', retheme(true));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameUuid } from '../ids.ts';
 import {
   ANY,
   BACKWARDS,
@@ -56,8 +56,7 @@ const NO_POSITION = 2n ** 62n;
 /** EventStoreDB needs UUID event ids: a non-UUID id (from an HR export, say) maps to a stable UUID. */
 export function esdbEventId(id: string): string {
   if (UUID.test(id)) return id.toLowerCase();
-  const h = createHash('sha256').update(`hallway-event-id:${id}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+  return nameUuid(`hallway-event-id:${id}`);
 }
 
 const isSystem = (stream: string, type: string): boolean => stream.startsWith('$') || type.startsWith('$');

@@ -93,11 +93,11 @@ describe('administration', () => {
       expect(holders).toHaveLength(1);
     });
 
-    it('refuses an email a current employee uses, beside the email field', async () => {
+    it('refuses an email another employee has claimed, beside the email field', async () => {
       const before = await head();
       const res = await post('/admin/people', { name: 'Grace Again', email: 'grace@example.TEST', departmentId: 'dept-noc', joinedOn: '2024-02-01', employeeId: '' });
       expect(res.status).toBe(422);
-      expect(await res.text()).toMatch(/id="add-email-error"[^>]*>Email is already used by a current employee/);
+      expect(await res.text()).toMatch(/id="add-email-error"[^>]*>Email is already in use/);
       const closed = await post('/admin/people', { name: 'Kim', email: 'kim@example.test', departmentId: 'dept-repair', joinedOn: '2024-02-01', employeeId: '' });
       expect(closed.status).toBe(422);
       expect(await closed.text()).toContain('Department is closed');

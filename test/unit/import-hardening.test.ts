@@ -5,6 +5,7 @@ import { ImportRefused, importFile, importLines } from '../../src/importer.ts';
 import { openEmbeddedStore } from '../../src/store/embedded.ts';
 import type { EventStore } from '../../src/store/port.ts';
 import { tempDir } from '../helpers.ts';
+import { emailHash } from '../../src/domain/org.ts';
 
 /** Issue 9 finding 3 (auth lines), finding 4 (the routes' rules) and issue 8 point 7 (null = absent). */
 const at = '2026-02-01T09:00:00.000Z';
@@ -72,7 +73,14 @@ describe('import refusals by line number', () => {
 
   describe("the routes' rules, through the deciders (finding 4)", () => {
     it("EmployeeJoined with an email already used (any case) is refused", async () => {
-      await refused([...org(), joined('intruder', 'BOSS@example.test')], 4, /email is already used/);
+      await refused([...org(), joined('intruder', 'BOSS@example.test')], 4, /email is already in use/);
+    });
+    it('email claims (email-{sha256} streams): an address claimed twice, or joined by someone other than its holder, is refused', async () => {
+      const claim = (email: string, employeeId: string) => line('EmailClaimed', { emailHash: emailHash(email), employeeId });
+      await refused([dept('d1'), claim('ada@example.test', 'ada'), joined('ada', 'ada@example.test'), claim('ADA@example.test', 'eve')], 4, /is already claimed by ada/);
+      await refused([dept('d1'), claim('ada@example.test', 'ada'), joined('eve', 'ada@example.test')], 3, /email is already in use/);
+      const r = await importLines(store, [dept('d1'), claim('ada@example.test', 'ada'), joined('ada', 'ada@example.test')]);
+      expect(r.appended).toBe(3);
     });
     it('a department opened twice is refused, in the file or against the log', async () => {
       await refused([dept('d1'), dept('d1')], 2, /already used by another department/);

@@ -4,8 +4,8 @@ import type { CsvFacts } from '../../src/auth/people-csv.ts';
 
 const facts: CsvFacts = {
   department: (id) => (id === 'dept-noc' ? 'open' : id === 'dept-old' ? 'closed' : 'unknown'),
-  emailInUseBy: (email) => (email === 'taken@example.test' ? 'emp-9' : null),
-  employeeExists: (id) => id === 'emp-9',
+  emailClaimedBy: (email) => (email === 'taken@example.test' ? 'emp-9' : null),
+  employeeExists: (p) => p.employeeId === 'emp-9',
 };
 const header = 'employeeId,name,email,departmentId,joinedOn\n';
 const refusal = (text: string): CsvRefused => {

@@ -57,7 +57,7 @@ describe('employees', () => {
     type: 'JoinEmployee',
     data: joined.data as Extract<EmployeeCommand, { type: 'JoinEmployee' }>['data'],
     department: 'open',
-    emailInUseBy: null,
+    emailClaimedBy: null,
     ...over,
   });
 
@@ -68,8 +68,9 @@ describe('employees', () => {
     expect(refusal(employee([]).when(join({ department: 'closed' })))).toMatchObject({ error: 'department-closed', field: 'departmentId' });
     expect(refusal(employee([]).when(join({ department: 'unknown' })))).toMatchObject({ error: 'department-unknown', field: 'departmentId' });
   });
-  it('refuses an email a current employee already uses', () => {
-    expect(refusal(employee([]).when(join({ emailInUseBy: 'emp-9' })))).toMatchObject({ error: 'email-in-use', field: 'email' });
+  it('refuses an email claimed by someone else, and lets the employee the claim names join (a retry)', () => {
+    expect(refusal(employee([]).when(join({ emailClaimedBy: 'emp-9' })))).toMatchObject({ error: 'email-in-use', field: 'email' });
+    expect(employee([]).when(join({ emailClaimedBy: (joined.data as { employeeId: string }).employeeId }))).toEqual([joined]);
   });
   it('refuses an employee id that is taken', () => {
     expect(refusal(employee([joined]).when(join())).field).toBe('employeeId');

@@ -26,8 +26,8 @@ describe('the story decider', () => {
     expect(given().when({ type: 'TellStory', data: data(), refs })).toEqual([submitted()]);
   });
 
-  it('treats the same story told again by its teller as nothing new (a double submit)', () => {
-    expect(given(submitted()).when({ type: 'TellStory', data: data(), refs })).toEqual([]);
+  it('refuses telling a story whose stream exists, even by its teller (a double submit never gets here: it is a no-op append)', () => {
+    expect(err(given(submitted()).when({ type: 'TellStory', data: data(), refs })).kind).toBe('conflict');
   });
 
   it('refuses a story id already taken by someone else', () => {

@@ -1,5 +1,3 @@
-import type { Child } from 'hono/jsx';
-
 /** Messages for a form's fields, keyed by field name; `_form` is for the form as a whole. */
 export type FieldErrors = Record<string, string>;
 
@@ -59,12 +57,4 @@ export function FormError({ errors }: { errors?: FieldErrors | undefined }) {
       {errors['_form']}
     </p>
   ) : null;
-}
-
-export function Notice({ children }: { children?: Child }) {
-  return (
-    <p class="notice" role="status">
-      {children}
-    </p>
-  );
 }

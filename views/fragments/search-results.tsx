@@ -27,9 +27,6 @@ export function Marked({ text }: { text: string }) {
   return <>{parts}</>;
 }
 
-/** The bare text of a marked string (for labels that must not carry markup). */
-export const unmarked = (s: string): string => s.replace(/[\uE000\uE001]/g, '');
-
 export interface SearchQuery {
   q: string;
   theme: string;

@@ -10,6 +10,8 @@ export interface PeopleProps {
   departments: Department[];
   query: string;
   today: string;
+  /** names this form: the same form sent again (a retry) adds the same person, not a second one */
+  requestKey: string;
   notice?: string | undefined;
   invitation?: { url: string; name: string; expiresAt: Date } | undefined;
   values?: Record<string, string> | undefined;
@@ -37,7 +39,7 @@ export function DepartmentSelect({ departments, value, errors, idPrefix = '', la
   );
 }
 
-export function PeoplePage({ people, more = 0, departments, query, today, notice, invitation, values = {}, errors }: PeopleProps) {
+export function PeoplePage({ people, more = 0, departments, query, today, requestKey, notice, invitation, values = {}, errors }: PeopleProps) {
   const deptName = new Map(departments.map((d) => [d.departmentId, d.name]));
   return (
     <AdminShell heading="People" notice={notice}>
@@ -80,6 +82,7 @@ export function PeoplePage({ people, more = 0, departments, query, today, notice
       <p class="muted">They get an invitation link to choose their password; it is shown here once.</p>
       <FormError errors={errors} />
       <form {...hxForm('/admin/people')}>
+        <input type="hidden" name="requestKey" value={values['requestKey'] ?? requestKey} />
         <Field name="name" idPrefix="add-" label="Name" value={values['name']} errors={errors} />
         <Field name="email" idPrefix="add-" label="Email" type="email" value={values['email']} errors={errors} />
         <DepartmentSelect departments={departments} value={values['departmentId']} errors={errors} idPrefix="add-" />

@@ -47,6 +47,10 @@ export function AmendPage({ story, values, errors, conflict = false }: AmendPage
         {!conflict && Object.keys(errors).length > 0 ? (
           <p class="error" role="alert">Some answers need another look; see the messages beside them.</p>
         ) : null}
+        {/* a message for the form as a whole (its hidden revision is missing) has no field to sit beside */}
+        {(errors['form'] ?? []).map((m) => (
+          <p class="error">{m}</p>
+        ))}
         <input type="hidden" name="expectedRevision" value={values.expectedRevision} />
         <div class="field">
           <label for="title">Title</label>
