@@ -10,6 +10,7 @@ import { storeBench } from './store.ts';
 import { searchBench } from './search.ts';
 import { spreadBench } from './spread.ts';
 import { dashboardBench } from './dashboard.ts';
+import { pagesBench } from './pages.ts';
 
 // ---- the list of benchmarks (add yours here) -------------------------------------------------
 const BENCHES: Bench[] = [
@@ -17,6 +18,7 @@ const BENCHES: Bench[] = [
   searchBench,
   spreadBench,
   dashboardBench,
+  pagesBench,
 ];
 // -----------------------------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
  * - rebuild: every event applied by the spread projection into a views.db on disk, in batches of
  *   1,000 per transaction as the runtime does (the store is left out: bench/store.ts measures it);
  *   ceiling: the same cascade built by the pure MemoryCascade in plain JavaScript maps.
- * - GET /api/stories/:id/spread through the API routes (session look-up left out): cold (the
- *   cached summary dropped, so the whole tree is read and summarised) and warm (cached), p50/p99.
+ * - GET /api/stories/:id/spread through the API routes (session look-up left out): right after a
+ *   new node (one more exposure applied by the projection before each request) and again without
+ *   a change, p50/p99. Aim: p99 < 20 ms right after a new node.
  * Sizes: BENCH_SPREAD_PEOPLE (100000) and BENCH_SPREAD_EXPOSURES (1000000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -107,15 +108,21 @@ export const spreadBench: Bench = {
       applyAll(views, log(7));
       const rebuildMs = performance.now() - t;
       logLine(`projection rebuild: ${rebuildMs.toFixed(0)} ms`);
-      rows.push({ measure: `rebuild: events applied (${total.toLocaleString('en-US')} events, ${(rebuildMs / 1000).toFixed(1)} s)`, value: (total * 1000) / rebuildMs, unit: 'events/s', ceiling: { name: 'same cascade in JS maps', value: (total * 1000) / memoryMs } });
+      rows.push({ measure: `rebuild: events applied (${total.toLocaleString('en-US')} events, ${(rebuildMs / 1000).toFixed(1)} s)`, value: (total * 1000) / rebuildMs, unit: 'events/s', ceiling: { name: 'same cascade in JS maps', value: (total * 1000) / memoryMs }, aim: 0.4 });
 
       const ctx = { runtime: { db: views }, config: loadConfig({ HALLWAY_DATA_DIR: dir }) } as unknown as AppContext;
       const api = apiRoutes(ctx);
       const first = await (await api.request('/api/stories/big/spread')).json() as { size: number };
       if (first.size !== cascade!.nodes.length) throw new Error(`projection has ${first.size} nodes, memory ${cascade!.nodes.length}`);
       const cold: number[] = [];
-      for (let i = 0; i < 15; i++) {
-        views.prepare("UPDATE spread_stories SET summary = NULL, virality = NULL WHERE story_id = 'big'").run();
+      const grow = views.transaction((e: ProjectedEvent) => spreadProjection.apply(views, e));
+      for (let i = 0; i < 200; i++) {
+        // a newcomer hears it from the most recent node: the tree grows by one node
+        const position = total + 1 + i;
+        grow({
+          id: `new${i}`, type: 'StoryHeard', stream: 'bench', revision: 0, position, metadata: { at: new Date(T0 + position * 1000).toISOString() },
+          data: { storyId: 'big', listenerId: `newcomer${i}`, fromId: i === 0 ? emp(0) : `newcomer${i - 1}`, setting: 'conversation' },
+        } as unknown as ProjectedEvent);
         t = performance.now();
         const res = await api.request('/api/stories/big/spread');
         await res.text();
@@ -128,10 +135,10 @@ export const spreadBench: Bench = {
         await res.text();
         warm.push(performance.now() - t);
       }
-      rows.push({ measure: `GET spread, cold (after a new node): p50 (${first.size.toLocaleString('en-US')} nodes)`, value: percentile(cold, 50), unit: 'ms' });
-      rows.push({ measure: 'GET spread, cold: p99', value: percentile(cold, 99), unit: 'ms' });
-      rows.push({ measure: 'GET spread, cached: p50', value: percentile(warm, 50), unit: 'ms' });
-      rows.push({ measure: 'GET spread, cached: p99', value: percentile(warm, 99), unit: 'ms' });
+      rows.push({ measure: `GET spread right after a new node: p50 (${first.size.toLocaleString('en-US')} nodes)`, value: percentile(cold, 50), unit: 'ms' });
+      rows.push({ measure: 'GET spread right after a new node: p99 (aim < 20 ms)', value: percentile(cold, 99), unit: 'ms' });
+      rows.push({ measure: 'GET spread, unchanged: p50', value: percentile(warm, 50), unit: 'ms' });
+      rows.push({ measure: 'GET spread, unchanged: p99', value: percentile(warm, 99), unit: 'ms' });
       views.close();
       return rows;
     } finally {

@@ -5,6 +5,7 @@ import { allProjections } from './projections/index.ts';
 import { openViews, startProjections } from './projections/runtime.ts';
 import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
+import { flushReads } from './circulation/record-read.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -25,7 +26,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   let caughtUp = false;
   void runtime.caughtUp.then(() => (caughtUp = true), () => {});
   if (opts.waitForCatchUp ?? true) await runtime.caughtUp;
-  return {
+  const hallway: AppContext & { close(): Promise<void> } = {
     store,
     runtime,
     config,
@@ -34,9 +35,12 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     setup: { token: null, expiresAt: 0 },
     ready: () => caughtUp,
     async close() {
+      // reads queued by story pages are appended before the store closes
+      await flushReads(hallway, { wait: false });
       await runtime.close();
       views.close();
       await store.close();
     },
   };
+  return hallway;
 }

@@ -8,6 +8,7 @@ import type { AppContext, CurrentUser } from '../http/env.ts';
 import type { ApiTokenRow } from '../projections/api-tokens.ts';
 import { orgQueries } from '../read/org.ts';
 import { generateSecureRandomString } from './sessions.ts';
+import { apiTokenById } from '../read/auth.ts';
 
 /**
  * API tokens for leaders' tools: `hwt_<tokenId>.<secret>`, sent as `Authorization: Bearer …`.
@@ -16,8 +17,7 @@ import { generateSecureRandomString } from './sessions.ts';
  */
 const TOKEN = /^hwt_([a-z2-9]{24})\.([a-z2-9]{24})$/;
 
-const row = (ctx: AppContext, tokenId: string): ApiTokenRow | undefined =>
-  ctx.runtime.db.prepare<[string], ApiTokenRow>('SELECT * FROM api_tokens WHERE token_id = ?').get(tokenId);
+const row = (ctx: AppContext, tokenId: string): ApiTokenRow | undefined => apiTokenById(ctx.runtime.db, tokenId);
 
 export async function resolveApiToken(ctx: AppContext, bearer: string): Promise<CurrentUser | null> {
   const m = TOKEN.exec(bearer);

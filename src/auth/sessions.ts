@@ -15,6 +15,7 @@ import type { AppContext } from '../http/env.ts';
 import { ConcurrencyError } from '../store/port.ts';
 import { orgQueries } from '../read/org.ts';
 import type { Employee } from '../read/org.ts';
+import { sessionById } from '../read/auth.ts';
 
 export const SESSION_COOKIE = 'hallway_session';
 /** idle limit: a session not used for this long expires */
@@ -70,7 +71,7 @@ export async function createSession(ctx: AppContext, employeeId: string): Promis
 }
 
 function sessionRow(ctx: AppContext, sessionId: string): SessionRow | undefined {
-  return ctx.runtime.db.prepare<[string], SessionRow>('SELECT * FROM auth_sessions WHERE session_id = ?').get(sessionId);
+  return sessionById(ctx.runtime.db, sessionId);
 }
 
 export async function validateSessionToken(ctx: AppContext, token: string): Promise<ValidSession | null> {

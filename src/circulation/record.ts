@@ -7,6 +7,7 @@ import { commit } from '../command.ts';
 import type { AppContext } from '../http/env.ts';
 import { nameUuid } from '../ids.ts';
 import type { Views } from '../projections/runtime.ts';
+import { circulatingTeller, standingOf } from '../read/spread.ts';
 
 /**
  * Records circulation: look up the facts the decider needs (does the story exist, is each person
@@ -14,15 +15,10 @@ import type { Views } from '../projections/runtime.ts';
  * until the projections have it so the next page shows it.
  */
 
-function facts(db: Views, storyId: string, people: string[]): CirculationFacts {
-  const story = db.prepare<[string], { teller_id: string; retracted: number }>('SELECT teller_id, retracted FROM spread_stories WHERE story_id = ?').get(storyId);
-  const q = db.prepare<[string], { active: number }>('SELECT active FROM spread_people WHERE employee_id = ?');
+export function facts(db: Views, storyId: string, people: string[]): CirculationFacts {
   const standing: Record<string, Standing> = {};
-  for (const p of people) {
-    const r = q.get(p);
-    standing[p] = !r ? 'unknown' : r.active ? 'active' : 'left';
-  }
-  return { tellerId: story && !story.retracted ? story.teller_id : null, standing };
+  for (const p of people) standing[p] = standingOf(db, p);
+  return { tellerId: circulatingTeller(db, storyId), standing };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.ts';
-import { storyFigures } from '../projections/spread.ts';
+import { storyFigures } from '../read/spread.ts';
 import { openHallway } from '../services.ts';
 
 /**

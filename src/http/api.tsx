@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from './env.ts';
-import { spreadStory, storyFigures } from '../projections/spread.ts';
+import { spreadStory, storyFigures } from '../read/spread.ts';
 
 /**
  * The JSON API for leaders' tools (leader role by session, or an API token: see access.ts and

@@ -5,6 +5,7 @@ import { Setting } from '../../events/circulation.ts';
 import { recordHeard, recordShare } from '../circulation/record.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
+import { circulationCounters } from '../read/spread.ts';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { statusOf } from './refusal.ts';
 import type { RefusalStatus } from './refusal.ts';
@@ -48,7 +49,7 @@ export function circulationRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const answer = async (c: Context<AppEnv>, storyId: string, state: PanelState, status: 200 | RefusalStatus) => {
-    const panel = <CirculationPanel ctx={ctx} user={c.get('user')!} storyId={storyId} state={state} />;
+    const panel = <CirculationPanel counters={circulationCounters(ctx.runtime.db, storyId)} storyId={storyId} state={state} />;
     if (c.req.header('hx-request')) return c.html(panel, status);
     if (status === 200) return c.redirect(`/stories/${encodeURIComponent(storyId)}`, 303);
     c.status(status);

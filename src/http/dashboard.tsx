@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from './env.ts';
 import { dashboard, departmentGroups, SMALLER_NAME } from '../projections/spread-dashboard.ts';
-import { spreadStory, storyFigures, storyNodes } from '../projections/spread.ts';
+import { latestSpreadAt, spreadStory, storyFigures, storyNodes } from '../read/spread.ts';
 import { resolveWindow, WindowQuery } from '../spread/window.ts';
 import type { ResolvedWindow } from '../spread/window.ts';
 import { DashboardPage, WindowForm } from '../../views/pages/dashboard.tsx';
@@ -52,7 +52,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
     let latest: { from: string; to: string } | undefined;
     if (d.flows.length === 0) {
-      const last = ctx.runtime.db.prepare<[], { at: number | null }>('SELECT max(at_ms) AS at FROM spread_nodes WHERE edge IS NOT NULL').get()?.at;
+      const last = latestSpreadAt(ctx.runtime.db);
       if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
     }
     return c.render(<DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} />, { title: 'Dashboard' });

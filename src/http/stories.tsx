@@ -11,6 +11,7 @@ import { nameUuid, sha256Hex } from '../ids.ts';
 import { storyDecider, storyRefErrors, storyStream } from '../domain/stories.ts';
 import type { Actor, StoryCommand } from '../domain/stories.ts';
 import { recordRead } from '../circulation/record-read.ts';
+import { circulationCounters } from '../read/spread.ts';
 import { orgQueries } from '../read/org.ts';
 import { getStory, isCurator, listThemes, retellingsOf, storyHistory, storyRefs } from '../read/stories.ts';
 import type { Story } from '../read/stories.ts';
@@ -208,7 +209,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
         retellings={retellingsOf(db, story.storyId)}
         retells={retells}
         themes={listThemes(db)}
-        circulation={<CirculationPanel ctx={ctx} user={viewer} storyId={story.storyId} />}
+        circulation={<CirculationPanel counters={circulationCounters(db, story.storyId)} storyId={story.storyId} />}
         notice={notice}
       />,
       { title: story.title },
@@ -232,14 +233,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const user = me(c);
     const found = storyOr(c, c.req.param('id'));
     if (!('storyId' in found)) return found;
-    if (!found.retracted) {
-      try {
-        await recordRead(ctx, user, found.storyId, found.tellerId);
-      } catch (err) {
-        // a failed read record must not cost the person the story
-        console.error('recordRead failed', err);
-      }
-    }
+    // queued, not awaited: the page does not wait for the read's append (src/circulation/record-read.ts)
+    if (!found.retracted) recordRead(ctx, user, found.storyId, found.tellerId);
     return renderStory(c, found);
   });
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { orgQueries } from '../read/org.ts';
+import { sharedWith } from '../read/spread.ts';
 import {
   getTheme, listLeaders, listStoryDepartments, listThemes, mostCirculatedInTheme, recentStories, startHerePicks, timeline,
 } from '../read/stories.ts';
@@ -70,7 +71,7 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
         rows={rows}
         picks={startHerePicks(db)}
         recent={recentStories(db, 5)}
-        sharedWithMe={<SharedWithMe ctx={ctx} user={viewer} />}
+        sharedWithMe={<SharedWithMe items={sharedWith(db, viewer.employeeId)} />}
       />,
       { title: 'Home' },
     );

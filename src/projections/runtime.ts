@@ -41,7 +41,14 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-const BATCH = 1000;
+/**
+ * Events per batch, adapted as catch-up runs: a batch should take about BATCH_TARGET_MS to project,
+ * so that `serve`, which yields to the event loop between batches, keeps answering requests while
+ * it catches up with a large import (the event loop is never held much longer than that).
+ */
+const BATCH_MIN = 32;
+const BATCH_MAX = 2000;
+const BATCH_TARGET_MS = 20;
 
 /** The write is in the log, but the read models have not caught up in time: not a failed write. */
 export class ProjectionLagError extends Error {
@@ -110,9 +117,11 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   const queue: RecordedEvent[] = [];
   let flushScheduled = false;
 
+  let batchSize = 64;
   const flush = (): void => {
     flushScheduled = false;
     if (queue.length === 0) return;
+    const started = performance.now();
     const batch = queue.splice(0, queue.length);
     // most events are at their type's current version: reuse the object instead of copying it
     const events = batch.map((e) => {
@@ -121,36 +130,43 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     });
     // EventStoreDB dedupes ids only on exact expected revisions: apply each id once per projection.
     const dedupe = !store.uniqueIds;
-    for (const s of state) {
-      if (s.failed) continue;
-      let current: ProjectedEvent | undefined;
-      try {
-        // IMMEDIATE takes views.db's write lock before the checkpoint is read: another process
-        // (a CLI command while `serve` runs) may have applied these events already, and the
-        // checkpoint in the file, not the one in memory, says what is done
-        db.transaction(() => {
-          const done = Math.max(s.position, getCp.get(s.p.name)?.position ?? 0);
-          const inBatch = new Set<string>();
-          for (const e of events) {
-            if (e.position <= done) continue;
-            if (dedupe) {
-              if (inBatch.has(e.id) || seen.get(s.p.name, e.id)) continue;
-              inBatch.add(e.id);
-              markSeen.run(s.p.name, e.id);
+    // One transaction for the batch, one savepoint per projection inside it: a projection that
+    // fails rolls back alone, and the batch costs one commit instead of one per projection.
+    // IMMEDIATE takes views.db's write lock before the checkpoints are read: another process
+    // (a CLI command while `serve` runs) may have applied these events already, and the
+    // checkpoint in the file, not the one in memory, says what is done
+    db.transaction(() => {
+      for (const s of state) {
+        if (s.failed) continue;
+        let current: ProjectedEvent | undefined;
+        try {
+          db.transaction(() => {
+            const done = Math.max(s.position, getCp.get(s.p.name)?.position ?? 0);
+            const inBatch = new Set<string>();
+            for (const e of events) {
+              if (e.position <= done) continue;
+              if (dedupe) {
+                if (inBatch.has(e.id) || seen.get(s.p.name, e.id)) continue;
+                inBatch.add(e.id);
+                markSeen.run(s.p.name, e.id);
+              }
+              current = e;
+              s.p.apply(db, e);
             }
-            current = e;
-            s.p.apply(db, e);
-          }
-          s.position = Math.max(done, batch[batch.length - 1]!.position);
-          setCp.run(s.p.name, s.p.version, s.position);
-        }).immediate();
-      } catch (err) {
-        const position = current?.position ?? -1;
-        s.failed = { position, error: err instanceof Error ? err.message : String(err) };
-        log(`projection ${s.p.name} stopped at position ${position} (${current?.type ?? '?'}): ${s.failed.error}`);
+            s.position = Math.max(done, batch[batch.length - 1]!.position);
+            setCp.run(s.p.name, s.p.version, s.position);
+          })();
+        } catch (err) {
+          const position = current?.position ?? -1;
+          s.failed = { position, error: err instanceof Error ? err.message : String(err) };
+          log(`projection ${s.p.name} stopped at position ${position} (${current?.type ?? '?'}): ${s.failed.error}`);
+        }
       }
-    }
+    }).immediate();
     applied = batch[batch.length - 1]!.position;
+    const took = performance.now() - started;
+    if (took > BATCH_TARGET_MS * 1.5) batchSize = Math.max(BATCH_MIN, Math.floor(batchSize / 2));
+    else if (took < BATCH_TARGET_MS / 2 && batch.length >= batchSize) batchSize = Math.min(BATCH_MAX, batchSize * 2);
     opts.onProgress?.(applied, head);
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i]!.position <= applied) {
@@ -164,10 +180,10 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   // synchronous on purpose: the store then delivers a page without a microtask per event
   const sub: Subscription = store.subscribe(from === Number.MAX_SAFE_INTEGER ? head : from, (e) => {
     queue.push(e);
-    if (queue.length >= BATCH) {
+    if (queue.length >= batchSize) {
       flush();
-      // let I/O run between batches: `serve` answers /healthz and 503s while it catches up
-      return new Promise<void>((r) => setImmediate(r));
+      // let requests and timers run between batches: catch-up must not stall `serve`
+      return new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (!flushScheduled) {
       flushScheduled = true;

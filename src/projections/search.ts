@@ -6,8 +6,8 @@ import type { Projection, Views } from './runtime.ts';
  * `search_docs` holds one row per story with what results show and filter on; `search_fts` indexes
  * title, body and leader under the same rowid. A retracted story's row leaves the index at once,
  * so it can never match; its doc row stays (marked) so a late amendment cannot bring it back.
- * Themes are kept here too (names for the filter, a story's current themes), so search depends on
- * no other area's tables except the org projection's names.
+ * Themes are kept here too (names for the filter, a story's current themes), and so are tellers'
+ * and departments' names (`search_people`, `search_departments`): search reads no other area's tables.
  */
 
 /** Marks FTS5 puts around a match; private-use characters, so no one can type markup through them. */
@@ -41,6 +41,12 @@ function statements(db: Views) {
     untheme: db.prepare('DELETE FROM search_story_themes WHERE story_id = ? AND theme_id = ?'),
     defineTheme: db.prepare('INSERT INTO search_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, retired = 0'),
     retireTheme: db.prepare('UPDATE search_themes SET retired = 1 WHERE theme_id = ?'),
+    person: db.prepare('INSERT INTO search_people (employee_id, name) VALUES (?, ?) ON CONFLICT(employee_id) DO UPDATE SET name = excluded.name'),
+    department: db.prepare(
+      'INSERT INTO search_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1',
+    ),
+    renameDepartment: db.prepare('UPDATE search_departments SET name = ? WHERE department_id = ?'),
+    closeDepartment: db.prepare('UPDATE search_departments SET open = 0 WHERE department_id = ?'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -62,7 +68,7 @@ function reindex(q: Statements, doc: DocRow): void {
 
 export const searchProjection: Projection = {
   name: 'search',
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS search_docs (
@@ -76,16 +82,31 @@ export const searchProjection: Projection = {
         story_id TEXT NOT NULL, theme_id TEXT NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS search_story_themes_theme ON search_story_themes (theme_id);
       CREATE TABLE IF NOT EXISTS search_themes (theme_id TEXT PRIMARY KEY, name TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS search_people (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS search_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);
     `);
   },
   reset(db) {
     prepared.delete(db);
     db.exec(`DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_docs;
-             DROP TABLE IF EXISTS search_story_themes; DROP TABLE IF EXISTS search_themes;`);
+             DROP TABLE IF EXISTS search_story_themes; DROP TABLE IF EXISTS search_themes;
+             DROP TABLE IF EXISTS search_people; DROP TABLE IF EXISTS search_departments;`);
   },
   apply(db, e) {
     const q = stmts(db);
     switch (e.type) {
+      case 'DepartmentOpened':
+        q.department.run(e.data.departmentId, e.data.name);
+        break;
+      case 'DepartmentRenamed':
+        q.renameDepartment.run(e.data.name, e.data.departmentId);
+        break;
+      case 'DepartmentClosed':
+        q.closeDepartment.run(e.data.departmentId);
+        break;
+      case 'EmployeeJoined':
+        q.person.run(e.data.employeeId, e.data.name);
+        break;
       case 'ThemeDefined':
         q.defineTheme.run(e.data.themeId, e.data.name);
         break;

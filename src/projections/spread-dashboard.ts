@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Views } from './runtime.ts';
-import { spreadStory, storySummary } from './spread.ts';
-import { bucketLabel, sizeBucket, viralityOf } from '../spread/figures.ts';
+import { spreadStory } from '../read/spread.ts';
+import { bucketLabel, sizeBucket } from '../spread/figures.ts';
 import { edgeFrom, edgeStory, edgeTo, pairStory, pairTheme } from '../spread/edge-code.ts';
 
 /**
@@ -95,19 +95,12 @@ export function departmentGroups(db: Views, minGroup: number): { groups: Group[]
   return { groups, groupOf: (id) => (shown.has(id) ? id : SMALLER) };
 }
 
-/** Caches the virality of every story of size bucket `b` that has none yet. */
-function ensureViralities(db: Views, b: number): void {
-  const stale = sql<[number], { story_id: string }>(db, 'SELECT story_id FROM spread_stories WHERE bucket = ? AND virality IS NULL').all(b);
-  for (const { story_id } of stale) {
-    const s = spreadStory(db, story_id);
-    if (s) storySummary(db, s);
-  }
-}
-
-/** The median virality of the stories in a size bucket (read along the (bucket, virality) index). */
+/**
+ * The median virality of the stories in a size bucket (read along the (bucket, virality) index;
+ * the projection keeps every story's virality up to date, so nothing is computed or written here).
+ */
 function bucketMedian(db: Views, size: number): number | null {
   const b = sizeBucket(size);
-  ensureViralities(db, b);
   const n = sql<[number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_stories WHERE bucket = ?').get(b)!.n;
   if (n === 0) return null;
   const at = sql<[number, number], { v: number }>(db, 'SELECT virality AS v FROM spread_stories WHERE bucket = ? ORDER BY virality LIMIT 1 OFFSET ?');
@@ -211,7 +204,6 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   for (const [storyId, added] of ranked) {
     const s = spreadStory(db, storyId);
     if (!s) continue;
-    const summary = storySummary(db, s);
     const b = sizeBucket(s.size);
     if (!medians.has(b)) medians.set(b, bucketMedian(db, s.size));
     const arr = arrivals.all(storyId);
@@ -222,7 +214,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
       added,
       touches: touchesIn.get(storyId, from, to)!.n,
       newDepartments: arr.filter((a) => a.at_ms >= from && a.at_ms < to && a.department_id !== s.department_id).length,
-      virality: viralityOf(summary),
+      virality: s.virality,
       bucket: bucketLabel(b),
       bucketMedian: medians.get(b) ?? null,
       curve: arr.map((a, i) => ({ days: Math.max(0, (a.at_ms - s.t0_ms) / 86_400_000), reached: i + 1 })),

@@ -1,13 +1,16 @@
 import type { Views, Projection, ProjectedEvent } from './runtime.ts';
 import type { CascadeNode, Exposure } from '../spread/cascade.ts';
 import { nodesForExposure, rootNode } from '../spread/cascade.ts';
-import type { SpreadFigures, TreeSummary } from '../spread/figures.ts';
-import { finishFigures, sizeBucket, summarizeTree, viralityOf } from '../spread/figures.ts';
+import { sizeBucket, viralityOf } from '../spread/figures.ts';
 import { encodeEdge, encodeStoryTheme } from '../spread/edge-code.ts';
+import { wienerGrowth } from '../spread/virality.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
- * arrive (constant work per exposure), plus what the dashboard aggregates over a window.
+ * arrive, with every per-story figure kept up to date as it grows: size, depth, the Wiener index
+ * (O(depth) per node: src/spread/virality.ts), breadth per depth, nodes per department, flows and
+ * edge counts. Reading a story's figures never scans its tree and never writes (src/read/spread.ts
+ * reads them). Plus what the dashboard aggregates over a window.
  * It keeps its own history of every employee's department by log position, so the department a
  * node gets is the one the person had when the exposure was recorded. It stores no names.
  */
@@ -27,8 +30,15 @@ CREATE TABLE IF NOT EXISTS spread_themes (theme_id TEXT PRIMARY KEY, name TEXT N
 CREATE TABLE IF NOT EXISTS spread_stories (
   story_id TEXT PRIMARY KEY, teller_id TEXT NOT NULL, title TEXT NOT NULL, t0_ms INTEGER NOT NULL,
   department_id TEXT NOT NULL, touches INTEGER NOT NULL DEFAULT 0, size INTEGER NOT NULL DEFAULT 1,
-  retracted INTEGER NOT NULL DEFAULT 0, summary TEXT, virality REAL,
-  bucket INTEGER NOT NULL DEFAULT 0);
+  retracted INTEGER NOT NULL DEFAULT 0, virality REAL NOT NULL DEFAULT 0,
+  bucket INTEGER NOT NULL DEFAULT 0,
+  wiener INTEGER NOT NULL DEFAULT 0, -- Σ of all pairwise distances
+  depth_sum INTEGER NOT NULL DEFAULT 0, depth INTEGER NOT NULL DEFAULT 0,
+  cross_edges INTEGER NOT NULL DEFAULT 0, within_edges INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS spread_story_depths (
+  story_id TEXT NOT NULL, depth INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (story_id, depth)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spread_story_flows (
+  story_id TEXT NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (story_id, from_id, to_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS spread_stories_bucket ON spread_stories (bucket, virality);
 CREATE INDEX IF NOT EXISTS spread_stories_t0 ON spread_stories (t0_ms);
 CREATE TABLE IF NOT EXISTS spread_story_themes (
@@ -40,6 +50,7 @@ CREATE TABLE IF NOT EXISTS spread_nodes (
   story_id TEXT NOT NULL, person_id TEXT NOT NULL, seq INTEGER NOT NULL, parent_id TEXT,
   depth INTEGER NOT NULL, department_id TEXT NOT NULL, parent_department_id TEXT, at_ms INTEGER NOT NULL,
   edge INTEGER, -- the edge from the parent, packed (src/spread/edge-code.ts); NULL for the root
+  below INTEGER NOT NULL DEFAULT 1, -- the size of the subtree this node heads (for the Wiener index)
   PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS spread_nodes_seq ON spread_nodes (story_id, seq);
 CREATE INDEX IF NOT EXISTS spread_nodes_edge_at ON spread_nodes (at_ms, edge);
@@ -48,6 +59,7 @@ CREATE TABLE IF NOT EXISTS spread_touches (story_id TEXT NOT NULL, at_ms INTEGER
 CREATE INDEX IF NOT EXISTS spread_touches_story ON spread_touches (story_id, at_ms);
 CREATE TABLE IF NOT EXISTS spread_arrivals (
   story_id TEXT NOT NULL, department_id TEXT NOT NULL, at_ms INTEGER NOT NULL,
+  n INTEGER NOT NULL DEFAULT 1, -- the story's nodes in this department (for the entropy)
   PRIMARY KEY (story_id, department_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS spread_arrivals_at ON spread_arrivals (at_ms);
 CREATE TABLE IF NOT EXISTS spread_shared (
@@ -57,6 +69,7 @@ CREATE TABLE IF NOT EXISTS spread_shared (
 const TABLES = [
   'spread_departments', 'spread_people', 'spread_department_history', 'spread_themes', 'spread_stories',
   'spread_story_themes', 'spread_nodes', 'spread_touches', 'spread_arrivals', 'spread_shared', 'spread_department_numbers', 'spread_theme_numbers',
+  'spread_story_depths', 'spread_story_flows',
 ];
 
 interface NodeRow {
@@ -78,8 +91,13 @@ export interface StoryRow {
   touches: number;
   size: number;
   retracted: number;
-  summary: string | null;
-  virality: number | null;
+  virality: number;
+  bucket: number;
+  wiener: number;
+  depth_sum: number;
+  depth: number;
+  cross_edges: number;
+  within_edges: number;
 }
 
 const toNode = (r: NodeRow): CascadeNode => ({
@@ -97,18 +115,30 @@ function statements(db: Views) {
     departmentNo: db.prepare<[string], number>('SELECT no FROM spread_department_numbers WHERE department_id = ?').pluck(),
     numberDepartment: db.prepare('INSERT INTO spread_department_numbers (department_id) VALUES (?)'),
     node: db.prepare<[string, string], NodeRow>('SELECT * FROM spread_nodes WHERE story_id = ? AND person_id = ?'),
-    // read in primary-key order (no ORDER BY: following the seq index costs a look-up per row)
-    nodesRaw: db
-      .prepare<[string], [number, string, string | null, number, string, string | null, number]>(
-        'SELECT seq, person_id, parent_id, depth, department_id, parent_department_id, at_ms FROM spread_nodes WHERE story_id = ?',
-      )
-      .raw(),
     insertNode: db.prepare(
       'INSERT INTO spread_nodes (story_id, person_id, seq, parent_id, depth, department_id, parent_department_id, at_ms, edge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    arrival: db.prepare('INSERT OR IGNORE INTO spread_arrivals (story_id, department_id, at_ms) VALUES (?, ?, ?)'),
+    arrival: db.prepare(
+      `INSERT INTO spread_arrivals (story_id, department_id, at_ms) VALUES (?, ?, ?)
+       ON CONFLICT (story_id, department_id) DO UPDATE SET n = n + 1, at_ms = min(at_ms, excluded.at_ms)`,
+    ),
+    breadth: db.prepare('INSERT INTO spread_story_depths (story_id, depth, n) VALUES (?, ?, 1) ON CONFLICT (story_id, depth) DO UPDATE SET n = n + 1'),
+    flow: db.prepare('INSERT INTO spread_story_flows (story_id, from_id, to_id, n) VALUES (?, ?, ?, 1) ON CONFLICT (story_id, from_id, to_id) DO UPDATE SET n = n + 1'),
+    // one statement per new node: every node from the parent up to the root heads one more node,
+    // and their subtree sizes (before this one) sum to S in the Wiener index's growth
+    climb: db.prepare<{ story: string; person: string }, { below: number; depth: number }>(
+      `UPDATE spread_nodes SET below = below + 1 WHERE story_id = @story AND person_id IN (
+         WITH RECURSIVE up(pid) AS (
+           SELECT @person UNION ALL
+           SELECT n.parent_id FROM spread_nodes n JOIN up ON n.person_id = up.pid WHERE n.story_id = @story AND n.parent_id IS NOT NULL)
+         SELECT pid FROM up)
+       RETURNING below, depth`,
+    ),
     touched: db.prepare('UPDATE spread_stories SET touches = touches + 1 WHERE story_id = ?'),
-    grown: db.prepare('UPDATE spread_stories SET size = size + ?, bucket = ?, summary = NULL, virality = NULL WHERE story_id = ?'),
+    grown: db.prepare(
+      `UPDATE spread_stories SET size = @size, bucket = @bucket, wiener = @wiener, depth_sum = @depth_sum, depth = @depth,
+         cross_edges = @cross_edges, within_edges = @within_edges, virality = @virality WHERE story_id = @story_id`,
+    ),
     touch: db.prepare('INSERT INTO spread_touches (story_id, at_ms) VALUES (?, ?)'),
     departmentAt: db.prepare<[string, number], { department_id: string }>(
       'SELECT department_id FROM spread_department_history WHERE employee_id = ? AND position <= ? ORDER BY position DESC LIMIT 1',
@@ -127,8 +157,6 @@ function statements(db: Views) {
     themeNo: db.prepare<[string], number>('SELECT no FROM spread_theme_numbers WHERE theme_id = ?').pluck(),
     numberTheme: db.prepare('INSERT INTO spread_theme_numbers (theme_id) VALUES (?)'),
     shared: db.prepare('INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES (?, ?, ?)'),
-    openCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spread_departments WHERE open = 1'),
-    saveSummary: db.prepare('UPDATE spread_stories SET summary = ?, virality = ? WHERE story_id = ? AND size = ?'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -167,17 +195,32 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
   q.touched.run(storyId);
   q.touch.run(storyId, exposure.atMs);
   if (added.length === 0) return;
-  added.forEach((n, i) => {
-    const edge = n.parentDepartmentId === null ? null : encodeEdge(story.story_no, departmentNo(q, n.parentDepartmentId), departmentNo(q, n.departmentId));
-    q.insertNode.run(storyId, n.personId, story.size + i, n.parentId, n.depth, n.departmentId, n.parentDepartmentId, n.atMs, edge);
+  let { size, wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within } = story;
+  for (const n of added) {
+    const parentDepartment = n.parentDepartmentId!;
+    let pathSubtrees = 0;
+    for (const r of q.climb.all({ story: storyId, person: n.parentId! })) if (r.depth > 0) pathSubtrees += r.below - 1;
+    wiener += wienerGrowth(size, n.depth - 1, depthSum, pathSubtrees);
+    const edge = encodeEdge(story.story_no, departmentNo(q, parentDepartment), departmentNo(q, n.departmentId));
+    q.insertNode.run(storyId, n.personId, size, n.parentId, n.depth, n.departmentId, parentDepartment, n.atMs, edge);
     q.arrival.run(storyId, n.departmentId, n.atMs);
+    q.breadth.run(storyId, n.depth);
+    q.flow.run(storyId, parentDepartment, n.departmentId);
+    size += 1;
+    depthSum += n.depth;
+    depth = Math.max(depth, n.depth);
+    if (parentDepartment === n.departmentId) within += 1;
+    else cross += 1;
+  }
+  q.grown.run({
+    story_id: storyId, size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
+    virality: viralityOf({ size, wiener }),
   });
-  q.grown.run(added.length, sizeBucket(story.size + added.length), storyId);
 }
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 5,
+  version: 6,
   setup(db) {
     db.exec(SCHEMA);
   },
@@ -221,6 +264,7 @@ export const spreadProjection: Projection = {
         q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
         q.insertNode.run(d.storyId, root.personId, 0, null, 0, dept, null, atMs, null);
         q.arrival.run(d.storyId, dept, atMs);
+        q.breadth.run(d.storyId, 0);
         for (const t of d.themes) themeStory(q, d.storyId, t);
         // a retelling exposes its teller to the original story
         if (d.retellingOf !== undefined) applyExposure(db, d.retellingOf, { personId: d.tellerId, atMs }, e.position);
@@ -254,39 +298,3 @@ export const spreadProjection: Projection = {
   },
 };
 
-/** The story's row, or undefined when the log holds no such story. */
-export function spreadStory(db: Views, storyId: string): StoryRow | undefined {
-  return stmts(db).story.get(storyId);
-}
-
-/** The story's nodes in the order they joined the tree (seq is dense: 0 … size − 1). */
-export function storyNodes(db: Views, storyId: string): CascadeNode[] {
-  const rows = stmts(db).nodesRaw.all(storyId);
-  const nodes = new Array<CascadeNode>(rows.length);
-  for (const [seq, personId, parentId, depth, departmentId, parentDepartmentId, atMs] of rows) {
-    nodes[seq] = { personId, parentId, depth, departmentId, parentDepartmentId, atMs };
-  }
-  return nodes;
-}
-
-export function departmentsOpen(db: Views): number {
-  return stmts(db).openCount.get()!.n;
-}
-
-/**
- * The whole-tree summary, computed in linear time on demand and cached in the story's row until
- * its next node (the cache is saved only if the tree did not grow meanwhile).
- */
-export function storySummary(db: Views, story: StoryRow): TreeSummary {
-  if (story.summary) return JSON.parse(story.summary) as TreeSummary;
-  const summary = summarizeTree(storyNodes(db, story.story_id));
-  stmts(db).saveSummary.run(JSON.stringify(summary), viralityOf(summary), story.story_id, summary.size);
-  return summary;
-}
-
-/** SPREAD.md's figures for one story, evaluated now; undefined for an unknown story. */
-export function storyFigures(db: Views, storyId: string): SpreadFigures | undefined {
-  const story = spreadStory(db, storyId);
-  if (!story) return undefined;
-  return finishFigures(storySummary(db, story), story.touches, story.t0_ms, departmentsOpen(db));
-}

@@ -10,28 +10,83 @@ import type { Projection, Views } from './runtime.ts';
  * - `story_history`: every event of a story's stream with the text it replaced, for its history.
  * - `theme_themes`, `story_themes`: themes and which stories carry them.
  * - `story_start_here`: the curators' picks, in order.
+ * - `story_people`, `story_departments`: this model's own copy of the names it shows (tellers,
+ *   actors, departments) and whether a department is open, kept from the org events, so its
+ *   queries never join another projection's tables.
+ * `story_themes` repeats each story's exposure and order so that a theme's most circulated stories
+ * are read along one index (the home page asks for every theme's top three).
  */
 
 /** Leaders are named freely by tellers: one key per person however the spacing or case varies. */
 export const leaderKey = (leader: string): string => leader.trim().replace(/\s+/g, ' ').toLowerCase();
 
-function expose(db: Views, storyId: string, personId: string): void {
-  const story = db.prepare<[string], { teller_id: string }>('SELECT teller_id FROM story_stories WHERE story_id = ?').get(storyId);
+function statements(db: Views) {
+  return {
+    teller: db.prepare<[string], { teller_id: string }>('SELECT teller_id FROM story_stories WHERE story_id = ?'),
+    exposed: db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id) VALUES (?, ?)'),
+    exposure: db.prepare('UPDATE story_stories SET exposure = exposure + 1 WHERE story_id = ?'),
+    themeExposure: db.prepare('UPDATE story_themes SET exposure = exposure + 1 WHERE story_id = ?'),
+    history: db.prepare(
+      `INSERT OR IGNORE INTO story_history (story_id, revision, type, at, actor, reason, title_before, body_before, title_after, body_after, theme_id)
+       VALUES (@story_id, @revision, @type, @at, @actor, @reason, @title_before, @body_before, @title_after, @body_after, @theme_id)`,
+    ),
+    defineTheme: db.prepare(
+      `INSERT INTO theme_themes (theme_id, name, description, defined_position, revision) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, description = excluded.description, retired = 0, revision = excluded.revision`,
+    ),
+    describeTheme: db.prepare('UPDATE theme_themes SET name = coalesce(?, name), description = ?, revision = ? WHERE theme_id = ?'),
+    retireTheme: db.prepare('UPDATE theme_themes SET retired = 1, revision = ? WHERE theme_id = ?'),
+    insertStory: db.prepare(
+      // a plain INSERT: a story is told once (its stream is appended with no_stream), so a second
+      // StorySubmitted for one id is a broken log, and the projection should stop and say so
+      `INSERT INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
+         relation, retelling_of, anonymous, told_at, told_position, revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    theme: db.prepare(
+      `INSERT OR IGNORE INTO story_themes (story_id, theme_id, exposure, live, occurred_on, told_position)
+       SELECT story_id, ?, exposure, 1 - retracted, occurred_on, told_position FROM story_stories WHERE story_id = ?`,
+    ),
+    untheme: db.prepare('DELETE FROM story_themes WHERE story_id = ? AND theme_id = ?'),
+    text: db.prepare<[string], { title: string; body: string }>('SELECT title, body FROM story_stories WHERE story_id = ?'),
+    amend: db.prepare('UPDATE story_stories SET title = ?, body = ?, revision = ?, amended_at = ? WHERE story_id = ?'),
+    revision: db.prepare('UPDATE story_stories SET revision = ? WHERE story_id = ?'),
+    retract: db.prepare('UPDATE story_stories SET retracted = 1, retracted_at = ?, retracted_reason = ?, revision = ? WHERE story_id = ?'),
+    retractThemes: db.prepare('UPDATE story_themes SET live = 0 WHERE story_id = ?'),
+    clearPicks: db.prepare('DELETE FROM story_start_here'),
+    pick: db.prepare('INSERT INTO story_start_here (rank, story_id) VALUES (?, ?)'),
+    person: db.prepare('INSERT INTO story_people (employee_id, name) VALUES (?, ?) ON CONFLICT(employee_id) DO UPDATE SET name = excluded.name'),
+    department: db.prepare(
+      'INSERT INTO story_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1',
+    ),
+    renameDepartment: db.prepare('UPDATE story_departments SET name = ? WHERE department_id = ?'),
+    closeDepartment: db.prepare('UPDATE story_departments SET open = 0 WHERE department_id = ?'),
+  };
+}
+type Statements = ReturnType<typeof statements>;
+const cache = new WeakMap<Views, Statements>();
+const stmts = (db: Views): Statements => {
+  let s = cache.get(db);
+  if (!s) cache.set(db, (s = statements(db)));
+  return s;
+};
+
+function expose(q: Statements, storyId: string, personId: string): void {
+  const story = q.teller.get(storyId);
   if (!story || story.teller_id === personId) return;
-  const r = db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id) VALUES (?, ?)').run(storyId, personId);
-  if (r.changes > 0) db.prepare('UPDATE story_stories SET exposure = exposure + 1 WHERE story_id = ?').run(storyId);
+  if (q.exposed.run(storyId, personId).changes > 0) {
+    q.exposure.run(storyId);
+    q.themeExposure.run(storyId);
+  }
 }
 
-function history(db: Views, row: Record<string, string | number | null>): void {
-  db.prepare(
-    `INSERT OR IGNORE INTO story_history (story_id, revision, type, at, actor, reason, title_before, body_before, title_after, body_after, theme_id)
-     VALUES (@story_id, @revision, @type, @at, @actor, @reason, @title_before, @body_before, @title_after, @body_after, @theme_id)`,
-  ).run({ reason: null, title_before: null, body_before: null, title_after: null, body_after: null, theme_id: null, ...row });
+function history(q: Statements, row: Record<string, string | number | null>): void {
+  q.history.run({ reason: null, title_before: null, body_before: null, title_after: null, body_after: null, theme_id: null, ...row });
 }
 
 export const storiesProjection: Projection = {
   name: 'stories',
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS story_stories (
@@ -46,8 +101,12 @@ export const storiesProjection: Projection = {
       CREATE INDEX IF NOT EXISTS story_stories_dept ON story_stories (happened_in);
       CREATE INDEX IF NOT EXISTS story_stories_retelling ON story_stories (retelling_of);
       CREATE TABLE IF NOT EXISTS story_themes (
-        story_id TEXT NOT NULL, theme_id TEXT NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
+        story_id TEXT NOT NULL, theme_id TEXT NOT NULL, exposure INTEGER NOT NULL, live INTEGER NOT NULL,
+        occurred_on TEXT NOT NULL, told_position INTEGER NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS story_themes_theme ON story_themes (theme_id, story_id);
+      CREATE INDEX IF NOT EXISTS story_themes_circulated ON story_themes (theme_id, live, exposure DESC, occurred_on, told_position);
+      CREATE TABLE IF NOT EXISTS story_people (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS story_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS story_history (
         story_id TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, actor TEXT,
         reason TEXT, title_before TEXT, body_before TEXT, title_after TEXT, body_after TEXT, theme_id TEXT,
@@ -62,47 +121,51 @@ export const storiesProjection: Projection = {
   },
   reset(db) {
     db.exec(`DROP TABLE IF EXISTS story_stories; DROP TABLE IF EXISTS story_themes; DROP TABLE IF EXISTS story_history;
-             DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;`);
+             DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;
+             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments;`);
+    cache.delete(db);
   },
   apply(db, e) {
+    const q = stmts(db);
     const actor = e.metadata.actor ?? null;
     switch (e.type) {
+      case 'DepartmentOpened':
+        q.department.run(e.data.departmentId, e.data.name);
+        break;
+      case 'DepartmentRenamed':
+        q.renameDepartment.run(e.data.name, e.data.departmentId);
+        break;
+      case 'DepartmentClosed':
+        q.closeDepartment.run(e.data.departmentId);
+        break;
+      case 'EmployeeJoined':
+        q.person.run(e.data.employeeId, e.data.name);
+        break;
       case 'ThemeDefined':
-        db.prepare(
-          `INSERT INTO theme_themes (theme_id, name, description, defined_position, revision) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, description = excluded.description, retired = 0, revision = excluded.revision`,
-        ).run(e.data.themeId, e.data.name, e.data.description, e.position, e.revision);
+        q.defineTheme.run(e.data.themeId, e.data.name, e.data.description, e.position, e.revision);
         break;
       case 'ThemeDescribed':
-        db.prepare('UPDATE theme_themes SET name = coalesce(?, name), description = ?, revision = ? WHERE theme_id = ?')
-          .run(e.data.name ?? null, e.data.description, e.revision, e.data.themeId);
+        q.describeTheme.run(e.data.name ?? null, e.data.description, e.revision, e.data.themeId);
         break;
       case 'ThemeRetired':
-        db.prepare('UPDATE theme_themes SET retired = 1, revision = ? WHERE theme_id = ?').run(e.revision, e.data.themeId);
+        q.retireTheme.run(e.revision, e.data.themeId);
         break;
       case 'StorySubmitted': {
         const d = e.data;
-        const r = db.prepare(
-          `INSERT OR IGNORE INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
-             relation, retelling_of, anonymous, told_at, told_position, revision)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
+        q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
           d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision);
-        if (r.changes === 0) break; // the same story twice (a replayed import): keep the first
-        const theme = db.prepare('INSERT OR IGNORE INTO story_themes (story_id, theme_id) VALUES (?, ?)');
-        for (const t of d.themes) theme.run(d.storyId, t);
-        history(db, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
+        for (const t of d.themes) q.theme.run(t, d.storyId);
+        history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
         // a retelling exposes its teller to the story it retells (SPREAD.md)
-        if (d.retellingOf !== undefined) expose(db, d.retellingOf, d.tellerId);
+        if (d.retellingOf !== undefined) expose(q, d.retellingOf, d.tellerId);
         break;
       }
       case 'StoryAmended': {
         const d = e.data;
-        const s = db.prepare<[string], { title: string; body: string }>('SELECT title, body FROM story_stories WHERE story_id = ?').get(d.storyId);
+        const s = q.text.get(d.storyId);
         if (!s) break;
-        db.prepare('UPDATE story_stories SET title = ?, body = ?, revision = ?, amended_at = ? WHERE story_id = ?')
-          .run(d.title ?? s.title, d.body ?? s.body, e.revision, e.metadata.at, d.storyId);
-        history(db, {
+        q.amend.run(d.title ?? s.title, d.body ?? s.body, e.revision, e.metadata.at, d.storyId);
+        history(q, {
           story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason,
           title_before: d.title !== undefined ? s.title : null, body_before: d.body !== undefined ? s.body : null,
           title_after: d.title ?? null, body_after: d.body ?? null,
@@ -112,34 +175,33 @@ export const storiesProjection: Projection = {
       case 'StoryThemed':
       case 'StoryUnthemed': {
         const d = e.data;
-        if (e.type === 'StoryThemed') db.prepare('INSERT OR IGNORE INTO story_themes (story_id, theme_id) VALUES (?, ?)').run(d.storyId, d.themeId);
-        else db.prepare('DELETE FROM story_themes WHERE story_id = ? AND theme_id = ?').run(d.storyId, d.themeId);
-        db.prepare('UPDATE story_stories SET revision = ? WHERE story_id = ?').run(e.revision, d.storyId);
-        history(db, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId });
+        if (e.type === 'StoryThemed') q.theme.run(d.themeId, d.storyId);
+        else q.untheme.run(d.storyId, d.themeId);
+        q.revision.run(e.revision, d.storyId);
+        history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId });
         break;
       }
       case 'StoryRetracted': {
         const d = e.data;
-        db.prepare('UPDATE story_stories SET retracted = 1, retracted_at = ?, retracted_reason = ?, revision = ? WHERE story_id = ?')
-          .run(e.metadata.at, d.reason, e.revision, d.storyId);
-        history(db, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason });
+        q.retract.run(e.metadata.at, d.reason, e.revision, d.storyId);
+        q.retractThemes.run(d.storyId);
+        history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason });
         break;
       }
       case 'StoryRead':
-        expose(db, e.data.storyId, e.data.readerId);
+        expose(q, e.data.storyId, e.data.readerId);
         break;
       case 'StoryHeard':
-        if (e.data.fromId !== undefined) expose(db, e.data.storyId, e.data.fromId);
-        expose(db, e.data.storyId, e.data.listenerId);
+        if (e.data.fromId !== undefined) expose(q, e.data.storyId, e.data.fromId);
+        expose(q, e.data.storyId, e.data.listenerId);
         break;
       case 'StoryShared':
-        expose(db, e.data.storyId, e.data.fromId);
-        expose(db, e.data.storyId, e.data.toId);
+        expose(q, e.data.storyId, e.data.fromId);
+        expose(q, e.data.storyId, e.data.toId);
         break;
       case 'StartHerePicksSet': {
-        db.prepare('DELETE FROM story_start_here').run();
-        const ins = db.prepare('INSERT INTO story_start_here (rank, story_id) VALUES (?, ?)');
-        e.data.storyIds.forEach((id, i) => ins.run(i, id));
+        q.clearPicks.run();
+        e.data.storyIds.forEach((id, i) => q.pick.run(i, id));
         break;
       }
       default:

@@ -1,7 +1,22 @@
 import type { Views } from '../projections/runtime.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../projections/search.ts';
 
+import type Database from 'better-sqlite3';
+
 export const PAGE_SIZE = 10;
+
+/**
+ * The search read model's statements, prepared once per views connection and kept by their text
+ * (a query is built from which filters are set: a handful of shapes, each prepared on first use).
+ */
+const prepared = new WeakMap<Views, Map<string, Database.Statement>>();
+function sql<P extends unknown[], R>(db: Views, text: string): Database.Statement<P, R> {
+  let m = prepared.get(db);
+  if (!m) prepared.set(db, (m = new Map()));
+  let st = m.get(text);
+  if (!st) m.set(text, (st = db.prepare(text)));
+  return st as unknown as Database.Statement<P, R>;
+}
 const MAX_TERMS = 12;
 
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
@@ -108,7 +123,7 @@ export function searchStories(db: Views, p: SearchParams): SearchResult | null {
   const countSql = match && !p.themeId && !p.departmentId
     ? 'SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?'
     : `SELECT count(*) AS n FROM ${from} ${whereSql}`;
-  const total = db.prepare<(string | number)[], { n: number }>(countSql).get(...args)!.n;
+  const total = sql<(string | number)[], { n: number }>(db, countSql).get(...args)!.n;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(1, p.page), pages);
 
@@ -118,17 +133,16 @@ export function searchStories(db: Views, p: SearchParams): SearchResult | null {
     : 'd.title AS title, d.body AS excerpt, d.leader AS leader';
   const fieldArgs = match ? [...m, ...m, ...m] : [];
   const order = match ? 'bm25(search_fts, 10.0, 1.0, 5.0), d.occurred_on DESC' : 'd.occurred_on DESC, d.story_id';
-  const rows = db
-    .prepare<(string | number)[], HitRow>(
+  const rows = sql<(string | number)[], HitRow>(
+      db,
       `SELECT d.story_id, ${fields}, d.occurred_on, d.anonymous, d.happened_in,
               CASE WHEN d.anonymous = 1 THEN NULL ELSE e.name END AS teller_name, dep.name AS dept_name
        FROM ${from}
-       LEFT JOIN org_employees e ON e.employee_id = d.teller_id
-       LEFT JOIN org_departments dep ON dep.department_id = d.happened_in
+       LEFT JOIN search_people e ON e.employee_id = d.teller_id
+       LEFT JOIN search_departments dep ON dep.department_id = d.happened_in
        ${whereSql}
        ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...fieldArgs, ...args, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    ).all(...fieldArgs, ...args, PAGE_SIZE, (page - 1) * PAGE_SIZE);
 
   const themes = themesOf(db, rows.map((r) => r.story_id));
   return {
@@ -152,12 +166,12 @@ export function searchStories(db: Views, p: SearchParams): SearchResult | null {
 function themesOf(db: Views, storyIds: string[]): Map<string, { id: string; name: string }[]> {
   const out = new Map<string, { id: string; name: string }[]>();
   if (storyIds.length === 0) return out;
-  const rows = db
-    .prepare<string[], { story_id: string; theme_id: string; name: string }>(
-      `SELECT st.story_id, st.theme_id, t.name FROM search_story_themes st JOIN search_themes t ON t.theme_id = st.theme_id
-       WHERE st.story_id IN (${storyIds.map(() => '?').join(',')}) ORDER BY t.name COLLATE NOCASE`,
-    )
-    .all(...storyIds);
+  // the ids as one JSON array: one statement whatever the page's length
+  const rows = sql<[string], { story_id: string; theme_id: string; name: string }>(
+    db,
+    `SELECT st.story_id, st.theme_id, t.name FROM search_story_themes st JOIN search_themes t ON t.theme_id = st.theme_id
+     WHERE st.story_id IN (SELECT value FROM json_each(?)) ORDER BY t.name COLLATE NOCASE`,
+  ).all(JSON.stringify(storyIds));
   for (const r of rows) {
     const list = out.get(r.story_id) ?? [];
     list.push({ id: r.theme_id, name: r.name });
@@ -173,20 +187,18 @@ export interface FilterOption {
 
 /** Themes one can filter by: the unretired ones. */
 export function themeOptions(db: Views): FilterOption[] {
-  return db
-    .prepare<[], { theme_id: string; name: string }>('SELECT theme_id, name FROM search_themes WHERE retired = 0 ORDER BY name COLLATE NOCASE')
+  return sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM search_themes WHERE retired = 0 ORDER BY name COLLATE NOCASE')
     .all()
     .map((r) => ({ id: r.theme_id, name: r.name }));
 }
 
 /** Departments one can filter by: every department a live story happened in, plus the open ones. */
 export function departmentOptions(db: Views): FilterOption[] {
-  return db
-    .prepare<[], { department_id: string; name: string }>(
-      `SELECT department_id, name FROM org_departments
+  return sql<[], { department_id: string; name: string }>(
+      db,
+      `SELECT department_id, name FROM search_departments
        WHERE open = 1 OR department_id IN (SELECT happened_in FROM search_docs WHERE retracted = 0 AND happened_in IS NOT NULL)
        ORDER BY name COLLATE NOCASE`,
-    )
-    .all()
+    ).all()
     .map((r) => ({ id: r.department_id, name: r.name }));
 }

@@ -97,12 +97,85 @@ interface StoryRow {
   exposure: number;
 }
 
+/** Names come from this read model's own copies (story_people, story_departments), never org's tables. */
 const SELECT_STORY = `SELECT s.*, e.name AS teller_name, d.name AS department_name FROM story_stories s
-  LEFT JOIN org_employees e ON e.employee_id = s.teller_id
-  LEFT JOIN org_departments d ON d.department_id = s.happened_in`;
+  LEFT JOIN story_people e ON e.employee_id = s.teller_id
+  LEFT JOIN story_departments d ON d.department_id = s.happened_in`;
 
 /** Timelines read in the order things happened: a year sorts before its months (plain string order). */
 const ORDER = 'ORDER BY s.occurred_on, s.told_position';
+
+const FILTER_SQL: Record<TimelineFilter['kind'], string> = {
+  all: 's.retracted = 0',
+  theme: 's.retracted = 0 AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)',
+  leader: 's.retracted = 0 AND s.leader_key = ?',
+  department: 's.retracted = 0 AND s.happened_in = ?',
+};
+
+type ThemeRow = { theme_id: string; name: string; description: string; retired: number; revision: number; stories: number };
+const THEMES_SQL = (where: string) => `SELECT t.*, (SELECT count(*) FROM story_themes st WHERE st.theme_id = t.theme_id AND st.live = 1) AS stories
+  FROM theme_themes t ${where} ORDER BY t.defined_position`;
+
+/** Every statement of this read model, prepared once per views connection. */
+function statements(db: Views) {
+  const timelineBy = (kind: TimelineFilter['kind']) => {
+    const w = FILTER_SQL[kind];
+    return {
+      count: db.prepare<string[], number>(`SELECT count(*) FROM story_stories s WHERE ${w}`).pluck(),
+      rows: db.prepare<(string | number)[], StoryRow>(`${SELECT_STORY} WHERE ${w} ${ORDER} LIMIT ? OFFSET ?`),
+      top: db.prepare<string[], string>(`SELECT s.story_id FROM story_stories s WHERE ${w} AND s.exposure > 0 ORDER BY s.exposure DESC, s.told_position LIMIT 3`).pluck(),
+    };
+  };
+  return {
+    story: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.story_id = ?`),
+    themesOf: db.prepare<[string], { theme_id: string; name: string }>(
+      'SELECT t.theme_id, t.name FROM story_themes st JOIN theme_themes t ON t.theme_id = st.theme_id WHERE st.story_id = ? ORDER BY t.name COLLATE NOCASE',
+    ),
+    history: db.prepare<[string], Record<string, string | number | null>>(
+      `SELECT h.*, e.name AS actor_name, t.name AS theme_name FROM story_history h
+       LEFT JOIN story_people e ON e.employee_id = h.actor
+       LEFT JOIN theme_themes t ON t.theme_id = h.theme_id
+       WHERE h.story_id = ? ORDER BY h.revision`,
+    ),
+    retellings: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.retelling_of = ? AND s.retracted = 0 ${ORDER}`),
+    themes: db.prepare<[], ThemeRow>(THEMES_SQL('WHERE t.retired = 0')),
+    allThemes: db.prepare<[], ThemeRow>(THEMES_SQL('')),
+    themeRetired: db.prepare<[string], { retired: number }>('SELECT retired FROM theme_themes WHERE theme_id = ?'),
+    departmentOpen: db.prepare<[string], { open: number }>('SELECT open FROM story_departments WHERE department_id = ?'),
+    storyRetracted: db.prepare<[string], { retracted: number }>('SELECT retracted FROM story_stories WHERE story_id = ?'),
+    timeline: {
+      all: timelineBy('all'),
+      theme: timelineBy('theme'),
+      leader: timelineBy('leader'),
+      department: timelineBy('department'),
+    },
+    // along story_themes_circulated: the theme's live stories, most exposed first
+    mostCirculatedIds: db.prepare<[string, number], string>(
+      'SELECT story_id FROM story_themes WHERE theme_id = ? AND live = 1 ORDER BY exposure DESC, occurred_on, told_position LIMIT ?',
+    ).pluck(),
+    picks: db.prepare<[], StoryRow>(`${SELECT_STORY} JOIN story_start_here p ON p.story_id = s.story_id WHERE s.retracted = 0 ORDER BY p.rank`),
+    recent: db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE s.retracted = 0 ORDER BY s.told_position DESC LIMIT ?`),
+    leaders: db.prepare<[], { leader: string; stories: number }>(
+      'SELECT min(leader) AS leader, count(*) AS stories FROM story_stories WHERE retracted = 0 GROUP BY leader_key ORDER BY leader_key',
+    ),
+    departments: db.prepare<[], { department_id: string; name: string | null; stories: number }>(
+      `SELECT s.happened_in AS department_id, d.name, count(*) AS stories FROM story_stories s
+       LEFT JOIN story_departments d ON d.department_id = s.happened_in
+       WHERE s.retracted = 0 AND s.happened_in IS NOT NULL GROUP BY s.happened_in ORDER BY d.name COLLATE NOCASE`,
+    ),
+    pickable: db.prepare<[number], { story_id: string; title: string; occurred_on: string }>(
+      'SELECT story_id, title, occurred_on FROM story_stories WHERE retracted = 0 ORDER BY told_position DESC LIMIT ?',
+    ),
+  };
+}
+type Statements = ReturnType<typeof statements>;
+const cache = new WeakMap<Views, Statements>();
+/** The read model's statements for this connection (prepared on first use, then reused). */
+function q(db: Views): Statements {
+  let s = cache.get(db);
+  if (!s) cache.set(db, (s = statements(db)));
+  return s;
+}
 
 function toStory(db: Views, r: StoryRow): Story {
   return {
@@ -125,18 +198,13 @@ function toStory(db: Views, r: StoryRow): Story {
     retractedAt: r.retracted_at,
     retractedReason: r.retracted_reason,
     exposure: r.exposure,
-    themes: db
-      .prepare<[string], { theme_id: string; name: string }>(
-        'SELECT t.theme_id, t.name FROM story_themes st JOIN theme_themes t ON t.theme_id = st.theme_id WHERE st.story_id = ? ORDER BY t.name COLLATE NOCASE',
-      )
-      .all(r.story_id)
-      .map((t) => ({ themeId: t.theme_id, name: t.name })),
+    themes: q(db).themesOf.all(r.story_id).map((t) => ({ themeId: t.theme_id, name: t.name })),
   };
 }
 
 /** A story as it reads now, retracted or not (callers decide who may see a retracted one). */
 export function getStory(db: Views, storyId: string): Story | undefined {
-  const r = db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.story_id = ?`).get(storyId);
+  const r = q(db).story.get(storyId);
   return r && toStory(db, r);
 }
 
@@ -153,14 +221,8 @@ export function visibleTeller(story: Pick<Story, 'anonymous' | 'tellerId' | 'tel
 
 /** Every change in a story's stream, oldest first, with the text each amendment replaced. */
 export function storyHistory(db: Views, storyId: string): HistoryEntry[] {
-  return db
-    .prepare<[string], Record<string, string | number | null>>(
-      `SELECT h.*, e.name AS actor_name, t.name AS theme_name FROM story_history h
-       LEFT JOIN org_employees e ON e.employee_id = h.actor
-       LEFT JOIN theme_themes t ON t.theme_id = h.theme_id
-       WHERE h.story_id = ? ORDER BY h.revision`,
-    )
-    .all(storyId)
+  return q(db)
+    .history.all(storyId)
     .map((h) => ({
       revision: h['revision'] as number,
       type: h['type'] as HistoryEntry['type'],
@@ -178,16 +240,11 @@ export function storyHistory(db: Views, storyId: string): HistoryEntry[] {
 
 /** Retellings of a story that have not been retracted, oldest first. */
 export function retellingsOf(db: Views, storyId: string): Story[] {
-  return db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.retelling_of = ? AND s.retracted = 0 ${ORDER}`).all(storyId).map((r) => toStory(db, r));
+  return q(db).retellings.all(storyId).map((r) => toStory(db, r));
 }
 
 export function listThemes(db: Views, opts: { includeRetired?: boolean } = {}): Theme[] {
-  return db
-    .prepare<[], { theme_id: string; name: string; description: string; retired: number; revision: number; stories: number }>(
-      `SELECT t.*, (SELECT count(*) FROM story_themes st JOIN story_stories s ON s.story_id = st.story_id
-                    WHERE st.theme_id = t.theme_id AND s.retracted = 0) AS stories
-       FROM theme_themes t ${opts.includeRetired ? '' : 'WHERE t.retired = 0'} ORDER BY t.defined_position`,
-    )
+  return (opts.includeRetired ? q(db).allThemes : q(db).themes)
     .all()
     .map((t) => ({ themeId: t.theme_id, name: t.name, description: t.description, retired: t.retired === 1, revision: t.revision, stories: t.stories }));
 }
@@ -199,17 +256,15 @@ export function getTheme(db: Views, themeId: string): Theme | undefined {
 /** The facts `decide` needs about the ids a command names (see StoryRefs). */
 export function storyRefs(db: Views, ids: { themes?: string[]; departments?: string[]; stories?: string[] }): StoryRefs {
   const refs: StoryRefs = { themes: {}, departments: {}, stories: [] };
-  const theme = db.prepare<[string], { retired: number }>('SELECT retired FROM theme_themes WHERE theme_id = ?');
+  const { themeRetired: theme, departmentOpen: dept, storyRetracted: story } = q(db);
   for (const id of ids.themes ?? []) {
     const t = theme.get(id);
     if (t) refs.themes[id] = t.retired ? 'retired' : 'active';
   }
-  const dept = db.prepare<[string], { open: number }>('SELECT open FROM org_departments WHERE department_id = ?');
   for (const id of ids.departments ?? []) {
     const d = dept.get(id);
     if (d) refs.departments[id] = d.open ? 'open' : 'closed';
   }
-  const story = db.prepare<[string], { retracted: number }>('SELECT retracted FROM story_stories WHERE story_id = ?');
   for (const id of ids.stories ?? []) {
     const s = story.get(id);
     if (s && !s.retracted) refs.stories.push(id);
@@ -217,16 +272,16 @@ export function storyRefs(db: Views, ids: { themes?: string[]; departments?: str
   return refs;
 }
 
-function where(filter: TimelineFilter): { sql: string; params: string[] } {
+function paramsOf(filter: TimelineFilter): string[] {
   switch (filter.kind) {
     case 'all':
-      return { sql: 's.retracted = 0', params: [] };
+      return [];
     case 'theme':
-      return { sql: 's.retracted = 0 AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)', params: [filter.themeId] };
+      return [filter.themeId];
     case 'leader':
-      return { sql: 's.retracted = 0 AND s.leader_key = ?', params: [leaderKey(filter.leader)] };
+      return [leaderKey(filter.leader)];
     case 'department':
-      return { sql: 's.retracted = 0 AND s.happened_in = ?', params: [filter.departmentId] };
+      return [filter.departmentId];
   }
 }
 
@@ -234,81 +289,52 @@ export const PAGE_SIZE = 20;
 
 /** One page of a timeline (1-based), retracted stories left out. */
 export function timeline(db: Views, filter: TimelineFilter, page = 1, pageSize = PAGE_SIZE): TimelinePage {
-  const w = where(filter);
+  const st = q(db).timeline[filter.kind];
+  const params = paramsOf(filter);
   const p = Math.max(1, Math.floor(page));
-  const total = db.prepare<string[], { n: number }>(`SELECT count(*) AS n FROM story_stories s WHERE ${w.sql}`).get(...w.params)?.n ?? 0;
-  const rows = db
-    .prepare<(string | number)[], StoryRow>(`${SELECT_STORY} WHERE ${w.sql} ${ORDER} LIMIT ? OFFSET ?`)
-    .all(...w.params, pageSize, (p - 1) * pageSize);
-  const top = db
-    .prepare<string[], { story_id: string }>(`SELECT s.story_id FROM story_stories s WHERE ${w.sql} AND s.exposure > 0 ORDER BY s.exposure DESC, s.told_position LIMIT 3`)
-    .all(...w.params);
+  const total = st.count.get(...params) ?? 0;
+  const rows = st.rows.all(...params, pageSize, (p - 1) * pageSize);
   return {
     items: rows.map((r) => toStory(db, r)),
     page: p,
     pageSize,
     total,
     hasMore: p * pageSize < total,
-    mostCirculated: new Set(top.map((t) => t.story_id)),
+    mostCirculated: new Set(st.top.all(...params)),
   };
 }
 
 /** A theme's most circulated stories (for Start here). */
 export function mostCirculatedInTheme(db: Views, themeId: string, n = 3): Story[] {
-  return db
-    .prepare<[string, number], StoryRow>(
-      `${SELECT_STORY} WHERE s.retracted = 0 AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)
-       ORDER BY s.exposure DESC, s.occurred_on, s.told_position LIMIT ?`,
-    )
-    .all(themeId, n)
-    .map((r) => toStory(db, r));
+  const out: Story[] = [];
+  for (const id of q(db).mostCirculatedIds.all(themeId, n)) {
+    const s = getStory(db, id);
+    if (s) out.push(s);
+  }
+  return out;
 }
 
 /** The curators' Start here picks, in their order (retracted ones left out). */
 export function startHerePicks(db: Views): Story[] {
-  return db
-    .prepare<[], StoryRow>(`${SELECT_STORY} JOIN story_start_here p ON p.story_id = s.story_id WHERE s.retracted = 0 ORDER BY p.rank`)
-    .all()
-    .map((r) => toStory(db, r));
-}
-
-/** The picks as stored, retracted included (the curation form edits this list). */
-export function startHerePickIds(db: Views): string[] {
-  return db.prepare<[], { story_id: string }>('SELECT story_id FROM story_start_here ORDER BY rank').all().map((r) => r.story_id);
+  return q(db).picks.all().map((r) => toStory(db, r));
 }
 
 /** Stories most recently told (for the home page). */
 export function recentStories(db: Views, n = 5): Story[] {
-  return db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE s.retracted = 0 ORDER BY s.told_position DESC LIMIT ?`).all(n).map((r) => toStory(db, r));
+  return q(db).recent.all(n).map((r) => toStory(db, r));
 }
 
 /** Leaders named in stories, with how many stories name them. */
 export function listLeaders(db: Views): { leader: string; stories: number }[] {
-  return db
-    .prepare<[], { leader: string; stories: number }>(
-      `SELECT min(leader) AS leader, count(*) AS stories FROM story_stories WHERE retracted = 0 GROUP BY leader_key ORDER BY leader_key`,
-    )
-    .all();
+  return q(db).leaders.all();
 }
 
 /** Departments where stories happened, with their counts. */
 export function listStoryDepartments(db: Views): { departmentId: string; name: string; stories: number }[] {
-  return db
-    .prepare<[], { department_id: string; name: string | null; stories: number }>(
-      `SELECT s.happened_in AS department_id, d.name, count(*) AS stories FROM story_stories s
-       LEFT JOIN org_departments d ON d.department_id = s.happened_in
-       WHERE s.retracted = 0 AND s.happened_in IS NOT NULL GROUP BY s.happened_in ORDER BY d.name COLLATE NOCASE`,
-    )
-    .all()
-    .map((d) => ({ departmentId: d.department_id, name: d.name ?? d.department_id, stories: d.stories }));
+  return q(db).departments.all().map((d) => ({ departmentId: d.department_id, name: d.name ?? d.department_id, stories: d.stories }));
 }
 
 /** Stories a curator can pick for Start here (not retracted), newest told first. */
 export function pickableStories(db: Views, limit = 500): { storyId: string; title: string; occurredOn: string }[] {
-  return db
-    .prepare<[number], { story_id: string; title: string; occurred_on: string }>(
-      'SELECT story_id, title, occurred_on FROM story_stories WHERE retracted = 0 ORDER BY told_position DESC LIMIT ?',
-    )
-    .all(limit)
-    .map((s) => ({ storyId: s.story_id, title: s.title, occurredOn: s.occurred_on }));
+  return q(db).pickable.all(limit).map((s) => ({ storyId: s.story_id, title: s.title, occurredOn: s.occurred_on }));
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testHallway } from '../helpers.ts';
 import { formHeaders, signedIn } from '../auth-helpers.ts';
-import { storyFigures } from '../../src/projections/spread.ts';
+import { storyFigures } from '../../src/read/spread.ts';
 
 type H = Awaited<ReturnType<typeof testHallway>>;
 

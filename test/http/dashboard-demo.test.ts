@@ -4,7 +4,7 @@ import { testHallway } from '../helpers.ts';
 import { cookieFor } from '../auth-helpers.ts';
 import { importFile } from '../../src/importer.ts';
 import { DEMO_ACCOUNTS } from '../../events/seed/org.ts';
-import { storyFigures } from '../../src/projections/spread.ts';
+import { storyFigures } from '../../src/read/spread.ts';
 
 const demoFile = fileURLToPath(new URL('../../events/seed/demo.jsonl', import.meta.url));
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { openViews } from '../../src/projections/runtime.ts';
 import type { ProjectedEvent } from '../../src/projections/runtime.ts';
-import { spreadProjection, storyFigures } from '../../src/projections/spread.ts';
+import { spreadProjection } from '../../src/projections/spread.ts';
+import { storyFigures } from '../../src/read/spread.ts';
 import type { CascadeNode } from '../../src/spread/cascade.ts';
 import { spreadFigures } from '../../src/spread/figures.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testHallway } from '../helpers.ts';
-import { storyFigures } from '../../src/projections/spread.ts';
+import { storyFigures } from '../../src/read/spread.ts';
 import type { SpreadFigures } from '../../src/spread/figures.ts';
 
 /**

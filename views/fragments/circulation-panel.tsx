@@ -1,5 +1,5 @@
 import { SETTINGS } from '../../events/circulation.ts';
-import type { AppContext, CurrentUser } from '../../src/http/env.ts';
+import type { CirculationCounters } from '../../src/read/spread.ts';
 import type { Colleague } from './colleague-picker.tsx';
 import { ColleaguePicker } from './colleague-picker.tsx';
 
@@ -24,13 +24,13 @@ export interface PanelState {
  * The story page's circulation controls and counters ("I've heard this one", "Send to a
  * colleague", "Retell it"). The story page (stories area) renders it; each form is one htmx
  * request that answers with this whole panel, counters updated (422 with messages beside fields).
- * Counters are totals only: nobody's reading is shown to anyone else.
+ * Counters are totals only: nobody's reading is shown to anyone else. The caller reads them
+ * (src/read/spread.ts `circulationCounters`) and passes them in: a view never queries.
  */
-export async function CirculationPanel(props: { ctx: AppContext; user: CurrentUser; storyId: string; state?: PanelState }) {
-  const { ctx, storyId } = props;
+export function CirculationPanel(props: { counters: CirculationCounters; storyId: string; state?: PanelState }) {
+  const { storyId } = props;
   const s = props.state ?? {};
-  const row = ctx.runtime.db.prepare<[string], { size: number; touches: number }>('SELECT size, touches FROM spread_stories WHERE story_id = ?').get(storyId);
-  const reached = row ? row.size - 1 : 0;
+  const { reached, touches } = props.counters;
   const e = s.errors ?? {};
   const heardErr = s.form === 'heard' ? e : {};
   const shareErr = s.form === 'share' ? e : {};
@@ -41,7 +41,7 @@ export async function CirculationPanel(props: { ctx: AppContext; user: CurrentUs
       <p class="counters">
         <strong class="count-reached">{reached}</strong> {reached === 1 ? 'colleague has' : 'colleagues have'} come across it
         {' · '}
-        <strong class="count-touches">{row?.touches ?? 0}</strong> {row?.touches === 1 ? 'time' : 'times'} in all
+        <strong class="count-touches">{touches}</strong> {touches === 1 ? 'time' : 'times'} in all
       </p>
       {s.message ? <p class="notice" role="status">{s.message}</p> : null}
       <div class="circulation-actions">

@@ -1,17 +1,13 @@
-import type { AppContext, CurrentUser } from '../../src/http/env.ts';
+import type { SharedItem } from '../../src/read/spread.ts';
 
 /**
  * Stories colleagues sent to this person, for the home page (the circulation area owns it).
  * Only the recipient sees this list, and it does not say who sent each story (SPREAD.md: no
- * screen shows what a named person shared, except to that person).
+ * screen shows what a named person shared, except to that person). The caller reads the items
+ * for the signed-in person (src/read/spread.ts `sharedWith`).
  */
-export async function SharedWithMe(props: { ctx: AppContext; user: CurrentUser }) {
-  const rows = props.ctx.runtime.db
-    .prepare<[string], { story_id: string; title: string; at_ms: number }>(
-      `SELECT sh.story_id, s.title, sh.at_ms FROM spread_shared sh JOIN spread_stories s ON s.story_id = sh.story_id
-       WHERE sh.to_id = ? AND s.retracted = 0 ORDER BY sh.at_ms DESC LIMIT 10`,
-    )
-    .all(props.user.employeeId);
+export function SharedWithMe(props: { items: SharedItem[] }) {
+  const rows = props.items;
   if (rows.length === 0) return null;
   return (
     <section class="shared-with-me" aria-labelledby="shared-with-me-title">
@@ -19,8 +15,8 @@ export async function SharedWithMe(props: { ctx: AppContext; user: CurrentUser }
       <ul>
         {rows.map((r) => (
           <li>
-            <a href={`/stories/${encodeURIComponent(r.story_id)}`}>{r.title}</a>{' '}
-            <span class="muted">sent {new Date(r.at_ms).toISOString().slice(0, 10)}</span>
+            <a href={`/stories/${encodeURIComponent(r.storyId)}`}>{r.title}</a>{' '}
+            <span class="muted">sent {new Date(r.atMs).toISOString().slice(0, 10)}</span>
           </li>
         ))}
       </ul>

@@ -1,0 +1,155 @@
+/**
+ * Pages under load (issue 10): the real app on @hono/node-server over the demo company, hit by
+ * autocannon with 20 connections for a few seconds per page, beside Hono's hello-world on the same
+ * server library in the same run (the ceiling). The server runs in its own process
+ * (bench/pages-server.ts) so the client does not share its event loop.
+ * Then, catch-up beside an import: another process (`hallway import`) appends BENCH_PAGES_IMPORT
+ * (200,000) generated events to the same archive while the server runs; the server's event-loop
+ * delay (monitorEventLoopDelay, max) over the import and catch-up, and how long after the import
+ * ends the last imported story is on its page. Aims: max delay < 50 ms, on the page within 2 s.
+ * Seconds per page: BENCH_PAGES_SECONDS (default 4).
+ */
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLog } from './generate.ts';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { Bench, BenchRow } from './types.ts';
+
+const SECONDS = Number(process.env['BENCH_PAGES_SECONDS'] ?? 4);
+const CONNECTIONS = 20;
+const IMPORT = Number(process.env['BENCH_PAGES_IMPORT'] ?? 200_000);
+
+interface Page {
+  name: string;
+  path: string;
+  /** demo account whose session cookie goes with the request; none: no cookie */
+  as?: string;
+  /** share of hello-world's req/s the issue aims for */
+  aim?: number;
+}
+
+const PAGES: Page[] = [
+  { name: 'GET /healthz (no session)', path: '/healthz' },
+  { name: 'GET /healthz with a session cookie', path: '/healthz', as: 'employee' },
+  { name: 'story page /stories/story-open-house', path: '/stories/story-open-house', as: 'employee', aim: 0.15 },
+  { name: "new hire's home (Start here)", path: '/', as: 'new-hire', aim: 0.1 },
+  { name: 'home (employee)', path: '/', as: 'employee' },
+  { name: '/timelines', path: '/timelines', as: 'employee', aim: 0.1 },
+  { name: '/search?q=customer', path: '/search?q=customer', as: 'employee', aim: 0.1 },
+  { name: '/dashboard (30 days, leader)', path: '/dashboard', as: 'leader', aim: 0.05 },
+  { name: '/dashboard?window=all (leader)', path: '/dashboard?window=all', as: 'leader' },
+];
+
+/** The server process and a way to send it one command and read its one-line JSON answer. */
+export async function startPagesServer(log: (m: string) => void): Promise<{
+  ready: { app: number; hello: number; cookies: Record<string, string> };
+  ask: (command: string) => Promise<Record<string, unknown>>;
+  stop: () => Promise<void>;
+}> {
+  const script = fileURLToPath(new URL('./pages-server.ts', import.meta.url));
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stderr.on('data', (d: Buffer) => log(`server: ${d.toString().trimEnd()}`));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, unknown>> => {
+    const r = await lines.next();
+    if (r.done) throw new Error('the bench server stopped');
+    return JSON.parse(r.value) as Record<string, unknown>;
+  };
+  const ready = (await next()) as { app: number; hello: number; cookies: Record<string, string> };
+  return {
+    ready,
+    ask: async (command) => {
+      child.stdin.write(`${command}\n`);
+      return next();
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+async function load(url: string, headers: Record<string, string>): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+export const pagesBench: Bench = {
+  name: 'pages',
+  description: `demo company, ${CONNECTIONS} connections, ${SECONDS} s per page, autocannon against @hono/node-server`,
+  async run(log) {
+    const server = await startPagesServer(log);
+    try {
+      const { app, hello, cookies } = server.ready;
+      const rows: BenchRow[] = [];
+      // a short warm-up, so the first page measured does not pay for JIT and SQLite's page cache
+      await autocannon({ url: `http://127.0.0.1:${app}/stories/story-open-house`, connections: 4, amount: 200, headers: { cookie: cookies['employee']! } });
+      await autocannon({ url: `http://127.0.0.1:${hello}/`, connections: 4, amount: 2000 });
+      const ceiling = await load(`http://127.0.0.1:${hello}/`, {});
+      log(`hello-world: ${ceiling.rps.toFixed(0)} req/s, p99 ${ceiling.p99} ms`);
+      const ceil = { name: 'Hono hello-world', value: ceiling.rps };
+      rows.push({ measure: 'Hono hello-world on @hono/node-server: p50 / p99', value: ceiling.p50, unit: `ms / ${ceiling.p99} ms` });
+      for (const page of PAGES) {
+        const r = await load(`http://127.0.0.1:${app}${page.path}`, page.as ? { cookie: cookies[page.as]! } : {});
+        log(`${page.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
+        if (r.errors || r.non2xx) log(`  WARNING: ${page.name} had ${r.errors} errors and ${r.non2xx} non-2xx answers`);
+        rows.push({ measure: page.name, value: r.rps, unit: 'req/s', ceiling: ceil, ...(page.aim !== undefined ? { aim: page.aim } : {}) });
+        rows.push({ measure: `  p50 / p99 (aim p99 < 50 ms)`, value: r.p50, unit: `ms / ${r.p99} ms${r.p99 < 50 ? '' : '  ABOVE AIM'}` });
+      }
+      if (IMPORT > 0) rows.push(...(await catchUpBesideImport(server, log)));
+      return rows;
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+/** Another process imports IMPORT events into the running server's archive (see the header). */
+async function catchUpBesideImport(server: Awaited<ReturnType<typeof startPagesServer>>, log: (m: string) => void): Promise<BenchRow[]> {
+  const file = join(tmpdir(), `hallway-bench-import-${process.pid}.jsonl`);
+  let lastStory = '';
+  const lines: string[] = [];
+  for (const l of generateLog(IMPORT, 17)) {
+    if (l.type === 'StorySubmitted') lastStory = String(l.data['storyId']);
+    lines.push(JSON.stringify(l));
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  try {
+    const { dir } = (await server.ask('dir')) as { dir: string };
+    const bin = fileURLToPath(new URL('../bin/hallway.mjs', import.meta.url));
+    await server.ask('eld-start');
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'import', file], { env: { ...process.env, HALLWAY_DATA_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr.on('data', (d: Buffer) => log(`import: ${d.toString().trimEnd()}`));
+      child.once('exit', resolve);
+    });
+    const ended = Date.now();
+    if (code !== 0) throw new Error(`hallway import exited with ${code}`);
+    log(`import of ${IMPORT.toLocaleString('en-US')} events took ${((ended - started) / 1000).toFixed(1)} s`);
+    let onPage = 0;
+    for (;;) {
+      const r = (await server.ask(`has ${lastStory}`)) as { has: boolean; at: number };
+      if (r.has) {
+        onPage = r.at;
+        break;
+      }
+      if (Date.now() - ended > 300_000) throw new Error('the imported story never reached its page');
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const eld = (await server.ask('eld')) as { maxMs: number; p99Ms: number };
+    log(`event-loop delay max ${eld.maxMs.toFixed(1)} ms (p99 ${eld.p99Ms.toFixed(1)} ms); last story on its page ${onPage - ended} ms after the import ended`);
+    return [
+      { measure: `beside an import of ${IMPORT.toLocaleString('en-US')} events (${((ended - started) / 1000).toFixed(0)} s): event-loop delay max (aim < 50 ms)`, value: eld.maxMs, unit: `ms (p99 ${eld.p99Ms.toFixed(1)} ms)` },
+      { measure: '  last imported story on its page, after the import ended (aim < 2,000 ms)', value: onPage - ended, unit: 'ms' },
+    ];
+  } finally {
+    rmSync(file, { force: true });
+  }
+}

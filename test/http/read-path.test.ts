@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { testHallway } from '../helpers.ts';
+import { cookieFor } from '../auth-helpers.ts';
+import { importFile } from '../../src/importer.ts';
+import { DEMO_ACCOUNTS, DEMO_TODAY } from '../../events/seed/org.ts';
+
+const demoFile = fileURLToPath(new URL('../../events/seed/demo.jsonl', import.meta.url));
+
+/** Pages a signed-in person reads, by the account that reads them. */
+const PAGES: [path: string, as: keyof typeof DEMO_ACCOUNTS][] = [
+  ['/', 'new-hire'],
+  ['/', 'employee'],
+  ['/timelines', 'employee'],
+  ['/themes', 'employee'],
+  ['/search?q=customer', 'employee'],
+  ['/dashboard', 'leader'],
+  ['/dashboard?window=all', 'leader'],
+  ['/dashboard/stories/story-open-house', 'leader'],
+  ['/api/stories/story-open-house/spread', 'leader'],
+];
+
+describe('the read path over the demo archive', () => {
+  let h: Awaited<ReturnType<typeof testHallway>>;
+  const cookies: Record<string, string> = {};
+  beforeAll(async () => {
+    h = await testHallway({ clock: () => new Date(`${DEMO_TODAY}T12:00:00.000Z`) });
+    await importFile(h, demoFile);
+    await h.runtime.waitFor(await h.store.headPosition());
+    for (const [role, id] of Object.entries(DEMO_ACCOUNTS)) cookies[role] = await cookieFor(h, id);
+  });
+  afterAll(async () => h.dispose());
+
+  const get = async (path: string, as: keyof typeof DEMO_ACCOUNTS): Promise<number> => {
+    const res = await h.app.request(path, { headers: { Cookie: cookies[as]! } });
+    await res.text();
+    return res.status;
+  };
+
+  it('answers GETs without writing to views.db (no caches filled on the request path)', async () => {
+    const changes = h.runtime.db.prepare<[], number>('SELECT total_changes()').pluck();
+    const before = changes.get();
+    for (const [path, as] of PAGES) expect(await get(path, as), path).toBe(200);
+    expect(changes.get()).toBe(before);
+  });
+
+  it('prepares no statement per request once each page has been served', async () => {
+    for (const [path, as] of PAGES) await get(path, as);
+    await get('/stories/story-open-house', 'employee');
+    const db = h.runtime.db;
+    const prepare = db.prepare.bind(db);
+    const prepared: string[] = [];
+    db.prepare = ((source: string) => {
+      prepared.push(source);
+      return prepare(source);
+    }) as typeof db.prepare;
+    try {
+      for (const [path, as] of PAGES) await get(path, as);
+      await get('/stories/story-open-house', 'employee');
+      await get('/stories/story-open-house', 'curator');
+    } finally {
+      db.prepare = prepare;
+    }
+    expect(prepared).toEqual([]);
+  });
+});
+
+describe('each read model reads only its own tables', () => {
+  const source = (file: string): string => readFileSync(fileURLToPath(new URL(`../../src/${file}`, import.meta.url)), 'utf8');
+  const tables = (text: string): string[] => [...new Set([...text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_]+)/g)].map((m) => m[1]!))].sort();
+
+  it('read/stories.ts: story_ and theme_ tables only (names come from its own copies)', () => {
+    const t = tables(source('read/stories.ts'));
+    expect(t.length).toBeGreaterThan(3);
+    expect(t.filter((x) => !/^(story|theme)_/.test(x))).toEqual([]);
+  });
+
+  it('read/spread.ts: spread_ tables only', () => {
+    const t = tables(source('read/spread.ts'));
+    expect(t.length).toBeGreaterThan(3);
+    expect(t.filter((x) => !/^spread_/.test(x))).toEqual([]);
+  });
+
+  it('views query nothing: no fragment or page reaches the database', () => {
+    const files = ['circulation-panel.tsx', 'shared-with-me.tsx'].map((f) => readFileSync(fileURLToPath(new URL(`../../views/fragments/${f}`, import.meta.url)), 'utf8'));
+    for (const text of files) {
+      expect(text).not.toMatch(/\.prepare\(|runtime\.db|AppContext/);
+    }
+  });
+});
