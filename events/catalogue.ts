@@ -24,6 +24,11 @@ const byType = new Map<string, EventDefinition<string, z.ZodType>>(
   allDefinitions.map((d) => [d.type, d as unknown as EventDefinition<string, z.ZodType>]),
 );
 
+/** A type's definition (the importer reads its schema's keys), undefined for an unknown type. */
+export function definitionOf(type: string): EventDefinition<string, z.ZodType> | undefined {
+  return byType.get(type);
+}
+
 export function currentVersion(type: string): number {
   return byType.get(type)?.version ?? 1;
 }

@@ -13,7 +13,8 @@ const USAGE = `hallway — the archive of the stories employees tell about their
 
 Usage:
   hallway serve                     start the archive (PORT, HALLWAY_DATA_DIR, EVENTSTORE_URL)
-  hallway import FILE               append the events of a JSONL file, all or nothing
+  hallway import [--include-auth] FILE
+                                    append the events of a JSONL file, all or nothing
   hallway export [--include-auth]   write every event as JSONL to standard output
   hallway rebuild                   rebuild every read model from the log
   hallway spread STORY_ID           print a story's spread figures as JSON
@@ -25,11 +26,16 @@ type Command = (args: string[]) => Promise<number>;
 
 const serveCommand: Command = async () => {
   const config = loadConfig();
-  const hallway = await openHallway(config);
+  // listen at once: until the read models have caught up, pages answer 503 and /readyz says so
+  const hallway = await openHallway(config, { waitForCatchUp: false });
   const { port, stop } = await startServer(hallway);
   console.log(`Hallway is serving on http://localhost:${port} (data in ${config.dataDir})`);
-  const setupLink = openSetup(hallway);
-  if (setupLink) console.log(`No admin yet. Create the first admin within the hour (this link works once): ${setupLink}`);
+  void hallway.runtime.caughtUp.then(() => {
+    console.log('Hallway has caught up with the log: ready');
+    // whether an admin exists is read from the read models, so only once they are current
+    const setupLink = openSetup(hallway);
+    if (setupLink) console.log(`No admin yet. Create the first admin within the hour (this link works once): ${setupLink}`);
+  });
   const shutdown = async (): Promise<void> => {
     await stop();
     await hallway.close();

@@ -3,12 +3,19 @@ import { ImportRefused, importFile } from '../importer.ts';
 import { openStore } from '../store/open.ts';
 import { progress } from './progress.ts';
 
-const USAGE = 'usage: hallway import [--batch-size N] FILE\n';
+const USAGE = 'usage: hallway import [--batch-size N] [--include-auth] FILE\n';
 
-/** `hallway import [--batch-size N] FILE`: all or nothing; a bad line prints `line N: reason` and exits 1. */
+/**
+ * `hallway import [--batch-size N] [--include-auth] FILE`: all or nothing; a bad line prints
+ * `line N: reason` and exits 1. Credentials, sessions and API tokens are imported only with
+ * --include-auth, and only into an archive that has none yet.
+ */
 export async function importCommand(args: string[]): Promise<number> {
   let batchSize = 1000;
   const rest = [...args];
+  const auth = rest.indexOf('--include-auth');
+  const includeAuth = auth >= 0;
+  if (includeAuth) rest.splice(auth, 1);
   const flag = rest.indexOf('--batch-size');
   if (flag >= 0) {
     batchSize = Number(rest[flag + 1]);
@@ -27,7 +34,7 @@ export async function importCommand(args: string[]): Promise<number> {
   const bar = progress('import');
   const started = Date.now();
   try {
-    const r = await importFile(store, file, { batchSize, onProgress: (done, total) => bar.update(done, total) });
+    const r = await importFile(store, file, { batchSize, includeAuth, onProgress: (done, total) => bar.update(done, total) });
     bar.end();
     const secs = (Date.now() - started) / 1000;
     process.stderr.write(

@@ -26,6 +26,7 @@ export const ACCESS: AccessRule[] = [
   { method: 'GET', path: '/static/*', allow: 'public', what: 'stylesheet, htmx, fonts, icons and the web manifest' },
   { method: 'GET', path: '/favicon.ico', allow: 'public', what: 'the favicon browsers ask for at the root' },
   { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness: 200 {ok:true}, or 503 when a read model has stopped' },
+  { method: 'GET', path: '/readyz', allow: 'public', what: 'readiness: 200 {ready:true} once the read models have caught up, 503 before' },
 
   // --- sign-in, setup, invitations (src/http/auth.ts) ---
   { method: 'GET', path: '/sign-in', allow: 'public', what: 'sign-in form' },

@@ -21,6 +21,8 @@ import { circulationRoutes } from './circulation.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
 import { apiRoutes } from './api.tsx';
 import { apiTokenRoutes } from './api-tokens.tsx';
+import { formBodies, requestLimits } from './limits.ts';
+import { isReady, readiness } from './readiness.ts';
 
 const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -64,10 +66,15 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
       referrerPolicy: 'same-origin',
     }),
   );
+  // first, so that refusals before the routes (413, 414, 400, 503) are full pages too
+  app.use(renderer);
+  // sizes before anything reads the body or the session; readiness before any read model is used
+  app.use(requestLimits());
+  app.use(readiness(ctx));
   app.use(originCheck(ctx));
   app.use(sessionMiddleware(ctx));
   app.use(enforceAccess);
-  app.use(renderer);
+  app.use(formBodies());
 
   app.onError((err, c) => {
     if (err instanceof ConcurrencyError) {
@@ -89,6 +96,8 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
     const failed = ctx.runtime.status().filter((p) => p.failed).length;
     return c.json({ ok: failed === 0 }, failed === 0 ? 200 : 503);
   });
+  // readiness: 200 once the read models have caught up with the log, 503 before (nothing more)
+  app.get('/readyz', (c) => (isReady(ctx) ? c.json({ ready: true }, 200) : c.json({ ready: false }, 503)));
   app.route('/', authRoutes(ctx));
   app.route('/', adminRoutes(ctx));
   app.route('/', storyRoutes(ctx));

@@ -9,7 +9,8 @@ import { InvitationInvalidPage, InvitationPage } from '../../views/pages/invitat
 import type { FieldErrors } from '../../views/fragments/admin-fields.tsx';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
 import { acceptInvitation, addPeople, emailClaimHolder, invitationHolder, openDepartment } from '../auth/people.ts';
-import { clientIp, createAttemptLimits, recordFailure, retryAfter } from '../auth/rate-limit.ts';
+import { clientIp, createAttemptLimits, recordFailure, reserveSignIn, retryAfter } from '../auth/rate-limit.ts';
+import { setDeviceCookie, trustedDevice } from '../auth/device.ts';
 import type { AttemptLimits } from '../auth/rate-limit.ts';
 import { createSession, deleteSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from '../auth/sessions.ts';
 import { consumeSetup, restoreSetup, setupStatus } from '../auth/setup.ts';
@@ -18,14 +19,47 @@ import { orgQueries } from '../read/org.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { getCookie } from 'hono/cookie';
 
-/** Only local paths: a `next` pointing elsewhere would make sign-in an open redirect. */
-export const safeNext = (next: unknown): string =>
-  typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+// C0 controls, DEL and backslash: browsers strip or rewrite them (`/\t/evil` is `//evil`)
+const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f\\]/u;
+const BASE = 'http://hallway.invalid';
+
+/**
+ * Only local paths: a `next` pointing elsewhere would make sign-in an open redirect. It must
+ * start with one `/`, hold no control character or backslash (also once
+ * percent-decoded, in case a proxy or a second hop decodes it), and parse as same-origin. The
+ * parsed form is returned, so the Location header is plain ASCII and exactly what a browser sees.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || next.length === 0 || next.length > 2048) return '/';
+  const local = (s: string): boolean => s.startsWith('/') && !s.startsWith('//') && !UNSAFE_IN_NEXT.test(s);
+  let decoded = next;
+  for (let i = 0; i < 4; i++) {
+    if (!local(decoded)) return '/';
+    let once: string;
+    try {
+      once = decodeURIComponent(decoded);
+    } catch {
+      return '/';
+    }
+    if (once === decoded) break;
+    decoded = once;
+  }
+  if (!local(decoded)) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, BASE);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== BASE) return '/';
+  const path = url.pathname + url.search + url.hash;
+  return local(path) ? path : '/';
+}
 
 const GENERIC_FAILURE = 'That email and password do not match an account. Check both and try again.';
 
 const tooMany = (seconds: number): string =>
-  `Too many failed attempts. For your account's safety, wait ${seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`} and try again.`;
+  `Too many failed attempts. For your account's safety, wait ${seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : seconds === 1 ? 'a second' : `${seconds} seconds`} and try again.`;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -78,23 +112,29 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     const password = str(form['password']);
     const next = safeNext(form['next']);
     const ip = clientIp(c);
-    const account = email ? `sign-in:${email.toLowerCase()}` : null;
-    const blocked = limited(c, ip, account, (wait) => c.render(<SignInPage email={email} error={tooMany(wait)} next={next} />, { title: 'Sign in' }));
-    if (blocked) return blocked;
     const employee = email ? orgQueries(ctx.runtime.db).employeeByEmail(email) : undefined;
+    const device = employee ? trustedDevice(c, ctx, employee.employeeId) : null;
+    // reserved before the hash is checked: parallel guesses cannot all be checked before one is counted
+    const attempt = reserveSignIn(limits, `sign-in:${email.toLowerCase()}`, ip, device, now());
+    if (typeof attempt === 'number') {
+      c.header('Retry-After', String(attempt));
+      c.status(429);
+      return c.render(<SignInPage email={email} error={tooMany(attempt)} next={next} />, { title: 'Sign in' });
+    }
     const hashRow = employee
       ? ctx.runtime.db.prepare<[string], { password_hash: string | null }>('SELECT password_hash FROM auth_credentials WHERE employee_id = ?').get(employee.employeeId)
       : undefined;
     // the same work and the same message whether or not the email exists
     const ok = employee && !employee.leftAt && hashRow?.password_hash ? await verifyPassword(hashRow.password_hash, password) : await verifyAgainstDummy(password);
     if (!ok || !employee) {
-      recordFailure(limits, ip, account, now());
+      attempt.fail(now());
       c.status(401);
       return c.render(<SignInPage email={email} error={GENERIC_FAILURE} next={next} />, { title: 'Sign in' });
     }
-    if (account) limits.account.clear(account);
+    attempt.succeed();
     const { token, expiresAt } = await createSession(ctx, employee.employeeId);
     setSessionCookie(c, ctx, token, expiresAt);
+    setDeviceCookie(c, ctx, employee.employeeId);
     return c.redirect(next, 303);
   });
 

@@ -32,4 +32,6 @@ export interface AppContext {
   newId: () => string;
   /** one-time first-run setup token (printed on the console), if no admin exists yet */
   setup: { token: string | null; expiresAt: number };
+  /** false while the read models catch up after start-up (pages answer 503); absent means ready */
+  ready?: () => boolean;
 }

@@ -56,7 +56,7 @@ describe('every hallway command exits on EventStoreDB', () => {
     const other = await EsdbWireServer.start();
     const otherDir = tempDir('hallway-esdb-cli-');
     try {
-      const r = await runWithDeadline(['import', exported], { EVENTSTORE_URL: other.url, HALLWAY_DATA_DIR: otherDir.dir }, DEADLINE_MS);
+      const r = await runWithDeadline(['import', '--include-auth', exported], { EVENTSTORE_URL: other.url, HALLWAY_DATA_DIR: otherDir.dir }, DEADLINE_MS);
       ok(r, 'import');
       const back = await runWithDeadline(['export', '--include-auth'], { EVENTSTORE_URL: other.url, HALLWAY_DATA_DIR: otherDir.dir }, DEADLINE_MS);
       ok(back, 'export of the import');

@@ -72,7 +72,8 @@ export async function startServe(env: Record<string, string>, startMs = 60_000):
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`serve did not start within ${startMs} ms: ${out}`)), startMs);
     const check = (): void => {
-      if (/Hallway is serving on/.test(out)) {
+      // serve listens before its read models have caught up (pages answer 503 until then): wait for ready
+      if (/caught up with the log: ready/.test(out)) {
         clearTimeout(t);
         resolve();
       }

@@ -18,7 +18,7 @@ export function Problem({ title, message }: ProblemProps) {
   );
 }
 
-export function problemResponse(c: Context, status: 409 | 500 | 503, title: string, message: string): Response | Promise<Response> {
+export function problemResponse(c: Context, status: 400 | 409 | 413 | 414 | 500 | 503, title: string, message: string): Response | Promise<Response> {
   if (c.req.header('hx-request')) return c.html(<Problem title={title} message={message} />, status);
   c.status(status);
   return c.render(<Problem title={title} message={message} />, { title });

@@ -1,0 +1,78 @@
+/**
+ * Known open-redirect payloads (issue 9, finding 1). Each must end on a local page: the Location
+ * header, resolved the way a browser resolves it, stays on this origin.
+ */
+export const HOSTILE = [
+  '//evil.example',
+  '///evil.example',
+  '////evil.example',
+  '/\\evil.example',
+  '/\\/evil.example',
+  '\\/evil.example',
+  '\\\\evil.example',
+  '/\\\\evil.example',
+  '/%09/evil.example',
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '/\r/evil.example',
+  '/\r\n/evil.example',
+  '/\u000b/evil.example',
+  '/\u0000/evil.example',
+  '/\u007f/evil.example',
+  '/\u001f/evil.example',
+  '/%09/localhost:3599/pwned',
+  '/\t/localhost:3599/pwned',
+  '/%0d%0aLocation:%20https://evil.example',
+  '/\r\nSet-Cookie: a=b',
+  'https:evil.example',
+  'https://evil.example',
+  'http://evil.example',
+  'http:/\\evil.example',
+  'http:\\\\evil.example',
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  'javascript://%0aalert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  '/%2F%2Fevil.example',
+  '/%2f%2fevil.example',
+  '/%5Cevil.example',
+  '/%5c/evil.example',
+  '/%5C%5Cevil.example',
+  '/%252F%252Fevil.example',
+  '/%25252F%25252Fevil.example',
+  '/%2F/evil.example',
+  '/%00//evil.example',
+  '/%0a/evil.example',
+  '/%0d/evil.example',
+  '/%0b/evil.example',
+  '/%7f/evil.example',
+  '//%09/evil.example',
+  '/.//evil.example',
+  '/..//evil.example',
+  '/%2e//evil.example',
+  '/%2e%2e//evil.example',
+  ' //evil.example',
+  '\t//evil.example',
+  '//evil.example@localhost',
+  '//localhost@evil.example',
+  '///\\;@evil.example',
+  '/\\/\\/evil.example',
+  '%2F%2Fevil.example',
+  'evil.example',
+  '//evil.example%E3%80%82com',
+  '/%E0%A4%A', // broken percent-encoding
+  `/${'a'.repeat(5000)}`,
+];
+
+/** Unicode look-alikes: a browser keeps these as a path on this site (percent-encoded), never a host. */
+export const UNICODE_LOCAL = ['/\uFF0F\uFF0Fevil.example', '/\u3000/evil.example', '/\u2028/evil.example', '/\u2215\u2215evil.example', '/%E2%80%A8evil.example', '/\u0085/evil.example'];
+
+export const LEGIT: [string, string][] = [
+  ['/stories/abc', '/stories/abc'],
+  ['/search?q=leader%20story&page=2', '/search?q=leader%20story&page=2'],
+  ['/timelines#y2024', '/timelines#y2024'],
+  ['/admin/people?q=%C3%A9', '/admin/people?q=%C3%A9'],
+  ['/themes/t-1', '/themes/t-1'],
+  ['/', '/'],
+];
+
