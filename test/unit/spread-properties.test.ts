@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { meanPairwiseDistanceByBfs, treeArb as randomTree } from './random-trees.ts';
 import { openViews } from '../../src/projections/runtime.ts';
 import type { ProjectedEvent } from '../../src/projections/runtime.ts';
 import { spreadProjection } from '../../src/projections/spread.ts';
@@ -7,28 +8,7 @@ import { storyFigures } from '../../src/read/spread.ts';
 import type { CascadeNode } from '../../src/spread/cascade.ts';
 import { spreadFigures } from '../../src/spread/figures.ts';
 
-/** A random tree as parent indices: node i > 0 hangs under some node before it. */
-const treeArb = fc.integer({ min: 1, max: 40 }).chain((n) =>
-  fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant(-1) : fc.integer({ min: 0, max: i - 1 })))),
-);
-
-function meanPairwiseDistanceByBfs(parents: number[]): number {
-  const n = parents.length;
-  const adj: number[][] = Array.from({ length: n }, () => []);
-  parents.forEach((p, i) => { if (p >= 0) { adj[i]!.push(p); adj[p]!.push(i); } });
-  let sum = 0;
-  for (let s = 0; s < n; s++) {
-    const dist = new Array<number>(n).fill(-1);
-    dist[s] = 0;
-    const queue = [s];
-    for (let q = 0; q < queue.length; q++) {
-      const u = queue[q]!;
-      for (const v of adj[u]!) if (dist[v] === -1) { dist[v] = dist[u]! + 1; queue.push(v); }
-    }
-    for (let t = s + 1; t < n; t++) sum += dist[t]!;
-  }
-  return n <= 1 ? 0 : sum / ((n * (n - 1)) / 2);
-}
+const treeArb = randomTree(40);
 
 describe('structural virality', () => {
   it('by the edge formula equals the mean of all pairwise distances by BFS, on random trees', () => {
