@@ -2,7 +2,7 @@ import type { HallwayEvent } from '../../events/catalogue.ts';
 import type { Role } from '../../events/org.ts';
 import { departmentDecider, emailHash, employeeDecider } from './org.ts';
 import type { EmployeeState } from './org.ts';
-import { decideTheme, initialThemeState } from './themes.ts';
+import { decideTheme, initialThemeState, themeNameKey } from './themes.ts';
 import { isDomainError } from './decider.ts';
 import type { DomainError } from './decider.ts';
 
@@ -18,6 +18,8 @@ export interface IntegrityState {
   employees: Map<string, 'joined' | 'left'>;
   stories: Set<string>;
   themes: Map<string, 'defined' | 'retired'>;
+  /** lower-cased, trimmed theme name -> the theme that holds it */
+  themeNames: Map<string, string>;
   /** what the employee decider needs: department and roles of each employee */
   people: Map<string, { departmentId: string; roles: Role[]; email?: string }>;
   /** lower-cased email -> the current employee who uses it (logs from before email claims) */
@@ -36,7 +38,7 @@ export interface IntegrityState {
 
 export function emptyIntegrity(): IntegrityState {
   return {
-    departments: new Map(), employees: new Map(), stories: new Set(), themes: new Map(),
+    departments: new Map(), employees: new Map(), stories: new Set(), themes: new Map(), themeNames: new Map(),
     people: new Map(), emails: new Map(), claims: new Map(), members: new Map(), admins: new Set(), sessions: new Set(), apiTokens: new Set(), hasAuth: false,
   };
 }
@@ -80,7 +82,18 @@ function decidersRefuse(s: IntegrityState, event: HallwayEvent): string | null {
     case 'EmployeeLeft':
       return refusal(employeeDecider.decide({ type: 'MarkLeft', data: event.data, otherAdmins: otherAdmins(event.data.employeeId) }, employeeState(s, event.data.employeeId)));
     case 'ThemeDefined':
-      return refusal(decideTheme({ type: 'DefineTheme', ...event.data }, { ...initialThemeState(), exists: s.themes.has(event.data.themeId) }));
+      return refusal(decideTheme(
+        { type: 'DefineTheme', ...event.data, nameHeldBy: s.themeNames.get(themeNameKey(event.data.name)) ?? null },
+        { ...initialThemeState(), exists: s.themes.has(event.data.themeId) },
+      ));
+    case 'ThemeDescribed': {
+      if (event.data.name === undefined) return null;
+      const holder = s.themeNames.get(themeNameKey(event.data.name)) ?? null;
+      return holder !== null && holder !== event.data.themeId ? refusal(decideTheme(
+        { type: 'DescribeTheme', ...event.data, name: event.data.name, nameHeldBy: holder },
+        { ...initialThemeState(), exists: true, name: '' },
+      )) : null;
+    }
     default:
       return null;
   }
@@ -241,6 +254,13 @@ export function evolveIntegrity(s: IntegrityState, event: HallwayEvent): Integri
       break;
     case 'ThemeDefined':
       s.themes.set(event.data.themeId, 'defined');
+      s.themeNames.set(themeNameKey(event.data.name), event.data.themeId);
+      break;
+    case 'ThemeDescribed':
+      if (event.data.name !== undefined) {
+        for (const [k, id] of s.themeNames) if (id === event.data.themeId) s.themeNames.delete(k);
+        s.themeNames.set(themeNameKey(event.data.name), event.data.themeId);
+      }
       break;
     case 'ThemeRetired':
       s.themes.set(event.data.themeId, 'retired');

@@ -7,7 +7,7 @@ import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
 import { handle } from '../command.ts';
 import { curationDecider, START_HERE_STREAM } from '../domain/curation.ts';
-import { themeDecider, themeStream } from '../domain/themes.ts';
+import { themeDecider, themeNameKey, themeStream } from '../domain/themes.ts';
 import { getTheme, isCurator, listThemes, pickableStories, startHerePicks, storyRefs } from '../read/stories.ts';
 import { ConcurrencyError } from '../store/port.ts';
 import { CurationPage } from '../../views/pages/curation.tsx';
@@ -97,7 +97,7 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const d = c.req.valid('form');
     const values = formStrings(await c.req.parseBody());
     const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { define: defineValues(values, errors) }, status);
-    const result = await handle(ctx, themeStream(d.themeId), themeDecider, { type: 'DefineTheme', ...d }, { actor: user.employeeId }).catch((err: unknown) => {
+    const result = await handle(ctx, themeStream(d.themeId), themeDecider, { type: 'DefineTheme', ...d, nameHeldBy: nameHolder(d.name) }, { actor: user.employeeId }).catch((err: unknown) => {
       if (err instanceof ConcurrencyError) return { error: 'exists', kind: 'conflict', field: 'themeId', message: 'a theme with this id already exists' } as DomainError;
       throw err;
     });
@@ -105,6 +105,9 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.redirect('/curation', 303);
   });
 
+  /** the theme (retired ones included) whose name equals `name` ignoring case */
+  const nameHolder = (name: string): string | null =>
+    listThemes(db, { includeRetired: true }).find((t) => themeNameKey(t.name) === themeNameKey(name))?.themeId ?? null;
   const known = (themeId: string | undefined): themeId is string => !!themeId && Id.safeParse(themeId).success && !!getTheme(db, themeId);
   // <form method="post" action="/curation/themes/ID"> name, description, expectedRevision (hidden)
   const describeForm = validForm(
@@ -124,7 +127,7 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
     const { name = '', description = '' } = formStrings(await c.req.parseBody());
     const back = (errors: FieldErrors, status: RefusalStatus) => page(c, { describe: { themeId, name, description, errors } }, status);
     const expected = revisionOf(d.expectedRevision);
-    const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'DescribeTheme', themeId, description: d.description, ...(d.name !== undefined ? { name: d.name } : {}) }, {
+    const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'DescribeTheme', themeId, description: d.description, ...(d.name !== undefined ? { name: d.name, nameHeldBy: nameHolder(d.name) } : {}) }, {
       actor: user.employeeId,
       ...(expected !== undefined ? { expected } : {}),
     }).catch((err: unknown) => {

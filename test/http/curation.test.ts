@@ -45,6 +45,16 @@ describe('curation: themes and Start here picks', () => {
     expect(await h.store.headPosition()).toBe(head);
   });
 
+  it('refuses a second theme whose name differs only in case (another id): 422 beside the name, nothing appended', async () => {
+    // <form method="post" action="/curation/themes"> name=" customer FIRST", themeId="cf-2"
+    const head = await h.store.headPosition();
+    const res = await post(h.app, '/curation/themes', curator.cookie, { name: ' customer FIRST', themeId: 'cf-2', description: 'twice' });
+    expect(res.status).toBe(422);
+    expect(dom(await res.text()).querySelector('#new-name-error')!.textContent).toContain('Another theme already has this name');
+    expect(await h.store.headPosition()).toBe(head);
+    expect((await get(h.app, '/themes/cf-2', employee.cookie)).status).toBe(404);
+  });
+
   it('describes a theme (ThemeDescribed) and answers 409 to a stale form', async () => {
     await post(h.app, '/curation/themes', curator.cookie, { name: 'Vision', themeId: 'vision', description: 'old words' });
     const res = await post(h.app, '/curation/themes/vision', curator.cookie, { name: 'A shared vision', description: 'Where we go, together.', expectedRevision: '0' });

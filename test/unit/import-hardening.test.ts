@@ -99,6 +99,11 @@ describe('import refusals by line number', () => {
       const theme = (id: string) => line('ThemeDefined', { themeId: id, name: 'Courage', description: '' });
       await refused([theme('t1'), theme('t1')], 2, /already exists/);
     });
+    it('a theme named like another, ignoring case, is refused, also when a theme is renamed to it', async () => {
+      const theme = (id: string, name: string) => line('ThemeDefined', { themeId: id, name, description: '' });
+      await refused([theme('t1', 'Courage'), theme('t2', ' COURAGE')], 2, /Another theme already has this name/);
+      await refused([theme('t1', 'Courage'), theme('t2', 'Candour'), line('ThemeDescribed', { themeId: 't2', name: 'courage', description: '' })], 3, /Another theme already has this name/);
+    });
     it('metadata.v beyond the newest version is refused', async () => {
       await refused([dept('d1'), JSON.stringify({ type: 'DepartmentRenamed', data: { departmentId: 'd1', name: 'X' }, metadata: { at, v: 99 } })], 2, /metadata.v 99 is not a known version of DepartmentRenamed \(the newest is 1\)/);
     });

@@ -14,8 +14,8 @@ const err = (r: unknown): DomainError => r as DomainError;
 
 describe('the theme decider', () => {
   it('defines a theme once', () => {
-    expect(given().when({ type: 'DefineTheme', themeId: 'vision', name: 'Vision', description: 'Where we go.' })).toEqual([defined]);
-    expect(err(given(defined).when({ type: 'DefineTheme', themeId: 'vision', name: 'V', description: '' })).kind).toBe('conflict');
+    expect(given().when({ type: 'DefineTheme', themeId: 'vision', name: 'Vision', description: 'Where we go.', nameHeldBy: null })).toEqual([defined]);
+    expect(err(given(defined).when({ type: 'DefineTheme', themeId: 'vision', name: 'V', description: '', nameHeldBy: null })).kind).toBe('conflict');
   });
 
   it('describes a theme, naming it anew only when the name changed', () => {
@@ -26,6 +26,15 @@ describe('the theme decider', () => {
     expect(given(defined).when({ type: 'DescribeTheme', themeId: 'vision', name: 'Vision', description: 'Where we go.' })).toEqual([]);
     const described: ThemeEvent = { type: 'ThemeDescribed', data: { themeId: 'vision', description: 'Together.' } };
     expect(given(defined, described).when({ type: 'DescribeTheme', themeId: 'vision', description: 'Together.' })).toEqual([]);
+  });
+
+  it('refuses a name another theme holds, ignoring case (EVENTS.md: theme names are unique)', () => {
+    const taken = err(given().when({ type: 'DefineTheme', themeId: 'vision-2', name: 'VISION ', description: '', nameHeldBy: 'vision' }));
+    expect({ error: taken.error, field: taken.field, kind: taken.kind }).toEqual({ error: 'name-taken', field: 'name', kind: 'invalid' });
+    expect(err(given(defined).when({ type: 'DescribeTheme', themeId: 'vision', name: 'Customer first', description: 'x', nameHeldBy: 'customer' })).error).toBe('name-taken');
+    // a theme keeps its own name, in another case too
+    expect(given(defined).when({ type: 'DescribeTheme', themeId: 'vision', name: 'VISION', description: 'Where we go.', nameHeldBy: 'vision' }))
+      .toEqual([{ type: 'ThemeDescribed', data: { themeId: 'vision', name: 'VISION', description: 'Where we go.' } }]);
   });
 
   it('refuses to describe an unknown or retired theme', () => {
