@@ -7,10 +7,13 @@ import type { ResolvedWindow } from '../spread/window.ts';
 import { DashboardPage, WindowForm } from '../../views/pages/dashboard.tsx';
 import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
 
-/** One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it. */
+/**
+ * One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it. Ratios
+ * are rounded to three decimals, as the dashboard shows them (not 2.0555555555555554).
+ */
 const cell = (v: string | number | null): string => {
   if (v === null) return '';
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number') return String(Number.isInteger(v) ? v : Math.round(v * 1000) / 1000);
   const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return `"${s.replace(/"/g, '""')}"`;
 };

@@ -89,15 +89,15 @@ describe('the leadership dashboard', () => {
     }
   });
 
-  it('exports the department table as CSV', async () => {
+  it('exports the department table as CSV, ratios rounded to three decimals', async () => {
     const res = await get('/dashboard/export.csv?table=departments&window=30', leader.cookie);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = (await res.text()).trim().split('\r\n');
     expect(lines[0]).toBe('"department","storiesTold","receivedFromOthers","passedToOthers","eiIndex","quietCorner"');
     // Operations: eng->ops in, ops->(folded tiny) out, ops->ops within: E-I = (2 - 1) / 3
-    expect(lines).toContain(`"Operations",0,1,1,${1 / 3},"no"`);
+    expect(lines).toContain('"Operations",0,1,1,0.333,"no"');
     // Engineering told both stories, nothing came in (a quiet corner); 1 edge out, 2 within
-    expect(lines).toContain(`"Engineering",2,0,1,${-1 / 3},"yes"`);
+    expect(lines).toContain('"Engineering",2,0,1,-0.333,"yes"');
     expect(lines).toContain('"Hushed Archive",0,0,0,,"yes"');
     expect(lines).toContain('"Smaller departments",0,1,0,1,"no"');
   });
