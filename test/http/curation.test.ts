@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testHallway } from '../helpers.ts';
 import { signedIn } from '../auth-helpers.ts';
-import { countEvents, dom, get, givenStory, post, storyFields } from './stories-given.ts';
+import { countEvents, dom, get, givenStory, post, storyFields, settledHead } from './stories-given.ts';
 import { applyPickOp, slugFor } from '../../src/http/curation.tsx';
 
 describe('curation: themes and Start here picks', () => {
@@ -17,7 +17,7 @@ describe('curation: themes and Start here picks', () => {
   afterAll(async () => h.dispose());
 
   it('is for curators only', async () => {
-    const head = await h.store.headPosition();
+    const head = await settledHead(h);
     expect((await get(h.app, '/curation', employee.cookie)).status).toBe(403);
     expect((await post(h.app, '/curation/themes', employee.cookie, { name: 'Sneaky', description: '' })).status).toBe(403);
     expect((await post(h.app, '/curation/start-here', employee.cookie, { storyIds: [] })).status).toBe(403);
@@ -32,7 +32,7 @@ describe('curation: themes and Start here picks', () => {
     expect(theme.status).toBe(200);
     expect(dom(await theme.text()).querySelector('.description')!.textContent).toBe('The customer is in the room.');
 
-    const head = await h.store.headPosition();
+    const head = await settledHead(h);
     const dup = await post(h.app, '/curation/themes', curator.cookie, { name: 'Customer First', description: 'again' });
     expect(dup.status).toBe(409);
     expect(dom(await dup.text()).querySelector('#new-themeId-error')!.textContent).toContain('already exists');
@@ -47,7 +47,7 @@ describe('curation: themes and Start here picks', () => {
 
   it('refuses a second theme whose name differs only in case (another id): 422 beside the name, nothing appended', async () => {
     // <form method="post" action="/curation/themes"> name=" customer FIRST", themeId="cf-2"
-    const head = await h.store.headPosition();
+    const head = await settledHead(h);
     const res = await post(h.app, '/curation/themes', curator.cookie, { name: ' customer FIRST', themeId: 'cf-2', description: 'twice' });
     expect(res.status).toBe(422);
     expect(dom(await res.text()).querySelector('#new-name-error')!.textContent).toContain('Another theme already has this name');

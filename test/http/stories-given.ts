@@ -2,8 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { parseHTML } from 'linkedom';
 import type { AppContext } from '../../src/http/env.ts';
 import { formHeaders } from '../auth-helpers.ts';
+import { flushReads } from '../../src/circulation/record-read.ts';
 
 /** Shared "given" steps for the stories, timelines and curation tests (real store and projections). */
+
+/**
+ * The log's head once the story-page reads queued by earlier requests have been appended (they go
+ * in off the request path), so a test that checks "nothing appended" counts only its own writes.
+ */
+export async function settledHead(ctx: AppContext): Promise<number> {
+  await flushReads(ctx);
+  return ctx.store.headPosition();
+}
 
 const meta = (ctx: AppContext, actor: string, v?: number) => ({ at: ctx.clock().toISOString(), actor, ...(v ? { v } : {}) });
 

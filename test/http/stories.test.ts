@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testHallway } from '../helpers.ts';
 import { givenDepartment, signedIn } from '../auth-helpers.ts';
-import { countEvents, dom, get, givenRetiredTheme, givenStory, givenTheme, htmx, post, storyFields } from './stories-given.ts';
+import { countEvents, dom, get, givenRetiredTheme, givenStory, givenTheme, htmx, post, storyFields, settledHead } from './stories-given.ts';
 import { flushReads } from '../../src/circulation/record-read.ts';
 
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(1)>';
@@ -86,7 +86,7 @@ describe('telling and reading stories', () => {
   });
 
   it('refuses bad input with 422, the form re-rendered with messages beside the fields, and appends nothing', async () => {
-    const head = await h.store.headPosition();
+    const head = await settledHead(h);
     const res = await post(h.app, '/stories', teller.cookie, storyFields({
       title: '', body: '   ', leader: 'x'.repeat(201), occurredOn: '2019-13', relation: '',
       themes: ['customer-first', 'nope', 'gone'], happenedIn: 'old', retellingOf: 'no-such-story',
@@ -182,7 +182,7 @@ describe('telling and reading stories', () => {
     const form = dom(await (await get(h.app, `${url}/amend`, teller.cookie)).text());
     const revision = form.querySelector('input[name="expectedRevision"]')!.getAttribute('value')!;
     expect(revision).toBe('0');
-    const head = await h.store.headPosition();
+    const head = await settledHead(h);
     const [a, b] = await Promise.all([
       post(h.app, `/stories/${storyId}/amend`, teller.cookie, { title: 'Contested', body: 'The teller’s version.', reason: 'more detail', expectedRevision: revision }),
       post(h.app, `/stories/${storyId}/amend`, curator.cookie, { title: 'Contested (edited)', body: 'The curator’s version.', reason: 'clarity', expectedRevision: revision }),
@@ -204,7 +204,7 @@ describe('telling and reading stories', () => {
 
   it('lets only the teller and curators amend or retract (403 otherwise, nothing appended)', async () => {
     const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Mine' }))).headers.get('location')!;
-    const head = await h.store.headPosition();
+    const head = await settledHead(h);
     expect((await get(h.app, `${url}/amend`, other.cookie)).status).toBe(403);
     expect((await post(h.app, `${url}/amend`, other.cookie, { title: 'Theirs', body: 'x', reason: 'y', expectedRevision: '0' })).status).toBe(403);
     expect((await post(h.app, `${url}/retract`, other.cookie, { reason: 'no' })).status).toBe(403);
