@@ -5,7 +5,7 @@
  * pages, not sign-in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../test/helpers.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_ACCOUNTS } from '../events/seed/org.ts';
@@ -26,18 +26,6 @@ export interface DemoSite {
   /** a story with a long body, themes and circulation: the story page to look at */
   storyPath: string;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startDemoSite(): Promise<DemoSite> {

@@ -12,13 +12,12 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { openEmbeddedStore } from '../src/store/embedded.ts';
 import type { BatchAppend } from '../src/store/port.ts';
 import { HOSTILE } from '../test/open-redirect-corpus.ts';
-import { tempDir } from '../test/helpers.ts';
+import { freePort, tempDir } from '../test/helpers.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'hallway.mjs');
 const at = '2026-01-05T10:00:00.000Z';
@@ -42,15 +41,6 @@ async function seed(dir: string, stories: number): Promise<void> {
   }
   await store.close();
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 async function serve(dir: string): Promise<{ child: ChildProcess; base: string; listenMs: number }> {
   const port = await freePort();

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
@@ -6,6 +7,19 @@ import type { Config } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { openHallway } from '../src/services.ts';
 import type { OpenOptions } from '../src/services.ts';
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for servers started in tests and benches). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 export function tempDir(prefix = 'hallway-test-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { BIN } from './run-cli.ts';
+import { freePort } from '../helpers.ts';
 
 export interface Finished {
   code: number | null;
@@ -33,18 +33,6 @@ export function runWithDeadline(args: string[], env: Record<string, string>, dea
     child.on('close', (code) => {
       clearTimeout(t);
       resolve({ code, stdout, stderr, hung });
-    });
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
     });
   });
 }

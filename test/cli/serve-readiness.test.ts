@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -9,7 +8,7 @@ import { createApp } from '../../src/http/app.ts';
 import { openHallway } from '../../src/services.ts';
 import { openEmbeddedStore } from '../../src/store/embedded.ts';
 import type { BatchAppend } from '../../src/store/port.ts';
-import { tempDir } from '../helpers.ts';
+import { freePort, tempDir } from '../helpers.ts';
 import { BIN } from './run-cli.ts';
 
 /** A log of `stories` stories by a few tellers (appended straight to the store, no views). */
@@ -41,16 +40,6 @@ async function bigLog(dataDir: string, stories: number): Promise<void> {
   }
   await store.close();
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('start-up readiness (issue 9, finding 7)', () => {
   const tmp = tempDir();

@@ -5,14 +5,13 @@
  * missing the suite fails with a clear message rather than skipping.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { openHallway } from '../../src/services.ts';
 import { startServer } from '../../src/server.ts';
-import { tempDir } from '../helpers.ts';
+import { freePort, tempDir } from '../helpers.ts';
 import { givenEmployee } from '../auth-helpers.ts';
 import type { TestPerson } from '../auth-helpers.ts';
 import type { AppContext } from '../../src/http/env.ts';
@@ -26,18 +25,6 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface E2E {
   ctx: AppContext;
