@@ -1,4 +1,5 @@
 import type { Projection, Views } from './runtime.ts';
+import { preparedPer } from './prepared.ts';
 
 /**
  * Full-text search over stories (SQLite FTS5 in views.db).
@@ -50,15 +51,7 @@ function statements(db: Views) {
   };
 }
 type Statements = ReturnType<typeof statements>;
-const prepared = new WeakMap<Views, Statements>();
-function stmts(db: Views): Statements {
-  let s = prepared.get(db);
-  if (!s) {
-    s = statements(db);
-    prepared.set(db, s);
-  }
-  return s;
-}
+const stmts = preparedPer(statements);
 
 function reindex(q: Statements, doc: DocRow): void {
   q.unindex.run(doc.doc_id);
@@ -87,7 +80,7 @@ export const searchProjection: Projection = {
     `);
   },
   reset(db) {
-    prepared.delete(db);
+    stmts.forget(db);
     db.exec(`DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_docs;
              DROP TABLE IF EXISTS search_story_themes; DROP TABLE IF EXISTS search_themes;
              DROP TABLE IF EXISTS search_people; DROP TABLE IF EXISTS search_departments;`);

@@ -4,6 +4,7 @@ import { nodesForExposure, rootNode } from '../spread/cascade.ts';
 import { sizeBucket, viralityOf } from '../spread/figures.ts';
 import { encodeEdge, encodeStoryTheme } from '../spread/edge-code.ts';
 import { wienerGrowth } from '../spread/virality.ts';
+import { preparedPer } from './prepared.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
@@ -160,15 +161,7 @@ function statements(db: Views) {
   };
 }
 type Statements = ReturnType<typeof statements>;
-const cache = new WeakMap<Views, Statements>();
-const stmts = (db: Views): Statements => {
-  let s = cache.get(db);
-  if (!s) {
-    s = statements(db);
-    cache.set(db, s);
-  }
-  return s;
-};
+const stmts = preparedPer(statements);
 
 /** The department's number, given on first sight (in log order, so a rebuild numbers alike). */
 function departmentNo(q: Statements, departmentId: string): number {
@@ -226,7 +219,7 @@ export const spreadProjection: Projection = {
   },
   reset(db) {
     db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
-    cache.delete(db);
+    stmts.forget(db);
   },
   apply(db, e: ProjectedEvent) {
     const q = stmts(db);

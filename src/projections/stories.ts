@@ -1,4 +1,5 @@
 import type { Projection, Views } from './runtime.ts';
+import { preparedPer } from './prepared.ts';
 
 /**
  * Stories, themes, timelines and Start here, as one read model (tables `story_*` and `theme_*`).
@@ -64,12 +65,7 @@ function statements(db: Views) {
   };
 }
 type Statements = ReturnType<typeof statements>;
-const cache = new WeakMap<Views, Statements>();
-const stmts = (db: Views): Statements => {
-  let s = cache.get(db);
-  if (!s) cache.set(db, (s = statements(db)));
-  return s;
-};
+const stmts = preparedPer(statements);
 
 function expose(q: Statements, storyId: string, personId: string): void {
   const story = q.teller.get(storyId);
@@ -123,7 +119,7 @@ export const storiesProjection: Projection = {
     db.exec(`DROP TABLE IF EXISTS story_stories; DROP TABLE IF EXISTS story_themes; DROP TABLE IF EXISTS story_history;
              DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;
              DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments;`);
-    cache.delete(db);
+    stmts.forget(db);
   },
   apply(db, e) {
     const q = stmts(db);

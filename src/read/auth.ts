@@ -1,6 +1,7 @@
 import type { Views } from '../projections/runtime.ts';
 import type { SessionRow } from '../auth/sessions.ts';
 import type { ApiTokenRow } from '../projections/api-tokens.ts';
+import { preparedPer } from '../projections/prepared.ts';
 
 /**
  * The look-ups every signed-in request makes (its session, or its API token), over the auth and
@@ -12,12 +13,7 @@ function statements(db: Views) {
     token: db.prepare<[string], ApiTokenRow>('SELECT * FROM api_tokens WHERE token_id = ?'),
   };
 }
-const cache = new WeakMap<Views, ReturnType<typeof statements>>();
-function q(db: Views): ReturnType<typeof statements> {
-  let s = cache.get(db);
-  if (!s) cache.set(db, (s = statements(db)));
-  return s;
-}
+const q = preparedPer(statements);
 
 export const sessionById = (db: Views, sessionId: string): SessionRow | undefined => q(db).session.get(sessionId);
 export const apiTokenById = (db: Views, tokenId: string): ApiTokenRow | undefined => q(db).token.get(tokenId);

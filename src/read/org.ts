@@ -1,5 +1,6 @@
 import type { Role } from '../../events/org.ts';
 import type { Views } from '../projections/runtime.ts';
+import { preparedPer } from '../projections/prepared.ts';
 
 export interface Employee {
   employeeId: string;
@@ -37,17 +38,8 @@ const toEmployee = (r: EmployeeRow): Employee => ({
   roles: (r.roles ? r.roles.split(',') : []) as Role[],
 });
 
-const cache = new WeakMap<Views, ReturnType<typeof build>>();
-
 /** Read-side queries over the org projection (statements prepared once per database). */
-export function orgQueries(db: Views): ReturnType<typeof build> {
-  let q = cache.get(db);
-  if (!q) {
-    q = build(db);
-    cache.set(db, q);
-  }
-  return q;
-}
+export const orgQueries = preparedPer(build);
 
 function build(db: Views) {
   const byId = db.prepare<[string], EmployeeRow>('SELECT * FROM org_employees WHERE employee_id = ?');

@@ -4,6 +4,7 @@ import type { CascadeNode } from '../spread/cascade.ts';
 import type { SpreadFigures, TreeSummary } from '../spread/figures.ts';
 import { finishFigures } from '../spread/figures.ts';
 import type { Standing } from '../domain/circulation.ts';
+import { preparedPer } from '../projections/prepared.ts';
 
 /**
  * Read-side queries over the spread read model (tables `spread_*`, kept by
@@ -53,12 +54,7 @@ function statements(db: Views) {
   };
 }
 type Statements = ReturnType<typeof statements>;
-const cache = new WeakMap<Views, Statements>();
-function q(db: Views): Statements {
-  let s = cache.get(db);
-  if (!s) cache.set(db, (s = statements(db)));
-  return s;
-}
+const q = preparedPer(statements);
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -2,6 +2,7 @@ import type { Views } from '../projections/runtime.ts';
 import { leaderKey } from '../projections/stories.ts';
 import type { CurrentUser } from '../http/env.ts';
 import type { StoryRefs } from '../domain/stories.ts';
+import { preparedPer } from '../projections/prepared.ts';
 
 /**
  * Read-side queries over the stories read model, for the story pages, timelines, home and
@@ -169,13 +170,8 @@ function statements(db: Views) {
   };
 }
 type Statements = ReturnType<typeof statements>;
-const cache = new WeakMap<Views, Statements>();
 /** The read model's statements for this connection (prepared on first use, then reused). */
-function q(db: Views): Statements {
-  let s = cache.get(db);
-  if (!s) cache.set(db, (s = statements(db)));
-  return s;
-}
+const q = preparedPer(statements);
 
 function toStory(db: Views, r: StoryRow): Story {
   return {
