@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { orgQueries } from '../read/org.ts';
-import { sharedWith } from '../read/spread.ts';
+import { unreadSentTo } from '../read/reading.ts';
+import { startHerePath } from '../read/start-here.ts';
 import {
-  getTheme, listLeaders, listStoryDepartments, listThemes, mostCirculatedInTheme, recentStories, startHerePicks, timeline,
+  getTheme, listLeaders, listStoryDepartments, listThemes, recentStories, timeline,
 } from '../read/stories.ts';
 import type { TimelineFilter } from '../read/stories.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
@@ -63,15 +64,15 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const viewer = me(c);
-    const rows = listThemes(db).map((theme) => ({ theme, stories: mostCirculatedInTheme(db, theme.themeId, 3) }));
+    // the viewer's own progress and inbox: this page is theirs alone, never cached for others
+    c.header('Cache-Control', 'private, no-store');
     return c.render(
       <HomePage
         viewer={viewer}
         newHire={isNewHire(viewer.joinedOn, ctx.clock())}
-        rows={rows}
-        picks={startHerePicks(db)}
+        path={startHerePath(db, viewer.employeeId)}
         recent={recentStories(db, 5)}
-        sharedWithMe={<SharedWithMe items={sharedWith(db, viewer.employeeId)} />}
+        sharedWithMe={<SharedWithMe items={unreadSentTo(db, viewer.employeeId)} />}
       />,
       { title: 'Home' },
     );

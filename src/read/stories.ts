@@ -300,6 +300,11 @@ export function timeline(db: Views, filter: TimelineFilter, page = 1, pageSize =
   };
 }
 
+/** Ids of a theme's most circulated live stories, most exposed first (for Start here's path). */
+export function mostCirculatedIdsInTheme(db: Views, themeId: string, n: number): string[] {
+  return q(db).mostCirculatedIds.all(themeId, n);
+}
+
 /** A theme's most circulated stories (for Start here). */
 export function mostCirculatedInTheme(db: Views, themeId: string, n = 3): Story[] {
   const out: Story[] = [];
