@@ -11,16 +11,15 @@ import { nameUuid, sha256Hex } from '../ids.ts';
 import { storyDecider, storyRefErrors, storyStream } from '../domain/stories.ts';
 import type { Actor, StoryCommand } from '../domain/stories.ts';
 import { recordRead } from '../circulation/record-read.ts';
-import { circulationCounters } from '../read/spread.ts';
 import { orgQueries } from '../read/org.ts';
-import { getStory, isCurator, listThemes, retellingsOf, storyHistory, storyRefs } from '../read/stories.ts';
+import { getStory, isCurator, listThemes, storyRefs } from '../read/stories.ts';
+import { renderStoryPage } from './story-page.tsx';
 import type { Story } from '../read/stories.ts';
 import { ConcurrencyError } from '../store/port.ts';
-import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import { emptyStoryForm, StoryForm } from '../../views/fragments/story-form.tsx';
 import type { FieldErrors, StoryFormValues } from '../../views/fragments/story-form.tsx';
 import { StoryNewPage } from '../../views/pages/story-new.tsx';
-import { StoryGonePage, StoryPage } from '../../views/pages/story.tsx';
+import { StoryGonePage } from '../../views/pages/story.tsx';
 import { AmendPage, RetractPage } from '../../views/pages/story-amend.tsx';
 import type { AmendValues } from '../../views/pages/story-amend.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
@@ -197,24 +196,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // ---- the story page ----
 
-  const renderStory = async (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) => {
-    const viewer = me(c);
-    const retells = story.retellingOf ? readable(story.retellingOf, viewer) ?? null : null;
-    c.status(status);
-    return c.render(
-      <StoryPage
-        story={story}
-        viewer={viewer}
-        history={storyHistory(db, story.storyId)}
-        retellings={retellingsOf(db, story.storyId)}
-        retells={retells}
-        themes={listThemes(db)}
-        circulation={<CirculationPanel counters={circulationCounters(db, story.storyId)} storyId={story.storyId} />}
-        notice={notice}
-      />,
-      { title: story.title },
-    );
-  };
+  const renderStory = (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) =>
+    renderStoryPage(ctx, c, me(c), story, { ...(notice ? { notice } : {}), status });
 
   const gone = (c: C, status: 404 | 410) => {
     c.status(status);
