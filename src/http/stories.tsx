@@ -191,7 +191,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       addError(errors, result);
       return refuse(statusOf(result));
     }
-    return redirectTo(c, `/stories/${storyId}`);
+    // the story page with its thank-you and what happens next (shown to the teller only)
+    return redirectTo(c, `/stories/${storyId}?told=1`);
   });
 
   // ---- the story page ----
@@ -218,7 +219,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!('storyId' in found)) return found;
     // queued, not awaited: the page does not wait for the read's append (src/circulation/record-read.ts)
     if (!found.retracted) recordRead(ctx, user, found.storyId, found.tellerId);
-    return renderStory(c, found);
+    const thanks = c.req.query('told') === '1' && found.tellerId === user.employeeId && !found.retracted;
+    return renderStoryPage(ctx, c, user, found, { thanks });
   });
 
   // ---- amend ----

@@ -34,7 +34,7 @@ export function renderStoryPage(
   c: Context<AppEnv>,
   viewer: CurrentUser,
   story: Story,
-  opts: { notice?: string; status?: 200 | 409 | 422 | 403; panel?: PanelState } = {},
+  opts: { notice?: string; status?: 200 | 409 | 422 | 403; panel?: PanelState; thanks?: boolean } = {},
 ) {
   const db = ctx.runtime.db;
   const retold = story.retellingOf ? getStory(db, story.retellingOf) : undefined;
@@ -50,6 +50,7 @@ export function renderStoryPage(
       themes={listThemes(db)}
       circulation={panelFor(ctx, viewer, story, opts.panel)}
       notice={opts.notice}
+      thanks={opts.thanks === true}
     />,
     { title: story.title },
   );

@@ -49,7 +49,7 @@ describe('telling and reading stories', () => {
     const res = await post(h.app, '/stories', teller.cookie, storyFields({ themes: ['customer-first', 'vision'], happenedIn: 'noc' }));
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
-    expect(location).toMatch(/^\/stories\/[0-9a-f-]{36}$/);
+    expect(location).toMatch(/^\/stories\/[0-9a-f-]{36}\?told=1$/);
     const page = await get(h.app, location, teller.cookie);
     expect(page.status).toBe(200);
     const doc = dom(await page.text());
@@ -58,6 +58,11 @@ describe('telling and reading stories', () => {
     expect(paragraphs).toEqual(['She listened.', 'Then she acted.']);
     const meta = doc.querySelector('.story-meta')!.textContent!;
     expect(meta).toContain('Tina Teller');
+    // a thank-you and what happens next, for the teller only
+    expect(doc.querySelector('.thanks h2')!.textContent).toBe('Thank you for telling it');
+    expect(doc.querySelector('.thanks')!.textContent).toContain('how far it went');
+    const plain = dom(await (await get(h.app, location.replace('?told=1', ''), teller.cookie)).text());
+    expect(plain.querySelector('.thanks')).toBeNull();
     expect(meta).toContain('Grace Hopper');
     expect(meta).toContain('May 2019');
     expect(meta).toContain('Network operations');
@@ -126,7 +131,7 @@ describe('telling and reading stories', () => {
     expect(html).toMatch(/^<form id="story-form"/);
     const ok = await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Told with htmx' }), htmx);
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('hx-redirect')).toMatch(/^\/stories\/[0-9a-f-]{36}$/);
+    expect(ok.headers.get('hx-redirect')).toMatch(/^\/stories\/[0-9a-f-]{36}\?told=1$/);
     // read your own writes: the page is there at once
     const page = await get(h.app, ok.headers.get('hx-redirect')!, teller.cookie);
     expect(await page.text()).toContain('Told with htmx');
@@ -140,7 +145,7 @@ describe('telling and reading stories', () => {
 
   it('shows an XSS body as text on the story page, the timelines and the history', async () => {
     const res = await post(h.app, '/stories', teller.cookie, storyFields({ title: `T ${XSS}`, body: XSS, themes: ['customer-first'] }));
-    const url = res.headers.get('location')!;
+    const url = res.headers.get('location')!.split('?')[0]!;
     const storyId = url.split('/').pop()!;
     const check = (html: string) => {
       expect(html).not.toContain('<script>alert(1)');
@@ -164,7 +169,7 @@ describe('telling and reading stories', () => {
 
   it('keeps an anonymous teller from everyone but curators and the teller, in the history too', async () => {
     const res = await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Nameless', anonymous: 'true' }));
-    const url = res.headers.get('location')!;
+    const url = res.headers.get('location')!.split('?')[0]!;
     const forOther = await (await get(h.app, url, other.cookie)).text();
     expect(forOther).not.toContain('Tina Teller');
     expect(dom(forOther).querySelector('.story-meta')!.textContent).toContain('anonymous');
@@ -177,7 +182,7 @@ describe('telling and reading stories', () => {
   });
 
   it('two amendments from the same revision: one wins, the other gets a 409 that shows both versions and keeps its text', async () => {
-    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Contested', body: 'First text.' }))).headers.get('location')!;
+    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Contested', body: 'First text.' }))).headers.get('location')!.split('?')[0]!;
     const storyId = url.split('/').pop()!;
     const form = dom(await (await get(h.app, `${url}/amend`, teller.cookie)).text());
     const revision = form.querySelector('input[name="expectedRevision"]')!.getAttribute('value')!;
@@ -203,7 +208,7 @@ describe('telling and reading stories', () => {
   });
 
   it('lets only the teller and curators amend or retract (403 otherwise, nothing appended)', async () => {
-    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Mine' }))).headers.get('location')!;
+    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Mine' }))).headers.get('location')!.split('?')[0]!;
     const head = await settledHead(h);
     expect((await get(h.app, `${url}/amend`, other.cookie)).status).toBe(403);
     expect((await post(h.app, `${url}/amend`, other.cookie, { title: 'Theirs', body: 'x', reason: 'y', expectedRevision: '0' })).status).toBe(403);
@@ -222,7 +227,7 @@ describe('telling and reading stories', () => {
   });
 
   it('retracts: the story leaves timelines, says retracted to curators (with history) and 410 to others', async () => {
-    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Soon gone', themes: ['vision'] }))).headers.get('location')!;
+    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Soon gone', themes: ['vision'] }))).headers.get('location')!.split('?')[0]!;
     expect(await (await get(h.app, '/themes/vision', other.cookie)).text()).toContain('Soon gone');
     const missing = await post(h.app, `${url}/retract`, teller.cookie, { reason: '' });
     expect(missing.status).toBe(422);
