@@ -120,6 +120,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       themes: listThemes(db),
       departments: org().departments().filter((d) => d.open),
       retelling: retold ? { storyId: retold.storyId, title: retold.title } : undefined,
+      original: retold,
     };
   };
 
@@ -128,6 +129,17 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/stories/new', (c) => {
     const retellingOf = c.req.query('retellingOf') ?? '';
     const values = emptyStoryForm(ctx.newId(), retellingOf);
+    // a retelling starts from the original: its leader, date, place and (still active) themes
+    const original = retellingOf ? readable(retellingOf, me(c)) : undefined;
+    if (original) {
+      const active = new Set(listThemes(db).map((t) => t.themeId));
+      const open = new Set(org().departments().filter((d) => d.open).map((d) => d.departmentId));
+      values.leader = original.leader;
+      values.occurredOn = original.occurredOn;
+      values.themes = original.themes.map((t) => t.themeId).filter((t) => active.has(t));
+      values.happenedIn = original.happenedIn && open.has(original.happenedIn) ? original.happenedIn : '';
+      values.relation = 'heard';
+    }
     return c.render(<StoryNewPage {...formProps(values, {}, me(c))} />, { title: 'Tell a story' });
   });
 

@@ -258,6 +258,27 @@ describe('telling and reading stories', () => {
     expect(orig.querySelector('section[aria-labelledby="retellings-heading"]')!.textContent).toContain('My retelling');
   });
 
+  it('retelling starts from the original: leader, date, place and active themes filled in, the original beside the form', async () => {
+    const original = await givenStory(h, {
+      tellerId: other.employeeId, title: 'The <em>first</em> telling', body: 'She fixed the <b>router</b> herself.', leader: 'Grace Hopper, admiral',
+      occurredOn: '2019-03-05', themes: ['vision', 'customer-first'], happenedIn: 'noc',
+    });
+    await givenTheme(h, 'later-gone', 'Later gone');
+    const doc = dom(await (await get(h.app, `/stories/new?retellingOf=${original}`, teller.cookie)).text());
+    const form = doc.querySelector('form#story-form')!;
+    expect(form.querySelector('#leader')!.getAttribute('value')).toBe('Grace Hopper, admiral');
+    expect(form.querySelector('#occurredOn')!.getAttribute('value')).toBe('2019-03-05');
+    expect([...form.querySelectorAll('input[name="themes"]')].filter((i) => i.hasAttribute('checked')).map((i) => i.getAttribute('value')).sort()).toEqual(['customer-first', 'vision']);
+    expect(form.querySelector('#happenedIn option[selected]')!.getAttribute('value')).toBe('noc');
+    expect(form.querySelector('#title')!.getAttribute('value') ?? '').toBe('');
+    const aside = doc.querySelector('aside.original')!;
+    expect(aside.querySelector('h2')!.textContent).toBe('The <em>first</em> telling');
+    expect(aside.textContent).toContain('She fixed the <b>router</b> herself.');
+    expect(aside.querySelector('em, b')).toBeNull();
+    // a plain form has no original beside it
+    expect(dom(await (await get(h.app, '/stories/new', teller.cookie)).text()).querySelector('aside.original')).toBeNull();
+  });
+
   it('re-themes a story (curators only) and records it in the history', async () => {
     const storyId = await givenStory(h, { tellerId: teller.employeeId, title: 'To be themed', themes: ['vision'] });
     expect((await post(h.app, `/stories/${storyId}/themes`, other.cookie, { themeId: 'customer-first' })).status).toBe(403);
