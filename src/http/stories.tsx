@@ -14,6 +14,7 @@ import { recordRead } from '../circulation/record-read.ts';
 import { orgQueries } from '../read/org.ts';
 import { getStory, isCurator, listThemes, storyRefs } from '../read/stories.ts';
 import { renderStoryPage } from './story-page.tsx';
+import { colleagueNames, leaderCandidates, peopleStanding, resolveLeader } from './leaders.tsx';
 import type { Story } from '../read/stories.ts';
 import { ConcurrencyError } from '../store/port.ts';
 import { emptyStoryForm, StoryForm } from '../../views/fragments/story-form.tsx';
@@ -121,6 +122,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       departments: org().departments().filter((d) => d.open),
       retelling: retold ? { storyId: retold.storyId, title: retold.title } : undefined,
       original: retold,
+      leaderNames: colleagueNames(ctx),
+      leaderMatches: values.leader ? leaderCandidates(ctx, values.leader) : [],
     };
   };
 
@@ -135,6 +138,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       const active = new Set(listThemes(db).map((t) => t.themeId));
       const open = new Set(org().departments().filter((d) => d.open).map((d) => d.departmentId));
       values.leader = original.leader;
+      values.leaderId = original.leaderId ?? '';
       values.occurredOn = original.occurredOn;
       values.themes = original.themes.map((t) => t.themeId).filter((t) => active.has(t));
       values.happenedIn = original.happenedIn && open.has(original.happenedIn) ? original.happenedIn : '';
@@ -152,6 +156,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       title: one(form, 'title'),
       body: one(form, 'body'),
       leader: one(form, 'leader'),
+      leaderId: one(form, 'leaderId'),
       happenedIn: one(form, 'happenedIn'),
       occurredOn: one(form, 'occurredOn').trim(),
       themes: all(form, 'themes'),
@@ -163,12 +168,14 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const { idempotencyKey: _key, ...typed } = values;
     const storyId = storyIdFor(user.employeeId, key, JSON.stringify(typed));
 
+    const leader = resolveLeader(ctx, values.leader, values.leaderId);
     const candidate = {
       storyId,
       title: values.title,
       body: values.body,
       tellerId: user.employeeId,
-      leader: values.leader,
+      leader: leader.leader,
+      ...(leader.leaderId !== undefined ? { leaderId: leader.leaderId } : {}),
       ...(values.happenedIn ? { happenedIn: values.happenedIn } : {}),
       occurredOn: values.occurredOn,
       themes: values.themes,
@@ -177,12 +184,18 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       anonymous: values.anonymous,
     };
     const parsed = parseEvent('StorySubmitted', candidate);
-    const errors = parsed.ok ? {} : fieldErrors(parsed.issues, { relation: 'choose how you know it' });
+    const errors = parsed.ok ? {} : fieldErrors(parsed.issues, { relation: 'choose how you know it', leaderId: 'choose the person from the suggestions' });
+    // the person chosen for the leader is answered beside the leader's field
+    if (errors['leaderId']) {
+      (errors['leader'] ??= []).push(...errors['leaderId']);
+      delete errors['leaderId'];
+    }
     const refs = storyRefs(db, {
       themes: values.themes,
       departments: values.happenedIn ? [values.happenedIn] : [],
       stories: values.retellingOf ? [values.retellingOf] : [],
     });
+    refs.people = peopleStanding(ctx, leader.leaderId !== undefined ? [leader.leaderId] : []);
     let data: DataOf<'StorySubmitted'> | undefined;
     if (parsed.ok && parsed.event.type === 'StorySubmitted') {
       data = parsed.event.data;

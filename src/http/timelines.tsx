@@ -4,8 +4,9 @@ import type { Child } from 'hono/jsx';
 import { orgQueries } from '../read/org.ts';
 import { unreadSentTo } from '../read/reading.ts';
 import { startHerePath } from '../read/start-here.ts';
+import { colleagueNames } from './leaders.tsx';
 import {
-  getTheme, listLeaders, listStoryDepartments, listThemes, recentStories, timeline,
+  getTheme, isCurator, listLeaders, listStoryDepartments, listThemes, recentStories, timeline,
 } from '../read/stories.ts';
 import type { TimelineFilter } from '../read/stories.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
@@ -99,7 +100,20 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
     });
   });
 
-  app.get('/leaders', (c) => c.render(<LeadersPage leaders={listLeaders(db)} />, { title: 'Leaders' }));
+  app.get('/leaders', (c) => {
+    const curator = isCurator(me(c));
+    const linkedId = c.req.query('linked');
+    const linked = curator && linkedId ? orgQueries(db).employee(linkedId)?.name : undefined;
+    return c.render(<LeadersPage leaders={listLeaders(db)} curator={curator} names={curator ? colleagueNames(ctx) : []} linked={linked} />, { title: 'Leaders' });
+  });
+
+  app.get('/leaders/people/:employeeId', (c) => {
+    const person = orgQueries(db).employee(c.req.param('employeeId'));
+    if (!person) return notFound(c);
+    return show(c, { kind: 'person', leaderId: person.employeeId }, `/leaders/people/${encodeURIComponent(person.employeeId)}`, `Stories about ${person.name}`, {
+      intro: person.leftAt ? <p class="muted">A former colleague.</p> : undefined,
+    });
+  });
 
   app.get('/leaders/:name', (c) => {
     const name = c.req.param('name').trim();

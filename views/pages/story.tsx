@@ -137,7 +137,9 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
         <dt>Told by</dt>
         <dd><TellerName story={story} viewer={viewer} /> <span class="muted">({RELATION_LABELS[story.relation]})</span></dd>
         <dt>Leader</dt>
-        <dd class="person-cell"><Avatar name={story.leader} size="sm" /><a href={leaderHref(story.leader)}>{story.leader}</a></dd>
+        <dd class="person-cell"><Avatar name={story.leader} size="sm" /><a href={leaderHref(story.leader, story.leaderId)}>{story.leader}</a>
+          {story.leaderName && story.leaderName !== story.leader ? <span class="muted"> ({story.leaderName})</span> : null}
+        </dd>
         <dt>When</dt>
         <dd>{formatOccurredOn(story.occurredOn)}</dd>
         {story.happenedIn ? (
