@@ -80,6 +80,8 @@ describe('the new hire and the employee, journeys in Chromium', () => {
             const wide = (await page.evaluate('({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth })')) as { scroll: number; inner: number };
             expect(wide.scroll, `${step} at ${width}px scrolls sideways`).toBeLessThanOrEqual(wide.inner);
             await checkA11y(page, `${step} (${mode})`);
+            // from the top, so the sticky header is not painted over the middle of a full-page capture
+            await page.evaluate('window.scrollTo(0, 0)');
             // caret 'initial': hiding the caret injects a <style>, which the page's CSP rightly reports
             await page.screenshot({ path: `${SCREENS}${step}-${mode}.png`, fullPage: true, caret: 'initial' });
           };
