@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { commit } from '../command.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { dashboard, departmentGroups, SMALLER_NAME } from '../projections/spread-dashboard.ts';
 import { latestSpreadAt, spreadStory, storyFigures, storyNodes } from '../read/spread.ts';
@@ -76,7 +77,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     );
   });
 
-  app.get('/dashboard/export.csv', (c) => {
+  app.get('/dashboard/export.csv', async (c) => {
+    const exportId = ctx.newId();
     const table = c.req.query('table') ?? 'stories';
     const p = parseWindow(c.req.query());
     if (!p.ok || !(TABLES as readonly string[]).includes(table)) {
@@ -100,6 +102,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     } else {
       body = csvOf(['theme', 'storiesTold', 'peopleReached'], d.themes.map((t) => [t.name, t.told, t.nodesAdded]));
     }
+    // the download is recorded for the admins' audit trail (who took which figures out, and when)
+    await commit(ctx, c.get('user')!.employeeId, [
+      { stream: `export-${exportId}`, events: [{ type: 'DataExported', data: { exportId, what: 'dashboard-csv', detail: `${table} table, ${p.w.label}`.slice(0, 200) } }], expectedRevision: 'no_stream' },
+    ]);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="hallway-${table}.csv"`);
     return c.body(body);
