@@ -78,3 +78,17 @@
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusDone);
   else focusDone();
 })();
+
+// A figure's explanation (views/components/term.tsx) shows on hover and focus; Escape hides it.
+(function () {
+  'use strict';
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Escape') return;
+    var t = document.activeElement;
+    if (t && t.classList && t.classList.contains('term')) t.parentNode.classList.add('tip-dismissed');
+  });
+  document.addEventListener('focusin', function (ev) {
+    var t = ev.target;
+    if (t && t.classList && t.classList.contains('term')) t.parentNode.classList.remove('tip-dismissed');
+  });
+})();
