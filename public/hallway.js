@@ -75,8 +75,9 @@
     done.setAttribute('tabindex', '-1');
     done.focus({ preventScroll: false });
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusDone);
-  else focusDone();
+  // after load: the browser's own jump to the #anchor comes first and would take focus back
+  if (document.readyState === 'complete') setTimeout(focusDone, 0);
+  else window.addEventListener('load', function () { setTimeout(focusDone, 0); });
 })();
 
 // A figure's explanation (views/components/term.tsx) shows on hover and focus; Escape hides it.
