@@ -39,8 +39,13 @@ export function firstArrivals(db: Views, d: Dashboard, w: Window, groupOf: (depa
   return out;
 }
 
+/** "A", "A and B", "A, B and C"; past four names, "A, B, C, D and 5 more departments" */
 const list = (names: string[]): string =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  names.length <= 1
+    ? (names[0] ?? '')
+    : names.length > 4
+      ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more ${names.length - 4 === 1 ? 'department' : 'departments'}`
+      : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 const people = (n: number): string => (n === 1 ? '1 person' : `${n.toLocaleString('en-GB')} people`);
 const times = (n: number): string => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n.toLocaleString('en-GB')} times`);
 
