@@ -36,7 +36,7 @@ const seedStore = await openStore(config);
 await importFile(seedStore, DEMO_FILE);
 await seedStore.close();
 
-const hallway = await openHallway(config, { clock: () => new Date(now), log: (m) => process.stderr.write(`${m}\n`) });
+const hallway = await openHallway(config, { clock: () => new Date(now), log: (m) => process.stderr.write(`${m}\n`), projectIn: 'worker' });
 const app = createApp(hallway);
 const cookies: Record<string, string> = {};
 for (const [role, employeeId] of Object.entries(DEMO_ACCOUNTS)) {

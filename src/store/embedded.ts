@@ -225,6 +225,7 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
         },
       };
     },
+    wake: wakeAll,
     async close() {
       closed = true;
       wakeAll();
