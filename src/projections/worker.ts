@@ -28,7 +28,7 @@ const runtime = (started = await startProjections({
   onProgress: (position) => send({ t: 'applied', position, status: started?.status() ?? [] }),
   onStopped: (e) => send({ t: 'stopped', message: e.message }),
   // nobody waits on this thread's event loop: bigger batches cost fewer commits and savepoints
-  batch: { min: 64, max: 8000, targetMs: 150 },
+  batch: { min: 64, max: 20_000, targetMs: 500 },
 }));
 const initial = runtime.status();
 send({ t: 'started', head: await store.headPosition(), position: Math.min(...initial.map((s) => s.position)), status: initial });
