@@ -21,6 +21,11 @@ export interface Projection {
   reset(db: Views): void;
   /** applies one event; runs inside a transaction with the checkpoint update */
   apply(db: Views, event: ProjectedEvent): void;
+  /**
+   * Forget anything kept in memory about the tables: called when another process applied events
+   * to this views.db, and when a batch rolled back.
+   */
+  invalidate?(db: Views): void;
 }
 
 export interface ProjectionStatus {
@@ -153,7 +158,11 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         let current: ProjectedEvent | undefined;
         try {
           db.transaction(() => {
-            const done = Math.max(s.position, getCp.get(s.p.name)?.position ?? 0);
+            const inFile = getCp.get(s.p.name)?.position ?? 0;
+            // another process (a CLI command, a second `serve`) applied events since: what this
+            // one remembers of the tables may be out of date
+            if (inFile > s.position) s.p.invalidate?.(db);
+            const done = Math.max(s.position, inFile);
             const inBatch = new Set<string>();
             for (const e of events) {
               if (e.position <= done) continue;
@@ -169,6 +178,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
             setCp.run(s.p.name, s.p.version, s.position);
           })();
         } catch (err) {
+          s.p.invalidate?.(db);
           const position = current?.position ?? -1;
           s.failed = { position, error: err instanceof Error ? err.message : String(err) };
           log(`projection ${s.p.name} stopped at position ${position} (${current?.type ?? '?'}): ${s.failed.error}`);

@@ -185,9 +185,29 @@ function themeStory(q: Statements, storyId: string, themeId: string): void {
   q.storyTheme.run(storyId, themeId, storyNo === undefined ? null : encodeStoryTheme(storyNo, themeNo));
 }
 
+/**
+ * Each story's row as this projection last wrote it, per views connection: every exposure reads
+ * and updates its story. A few hundred bytes a story; forgotten by invalidate (runtime.ts).
+ */
+const storyRows = new WeakMap<Views, Map<string, StoryRow>>();
+const STORY_ROWS_MAX = 100_000;
+
+function storyRow(db: Views, q: Statements, storyId: string): StoryRow | undefined {
+  let rows = storyRows.get(db);
+  if (!rows) storyRows.set(db, (rows = new Map()));
+  let row = rows.get(storyId);
+  if (row === undefined) {
+    row = q.story.get(storyId);
+    if (row === undefined) return undefined;
+    if (rows.size >= STORY_ROWS_MAX) rows.clear();
+    rows.set(storyId, row);
+  }
+  return row;
+}
+
 function applyExposure(db: Views, storyId: string, exposure: Exposure, position: number): void {
   const q = stmts(db);
-  const story = q.story.get(storyId);
+  const story = storyRow(db, q, storyId);
   // an exposure of a story the log does not hold is refused when recorded; an import could still
   // carry one, and it has no root to hang from, so it is left out
   if (!story) return;
@@ -197,6 +217,7 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
   q.touch.run(storyId, exposure.atMs);
   if (added.length === 0) {
     q.touched.run(storyId);
+    story.touches += 1;
     return;
   }
   let { size, wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within } = story;
@@ -223,10 +244,12 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
     if (parentDepartment === n.departmentId) within += 1;
     else cross += 1;
   }
-  q.grown.run({
-    story_id: storyId, touches: story.touches + 1, size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
+  const grown = {
+    touches: story.touches + 1, size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
     virality: viralityOf({ size, wiener }),
-  });
+  };
+  q.grown.run({ story_id: storyId, ...grown });
+  Object.assign(story, grown);
 }
 
 export const spreadProjection: Projection = {
@@ -239,6 +262,10 @@ export const spreadProjection: Projection = {
     db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
     stmts.forget(db);
     departmentNumbers.delete(db);
+    storyRows.delete(db);
+  },
+  invalidate(db) {
+    storyRows.delete(db);
   },
   apply(db, e: ProjectedEvent) {
     const q = stmts(db);
@@ -270,7 +297,7 @@ export const spreadProjection: Projection = {
         return;
       case 'StorySubmitted': {
         const d = e.data;
-        if (q.story.get(d.storyId)) return; // a story id is submitted once
+        if (storyRow(db, q, d.storyId)) return; // a story id is submitted once
         const dept = q.departmentAt.get(d.tellerId, e.position)?.department_id ?? UNKNOWN_DEPARTMENT;
         const root = rootNode(d.tellerId, dept, atMs);
         q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
