@@ -150,11 +150,12 @@ async function catchUpBesideImport(server: Awaited<ReturnType<typeof startPagesS
       if (Date.now() - ended > 300_000) throw new Error('the imported story never reached its page');
       await new Promise((res) => setTimeout(res, 20));
     }
-    const eld = (await server.ask('eld')) as { maxMs: number; p99Ms: number };
+    const eld = (await server.ask('eld')) as { maxMs: number; p99Ms: number; rssMb: number };
     log(`event-loop delay max ${eld.maxMs.toFixed(1)} ms (p99 ${eld.p99Ms.toFixed(1)} ms); last story on its page ${onPage - ended} ms after the import ended`);
     const rows: BenchRow[] = [
       { measure: `beside an import of ${IMPORT.toLocaleString('en-US')} events (${((ended - started) / 1000).toFixed(0)} s): event-loop delay max (aim < 50 ms)`, value: eld.maxMs, unit: `ms (p99 ${eld.p99Ms.toFixed(1)} ms)` },
       { measure: '  last imported story on its page, after the import ended (aim < 2,000 ms)', value: onPage - ended, unit: 'ms' },
+      { measure: '  serve RSS once caught up (projection worker included)', value: eld.rssMb, unit: 'MiB' },
     ];
 
     // a rebuild of another data directory holding the same events, beside the server
