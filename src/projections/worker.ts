@@ -7,10 +7,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { viewsFile } from '../config.ts';
 import { openStore } from '../store/open.ts';
+import { runInBackground } from '../background.ts';
 import { allProjections } from './index.ts';
 import { openViews, startProjections } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
 import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
+
+// this thread catches up with imports; the serving thread keeps the CPU it needs for requests
+runInBackground();
 
 const port = parentPort!;
 const send = (m: FromWorker): void => port.postMessage(m);
