@@ -197,6 +197,14 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // ---- the story page ----
 
+  /** A curator's theme change, confirmed beside the theme editor after the redirect (built from the theme's id, not from the query's text). */
+  const themeNoticeOf = (c: C): string | undefined => {
+    const done = c.req.query('themed');
+    const t = listThemes(db, { includeRetired: true }).find((x) => x.themeId === c.req.query('theme'));
+    if (!t || (done !== 'added' && done !== 'removed')) return undefined;
+    return done === 'added' ? `Added the theme “${t.name}”.` : `Removed the theme “${t.name}”.`;
+  };
+
   const renderStory = async (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) => {
     const viewer = me(c);
     const retells = story.retellingOf ? readable(story.retellingOf, viewer) ?? null : null;
@@ -211,6 +219,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
         themes={listThemes(db)}
         circulation={<CirculationPanel counters={circulationCounters(db, story.storyId)} storyId={story.storyId} />}
         notice={notice}
+        themeNotice={themeNoticeOf(c)}
       />,
       { title: story.title },
     );
@@ -360,7 +369,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === undefined || result.kind === 'invalid') return renderStory(c, found, `Theme ${themeId || '(none)'} ${result.message}.`, 422);
       return refusal(c, result);
     }
-    return redirectTo(c, `/stories/${storyId}`);
+    return redirectTo(c, `/stories/${storyId}?themed=${add ? 'added' : 'removed'}&theme=${encodeURIComponent(themeId)}#retheme-heading`);
   };
   app.post('/stories/:id/themes', retheme(true));
   app.post('/stories/:id/themes/remove', retheme(false));

@@ -102,7 +102,7 @@ export function DashboardPage({
                 <th scope="col"><Term k="touches" id="s-touches" /></th>
                 <th scope="col"><Term k="newDepartments" id="s-new" /></th>
                 <th scope="col"><Term k="virality" id="s-virality" label="Word-of-mouth score" /> <span class="muted">(<Term k="bucketMedian" id="s-median" label="typical for its size" />)</span></th>
-                <th scope="col">Departments reached over time</th>
+                <th scope="col"><Term k="curve" id="s-curve" /></th>
               </tr>
             </thead>
             <tbody>

@@ -20,6 +20,8 @@ export interface StoryPageProps {
   /** the circulation area's panel (rendered by the route) */
   circulation?: Child;
   notice?: string | undefined;
+  /** a curator's theme change, confirmed beside the theme editor */
+  themeNotice?: string | undefined;
 }
 
 /** Who made a change, without unmasking an anonymous teller. */
@@ -72,11 +74,15 @@ function History({ story, history, viewer }: { story: Story; history: HistoryEnt
   );
 }
 
-function ThemeEditor({ story, themes }: { story: Story; themes: Theme[] }) {
+function ThemeEditor({ story, themes, done }: { story: Story; themes: Theme[]; done?: string | undefined }) {
   const addable = themes.filter((t) => !story.themes.some((s) => s.themeId === t.themeId));
   return (
     <section class="retheme" aria-labelledby="retheme-heading">
       <h2 id="retheme-heading">Themes (curators)</h2>
+      {/* what the curator just did, beside the form they used */}
+      <p class={done ? 'notice done' : 'done-empty'} role="status" aria-live="polite">
+        {done ?? ''}
+      </p>
       <ul class="plain">
         {story.themes.map((t) => (
           <li>
@@ -101,7 +107,7 @@ function ThemeEditor({ story, themes }: { story: Story; themes: Theme[] }) {
   );
 }
 
-export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice }: StoryPageProps) {
+export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice, themeNotice }: StoryPageProps) {
   const curator = isCurator(viewer);
   const mayChange = curator || viewer.employeeId === story.tellerId;
   return (
@@ -158,7 +164,7 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
           </ul>
         )}
       </section>
-      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} /> : null}
+      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} done={themeNotice} /> : null}
       <History story={story} history={history} viewer={viewer} />
     </article>
   );
