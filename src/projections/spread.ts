@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS spread_nodes (
   story_id TEXT NOT NULL, person_id TEXT NOT NULL, seq INTEGER NOT NULL, parent_id TEXT,
   depth INTEGER NOT NULL, department_id TEXT NOT NULL, parent_department_id TEXT, at_ms INTEGER NOT NULL,
   edge INTEGER, -- the edge from the parent, packed (src/spread/edge-code.ts); NULL for the root
-  below INTEGER NOT NULL DEFAULT 1, -- the size of the subtree this node heads (for the Wiener index); not kept for the root: its is the story's size
+  below INTEGER NOT NULL DEFAULT 1, -- the size of the subtree this node heads (for the Wiener index); not kept for the root (the story's size is)
   PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS spread_nodes_seq ON spread_nodes (story_id, seq);
 CREATE INDEX IF NOT EXISTS spread_nodes_edge_at ON spread_nodes (at_ms, edge);
@@ -163,8 +163,8 @@ const stmts = preparedPer(statements);
 
 /**
  * Department numbers already given, per views connection: a handful of rows read for every node.
- * A number is cached only once it is read back or given; a projection whose transaction rolls
- * back stops for good (src/projections/runtime.ts), and reset forgets the cache.
+ * A number is cached only once it is read back or given; reset and invalidate forget the cache
+ * (a projection whose batch rolls back stops for good: src/projections/runtime.ts).
  */
 const departmentNumbers = new WeakMap<Views, Map<string, number>>();
 
@@ -268,6 +268,7 @@ export const spreadProjection: Projection = {
   },
   invalidate(db) {
     storyRows.delete(db);
+    departmentNumbers.delete(db);
   },
   apply(db, e: ProjectedEvent) {
     const q = stmts(db);
