@@ -370,7 +370,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === undefined || result.kind === 'invalid') return renderStory(c, found, `Theme ${themeId || '(none)'} ${result.message}.`, 422);
       return refusal(c, result);
     }
-    return redirectTo(c, `/stories/${storyId}`);
+    return redirectTo(c, `/stories/${storyId}?themed=${add ? 'added' : 'removed'}&theme=${encodeURIComponent(themeId)}#retheme-heading`);
   };
   app.post('/stories/:id/themes', retheme(true));
   app.post('/stories/:id/themes/remove', retheme(false));

@@ -29,6 +29,15 @@ export function panelFor(ctx: AppContext, viewer: CurrentUser, story: Pick<Story
   );
 }
 
+/** A curator's theme change, confirmed beside the theme editor after the redirect (built from the theme's id, not from the query's text). */
+function themeNoticeOf(ctx: AppContext, c: Context<AppEnv>): string | undefined {
+  const done = c.req.query('themed');
+  if (done !== 'added' && done !== 'removed') return undefined;
+  const t = listThemes(ctx.runtime.db, { includeRetired: true }).find((x) => x.themeId === c.req.query('theme'));
+  if (!t) return undefined;
+  return done === 'added' ? `Added the theme “${t.name}”.` : `Removed the theme “${t.name}”.`;
+}
+
 export function renderStoryPage(
   ctx: AppContext,
   c: Context<AppEnv>,
@@ -50,6 +59,7 @@ export function renderStoryPage(
       themes={listThemes(db)}
       circulation={panelFor(ctx, viewer, story, opts.panel)}
       notice={opts.notice}
+      themeNotice={themeNoticeOf(ctx, c)}
       thanks={opts.thanks === true}
     />,
     { title: story.title },

@@ -20,6 +20,8 @@ export interface StoryPageProps {
   /** the circulation area's panel (rendered by the route) */
   circulation?: Child;
   notice?: string | undefined;
+  /** a curator's theme change, confirmed beside the theme editor */
+  themeNotice?: string | undefined;
   /** just told by the viewer: thank them and say what happens next */
   thanks?: boolean;
 }
@@ -91,11 +93,15 @@ function History({ story, history, viewer }: { story: Story; history: HistoryEnt
   );
 }
 
-function ThemeEditor({ story, themes }: { story: Story; themes: Theme[] }) {
+function ThemeEditor({ story, themes, done }: { story: Story; themes: Theme[]; done?: string | undefined }) {
   const addable = themes.filter((t) => !story.themes.some((s) => s.themeId === t.themeId));
   return (
     <section class="retheme" aria-labelledby="retheme-heading">
       <h2 id="retheme-heading">Themes (curators)</h2>
+      {/* what the curator just did, beside the form they used */}
+      <p class={done ? 'notice done' : 'done-empty'} role="status" aria-live="polite">
+        {done ?? ''}
+      </p>
       <ul class="plain">
         {story.themes.map((t) => (
           <li>
@@ -120,7 +126,7 @@ function ThemeEditor({ story, themes }: { story: Story; themes: Theme[] }) {
   );
 }
 
-export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice, thanks }: StoryPageProps) {
+export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice, themeNotice, thanks }: StoryPageProps) {
   const curator = isCurator(viewer);
   const mayChange = curator || viewer.employeeId === story.tellerId;
   return (
@@ -180,7 +186,7 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
           </ul>
         )}
       </section>
-      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} /> : null}
+      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} done={themeNotice} /> : null}
       <History story={story} history={history} viewer={viewer} />
     </article>
   );
