@@ -2,9 +2,11 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { orgQueries } from '../read/org.ts';
-import { sharedWith } from '../read/spread.ts';
+import { unreadSentTo } from '../read/reading.ts';
+import { startHerePath } from '../read/start-here.ts';
+import { colleagueNames } from './leaders.tsx';
 import {
-  getTheme, listLeaders, listStoryDepartments, listThemes, mostCirculatedInTheme, recentStories, startHerePicks, timeline,
+  getTheme, isCurator, listLeaders, listStoryDepartments, listThemes, recentStories, timeline,
 } from '../read/stories.ts';
 import type { TimelineFilter } from '../read/stories.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
@@ -63,15 +65,15 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const viewer = me(c);
-    const rows = listThemes(db).map((theme) => ({ theme, stories: mostCirculatedInTheme(db, theme.themeId, 3) }));
+    // the viewer's own progress and inbox: this page is theirs alone, never cached for others
+    c.header('Cache-Control', 'private, no-store');
     return c.render(
       <HomePage
         viewer={viewer}
         newHire={isNewHire(viewer.joinedOn, ctx.clock())}
-        rows={rows}
-        picks={startHerePicks(db)}
+        path={startHerePath(db, viewer.employeeId)}
         recent={recentStories(db, 5)}
-        sharedWithMe={<SharedWithMe items={sharedWith(db, viewer.employeeId)} />}
+        sharedWithMe={<SharedWithMe items={unreadSentTo(db, viewer.employeeId)} />}
       />,
       { title: 'Home' },
     );
@@ -98,7 +100,20 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
     });
   });
 
-  app.get('/leaders', (c) => c.render(<LeadersPage leaders={listLeaders(db)} />, { title: 'Leaders' }));
+  app.get('/leaders', (c) => {
+    const curator = isCurator(me(c));
+    const linkedId = c.req.query('linked');
+    const linked = curator && linkedId ? orgQueries(db).employee(linkedId)?.name : undefined;
+    return c.render(<LeadersPage leaders={listLeaders(db)} curator={curator} names={curator ? colleagueNames(ctx) : []} linked={linked} />, { title: 'Leaders' });
+  });
+
+  app.get('/leaders/people/:employeeId', (c) => {
+    const person = orgQueries(db).employee(c.req.param('employeeId'));
+    if (!person) return notFound(c);
+    return show(c, { kind: 'person', leaderId: person.employeeId }, `/leaders/people/${encodeURIComponent(person.employeeId)}`, `Stories about ${person.name}`, {
+      intro: person.leftAt ? <p class="muted">A former colleague.</p> : undefined,
+    });
+  });
 
   app.get('/leaders/:name', (c) => {
     const name = c.req.param('name').trim();
