@@ -47,7 +47,7 @@ describe('projections in a worker thread', () => {
     const r = await runCli(['rebuild'], tmp.dir);
     expect(r.code).toBe(0);
     expect(dumpViews(viewsFile(config))).toEqual(live);
-  });
+  }, 120_000); // `hallway rebuild` runs at a low CPU priority: slow on a busy machine, not wrong
 
   it('wakes the worker after each append from the serving thread, so it need not wait for its next poll', async () => {
     const dir = tempDir('hallway-worker-wake-');
