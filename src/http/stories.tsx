@@ -16,6 +16,8 @@ import { orgQueries } from '../read/org.ts';
 import { getStory, isCurator, listThemes, retellingsOf, storyHistory, storyRefs } from '../read/stories.ts';
 import type { Story } from '../read/stories.ts';
 import { ConcurrencyError } from '../store/port.ts';
+import { keptUntilViewsChange } from '../read/kept.ts';
+import { perspectiveOf, sharedPart } from './shared-parts.ts';
 import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import { emptyStoryForm, StoryForm } from '../../views/fragments/story-form.tsx';
 import type { FieldErrors, StoryFormValues } from '../../views/fragments/story-form.tsx';
@@ -197,11 +199,9 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // ---- the story page ----
 
-  const renderStory = async (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) => {
-    const viewer = me(c);
+  const storyPage = (story: Story, viewer: CurrentUser, notice?: string) => {
     const retells = story.retellingOf ? readable(story.retellingOf, viewer) ?? null : null;
-    c.status(status);
-    return c.render(
+    return (
       <StoryPage
         story={story}
         viewer={viewer}
@@ -211,9 +211,26 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
         themes={listThemes(db)}
         circulation={<CirculationPanel counters={circulationCounters(db, story.storyId)} storyId={story.storyId} />}
         notice={notice}
-      />,
-      { title: story.title },
+      />
     );
+  };
+
+  const renderStory = async (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) => {
+    c.status(status);
+    return c.render(storyPage(story, me(c), notice), { title: story.title });
+  };
+
+  /**
+   * The story as most people see it: rendered once per version of the read models and perspective
+   * (src/http/shared-parts.ts): the viewer's roles, and their id only if they told the story or a
+   * retelling of it (an anonymous teller sees their own name).
+   */
+  const renderSharedStory = async (c: C, story: Story) => {
+    const viewer = me(c);
+    const tellers = keptUntilViewsChange(db, `story-tellers:${story.storyId}`, () => [story.tellerId, ...retellingsOf(db, story.storyId).map((r) => r.tellerId)]);
+    const p = perspectiveOf(viewer, tellers);
+    const part = await sharedPart(db, `story-page:${story.storyId}:${p.key}`, () => storyPage(story, p.viewer));
+    return c.render(part, { title: story.title });
   };
 
   const gone = (c: C, status: 404 | 410) => {
@@ -223,7 +240,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
 
   /** The story if this viewer may see it, else the 404/410 response. */
   const storyOr = (c: C, storyId: string): Story | Response | Promise<Response> => {
-    const story = getStory(db, storyId);
+    const story = keptUntilViewsChange(db, `story:${storyId}`, () => getStory(db, storyId) ?? null);
     if (!story) return gone(c, 404);
     if (story.retracted && !isCurator(me(c))) return gone(c, 410);
     return story;
@@ -235,7 +252,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!('storyId' in found)) return found;
     // queued, not awaited: the page does not wait for the read's append (src/circulation/record-read.ts)
     if (!found.retracted) recordRead(ctx, user, found.storyId, found.tellerId);
-    return renderStory(c, found);
+    return renderSharedStory(c, found);
   });
 
   // ---- amend ----

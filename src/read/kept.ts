@@ -1,0 +1,81 @@
+import type { Views } from '../projections/runtime.ts';
+import { preparedPer } from '../projections/prepared.ts';
+
+/**
+ * What pages read from the read models, kept until the read models change.
+ *
+ * The version of views.db moves whenever any row of any read model changes. `total_changes()`
+ * counts the rows this connection inserted, updated or deleted: the projections of this process
+ * apply every event (and write their checkpoints) through it, so the version moves the moment an
+ * event is applied, and everything kept is dropped: a new story, an amendment, a retraction or a
+ * theme change is on the pages as soon as the projections have applied it (what `waitFor` waits
+ * for). `data_version` moves when another connection (a CLI command writing to the same file)
+ * commits; asking SQLite for it costs a look at the file, so it is asked at most every
+ * OTHER_WRITERS_MS (such a writer's events reach this process's projections anyway, which moves
+ * the version by the first rule).
+ *
+ * Keep only what is a pure function of the read models and the key: never anything that depends on
+ * who asks unless the key says so (see src/http/shared-parts.ts), never the clock unless the key
+ * holds it. Values are frozen (objects and arrays, two levels down) so a caller that changes one
+ * fails loudly instead of changing it for everyone.
+ */
+
+/** at most this many values are kept per version; past it, everything is dropped (a rare reset is cheaper than an LRU here) */
+const MAX_ENTRIES = 5000;
+/** how often another connection's writes are looked for */
+const OTHER_WRITERS_MS = 100;
+
+const statements = preparedPer((db: Views) => ({
+  changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
+  dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+}));
+const dataVersions = new WeakMap<Views, { value: number; at: number }>();
+
+/** views.db's version as one string: equal strings mean no read model changed in between. */
+export function viewsVersion(db: Views): string {
+  const st = statements(db);
+  const now = performance.now();
+  let dv = dataVersions.get(db);
+  if (!dv || now - dv.at >= OTHER_WRITERS_MS) dataVersions.set(db, (dv = { value: st.dataVersion.get()!, at: now }));
+  return `${dv.value}.${st.changes.get()!}`;
+}
+
+interface Kept {
+  version: string;
+  values: Map<string, unknown>;
+}
+const kept = new WeakMap<Views, Kept>();
+
+function freeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as object)) {
+    if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const w of Object.values(v as object)) if (w !== null && typeof w === 'object') Object.freeze(w);
+    }
+  }
+  return value;
+}
+
+/** The value under `key` for the read models as they are now: computed once per views.db version. */
+export function keptUntilViewsChange<T>(db: Views, key: string, compute: () => T): T {
+  const version = viewsVersion(db);
+  let k = kept.get(db);
+  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map() }));
+  if (k.values.has(key)) return k.values.get(key) as T;
+  const value = freeze(compute());
+  if (k.values.size >= MAX_ENTRIES) k.values.clear();
+  k.values.set(key, value);
+  return value;
+}
+
+/** Like keptUntilViewsChange, for a value computed asynchronously (rendered HTML). Kept only if the read models did not change meanwhile. */
+export async function keptUntilViewsChangeAsync<T>(db: Views, key: string, compute: () => Promise<T>): Promise<T> {
+  const version = viewsVersion(db);
+  const k = kept.get(db);
+  if (k && k.version === version && k.values.has(key)) return k.values.get(key) as T;
+  const value = await compute();
+  if (viewsVersion(db) === version) keptUntilViewsChange(db, key, () => value);
+  return value;
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { testHallway } from '../helpers.ts';
+import { signedIn } from '../auth-helpers.ts';
+import { dom, get, givenRead, givenStory, givenTheme, post } from './stories-given.ts';
+import { keptUntilViewsChange, viewsVersion } from '../../src/read/kept.ts';
+import { perspectiveOf } from '../../src/http/shared-parts.ts';
+import { flushReads } from '../../src/circulation/record-read.ts';
+import type { AppContext } from '../../src/http/env.ts';
+
+/**
+ * Pages keep what they read from the read models, and shared parts of pages, until the read
+ * models change (src/read/kept.ts, src/http/shared-parts.ts). These tests check that every change
+ * is on the page at once (after the projections have applied it), and that a part kept for one
+ * person is never shown to another who may not see it.
+ */
+
+const meta = (ctx: AppContext, actor: string) => ({ at: ctx.clock().toISOString(), actor });
+
+async function appendAndWait(ctx: AppContext, stream: string, type: string, data: Record<string, unknown>, actor = 'system'): Promise<void> {
+  const r = await ctx.store.append(stream, [{ id: randomUUID(), type, data, metadata: meta(ctx, actor) }]);
+  await ctx.runtime.waitFor(r.position);
+}
+
+describe('values kept until the read models change', () => {
+  let h: Awaited<ReturnType<typeof testHallway>>;
+  beforeAll(async () => {
+    h = await testHallway();
+  });
+  afterAll(async () => h.dispose());
+
+  it('computes a kept value once while views.db is unchanged, and again after the projections apply an event', async () => {
+    let computed = 0;
+    const read = () => keptUntilViewsChange(h.runtime.db, 'test:themes', () => ({ n: ++computed }));
+    expect(read().n).toBe(1);
+    expect(read().n).toBe(1);
+    await givenTheme(h, 'kept-theme', 'Kept theme');
+    expect(read().n).toBe(2);
+    expect(read().n).toBe(2);
+  });
+
+  it('moves the version when another connection writes to views.db', async () => {
+    const before = viewsVersion(h.runtime.db);
+    const other = new Database(`${h.dir}/views.db`);
+    other.prepare("INSERT INTO applied_event_ids (projection, id) VALUES ('kept-test', 'x')").run();
+    other.close();
+    // another connection's commit is looked for at most every 100 ms (src/read/kept.ts)
+    await new Promise((r) => setTimeout(r, 150));
+    expect(viewsVersion(h.runtime.db)).not.toBe(before);
+  });
+
+  it('freezes what it keeps, so that no caller changes it for everyone', () => {
+    const v = keptUntilViewsChange(h.runtime.db, 'test:frozen', () => ({ list: [{ a: 1 }] }));
+    expect(() => v.list.push({ a: 2 })).toThrow(TypeError);
+    expect(() => {
+      v.list[0]!.a = 3;
+    }).toThrow(TypeError);
+  });
+});
+
+describe('a perspective', () => {
+  const viewer = { employeeId: 'e-1', name: 'Ann', departmentId: 'd', joinedOn: '2024-01-01', roles: ['curator' as const], via: 'session' as const, sessionId: 's' };
+  it('keeps the roles and leaves out name, department, start date and session', () => {
+    const p = perspectiveOf(viewer, []);
+    expect(p.viewer).toEqual({ employeeId: '', name: '', departmentId: '', joinedOn: '', roles: ['curator'], via: 'session' });
+    expect(p.key).not.toContain('e-1');
+  });
+  it('keeps the id only of a viewer involved in what is shown', () => {
+    const p = perspectiveOf(viewer, ['e-2', 'e-1']);
+    expect(p.viewer.employeeId).toBe('e-1');
+    expect(p.key).toContain('e-1');
+  });
+});
+
+describe('the story page, kept between changes', () => {
+  let h: Awaited<ReturnType<typeof testHallway>>;
+  let teller: Awaited<ReturnType<typeof signedIn>>;
+  let reader: Awaited<ReturnType<typeof signedIn>>;
+  let second: Awaited<ReturnType<typeof signedIn>>;
+  let curator: Awaited<ReturnType<typeof signedIn>>;
+
+  beforeAll(async () => {
+    h = await testHallway();
+    await givenTheme(h, 'care', 'Care');
+    await givenTheme(h, 'craft', 'Craft');
+    teller = await signedIn(h, { name: 'Tina Teller' });
+    reader = await signedIn(h, { name: 'Rita Reader' });
+    second = await signedIn(h, { name: 'Sam Second' });
+    curator = await signedIn(h, { name: 'Cora Curator', roles: ['curator'] });
+  });
+  afterAll(async () => h.dispose());
+
+  const page = async (path: string, cookie: string) => {
+    const res = await get(h.app, path, cookie);
+    return { status: res.status, doc: dom(await res.text()) };
+  };
+
+  it('shows an amendment at once, to a reader who saw the page before', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'Before', body: 'Old text.' });
+    expect((await page(`/stories/${id}`, reader.cookie)).doc.querySelector('h1')!.textContent).toBe('Before');
+    await appendAndWait(h, `story-${id}`, 'StoryAmended', { storyId: id, title: 'After', body: 'New text.', reason: 'a typo' }, teller.employeeId);
+    const { doc } = await page(`/stories/${id}`, reader.cookie);
+    expect(doc.querySelector('h1')!.textContent).toBe('After');
+    expect(doc.querySelector('.story > .story-body')!.textContent).toContain('New text.');
+    expect(doc.querySelector('.history')!.textContent).toContain('a typo');
+  });
+
+  it('answers 410 at once after a retraction', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'Soon gone' });
+    expect((await page(`/stories/${id}`, reader.cookie)).status).toBe(200);
+    await appendAndWait(h, `story-${id}`, 'StoryRetracted', { storyId: id, reason: 'told in confidence' }, teller.employeeId);
+    expect((await page(`/stories/${id}`, reader.cookie)).status).toBe(410);
+  });
+
+  it('shows a theme added, and a theme renamed, at once', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, themes: ['care'] });
+    const chips = async () => (await page(`/stories/${id}`, reader.cookie)).doc.querySelector('.story-meta')!.textContent!;
+    expect(await chips()).toContain('Care');
+    expect(await chips()).not.toContain('Craft');
+    await appendAndWait(h, `story-${id}`, 'StoryThemed', { storyId: id, themeId: 'craft' }, curator.employeeId);
+    expect(await chips()).toContain('Craft');
+    await appendAndWait(h, 'theme-care', 'ThemeDescribed', { themeId: 'care', name: 'Care for people', description: 'Renamed.' });
+    expect(await chips()).toContain('Care for people');
+  });
+
+  it('lists a new retelling on the story it retells at once', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'The original' });
+    expect((await page(`/stories/${id}`, reader.cookie)).doc.body.textContent).toContain('No one has retold it yet.');
+    await givenStory(h, { tellerId: second.employeeId, title: 'Told again', retellingOf: id });
+    const { doc } = await page(`/stories/${id}`, reader.cookie);
+    expect(doc.querySelector('[aria-labelledby="retellings-heading"]')!.textContent).toContain('Told again');
+  });
+
+  it('moves the circulation counters at once when someone comes across the story', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId });
+    const reached = async () => (await page(`/stories/${id}`, teller.cookie)).doc.querySelector('.count-reached')!.textContent;
+    expect(await reached()).toBe('0');
+    await givenRead(h, id, second.employeeId);
+    expect(await reached()).toBe('1');
+    // the page's own read (queued off the request path) counts once it is in
+    await page(`/stories/${id}`, reader.cookie);
+    await flushReads(h);
+    expect(await reached()).toBe('2');
+  });
+
+  it("never shows an anonymous teller's name to a reader, whoever saw the story first", async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'Quietly told', anonymous: true });
+    const tellerLine = async (cookie: string) => (await page(`/stories/${id}`, cookie)).doc.querySelector('.story-meta dd')!.textContent!;
+    // the teller and a curator first: they see the name
+    expect(await tellerLine(teller.cookie)).toContain('Tina Teller');
+    expect(await tellerLine(curator.cookie)).toContain('Tina Teller');
+    // then readers, with those parts kept: they must not
+    expect(await tellerLine(reader.cookie)).toContain('anonymous');
+    expect(await tellerLine(reader.cookie)).not.toContain('Tina Teller');
+    expect(await tellerLine(second.cookie)).not.toContain('Tina Teller');
+    // and the teller again, after the readers
+    expect(await tellerLine(teller.cookie)).toContain('Tina Teller');
+  });
+
+  it("hides an anonymous retelling's teller from readers, and shows it to the one who retold it", async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'Told openly' });
+    await givenStory(h, { tellerId: second.employeeId, title: 'Retold quietly', retellingOf: id, anonymous: true });
+    const retellings = async (cookie: string) => (await page(`/stories/${id}`, cookie)).doc.querySelector('[aria-labelledby="retellings-heading"]')!.textContent!;
+    expect(await retellings(second.cookie)).toContain('Sam Second');
+    expect(await retellings(reader.cookie)).not.toContain('Sam Second');
+    expect(await retellings(teller.cookie)).not.toContain('Sam Second');
+    expect(await retellings(second.cookie)).toContain('Sam Second');
+  });
+
+  it('offers Amend only to the teller and curators, whoever saw the page first', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId });
+    const amend = async (cookie: string) => (await page(`/stories/${id}`, cookie)).doc.querySelector(`a[href="/stories/${id}/amend"]`);
+    expect(await amend(teller.cookie)).not.toBeNull();
+    expect(await amend(reader.cookie)).toBeNull();
+    expect(await amend(curator.cookie)).not.toBeNull();
+    expect(await amend(second.cookie)).toBeNull();
+  });
+
+  it("shows each person their own name in the menu on a kept page", async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId });
+    for (const p of [reader, second]) {
+      const { doc } = await page(`/stories/${id}`, p.cookie);
+      expect(doc.querySelector('header .me')!.textContent).toContain(p.name);
+    }
+  });
+
+  it('shows a story amended through the form at once (the command path waits for the projections)', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'Form before' });
+    const form = (await page(`/stories/${id}/amend`, teller.cookie)).doc;
+    await page(`/stories/${id}`, reader.cookie);
+    const revision = form.querySelector('[name="expectedRevision"]')!.getAttribute('value')!;
+    const res = await post(h.app, `/stories/${id}/amend`, teller.cookie, { title: 'Form after', body: 'Changed.', reason: 'clearer', expectedRevision: revision });
+    expect(res.status).toBe(303);
+    expect((await page(`/stories/${id}`, reader.cookie)).doc.querySelector('h1')!.textContent).toBe('Form after');
+  });
+});
