@@ -195,3 +195,71 @@ describe('the story page, kept between changes', () => {
     expect((await page(`/stories/${id}`, reader.cookie)).doc.querySelector('h1')!.textContent).toBe('Form after');
   });
 });
+
+describe('home, timelines, search and the dashboard, kept between changes', () => {
+  let h: Awaited<ReturnType<typeof testHallway>>;
+  let teller: Awaited<ReturnType<typeof signedIn>>;
+  let reader: Awaited<ReturnType<typeof signedIn>>;
+  let leader: Awaited<ReturnType<typeof signedIn>>;
+  // half a minute past noon: the dashboard's window ends at the next whole minute
+  const now = new Date('2026-03-02T12:00:30.000Z');
+
+  beforeAll(async () => {
+    h = await testHallway({ clock: () => now });
+    await givenTheme(h, 'care', 'Care');
+    teller = await signedIn(h, { name: 'Tina Teller' });
+    reader = await signedIn(h, { name: 'Rita Reader' });
+    leader = await signedIn(h, { name: 'Lena Leader', roles: ['leader'] });
+    await givenStory(h, { tellerId: teller.employeeId, title: 'The first one', themes: ['care'] });
+  });
+  afterAll(async () => h.dispose());
+
+  const html = async (path: string, cookie: string) => {
+    const res = await get(h.app, path, cookie);
+    expect(res.status, path).toBe(200);
+    return res.text();
+  };
+  const text = async (path: string, cookie: string) => dom(await html(path, cookie)).body.textContent!;
+
+  it('shows a new story at once on home, the timelines, its theme and search, to someone who saw them before', async () => {
+    const paths = ['/', '/timelines', '/themes/care', '/search?q=lighthouse'];
+    for (const p of paths) expect(await text(p, reader.cookie)).not.toContain('The lighthouse keeper');
+    await givenStory(h, { tellerId: teller.employeeId, title: 'The lighthouse keeper', themes: ['care'] });
+    for (const p of paths) expect(await text(p, reader.cookie), p).toContain('The lighthouse keeper');
+  });
+
+  it('takes a retracted story off home, the timelines and search at once', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'The short-lived one', themes: ['care'] });
+    const paths = ['/', '/timelines', '/search?q=short-lived'];
+    for (const p of paths) expect(await text(p, reader.cookie), p).toContain('The short-lived one');
+    await appendAndWait(h, `story-${id}`, 'StoryRetracted', { storyId: id, reason: 'asked to' }, teller.employeeId);
+    for (const p of paths) expect(await text(p, reader.cookie), p).not.toContain('The short-lived one');
+  });
+
+  it("never shows an anonymous teller's name on a timeline to others, whoever saw it first", async () => {
+    const quiet = await signedIn(h, { name: 'Quinn Quiet' });
+    await givenStory(h, { tellerId: quiet.employeeId, title: 'Told without a name', anonymous: true });
+    expect(await html('/timelines', quiet.cookie)).toContain('Quinn Quiet');
+    expect(await html('/timelines', reader.cookie)).not.toContain('Quinn Quiet');
+    expect(await html('/timelines', teller.cookie)).not.toContain('Quinn Quiet');
+    expect(await html('/timelines', quiet.cookie)).toContain('Quinn Quiet');
+  });
+
+  it('moves the dashboard at once when a story travels, and ends its window at the next whole minute', async () => {
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'Worth passing on' });
+    const reached = async () => {
+      const doc = dom(await html('/dashboard', leader.cookie));
+      return [...doc.querySelectorAll('tr')].find((tr) => tr.textContent!.includes('Worth passing on'))?.textContent ?? '';
+    };
+    expect(await reached()).toBe('');
+    await givenRead(h, id, reader.employeeId);
+    expect(await reached()).toContain('Worth passing on');
+    const csv = await (await get(h.app, '/dashboard/export.csv?table=stories', leader.cookie)).text();
+    expect(csv).toContain('Worth passing on');
+    // recorded a quarter of a minute after "now" (another process's clock): inside the window, which ends at 12:01
+    const late = await givenStory(h, { tellerId: teller.employeeId, title: 'Recorded late in the minute' });
+    const r = await h.store.append(`circulation-${late}`, [{ id: randomUUID(), type: 'StoryRead', data: { storyId: late, readerId: reader.employeeId }, metadata: { at: '2026-03-02T12:00:45.000Z', actor: reader.employeeId } }]);
+    await h.runtime.waitFor(r.position);
+    expect(await html('/dashboard', leader.cookie)).toContain('Recorded late in the minute');
+  });
+});
