@@ -43,6 +43,8 @@ export function viewsVersion(db: Views): string {
 interface Kept {
   version: string;
   values: Map<string, unknown>;
+  /** values being computed asynchronously: later askers wait for the same computation */
+  pending: Map<string, Promise<unknown>>;
 }
 const kept = new WeakMap<Views, Kept>();
 
@@ -58,24 +60,49 @@ function freeze<T>(value: T): T {
   return value;
 }
 
-/** The value under `key` for the read models as they are now: computed once per views.db version. */
-export function keptUntilViewsChange<T>(db: Views, key: string, compute: () => T): T {
+/** What is kept for the read models as they are now (a new, empty set when they changed). */
+function keptNow(db: Views): Kept {
   const version = viewsVersion(db);
   let k = kept.get(db);
-  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map() }));
-  if (k.values.has(key)) return k.values.get(key) as T;
-  const value = freeze(compute());
+  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map(), pending: new Map() }));
+  return k;
+}
+
+function keep(k: Kept, key: string, value: unknown): void {
   if (k.values.size >= MAX_ENTRIES) k.values.clear();
-  k.values.set(key, value);
+  k.values.set(key, freeze(value));
+}
+
+/** The value under `key` for the read models as they are now: computed once per views.db version. */
+export function keptUntilViewsChange<T>(db: Views, key: string, compute: () => T): T {
+  const k = keptNow(db);
+  if (k.values.has(key)) return k.values.get(key) as T;
+  const value = compute();
+  keep(k, key, value);
   return value;
 }
 
-/** Like keptUntilViewsChange, for a value computed asynchronously (rendered HTML). Kept only if the read models did not change meanwhile. */
-export async function keptUntilViewsChangeAsync<T>(db: Views, key: string, compute: () => Promise<T>): Promise<T> {
-  const version = viewsVersion(db);
-  const k = kept.get(db);
-  if (k && k.version === version && k.values.has(key)) return k.values.get(key) as T;
-  const value = await compute();
-  if (viewsVersion(db) === version) keptUntilViewsChange(db, key, () => value);
-  return value;
+/**
+ * Like keptUntilViewsChange, for a value computed asynchronously (rendered HTML). Requests that ask
+ * while it is being computed wait for that one computation (twenty leaders opening the dashboard at
+ * once cost one dashboard, not twenty). Kept only if the read models did not change meanwhile.
+ */
+export function keptUntilViewsChangeAsync<T>(db: Views, key: string, compute: () => Promise<T>): Promise<T> {
+  const k = keptNow(db);
+  if (k.values.has(key)) return Promise.resolve(k.values.get(key) as T);
+  const pending = k.pending.get(key);
+  if (pending) return pending as Promise<T>;
+  const computing = compute().then(
+    (value) => {
+      k.pending.delete(key);
+      if (kept.get(db) === k && viewsVersion(db) === k.version) keep(k, key, value);
+      return value;
+    },
+    (err: unknown) => {
+      k.pending.delete(key);
+      throw err;
+    },
+  );
+  k.pending.set(key, computing);
+  return computing;
 }

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { testHallway } from '../helpers.ts';
 import { signedIn } from '../auth-helpers.ts';
 import { dom, get, givenRead, givenStory, givenTheme, post } from './stories-given.ts';
-import { keptUntilViewsChange, viewsVersion } from '../../src/read/kept.ts';
+import { keptUntilViewsChange, keptUntilViewsChangeAsync, viewsVersion } from '../../src/read/kept.ts';
 import { perspectiveOf } from '../../src/http/shared-parts.ts';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import type { AppContext } from '../../src/http/env.ts';
@@ -48,6 +48,22 @@ describe('values kept until the read models change', () => {
     // another connection's commit is looked for at most every 100 ms (src/read/kept.ts)
     await new Promise((r) => setTimeout(r, 150));
     expect(viewsVersion(h.runtime.db)).not.toBe(before);
+  });
+
+  it('computes an asynchronous value once for everyone who asks while it is being computed', async () => {
+    let computed = 0;
+    const ask = () =>
+      keptUntilViewsChangeAsync(h.runtime.db, 'test:async', async () => {
+        computed += 1;
+        await new Promise((r) => setTimeout(r, 5));
+        return `value ${computed}`;
+      });
+    const answers = await Promise.all([ask(), ask(), ask()]);
+    expect(answers).toEqual(['value 1', 'value 1', 'value 1']);
+    expect(await ask()).toBe('value 1');
+    expect(computed).toBe(1);
+    await givenTheme(h, 'async-theme', 'Async theme');
+    expect(await ask()).toBe('value 2');
   });
 
   it('freezes what it keeps, so that no caller changes it for everyone', () => {
