@@ -16,7 +16,8 @@ import { LeadersPage, ThemesPage } from '../../views/pages/timeline-index.tsx';
 import { StoryGonePage } from '../../views/pages/story.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { keptUntilViewsChange } from '../read/kept.ts';
-import { perspectiveOf, sharedPart } from './shared-parts.ts';
+import { fillSlots, perspectiveOf, sharedPart, slot } from './shared-parts.ts';
+import { raw } from 'hono/html';
 
 type C = Context<AppEnv>;
 
@@ -79,17 +80,14 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
       picks: startHerePicks(db),
       recent: recentStories(db, 5),
     }));
-    return c.render(
-      <HomePage
-        viewer={viewer}
-        newHire={isNewHire(viewer.joinedOn, ctx.clock())}
-        rows={rows}
-        picks={picks}
-        recent={recent}
-        sharedWithMe={<SharedWithMe items={sharedWith(db, viewer.employeeId)} />}
-      />,
-      { title: 'Home' },
-    );
+    // rendered once per perspective (src/http/shared-parts.ts), with slots for the name and what was sent to this person
+    const newHire = isNewHire(viewer.joinedOn, ctx.clock());
+    const p = perspectiveOf(viewer, recent.map((s) => s.tellerId), { nameSlot: true });
+    const part = await sharedPart(db, `home:${newHire}:${p.key}`, () => (
+      <HomePage viewer={p.viewer} newHire={newHire} rows={rows} picks={picks} recent={recent} sharedWithMe={raw(slot('personal'))} />
+    ));
+    const personal = String(await (<SharedWithMe items={sharedWith(db, viewer.employeeId)} />).toString());
+    return c.render(fillSlots(part, { name: viewer.name, personal }), { title: 'Home' });
   });
 
   app.get('/timelines', (c) =>

@@ -279,3 +279,36 @@ describe('home, timelines, search and the dashboard, kept between changes', () =
     expect(await html('/dashboard', leader.cookie)).toContain('Recorded late in the minute');
   });
 });
+
+describe('home, one part for everyone, with the name and what was sent to each person put in per request', () => {
+  let h: Awaited<ReturnType<typeof testHallway>>;
+  const now = new Date('2026-03-02T12:00:00.000Z');
+  beforeAll(async () => {
+    h = await testHallway({ clock: () => now });
+  });
+  afterAll(async () => h.dispose());
+
+  const home = async (cookie: string) => dom(await (await get(h.app, '/', cookie)).text());
+
+  it("greets each new hire by their own name, escaped, whoever opened home first", async () => {
+    const first = await signedIn(h, { name: `Ann <b>"O'Neil"</b> & Co`, joinedOn: '2026-02-20' });
+    const second = await signedIn(h, { name: 'Bo Second', joinedOn: '2026-02-21' });
+    for (const [p, name] of [[first, `Ann <b>"O'Neil"</b> & Co`], [second, 'Bo Second'], [first, `Ann <b>"O'Neil"</b> & Co`]] as const) {
+      const doc = await home(p.cookie);
+      expect(doc.querySelector('h1')!.textContent).toBe(`Welcome, ${name}`);
+      expect(doc.querySelector('h1 b')).toBeNull();
+    }
+  });
+
+  it('shows what was sent to a person only to that person', async () => {
+    const from = await signedIn(h, { name: 'Sender' });
+    const to = await signedIn(h, { name: 'Recipient' });
+    const other = await signedIn(h, { name: 'Bystander' });
+    const id = await givenStory(h, { tellerId: from.employeeId, title: 'Pass this on' });
+    await appendAndWait(h, `circulation-${id}`, 'StoryShared', { storyId: id, fromId: from.employeeId, toId: to.employeeId }, from.employeeId);
+    const sent = async (cookie: string) => (await home(cookie)).querySelector('.shared-with-me')?.textContent ?? '';
+    expect(await sent(other.cookie)).toBe('');
+    expect(await sent(to.cookie)).toContain('Pass this on');
+    expect(await sent(other.cookie)).toBe('');
+  });
+});
