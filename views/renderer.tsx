@@ -1,14 +1,60 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
-import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
+import { escapeToBuffer, HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
+import { randomUUID } from 'node:crypto';
 import { Layout } from './layout.tsx';
-import type { AppEnv } from '../src/http/env.ts';
+import type { AppEnv, CurrentUser } from '../src/http/env.ts';
 
 declare module 'hono' {
   interface ContextRenderer {
     (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
   }
 }
+
+const render = async (node: Child): Promise<string> =>
+  String(await resolveCallback(await (<>{node}</>).toString(), HtmlEscapedCallbackPhase.Stringify, false, {}));
+
+/**
+ * The page frame (views/layout.tsx) is the same for everyone with the same name and roles on the
+ * same section of the site: it is rendered once for them, with marks where the page's title and
+ * content go, and kept. Layout is a pure function of the title, the user's name and roles and which
+ * menu link the path makes current, so a kept frame is exactly what rendering it again would give.
+ */
+const MARK_ID = randomUUID();
+const TITLE_MARK = `\uE000${MARK_ID}:title\uE000`;
+const CONTENT_MARK = `\uE000${MARK_ID}:content\uE000`;
+const MARKS = new RegExp(`\uE000${MARK_ID}:(title|content)\uE000`, 'g');
+/** frames kept; past this many, all are dropped (a rare reset is cheaper than an LRU here) */
+const MAX_FRAMES = 2000;
+const frames = new Map<string, string>();
+
+/** The menu's links: read once from the frame of someone with every role. */
+const everyone: CurrentUser = { employeeId: '', name: 'Menu', departmentId: '', joinedOn: '', roles: ['curator', 'leader', 'admin'], via: 'session' };
+const menuLinks: Promise<string[]> = render(<Layout title="" user={everyone} path="">{''}</Layout>).then((html) => {
+  const nav = /<nav[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
+  return [...nav.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+});
+
+/** The menu links a path makes current, by the rule of views/layout.tsx's NavLink (test/http/page-frame.test.ts checks they agree). */
+const currentLinks = (links: string[], path: string): string[] =>
+  links.filter((href) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`)));
+
+async function frameFor(user: CurrentUser | null, path: string): Promise<string> {
+  const key = JSON.stringify(user ? [user.name, user.roles, currentLinks(await menuLinks, path)] : [null, currentLinks(await menuLinks, path)]);
+  let frame = frames.get(key);
+  if (frame === undefined) {
+    frame = await render(<Layout title={TITLE_MARK} user={user} path={path}>{CONTENT_MARK}</Layout>);
+    if (frames.size >= MAX_FRAMES) frames.clear();
+    frames.set(key, frame);
+  }
+  return frame;
+}
+
+const escapeText = (text: string): string => {
+  const buffer: [string] = [''];
+  escapeToBuffer(text, buffer);
+  return buffer[0];
+};
 
 /**
  * Full pages go through `c.render(<Page/>, { title })`; htmx fragments through `c.html(...)`.
@@ -17,9 +63,10 @@ declare module 'hono' {
  */
 export const renderer: MiddlewareHandler<AppEnv> = (c, next) => {
   c.setRenderer(async (content, { title }) => {
-    const page = <Layout title={title} user={c.get('user') ?? null} path={c.req.path}>{content as Child}</Layout>;
-    const html = await resolveCallback(await page.toString(), HtmlEscapedCallbackPhase.Stringify, false, {});
-    return c.html(`<!DOCTYPE html>${html}`);
+    const frame = await frameFor(c.get('user') ?? null, c.req.path);
+    const body = await render(content as Child);
+    // one pass: the title and the content put in are never searched for marks again
+    return c.html(`<!DOCTYPE html>${frame.replace(MARKS, (_, which: string) => (which === 'title' ? escapeText(title) : body))}`);
   });
   return next();
 };
