@@ -26,7 +26,9 @@ const CONTENT_MARK = `\uE000${MARK_ID}:content\uE000`;
 const MARKS = new RegExp(`\uE000${MARK_ID}:(title|content)\uE000`, 'g');
 /** frames kept; past this many, all are dropped (a rare reset is cheaper than an LRU here) */
 const MAX_FRAMES = 2000;
-const frames = new Map<string, string>();
+/** a frame cut at its marks: text, then the mark's name ('title' or 'content'), then text, and so on */
+type Frame = string[];
+const frames = new Map<string, Frame>();
 
 /** The menu's links: read once from the frame of someone with every role. */
 const everyone: CurrentUser = { employeeId: '', name: 'Menu', departmentId: '', joinedOn: '', roles: ['curator', 'leader', 'admin'], via: 'session' };
@@ -39,11 +41,12 @@ const menuLinks: Promise<string[]> = render(<Layout title="" user={everyone} pat
 const currentLinks = (links: string[], path: string): string[] =>
   links.filter((href) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`)));
 
-async function frameFor(user: CurrentUser | null, path: string): Promise<string> {
+async function frameFor(user: CurrentUser | null, path: string): Promise<Frame> {
   const key = JSON.stringify(user ? [user.name, user.roles, currentLinks(await menuLinks, path)] : [null, currentLinks(await menuLinks, path)]);
   let frame = frames.get(key);
   if (frame === undefined) {
-    frame = await render(<Layout title={TITLE_MARK} user={user} path={path}>{CONTENT_MARK}</Layout>);
+    // split with the mark's name captured: [text, name, text, name, text]
+    frame = (await render(<Layout title={TITLE_MARK} user={user} path={path}>{CONTENT_MARK}</Layout>)).split(MARKS);
     if (frames.size >= MAX_FRAMES) frames.clear();
     frames.set(key, frame);
   }
@@ -65,8 +68,10 @@ export const renderer: MiddlewareHandler<AppEnv> = (c, next) => {
   c.setRenderer(async (content, { title }) => {
     const frame = await frameFor(c.get('user') ?? null, c.req.path);
     const body = await render(content as Child);
-    // one pass: the title and the content put in are never searched for marks again
-    return c.html(`<!DOCTYPE html>${frame.replace(MARKS, (_, which: string) => (which === 'title' ? escapeText(title) : body))}`);
+    // the title and the content go between the frame's pieces: never searched for marks themselves
+    let html = '<!DOCTYPE html>';
+    for (let i = 0; i < frame.length; i++) html += i % 2 === 0 ? frame[i] : frame[i] === 'title' ? escapeText(title) : body;
+    return c.html(html);
   });
   return next();
 };
