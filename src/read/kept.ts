@@ -4,15 +4,14 @@ import { preparedPer } from '../projections/prepared.ts';
 /**
  * What pages read from the read models, kept until the read models change.
  *
- * The version of views.db moves whenever any row of any read model changes. `total_changes()`
- * counts the rows this connection inserted, updated or deleted: the projections of this process
- * apply every event (and write their checkpoints) through it, so the version moves the moment an
- * event is applied, and everything kept is dropped: a new story, an amendment, a retraction or a
- * theme change is on the pages as soon as the projections have applied it (what `waitFor` waits
- * for). `data_version` moves when another connection (a CLI command writing to the same file)
- * commits; asking SQLite for it costs a look at the file, so it is asked at most every
- * OTHER_WRITERS_MS (such a writer's events reach this process's projections anyway, which moves
- * the version by the first rule).
+ * The version of views.db moves whenever any row of any read model changes: `data_version` moves
+ * when another connection commits (the projections' own connection when they run in a worker
+ * thread, or a CLI command writing to the same file), and `total_changes()` counts the rows this
+ * connection inserted, updated or deleted (the projections, when they run on this thread). Both are
+ * read on every look-up, so a page never shows a value the read models no longer hold: a new story,
+ * an amendment, a retraction or a theme change is on the pages as soon as the projections have
+ * committed it (what `waitFor` waits for). The version is read once per turn of the event loop
+ * (a microtask forgets it): waiting for the projections takes at least a turn.
  *
  * Keep only what is a pure function of the read models and the key: never anything that depends on
  * who asks unless the key says so (see src/http/shared-parts.ts), never the clock unless the key
@@ -22,22 +21,24 @@ import { preparedPer } from '../projections/prepared.ts';
 
 /** at most this many values are kept per version; past it, everything is dropped (a rare reset is cheaper than an LRU here) */
 const MAX_ENTRIES = 5000;
-/** how often another connection's writes are looked for */
-const OTHER_WRITERS_MS = 100;
 
 const statements = preparedPer((db: Views) => ({
   changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
   dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
 }));
-const dataVersions = new WeakMap<Views, { value: number; at: number }>();
+/** the version read in this turn of the event loop, per connection */
+const thisTurn = new Map<Views, string>();
 
 /** views.db's version as one string: equal strings mean no read model changed in between. */
 export function viewsVersion(db: Views): string {
-  const st = statements(db);
-  const now = performance.now();
-  let dv = dataVersions.get(db);
-  if (!dv || now - dv.at >= OTHER_WRITERS_MS) dataVersions.set(db, (dv = { value: st.dataVersion.get()!, at: now }));
-  return `${dv.value}.${st.changes.get()!}`;
+  let v = thisTurn.get(db);
+  if (v === undefined) {
+    const st = statements(db);
+    v = `${st.dataVersion.get()!}.${st.changes.get()!}`;
+    if (thisTurn.size === 0) queueMicrotask(() => thisTurn.clear());
+    thisTurn.set(db, v);
+  }
+  return v;
 }
 
 interface Kept {
