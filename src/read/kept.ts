@@ -21,6 +21,8 @@ import { preparedPer } from '../projections/prepared.ts';
 
 /** at most this many values are kept per version; past it, everything is dropped (a rare reset is cheaper than an LRU here) */
 const MAX_ENTRIES = 5000;
+/** and at most this many characters of kept text (rendered parts), so that memory stays bounded (about 32 MB) */
+const MAX_CHARS = 16_000_000;
 
 const statements = preparedPer((db: Views) => ({
   changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
@@ -46,6 +48,8 @@ interface Kept {
   values: Map<string, unknown>;
   /** values being computed asynchronously: later askers wait for the same computation */
   pending: Map<string, Promise<unknown>>;
+  /** characters of the strings kept */
+  chars: number;
 }
 const kept = new WeakMap<Views, Kept>();
 
@@ -65,13 +69,18 @@ function freeze<T>(value: T): T {
 function keptNow(db: Views): Kept {
   const version = viewsVersion(db);
   let k = kept.get(db);
-  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map(), pending: new Map() }));
+  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map(), pending: new Map(), chars: 0 }));
   return k;
 }
 
 function keep(k: Kept, key: string, value: unknown): void {
-  if (k.values.size >= MAX_ENTRIES) k.values.clear();
+  const chars = typeof value === 'string' ? value.length : 0;
+  if (k.values.size >= MAX_ENTRIES || k.chars + chars > MAX_CHARS) {
+    k.values.clear();
+    k.chars = 0;
+  }
   k.values.set(key, freeze(value));
+  k.chars += chars;
 }
 
 /** The value under `key` for the read models as they are now: computed once per views.db version. */
@@ -106,4 +115,10 @@ export function keptUntilViewsChangeAsync<T>(db: Views, key: string, compute: ()
   );
   k.pending.set(key, computing);
   return computing;
+}
+
+/** How much is kept for the read models as they are now (for tests and the bench). */
+export function keptSize(db: Views): { entries: number; chars: number } {
+  const k = keptNow(db);
+  return { entries: k.values.size, chars: k.chars };
 }

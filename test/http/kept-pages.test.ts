@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { testHallway } from '../helpers.ts';
 import { signedIn } from '../auth-helpers.ts';
 import { dom, get, givenRead, givenStory, givenTheme, post } from './stories-given.ts';
-import { keptUntilViewsChange, keptUntilViewsChangeAsync, viewsVersion } from '../../src/read/kept.ts';
+import { keptSize, keptUntilViewsChange, keptUntilViewsChangeAsync, viewsVersion } from '../../src/read/kept.ts';
 import { perspectiveOf } from '../../src/http/shared-parts.ts';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import type { AppContext } from '../../src/http/env.ts';
@@ -64,6 +64,17 @@ describe('values kept until the read models change', () => {
     expect(computed).toBe(1);
     await givenTheme(h, 'async-theme', 'Async theme');
     expect(await ask()).toBe('value 2');
+  });
+
+  it('keeps at most 5,000 values and 16 million characters of text', () => {
+    const db = h.runtime.db;
+    for (let i = 0; i < 5200; i++) keptUntilViewsChange(db, `test:many:${i}`, () => i);
+    expect(keptSize(db).entries).toBeLessThanOrEqual(5000);
+    const big = 'x'.repeat(9_000_000);
+    keptUntilViewsChange(db, 'test:big:1', () => `${big}1`);
+    keptUntilViewsChange(db, 'test:big:2', () => `${big}2`);
+    expect(keptSize(db).chars).toBeLessThanOrEqual(16_000_000);
+    expect(keptUntilViewsChange(db, 'test:big:2', () => 'computed again')).toBe(`${big}2`);
   });
 
   it('freezes what it keeps, so that no caller changes it for everyone', () => {
