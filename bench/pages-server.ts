@@ -5,7 +5,7 @@
  * beside Hono's hello-world (the ceiling). Prints one JSON line ({ app, hello, cookies }) on
  * standard output when ready, then answers commands, one per line on standard input:
  *   eld-start  reset the event-loop delay monitor
- *   eld        print {"maxMs": …, "p99Ms": …} (delay since eld-start)
+ *   eld        print {"maxMs": …, "p99Ms": …, "rssMb": …} (delay since eld-start, resident memory now)
  *   has <id>   print {"has": true|false, "at": ms}: whether /stories/<id> answers 200 for the employee
  *   dir        print {"dir": …} (the data directory, for a second process to import into)
  * and shuts down (flushing pending work) when standard input ends.
@@ -73,9 +73,9 @@ const events = await seedStore.headPosition();
 process.stderr.write(`seeded ${events.toLocaleString('en-US')} events in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`);
 await seedStore.close();
 
-// a fresh views.db: the projections build every read model from the log, as after `hallway rebuild`
+// a fresh views.db: the projections (in serve's worker thread) build every read model from the log, as after `hallway rebuild`
 const built = performance.now();
-const hallway = await openHallway(config, { clock: () => new Date(now), log: (m) => process.stderr.write(`${m}\n`) });
+const hallway = await openHallway(config, { clock: () => new Date(now), log: (m) => process.stderr.write(`${m}\n`), projectIn: 'worker' });
 const buildMs = performance.now() - built;
 process.stderr.write(`read models built in ${(buildMs / 1000).toFixed(1)} s\n`);
 const app = createApp(hallway);
@@ -117,7 +117,8 @@ for await (const line of lines) {
     eld.reset();
     reply({ ok: true });
   } else if (cmd === 'eld') {
-    reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6 });
+    // rss: the whole process, the projection worker's thread included
+    reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20 });
   } else if (cmd === 'mem') {
     reply({ rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
   } else if (cmd === 'dir') {

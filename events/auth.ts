@@ -37,7 +37,21 @@ export const SessionEnded = defineEvent({
   stream: (d) => `session-${d.sessionId}`,
 });
 
-export const authEvents = [InvitationIssued, PasswordSet, SessionStarted, SessionExtended, SessionEnded] as const;
+export const SIGN_IN_FAILURES = ['wrong-password', 'no-password', 'left', 'unknown-email'] as const;
+/**
+ * A sign-in was refused after the password was checked (not when the rate limits refused it
+ * first). For the admins' audit trail. An address that belongs to nobody is recorded too, without
+ * the address (so both cases cost the same and the page's timing does not tell them apart).
+ */
+export const SignInFailed = defineEvent({
+  type: 'SignInFailed',
+  version: 1,
+  schema: z.object({ employeeId: Id.optional(), reason: z.enum(SIGN_IN_FAILURES) }),
+  stream: (d) => (d.employeeId ? `signin-${d.employeeId}` : 'signin-unknown'),
+});
+
+export const authEvents = [InvitationIssued, PasswordSet, SessionStarted, SessionExtended, SessionEnded, SignInFailed] as const;
 
 /** Streams that `hallway export` leaves out unless given --include-auth. */
-export const isAuthStream = (stream: string): boolean => stream.startsWith('credential-') || stream.startsWith('session-') || stream.startsWith('apitoken-');
+export const isAuthStream = (stream: string): boolean =>
+  stream.startsWith('credential-') || stream.startsWith('session-') || stream.startsWith('apitoken-') || stream.startsWith('signin-');

@@ -30,4 +30,15 @@ export const ApiTokenRevoked = defineEvent({
   stream: (d) => `apitoken-${d.tokenId}`,
 });
 
-export const extraEvents = [StartHerePicksSet, ApiTokenIssued, ApiTokenRevoked] as const;
+/**
+ * Someone downloaded figures out of Hallway (today the dashboard's CSV tables), for the admins'
+ * audit trail. `detail` says what, in words (the table and the window); the actor is in metadata.
+ */
+export const DataExported = defineEvent({
+  type: 'DataExported',
+  version: 1,
+  schema: z.object({ exportId: Id, what: z.enum(['dashboard-csv']), detail: z.string().max(200, 'must be at most 200 characters') }),
+  stream: (d) => `export-${d.exportId}`,
+});
+
+export const extraEvents = [StartHerePicksSet, ApiTokenIssued, ApiTokenRevoked, DataExported] as const;

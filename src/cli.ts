@@ -27,7 +27,8 @@ type Command = (args: string[]) => Promise<number>;
 const serveCommand: Command = async () => {
   const config = loadConfig();
   // listen at once: until the read models have caught up, pages answer 503 and /readyz says so
-  const hallway = await openHallway(config, { waitForCatchUp: false });
+  // projections in a worker thread: a large import from another process never stalls requests
+  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker' });
   const { port, stop } = await startServer(hallway);
   console.log(`Hallway is serving on http://localhost:${port} (data in ${config.dataDir})`);
   void hallway.runtime.caughtUp.then(() => {

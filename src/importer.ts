@@ -242,6 +242,8 @@ export async function importLines(store: EventStore, lines: Iterable<string>, op
       else items.push({ stream: p.stream, events: [p.event], expectedRevision: 'any' });
     }
     position = (await store.appendBatch(items)).position;
+    // leave the write lock free a moment: a running `serve` appends between two batches
+    if (i + batchSize < planned.length) await new Promise((r) => setTimeout(r, 1));
     opts.onProgress?.(Math.min(i + batchSize, planned.length), planned.length);
   }
   return { lines: count, appended: planned.length, skipped, position };

@@ -3,6 +3,8 @@ import type { Config } from './config.ts';
 import { viewsFile } from './config.ts';
 import { allProjections } from './projections/index.ts';
 import { openViews, startProjections } from './projections/runtime.ts';
+import type { Runtime } from './projections/runtime.ts';
+import { startProjectionsInWorker, wakingStore } from './projections/in-worker.ts';
 import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
 import { flushReads } from './circulation/record-read.ts';
@@ -16,13 +18,26 @@ export interface OpenOptions {
    * once, so the server can listen and answer 503 "catching up" until they have (ctx.ready).
    */
   waitForCatchUp?: boolean;
+  /**
+   * 'thread' (the default): the projections run on this thread. 'worker' (`serve`): in a worker
+   * thread with its own connections, so catching up with a large import never stalls requests.
+   */
+  projectIn?: 'thread' | 'worker';
 }
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
 export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
-  const store = await openStore(config);
+  const opened = await openStore(config);
   const views = openViews(viewsFile(config));
-  const runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
+  let store = opened;
+  let runtime: Runtime;
+  if (opts.projectIn === 'worker') {
+    const inWorker = await startProjectionsInWorker({ config, views, ...(opts.log ? { log: opts.log } : {}) });
+    store = wakingStore(opened, inWorker);
+    runtime = inWorker;
+  } else {
+    runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
+  }
   let caughtUp = false;
   void runtime.caughtUp.then(() => (caughtUp = true), () => {});
   if (opts.waitForCatchUp ?? true) await runtime.caughtUp;
@@ -39,7 +54,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
       await flushReads(hallway, { wait: false });
       await runtime.close();
       views.close();
-      await store.close();
+      await opened.close();
     },
   };
   return hallway;

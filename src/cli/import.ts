@@ -1,3 +1,4 @@
+import { runInBackground } from '../background.ts';
 import { loadConfig } from '../config.ts';
 import { ImportRefused, importFile } from '../importer.ts';
 import { openStore } from '../store/open.ts';
@@ -11,6 +12,8 @@ const USAGE = 'usage: hallway import [--batch-size N] [--include-auth] FILE\n';
  * --include-auth, and only into an archive that has none yet.
  */
 export async function importCommand(args: string[]): Promise<number> {
+  // a batch job: a `serve` on the same machine keeps answering while it runs
+  runInBackground();
   let batchSize = 1000;
   const rest = [...args];
   const auth = rest.indexOf('--include-auth');

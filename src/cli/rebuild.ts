@@ -1,3 +1,4 @@
+import { runInBackground } from '../background.ts';
 import { rmSync } from 'node:fs';
 import { loadConfig, viewsFile } from '../config.ts';
 import type { Config } from '../config.ts';
@@ -44,6 +45,8 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  // a batch job: a `serve` of another data directory on the same machine keeps answering
+  runInBackground();
   const bar = progress('rebuild');
   const r = await rebuild(config, allProjections(), (position, head) => bar.update(position, head));
   bar.end();

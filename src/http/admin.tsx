@@ -34,8 +34,10 @@ import {
 import { endAllSessions } from '../auth/sessions.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
-import { auditEntries } from '../projections/audit.ts';
+import { auditEntries, isAuditGroup } from '../projections/audit.ts';
+import type { AuditFilter } from '../projections/audit.ts';
 import { orgQueries } from '../read/org.ts';
+import { listThemes } from '../read/stories.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { validForm } from './forms.ts';
 import { nameUuid, sha256Hex } from '../ids.ts';
@@ -45,7 +47,28 @@ import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
 
-const PEOPLE_SHOWN = 300;
+const PEOPLE_PAGE = 50;
+const AUDIT_PAGE = 50;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The audit page's filter from its query; a date that is not YYYY-MM-DD is refused beside its field. */
+function auditFilterOf(q: Record<string, string>): { filter: AuditFilter; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const date = (name: 'from' | 'to'): string | undefined => {
+    const v = (q[name] ?? '').trim();
+    if (!v) return undefined;
+    if (!DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) errors[name] = 'must be a date (YYYY-MM-DD)';
+    return v;
+  };
+  const action = q['action'] ?? '';
+  const filter: AuditFilter = {
+    group: isAuditGroup(action) ? action : undefined,
+    person: (q['person'] ?? '').trim().slice(0, 200) || undefined,
+    from: date('from'),
+    to: date('to'),
+  };
+  return { filter, errors };
+}
 
 const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
 const OptionalId = z
@@ -128,6 +151,13 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
           admins: org().adminCount(),
           openSessions: openSessions(),
         }}
+        firstRun={{
+          departments: depts.filter((d) => d.open).length,
+          people: people.filter((p) => !p.leftAt).length,
+          themes: listThemes(ctx.runtime.db).length,
+          curator: people.some((p) => !p.leftAt && p.roles.includes('curator')),
+          leader: people.some((p) => !p.leftAt && p.roles.includes('leader')),
+        }}
       />,
     );
   });
@@ -182,12 +212,23 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const matching = org()
       .employees()
       .filter((p) => !q || p.name.toLowerCase().includes(q) || (p.email ?? '').includes(q) || p.employeeId.toLowerCase() === q);
-    // a large company's list is found by search, not scrolled: the page stays small
-    const people = matching.slice(0, PEOPLE_SHOWN);
+    // a large company's list is paged and searched, not scrolled: the page stays small
+    const pages = Math.max(1, Math.ceil(matching.length / PEOPLE_PAGE));
+    const asked = Number(c.req.query('page') ?? 1);
+    const at = Number.isInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
+    const people = matching.slice((at - 1) * PEOPLE_PAGE, at * PEOPLE_PAGE);
     return page(
       c,
       'People',
-      <PeoplePage people={people} more={matching.length - people.length} departments={org().departments()} query={q} today={ctx.clock().toISOString().slice(0, 10)} requestKey={ctx.newId()} {...extra} />,
+      <PeoplePage
+        people={people}
+        paging={{ page: at, pages, total: matching.length }}
+        departments={org().departments()}
+        query={q}
+        today={ctx.clock().toISOString().slice(0, 10)}
+        requestKey={ctx.newId()}
+        {...extra}
+      />,
       status,
     );
   };
@@ -321,10 +362,14 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
   // ------------------------------------------------------------ audit
 
   app.get('/admin/audit', (c) => {
+    const { filter, errors } = auditFilterOf(c.req.query());
     const before = Number(c.req.query('before') ?? 0);
-    const entries = auditEntries(ctx.runtime.db, { before: Number.isInteger(before) ? before : 0, limit: 100 });
-    const next = entries.length === 100 ? entries[entries.length - 1]!.position : null;
-    return page(c, 'Audit trail', <AuditPage entries={entries} next={next} />);
+    const start = Number.isInteger(before) && before > 0 ? before : 0;
+    const bad = Object.keys(errors).length > 0;
+    const entries = bad ? [] : auditEntries(ctx.runtime.db, { ...filter, before: start, limit: AUDIT_PAGE + 1 });
+    const shown = entries.slice(0, AUDIT_PAGE);
+    const next = entries.length > AUDIT_PAGE ? shown[shown.length - 1]!.position : null;
+    return page(c, 'Audit trail', <AuditPage entries={shown} next={next} paged={start > 0} filter={filter} errors={errors} />, bad ? 422 : 200);
   });
 
   return app;

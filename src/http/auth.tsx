@@ -11,6 +11,7 @@ import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } fro
 import { acceptInvitation, addPeople, emailClaimHolder, invitationHolder, openDepartment } from '../auth/people.ts';
 import { clientIp, createAttemptLimits, recordFailure, reserveSignIn, retryAfter } from '../auth/rate-limit.ts';
 import { setDeviceCookie, trustedDevice } from '../auth/device.ts';
+import { failureReason, recordSignInFailure } from '../auth/sign-in-failures.ts';
 import type { AttemptLimits } from '../auth/rate-limit.ts';
 import { createSession, deleteSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from '../auth/sessions.ts';
 import { consumeSetup, restoreSetup, setupStatus } from '../auth/setup.ts';
@@ -128,6 +129,8 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     const ok = employee && !employee.leftAt && hashRow?.password_hash ? await verifyPassword(hashRow.password_hash, password) : await verifyAgainstDummy(password);
     if (!ok || !employee) {
       attempt.fail(now());
+      // a blank address is no attempt on anyone; everything else goes into the audit trail
+      if (email) await recordSignInFailure(ctx, employee?.employeeId, failureReason(employee, !!hashRow?.password_hash));
       c.status(401);
       return c.render(<SignInPage email={email} error={GENERIC_FAILURE} next={next} />, { title: 'Sign in' });
     }

@@ -10,8 +10,8 @@ import { curationDecider, START_HERE_STREAM } from '../domain/curation.ts';
 import { themeDecider, themeNameKey, themeStream } from '../domain/themes.ts';
 import { getTheme, isCurator, listThemes, pickableStories, startHerePicks, storyRefs } from '../read/stories.ts';
 import { ConcurrencyError } from '../store/port.ts';
-import { CurationPage } from '../../views/pages/curation.tsx';
-import type { CurationProps } from '../../views/pages/curation.tsx';
+import { CurationPage, PickSuggestions, RetireConfirm } from '../../views/pages/curation.tsx';
+import type { CurationNotice, CurationProps, PickSuggestion } from '../../views/pages/curation.tsx';
 import type { FieldErrors } from '../../views/fragments/story-form.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { statusOf } from './refusal.ts';
@@ -20,6 +20,9 @@ import type { FormValues } from './forms.ts';
 import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
+
+/** how many stories the picks' search box suggests at once */
+const PICK_SUGGESTIONS = 8;
 type Form = Record<string, string | File | (string | File)[]>;
 
 const all = (form: Form, name: string): string[] => {
@@ -52,7 +55,11 @@ export function applyPickOp(ids: string[], op: string, add: string): string[] {
   const list = [...ids];
   const [verb, id] = [op.split(':')[0], op.slice(op.indexOf(':') + 1)];
   const i = list.indexOf(id);
-  if (verb === 'add') return add && !list.includes(add) ? [...list, add] : list;
+  // `add:ID` comes from a search suggestion's button, plain `add` with the `add` field
+  if (verb === 'add') {
+    const story = op.includes(':') ? id : add;
+    return story && !list.includes(story) ? [...list, story] : list;
+  }
   if (i < 0) return list;
   if (verb === 'remove') list.splice(i, 1);
   if (verb === 'up' && i > 0) [list[i - 1], list[i]] = [list[i]!, list[i - 1]!];
@@ -66,18 +73,53 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
 
   const page = async (c: C, extra: Partial<CurationProps> = {}, status: 200 | RefusalStatus = 200) => {
     c.status(status);
+    const user = me(c);
+    const q = (c.req.query('pickq') ?? '').trim().slice(0, 200);
+    const picks = startHerePicks(db);
     return c.render(
       <CurationPage
         themes={listThemes(db, { includeRetired: true })}
-        picks={startHerePicks(db)}
+        picks={picks}
         picksRevision={await ctx.store.streamRevision(START_HERE_STREAM)}
-        pickable={pickableStories(db)}
+        canPick={isCurator(user)}
+        pickSearch={q ? { q, results: findPickable(q, picks) } : undefined}
+        notice={noticeOf(c)}
         {...extra}
       />,
       { title: 'Curation' },
     );
   };
   const conflictMessage = 'Another curator changed this at the same time. The page now shows their change; nothing of yours was saved, try again.';
+
+  /** Stories whose title holds `q` (ignoring case), not already picked: the picks' search box. */
+  const findPickable = (q: string, picks: { storyId: string }[]): PickSuggestion[] => {
+    const needle = q.toLowerCase();
+    const picked = new Set(picks.map((p) => p.storyId));
+    return pickableStories(db, 5000)
+      .filter((s) => !picked.has(s.storyId) && s.title.toLowerCase().includes(needle))
+      .slice(0, PICK_SUGGESTIONS);
+  };
+
+  /**
+   * The confirmation after a redirect, shown beside what was changed: built from a code and the
+   * id of the theme or story (looked up here), never from text in the query.
+   */
+  const noticeOf = (c: C): CurationNotice | undefined => {
+    const done = c.req.query('done') ?? '';
+    const themeId = c.req.query('theme') ?? '';
+    const storyId = c.req.query('story') ?? '';
+    const theme = themeId && Id.safeParse(themeId).success ? getTheme(db, themeId) : undefined;
+    const story = storyId && Id.safeParse(storyId).success ? pickableStories(db, 5000).find((x) => x.storyId === storyId) : undefined;
+    if (theme && done === 'defined') return { at: 'define', themeId: theme.themeId, text: `Theme “${theme.name}” defined. It can now be chosen for stories.` };
+    if (theme && done === 'saved') return { at: theme.themeId, text: `Saved “${theme.name}”.` };
+    if (theme && done === 'retired') return { at: theme.themeId, text: `Retired “${theme.name}”. Its stories keep it; new stories can no longer take it.` };
+    if (done === 'picks-unchanged') return { at: 'picks', text: 'Nothing to change in the picks.' };
+    if (story && done === 'pick-added') return { at: 'picks', text: `Added “${story.title}” to the picks.` };
+    if (story && done === 'pick-removed') return { at: 'picks', text: `Removed “${story.title}” from the picks.` };
+    if (story && (done === 'pick-up' || done === 'pick-down')) return { at: 'picks', text: `Moved “${story.title}” ${done === 'pick-up' ? 'up' : 'down'}.` };
+    if (done === 'picks-saved') return { at: 'picks', text: 'Picks saved.' };
+    return undefined;
+  };
 
   app.get('/curation', (c) => page(c));
 
@@ -102,7 +144,7 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       throw err;
     });
     if (isDomainError(result)) return back({ [result.field ?? 'form']: [result.message] }, statusOf(result));
-    return c.redirect('/curation', 303);
+    return c.redirect(`/curation?done=defined&theme=${encodeURIComponent(d.themeId)}#define`, 303);
   });
 
   /** the theme (retired ones included) whose name equals `name` ignoring case */
@@ -138,16 +180,40 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === 'conflict') await ctx.runtime.waitFor(await ctx.store.headPosition());
       return back({ [result.field ?? 'form']: [result.message] }, statusOf(result));
     }
-    return c.redirect('/curation', 303);
+    return c.redirect(`/curation?done=saved&theme=${encodeURIComponent(themeId)}#theme-${encodeURIComponent(themeId)}`, 303);
+  });
+
+  /** The confirm step before retiring: a page of its own, or (htmx) the same form in place of the theme's row. */
+  const confirmRetire = (c: C, themeId: string) => {
+    const theme = getTheme(db, themeId)!;
+    const node = <RetireConfirm theme={theme} />;
+    if (c.req.header('hx-request')) return c.html(node);
+    return c.render(<div class="curation narrow">{node}</div>, { title: `Retire ${theme.name}?` });
+  };
+
+  app.get('/curation/themes/:id/retire', (c) => {
+    const themeId = c.req.param('id');
+    if (!Id.safeParse(themeId).success || !getTheme(db, themeId)) return c.notFound();
+    return confirmRetire(c, themeId);
   });
 
   app.post('/curation/themes/:id/retire', async (c) => {
     const user = me(c);
     const themeId = c.req.param('id');
     if (!Id.safeParse(themeId).success || !getTheme(db, themeId)) return c.notFound();
+    // only the confirm step's button says yes: anything else shows the question, and retires nothing
+    if (formStrings(await c.req.parseBody())['confirm'] !== 'yes') return confirmRetire(c, themeId);
     const result = await handle(ctx, themeStream(themeId), themeDecider, { type: 'RetireTheme', themeId }, { actor: user.employeeId });
     if (isDomainError(result)) return page(c, { message: result.message }, statusOf(result));
-    return c.redirect('/curation', 303);
+    return c.redirect(`/curation?done=retired&theme=${encodeURIComponent(themeId)}#theme-${encodeURIComponent(themeId)}`, 303);
+  });
+
+  // the picks' search box: htmx asks for the suggestions alone; a browser without it gets the page
+  app.get('/curation/stories', async (c) => {
+    const q = (c.req.query('pickq') ?? '').trim().slice(0, 200);
+    if (!c.req.header('hx-request')) return c.redirect(`/curation?pickq=${encodeURIComponent(q)}#picks`, 303);
+    const picks = startHerePicks(db);
+    return c.html(<PickSuggestions q={q} results={q ? findPickable(q, picks) : []} picks={picks.map((p) => p.storyId)} revision={await ctx.store.streamRevision(START_HERE_STREAM)} />);
   });
 
   app.post('/curation/start-here', async (c) => {
@@ -172,7 +238,9 @@ export function curationRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === 'conflict') await ctx.runtime.waitFor(await ctx.store.headPosition());
       return page(c, { message: `Start here: ${result.message}` }, statusOf(result));
     }
-    return c.redirect('/curation', 303);
+    const [verb, id] = op.includes(':') ? [op.slice(0, op.indexOf(':')), op.slice(op.indexOf(':') + 1)] : [op, one(form, 'add')];
+    const done = result.events.length === 0 ? 'picks-unchanged' : verb === 'add' ? 'pick-added' : verb === 'remove' ? 'pick-removed' : verb === 'up' ? 'pick-up' : verb === 'down' ? 'pick-down' : 'picks-saved';
+    return c.redirect(`/curation?done=${done}${id ? `&story=${encodeURIComponent(id)}` : ''}#picks`, 303);
   });
 
   return app;

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import { commit } from '../command.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { dashboard, departmentGroups, SMALLER_NAME } from '../projections/spread-dashboard.ts';
 import { latestSpreadAt, spreadStory, storyFigures, storyNodes } from '../read/spread.ts';
 import { resolveWindow, WindowQuery } from '../spread/window.ts';
+import { firstArrivals, headlines } from '../spread/headlines.ts';
 import type { ResolvedWindow } from '../spread/window.ts';
 import { DashboardPage, WindowForm } from '../../views/pages/dashboard.tsx';
 import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
@@ -70,7 +72,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
         const last = latestSpreadAt(ctx.runtime.db);
         if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
       }
-      return <DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} />;
+      const said = d.stories.length ? headlines(d, firstArrivals(ctx.runtime.db, d, p.w, departmentGroups(ctx.runtime.db, ctx.config.minGroup).groupOf), p.w.label) : [];
+      return <DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} headlines={said} />;
     });
     return c.render(part, { title: 'Dashboard' });
   });
@@ -90,7 +93,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     );
   });
 
-  app.get('/dashboard/export.csv', (c) => {
+  app.get('/dashboard/export.csv', async (c) => {
+    const exportId = ctx.newId();
     const table = c.req.query('table') ?? 'stories';
     const p = parseWindow(c.req.query());
     if (!p.ok || !(TABLES as readonly string[]).includes(table)) {
@@ -114,6 +118,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     } else {
       body = csvOf(['theme', 'storiesTold', 'peopleReached'], d.themes.map((t) => [t.name, t.told, t.nodesAdded]));
     }
+    // the download is recorded for the admins' audit trail (who took which figures out, and when)
+    await commit(ctx, c.get('user')!.employeeId, [
+      { stream: `export-${exportId}`, events: [{ type: 'DataExported', data: { exportId, what: 'dashboard-csv', detail: `${table} table, ${p.w.label}`.slice(0, 200) } }], expectedRevision: 'no_stream' },
+    ]);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="hallway-${table}.csv"`);
     return c.body(body);

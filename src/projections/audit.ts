@@ -1,28 +1,34 @@
+import type { SIGN_IN_FAILURES } from '../../events/auth.ts';
 import type { Projection } from './runtime.ts';
 
 /**
- * The admin's audit trail: sign-ins, sign-outs, session ends, role changes, leaving, invitations,
- * passwords and API tokens, one row per event (by its global position), newest first on the page.
- * Keeps its own session -> employee map, so it depends on no other projection.
+ * The admin's audit trail: every change of who can do what and of the organisation: sign-ins
+ * (failed ones too), sign-outs, session ends, roles, people joining, transferring and leaving,
+ * departments, themes, invitations, passwords, API tokens and exports; one row per event (by its
+ * global position), newest first on the page. Keeps its own session, token and name maps, so it
+ * depends on no other projection.
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 1,
+  // 2: the organisation's changes, themes, failed sign-ins and exports (issue 11)
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS audit_log (
         position INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT,
         employee_id TEXT, detail TEXT NOT NULL DEFAULT '');
       CREATE INDEX IF NOT EXISTS audit_log_employee ON audit_log (employee_id, position);
+      CREATE INDEX IF NOT EXISTS audit_log_kind ON audit_log (kind, position);
       CREATE TABLE IF NOT EXISTS audit_sessions (session_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS audit_tokens (token_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS audit_names (key TEXT PRIMARY KEY, name TEXT NOT NULL);
     `);
   },
   reset(db) {
-    db.exec('DROP TABLE IF EXISTS audit_log; DROP TABLE IF EXISTS audit_sessions; DROP TABLE IF EXISTS audit_tokens;');
+    db.exec('DROP TABLE IF EXISTS audit_log; DROP TABLE IF EXISTS audit_sessions; DROP TABLE IF EXISTS audit_tokens; DROP TABLE IF EXISTS audit_names;');
   },
   apply(db, e) {
-    const row = (kind: string, employeeId: string | null, detail = ''): void => {
+    const row = (kind: AuditKind, employeeId: string | null, detail = ''): void => {
       db.prepare('INSERT OR IGNORE INTO audit_log (position, at, kind, actor, employee_id, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
         e.position,
         e.metadata.at,
@@ -32,6 +38,12 @@ export const auditProjection: Projection = {
         detail,
       );
     };
+    // names as they were when the event happened: departments, themes, and each person's department
+    const nameOf = (key: string): string | undefined => db.prepare<[string], { name: string }>('SELECT name FROM audit_names WHERE key = ?').get(key)?.name;
+    const remember = (key: string, name: string): void => {
+      db.prepare('INSERT INTO audit_names (key, name) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET name = excluded.name').run(key, name);
+    };
+    const deptName = (id: string): string => nameOf(`department:${id}`) ?? id;
     switch (e.type) {
       case 'SessionStarted':
         db.prepare('INSERT OR IGNORE INTO audit_sessions (session_id, employee_id) VALUES (?, ?)').run(e.data.sessionId, e.data.employeeId);
@@ -42,14 +54,54 @@ export const auditProjection: Projection = {
         row(e.data.reason === 'signed-out' ? 'signed-out' : e.data.reason === 'revoked' ? 'session-revoked' : 'session-expired', s?.employee_id ?? null);
         break;
       }
+      case 'SignInFailed':
+        row('sign-in-failed', e.data.employeeId ?? null, SIGN_IN_FAILURE_WORDS[e.data.reason]);
+        break;
       case 'EmployeeRoleGranted':
         row('role-granted', e.data.employeeId, e.data.role);
         break;
       case 'EmployeeRoleRevoked':
         row('role-revoked', e.data.employeeId, e.data.role);
         break;
+      case 'EmployeeJoined':
+        remember(`person-dept:${e.data.employeeId}`, e.data.departmentId);
+        row('joined', e.data.employeeId, deptName(e.data.departmentId));
+        break;
+      case 'EmployeeTransferred': {
+        const from = nameOf(`person-dept:${e.data.employeeId}`);
+        remember(`person-dept:${e.data.employeeId}`, e.data.departmentId);
+        row('transferred', e.data.employeeId, from ? `${deptName(from)} → ${deptName(e.data.departmentId)}` : `to ${deptName(e.data.departmentId)}`);
+        break;
+      }
       case 'EmployeeLeft':
         row('left', e.data.employeeId);
+        break;
+      case 'DepartmentOpened':
+        remember(`department:${e.data.departmentId}`, e.data.name);
+        row('department-opened', null, e.data.name);
+        break;
+      case 'DepartmentRenamed': {
+        const was = deptName(e.data.departmentId);
+        remember(`department:${e.data.departmentId}`, e.data.name);
+        row('department-renamed', null, `${was} → ${e.data.name}`);
+        break;
+      }
+      case 'DepartmentClosed':
+        row('department-closed', null, deptName(e.data.departmentId));
+        break;
+      case 'ThemeDefined':
+        remember(`theme:${e.data.themeId}`, e.data.name);
+        row('theme-defined', null, e.data.name);
+        break;
+      case 'ThemeDescribed': {
+        const was = nameOf(`theme:${e.data.themeId}`) ?? e.data.themeId;
+        const now = e.data.name ?? was;
+        remember(`theme:${e.data.themeId}`, now);
+        row('theme-described', null, now === was ? now : `${was} → ${now}`);
+        break;
+      }
+      case 'ThemeRetired':
+        row('theme-retired', null, nameOf(`theme:${e.data.themeId}`) ?? e.data.themeId);
         break;
       case 'InvitationIssued':
         row('invited', e.data.employeeId);
@@ -66,11 +118,36 @@ export const auditProjection: Projection = {
         row('api-token-revoked', t?.employee_id ?? null);
         break;
       }
+      case 'DataExported':
+        // the person is whoever downloaded it
+        row('exported', e.metadata.actor ?? null, e.data.detail);
+        break;
       default:
         break;
     }
   },
 };
+
+const SIGN_IN_FAILURE_WORDS: Record<(typeof SIGN_IN_FAILURES)[number], string> = {
+  'wrong-password': 'wrong password',
+  'no-password': 'no password set yet',
+  left: 'has left',
+  'unknown-email': 'an email address nobody has',
+};
+
+/** Every kind of row, grouped as the audit page's "action" filter offers them. */
+export const AUDIT_GROUPS = {
+  'sign-ins': ['signed-in', 'signed-out', 'session-revoked', 'session-expired', 'sign-in-failed'],
+  roles: ['role-granted', 'role-revoked'],
+  people: ['joined', 'transferred', 'left', 'invited', 'password-set'],
+  departments: ['department-opened', 'department-renamed', 'department-closed'],
+  themes: ['theme-defined', 'theme-described', 'theme-retired'],
+  exports: ['exported'],
+  'api-tokens': ['api-token-issued', 'api-token-revoked'],
+} as const;
+export type AuditGroup = keyof typeof AUDIT_GROUPS;
+export type AuditKind = (typeof AUDIT_GROUPS)[AuditGroup][number];
+export const isAuditGroup = (s: string): s is AuditGroup => Object.prototype.hasOwnProperty.call(AUDIT_GROUPS, s);
 
 export interface AuditEntry {
   position: number;
@@ -83,19 +160,60 @@ export interface AuditEntry {
   actorName: string | null;
 }
 
-/** Newest first, `limit` rows before position `before` (exclusive; 0 = from the newest). */
-export function auditEntries(db: import('./runtime.ts').Views, opts: { before?: number; limit?: number; employeeId?: string } = {}): AuditEntry[] {
+export interface AuditFilter {
+  /** a group of kinds (the page's "action") */
+  group?: AuditGroup | undefined;
+  /** part of the name of the person the row is about, or who did it (ignoring case), or an exact id */
+  person?: string | undefined;
+  /** YYYY-MM-DD, included */
+  from?: string | undefined;
+  /** YYYY-MM-DD, included */
+  to?: string | undefined;
+}
+
+/** Newest first, `limit` rows before position `before` (exclusive; 0 = from the newest), filtered. */
+export function auditEntries(
+  db: import('./runtime.ts').Views,
+  opts: { before?: number; limit?: number; employeeId?: string } & AuditFilter = {},
+): AuditEntry[] {
   const before = opts.before && opts.before > 0 ? opts.before : Number.MAX_SAFE_INTEGER;
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 500);
+  const where: string[] = ['a.position < ?'];
+  const params: (string | number)[] = [before];
+  if (opts.employeeId) {
+    where.push('a.employee_id = ?');
+    params.push(opts.employeeId);
+  }
+  if (opts.group) {
+    const kinds = AUDIT_GROUPS[opts.group];
+    where.push(`a.kind IN (${kinds.map(() => '?').join(', ')})`);
+    params.push(...kinds);
+  }
+  const person = opts.person?.trim();
+  if (person) {
+    const like = `%${person.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    where.push("(lower(e.name) LIKE ? ESCAPE '\\' OR lower(x.name) LIKE ? ESCAPE '\\' OR a.employee_id = ? OR a.actor = ?)");
+    params.push(like, like, person, person);
+  }
+  if (opts.from) {
+    where.push('a.at >= ?');
+    params.push(opts.from);
+  }
+  if (opts.to) {
+    // the whole of the last day: every instant on it sorts before the next day
+    where.push('a.at < ?');
+    params.push(new Date(Date.parse(`${opts.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+  }
+  params.push(limit);
   const rows = db
-    .prepare<[number, string | null, string | null, number], {
+    .prepare<(string | number)[], {
       position: number; at: string; kind: string; actor: string | null; employee_id: string | null; detail: string; employee_name: string | null; actor_name: string | null;
     }>(
       `SELECT a.position, a.at, a.kind, a.actor, a.employee_id, a.detail, e.name AS employee_name, x.name AS actor_name
        FROM audit_log a LEFT JOIN org_employees e ON e.employee_id = a.employee_id LEFT JOIN org_employees x ON x.employee_id = a.actor
-       WHERE a.position < ? AND (? IS NULL OR a.employee_id = ?) ORDER BY a.position DESC LIMIT ?`,
+       WHERE ${where.join(' AND ')} ORDER BY a.position DESC LIMIT ?`,
     )
-    .all(before, opts.employeeId ?? null, opts.employeeId ?? null, limit);
+    .all(...params);
   return rows.map((r) => ({
     position: r.position,
     at: r.at,

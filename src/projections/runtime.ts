@@ -21,6 +21,11 @@ export interface Projection {
   reset(db: Views): void;
   /** applies one event; runs inside a transaction with the checkpoint update */
   apply(db: Views, event: ProjectedEvent): void;
+  /**
+   * Forget anything kept in memory about the tables: called when another process applied events
+   * to this views.db, and when a batch rolled back.
+   */
+  invalidate?(db: Views): void;
 }
 
 export interface ProjectionStatus {
@@ -50,6 +55,13 @@ const BATCH_MIN = 32;
 const BATCH_MAX = 2000;
 const BATCH_TARGET_MS = 20;
 
+/** How big a batch may grow, and how long one should take (see above). */
+export interface BatchSizing {
+  min: number;
+  max: number;
+  targetMs: number;
+}
+
 /** The write is in the log, but the read models have not caught up in time: not a failed write. */
 export class ProjectionLagError extends Error {
   constructor(readonly position: number, timeoutMs: number) {
@@ -76,6 +88,10 @@ export interface StartOptions {
   projections: Projection[];
   log?: (message: string) => void;
   onProgress?: (position: number, head: number) => void;
+  /** called once if the subscription stops for good (no wait can be met any more) */
+  onStopped?: (error: Error) => void;
+  /** default: batches of about 20 ms, for a process that also answers requests */
+  batch?: BatchSizing;
 }
 
 /**
@@ -117,7 +133,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   const queue: RecordedEvent[] = [];
   let flushScheduled = false;
 
-  let batchSize = 64;
+  const sizing: BatchSizing = opts.batch ?? { min: BATCH_MIN, max: BATCH_MAX, targetMs: BATCH_TARGET_MS };
+  let batchSize = Math.max(sizing.min, 64);
   const flush = (): void => {
     flushScheduled = false;
     if (queue.length === 0) return;
@@ -141,7 +158,11 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         let current: ProjectedEvent | undefined;
         try {
           db.transaction(() => {
-            const done = Math.max(s.position, getCp.get(s.p.name)?.position ?? 0);
+            const inFile = getCp.get(s.p.name)?.position ?? 0;
+            // another process (a CLI command, a second `serve`) applied events since: what this
+            // one remembers of the tables may be out of date
+            if (inFile > s.position) s.p.invalidate?.(db);
+            const done = Math.max(s.position, inFile);
             const inBatch = new Set<string>();
             for (const e of events) {
               if (e.position <= done) continue;
@@ -157,6 +178,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
             setCp.run(s.p.name, s.p.version, s.position);
           })();
         } catch (err) {
+          s.p.invalidate?.(db);
           const position = current?.position ?? -1;
           s.failed = { position, error: err instanceof Error ? err.message : String(err) };
           log(`projection ${s.p.name} stopped at position ${position} (${current?.type ?? '?'}): ${s.failed.error}`);
@@ -165,8 +187,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     }).immediate();
     applied = batch[batch.length - 1]!.position;
     const took = performance.now() - started;
-    if (took > BATCH_TARGET_MS * 1.5) batchSize = Math.max(BATCH_MIN, Math.floor(batchSize / 2));
-    else if (took < BATCH_TARGET_MS / 2 && batch.length >= batchSize) batchSize = Math.min(BATCH_MAX, batchSize * 2);
+    if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
+    else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
     opts.onProgress?.(applied, head);
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i]!.position <= applied) {
@@ -192,6 +214,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   }, (err) => {
     stoppedBy = new Error(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     log(stoppedBy.message);
+    opts.onStopped?.(stoppedBy);
     for (const w of waiters.splice(0, waiters.length)) w.reject(stoppedBy);
   });
 

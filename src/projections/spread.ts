@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS spread_nodes (
   story_id TEXT NOT NULL, person_id TEXT NOT NULL, seq INTEGER NOT NULL, parent_id TEXT,
   depth INTEGER NOT NULL, department_id TEXT NOT NULL, parent_department_id TEXT, at_ms INTEGER NOT NULL,
   edge INTEGER, -- the edge from the parent, packed (src/spread/edge-code.ts); NULL for the root
-  below INTEGER NOT NULL DEFAULT 1, -- the size of the subtree this node heads (for the Wiener index)
+  below INTEGER NOT NULL DEFAULT 1, -- the size of the subtree this node heads (for the Wiener index); not kept for the root: its is the story's size
   PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS spread_nodes_seq ON spread_nodes (story_id, seq);
 CREATE INDEX IF NOT EXISTS spread_nodes_edge_at ON spread_nodes (at_ms, edge);
@@ -125,19 +125,15 @@ function statements(db: Views) {
     ),
     breadth: db.prepare('INSERT INTO spread_story_depths (story_id, depth, n) VALUES (?, ?, 1) ON CONFLICT (story_id, depth) DO UPDATE SET n = n + 1'),
     flow: db.prepare('INSERT INTO spread_story_flows (story_id, from_id, to_id, n) VALUES (?, ?, ?, 1) ON CONFLICT (story_id, from_id, to_id) DO UPDATE SET n = n + 1'),
-    // one statement per new node: every node from the parent up to the root heads one more node,
-    // and their subtree sizes (before this one) sum to S in the Wiener index's growth
-    climb: db.prepare<{ story: string; person: string }, { below: number; depth: number }>(
-      `UPDATE spread_nodes SET below = below + 1 WHERE story_id = @story AND person_id IN (
-         WITH RECURSIVE up(pid) AS (
-           SELECT @person UNION ALL
-           SELECT n.parent_id FROM spread_nodes n JOIN up ON n.person_id = up.pid WHERE n.story_id = @story AND n.parent_id IS NOT NULL)
-         SELECT pid FROM up)
-       RETURNING below, depth`,
+    // a new node heads one more node at each step from its parent up to the root: one step is one
+    // primary-key update that also says where to go next (their subtree sizes before this one sum
+    // to S in the Wiener index's growth)
+    climb: db.prepare<[string, string], { below: number; depth: number; parent_id: string | null }>(
+      'UPDATE spread_nodes SET below = below + 1 WHERE story_id = ? AND person_id = ? RETURNING below, depth, parent_id',
     ),
     touched: db.prepare('UPDATE spread_stories SET touches = touches + 1 WHERE story_id = ?'),
     grown: db.prepare(
-      `UPDATE spread_stories SET size = @size, bucket = @bucket, wiener = @wiener, depth_sum = @depth_sum, depth = @depth,
+      `UPDATE spread_stories SET touches = @touches, size = @size, bucket = @bucket, wiener = @wiener, depth_sum = @depth_sum, depth = @depth,
          cross_edges = @cross_edges, within_edges = @within_edges, virality = @virality WHERE story_id = @story_id`,
     ),
     touch: db.prepare('INSERT INTO spread_touches (story_id, at_ms) VALUES (?, ?)'),
@@ -163,10 +159,23 @@ function statements(db: Views) {
 type Statements = ReturnType<typeof statements>;
 const stmts = preparedPer(statements);
 
+/**
+ * Department numbers already given, per views connection: a handful of rows read for every node.
+ * A number is cached only once it is read back or given; a projection whose transaction rolls
+ * back stops for good (src/projections/runtime.ts), and reset forgets the cache.
+ */
+const departmentNumbers = new WeakMap<Views, Map<string, number>>();
+
 /** The department's number, given on first sight (in log order, so a rebuild numbers alike). */
-function departmentNo(q: Statements, departmentId: string): number {
-  const no = q.departmentNo.get(departmentId);
-  return no ?? Number(q.numberDepartment.run(departmentId).lastInsertRowid);
+function departmentNo(db: Views, q: Statements, departmentId: string): number {
+  let known = departmentNumbers.get(db);
+  if (!known) departmentNumbers.set(db, (known = new Map()));
+  let no = known.get(departmentId);
+  if (no === undefined) {
+    no = q.departmentNo.get(departmentId) ?? Number(q.numberDepartment.run(departmentId).lastInsertRowid);
+    known.set(departmentId, no);
+  }
+  return no;
 }
 
 /** Records a story's theme, with the packed (story, theme) numbers the dashboard reads. */
@@ -176,25 +185,55 @@ function themeStory(q: Statements, storyId: string, themeId: string): void {
   q.storyTheme.run(storyId, themeId, storyNo === undefined ? null : encodeStoryTheme(storyNo, themeNo));
 }
 
+/**
+ * Each story's row as this projection last wrote it, per views connection: every exposure reads
+ * and updates its story. A few hundred bytes a story; forgotten by invalidate (runtime.ts).
+ */
+const storyRows = new WeakMap<Views, Map<string, StoryRow>>();
+const STORY_ROWS_MAX = 100_000;
+
+function storyRow(db: Views, q: Statements, storyId: string): StoryRow | undefined {
+  let rows = storyRows.get(db);
+  if (!rows) storyRows.set(db, (rows = new Map()));
+  let row = rows.get(storyId);
+  if (row === undefined) {
+    row = q.story.get(storyId);
+    if (row === undefined) return undefined;
+    if (rows.size >= STORY_ROWS_MAX) rows.clear();
+    rows.set(storyId, row);
+  }
+  return row;
+}
+
 function applyExposure(db: Views, storyId: string, exposure: Exposure, position: number): void {
   const q = stmts(db);
-  const story = q.story.get(storyId);
+  const story = storyRow(db, q, storyId);
   // an exposure of a story the log does not hold is refused when recorded; an import could still
   // carry one, and it has no root to hang from, so it is left out
   if (!story) return;
   const root = rootNode(story.teller_id, story.department_id, story.t0_ms); // the story row knows its root
   const departmentOf = (personId: string): string => q.departmentAt.get(personId, position)?.department_id ?? UNKNOWN_DEPARTMENT;
   const added = nodesForExposure({ get: (p) => { const r = q.node.get(storyId, p); return r ? toNode(r) : undefined; } }, root, exposure, departmentOf);
-  q.touched.run(storyId);
   q.touch.run(storyId, exposure.atMs);
-  if (added.length === 0) return;
+  if (added.length === 0) {
+    q.touched.run(storyId);
+    story.touches += 1;
+    return;
+  }
   let { size, wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within } = story;
   for (const n of added) {
     const parentDepartment = n.parentDepartmentId!;
+    // S: the subtree sizes (before this node) from the parent up to, not including, the root;
+    // the root's own is not kept (it is the story's size), so a reader of the story costs no step
     let pathSubtrees = 0;
-    for (const r of q.climb.all({ story: storyId, person: n.parentId! })) if (r.depth > 0) pathSubtrees += r.below - 1;
+    for (let at: string | null = n.depth > 1 ? n.parentId : null; at !== null; ) {
+      const r = q.climb.get(storyId, at);
+      if (!r) throw new Error(`spread: node ${at} of story ${storyId} is missing`);
+      pathSubtrees += r.below - 1;
+      at = r.depth > 1 ? r.parent_id : null;
+    }
     wiener += wienerGrowth(size, n.depth - 1, depthSum, pathSubtrees);
-    const edge = encodeEdge(story.story_no, departmentNo(q, parentDepartment), departmentNo(q, n.departmentId));
+    const edge = encodeEdge(story.story_no, departmentNo(db, q, parentDepartment), departmentNo(db, q, n.departmentId));
     q.insertNode.run(storyId, n.personId, size, n.parentId, n.depth, n.departmentId, parentDepartment, n.atMs, edge);
     q.arrival.run(storyId, n.departmentId, n.atMs);
     q.breadth.run(storyId, n.depth);
@@ -205,21 +244,28 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
     if (parentDepartment === n.departmentId) within += 1;
     else cross += 1;
   }
-  q.grown.run({
-    story_id: storyId, size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
+  const grown = {
+    touches: story.touches + 1, size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
     virality: viralityOf({ size, wiener }),
-  });
+  };
+  q.grown.run({ story_id: storyId, ...grown });
+  Object.assign(story, grown);
 }
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 6,
+  version: 7,
   setup(db) {
     db.exec(SCHEMA);
   },
   reset(db) {
     db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
     stmts.forget(db);
+    departmentNumbers.delete(db);
+    storyRows.delete(db);
+  },
+  invalidate(db) {
+    storyRows.delete(db);
   },
   apply(db, e: ProjectedEvent) {
     const q = stmts(db);
@@ -251,7 +297,7 @@ export const spreadProjection: Projection = {
         return;
       case 'StorySubmitted': {
         const d = e.data;
-        if (q.story.get(d.storyId)) return; // a story id is submitted once
+        if (storyRow(db, q, d.storyId)) return; // a story id is submitted once
         const dept = q.departmentAt.get(d.tellerId, e.position)?.department_id ?? UNKNOWN_DEPARTMENT;
         const root = rootNode(d.tellerId, dept, atMs);
         q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);

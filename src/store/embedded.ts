@@ -53,6 +53,13 @@ BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
 
 /** events per read while a subscription catches up */
 const PAGE = 1000;
+/** how long an append waits for another process's write (an import) before it fails */
+const BUSY_WAIT_MS = 10_000;
+/** how long a read waits for a lock (a read in WAL mode rarely has to) */
+const READ_BUSY_MS = 10_000;
+
+const isBusy = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The default store: one SQLite file, WAL, written only by append. */
 export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): EventStore {
@@ -65,7 +72,7 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
   // with WAL it costs one fsync per commit, which import amortises by batching.
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${READ_BUSY_MS}`);
   db.exec(SCHEMA);
   const pollMs = options.pollMs ?? 200;
 
@@ -123,6 +130,28 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
     return last;
   });
 
+  /**
+   * Runs a write transaction, waiting for another process's write lock without blocking: SQLite's
+   * own busy handler sleeps on this thread, so `serve` would stop answering for as long as an
+   * import in another process holds the lock. Instead, a busy attempt fails at once and is retried
+   * after a short timer (BEGIN IMMEDIATE failed, so nothing was done).
+   */
+  const writing = async <T>(run: () => T): Promise<T> => {
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 8)) {
+      // not a prepared statement: SQLite applies this pragma when it compiles it
+      db.pragma('busy_timeout = 0');
+      try {
+        return run();
+      } catch (e) {
+        if (!isBusy(e) || Date.now() > deadline) throw e;
+      } finally {
+        db.pragma(`busy_timeout = ${READ_BUSY_MS}`);
+      }
+      await sleep(pause);
+    }
+  };
+
   // Subscribers in this process are woken at once; other processes' appends are found by polling.
   const wakers = new Set<() => void>();
   const wakeAll = (): void => {
@@ -138,13 +167,13 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
     uniqueIds: true,
     async append(stream, events, opts = {}) {
       // IMMEDIATE takes the write lock up front, so two processes never interleave a check and an insert.
-      const result = appendTx.immediate(stream, events, opts.expectedRevision ?? 'any');
+      const result = await writing(() => appendTx.immediate(stream, events, opts.expectedRevision ?? 'any'));
       wakeAll();
       return result;
     },
     async appendBatch(items) {
       if (items.length === 0) throw new Error('appendBatch needs at least one item');
-      const result = batchTx.immediate(items);
+      const result = await writing(() => batchTx.immediate(items));
       wakeAll();
       return result;
     },
@@ -225,6 +254,7 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
         },
       };
     },
+    wake: wakeAll,
     async close() {
       closed = true;
       wakeAll();

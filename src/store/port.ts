@@ -121,5 +121,10 @@ export interface EventStore {
    * subscription) are retried with backoff from the last delivered position.
    */
   subscribe(after: number, handler: Handler, onError?: (error: unknown) => void): Subscription;
+  /**
+   * Another thread or process appended: subscribers look for new events now instead of at their
+   * next poll. Only stores that poll (embedded) need it; its own appends wake them already.
+   */
+  wake?(): void;
   close(): Promise<void>;
 }

@@ -31,7 +31,7 @@ export interface E2E {
   baseUrl: string;
   browser: Browser;
   /** a fresh browser context (own cookies); `js: false` turns JavaScript off */
-  newContext(opts?: { js?: boolean }): Promise<BrowserContext>;
+  newContext(opts?: { js?: boolean; viewport?: { width: number; height: number }; permissions?: string[] }): Promise<BrowserContext>;
   /** an employee with a password, ready to sign in through the real form */
   person(p?: Partial<TestPerson>): Promise<TestPerson & { password: string }>;
   close(): Promise<void>;
@@ -53,8 +53,8 @@ export async function startE2E(): Promise<E2E> {
     ctx: hallway,
     baseUrl,
     browser,
-    async newContext({ js = true } = {}) {
-      const context = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled: js, locale: 'en-GB' });
+    async newContext({ js = true, viewport, permissions } = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled: js, locale: 'en-GB', ...(viewport ? { viewport } : {}), ...(permissions ? { permissions } : {}) });
       if (!js) withoutJs.add(context);
       return context;
     },

@@ -71,9 +71,35 @@ describe('curation: themes and Start here picks', () => {
     expect(await countEvents(h, 'ThemeDescribed')).toBe(1);
   });
 
-  it('retires a theme: the form stops offering it and a story can no longer take it', async () => {
-    await post(h.app, '/curation/themes', curator.cookie, { name: 'Old ways', description: '' });
-    expect((await post(h.app, '/curation/themes/old-ways/retire', curator.cookie, {})).status).toBe(303);
+  it('retires a theme only after the confirm step, then says so beside the theme', async () => {
+    await post(h.app, '/curation/themes', curator.cookie, { name: 'Old <ways>', themeId: 'old-ways', description: '' });
+    // the page links to the question, not straight to the retirement
+    const cur = dom(await (await get(h.app, '/curation', curator.cookie)).text());
+    const link = cur.querySelector('#theme-old-ways a.retire-link')!;
+    expect(link.getAttribute('href')).toBe('/curation/themes/old-ways/retire');
+    expect(link.getAttribute('hx-get')).toBe('/curation/themes/old-ways/retire');
+    const question = await get(h.app, '/curation/themes/old-ways/retire', curator.cookie);
+    expect(question.status).toBe(200);
+    const q = await question.text();
+    expect(q).toContain('Retire “Old &lt;ways&gt;”?');
+    expect(dom(q).querySelector('form[action="/curation/themes/old-ways/retire"] input[name="confirm"][value="yes"]')).not.toBeNull();
+    // htmx gets the question alone, to put in the theme's row
+    const frag = await (await h.app.request('/curation/themes/old-ways/retire', { headers: { Cookie: curator.cookie, 'HX-Request': 'true' } })).text();
+    expect(frag).not.toContain('<html');
+    expect(frag).toContain('Yes, retire');
+    // a post without the confirm step's yes asks the question and retires nothing
+    const head = await settledHead(h);
+    const unconfirmed = await post(h.app, '/curation/themes/old-ways/retire', curator.cookie, {});
+    expect(unconfirmed.status).toBe(200);
+    expect(await unconfirmed.text()).toContain('Retire “Old &lt;ways&gt;”?');
+    expect(await settledHead(h)).toBe(head);
+    const yes = await post(h.app, '/curation/themes/old-ways/retire', curator.cookie, { confirm: 'yes' });
+    expect(yes.status).toBe(303);
+    expect(yes.headers.get('location')).toBe('/curation?done=retired&theme=old-ways#theme-old-ways');
+    const after = dom(await (await get(h.app, yes.headers.get('location')!, curator.cookie)).text());
+    const status = after.querySelector('#theme-old-ways [role="status"]')!;
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(status.textContent).toContain('Retired “Old <ways>”.');
     const form = dom(await (await get(h.app, '/stories/new', employee.cookie)).text());
     expect(form.querySelector('input[name="themes"][value="old-ways"]')).toBeNull();
     expect(form.querySelector('input[name="themes"][value="vision"]')).not.toBeNull();
@@ -120,5 +146,68 @@ describe('curation: themes and Start here picks', () => {
     expect(applyPickOp(['a', 'b'], 'remove:a', '')).toEqual(['b']);
     expect(applyPickOp(['a'], 'add', 'a')).toEqual(['a']);
     expect(applyPickOp(['a'], 'add', 'b')).toEqual(['a', 'b']);
+    expect(applyPickOp(['a'], 'add:b', '')).toEqual(['a', 'b']);
+    expect(applyPickOp(['a'], 'add:a', '')).toEqual(['a']);
+  });
+
+  it('finds picks with a search box: suggestions for htmx, the same in the page without JavaScript, and says what was added', async () => {
+    const c = await givenStory(h, { tellerId: employee.employeeId, title: 'Charlie & the <night> shift' });
+    // no 43-item list: the page offers a search box, not a select of every story
+    const page = dom(await (await get(h.app, '/curation', curator.cookie)).text());
+    expect(page.querySelector('#add-pick')).toBeNull();
+    expect(page.querySelector('#pick-q')!.getAttribute('hx-get')).toBe('/curation/stories');
+    const frag = await (await h.app.request('/curation/stories?pickq=night', { headers: { Cookie: curator.cookie, 'HX-Request': 'true' } })).text();
+    expect(frag).not.toContain('<html');
+    expect(frag).toContain('Add “Charlie &amp; the &lt;night&gt; shift”');
+    expect(dom(frag).querySelector(`button[name="op"][value="add:${c}"]`)).not.toBeNull();
+    // without JavaScript the search box's form asks the page itself
+    const plain = await get(h.app, '/curation/stories?pickq=night', curator.cookie);
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('location')).toBe('/curation?pickq=night#picks');
+    const found = dom(await (await get(h.app, '/curation?pickq=NIGHT', curator.cookie)).text());
+    const button = found.querySelector(`#pick-suggestions button[value="add:${c}"]`)!;
+    expect(button).not.toBeNull();
+    const form = button.closest('form')!;
+    const storyIds = [...form.querySelectorAll('input[name="storyIds"]')].map((i) => i.getAttribute('value')!);
+    const expectedRevision = form.querySelector('input[name="expectedRevision"]')!.getAttribute('value')!;
+    const added = await post(h.app, '/curation/start-here', curator.cookie, { storyIds, expectedRevision, op: `add:${c}` });
+    expect(added.status).toBe(303);
+    expect(added.headers.get('location')).toBe(`/curation?done=pick-added&story=${c}#picks`);
+    const after = dom(await (await get(h.app, added.headers.get('location')!, curator.cookie)).text());
+    expect(after.querySelector('#picks [role="status"]')!.textContent).toBe('Added “Charlie & the <night> shift” to the picks.');
+    expect([...after.querySelectorAll('.picks-form ol li a')].map((x) => x.textContent)).toContain('Charlie & the <night> shift');
+    // nothing matches: said plainly
+    const none = await (await h.app.request('/curation/stories?pickq=zzzz', { headers: { Cookie: curator.cookie, 'HX-Request': 'true' } })).text();
+    expect(none).toContain('No story title holds “zzzz”');
+  });
+
+  it('confirms a defined and a saved theme beside its form', async () => {
+    const defined = await post(h.app, '/curation/themes', curator.cookie, { name: 'Listening', description: '' });
+    expect(defined.headers.get('location')).toBe('/curation?done=defined&theme=listening#define');
+    const page = dom(await (await get(h.app, defined.headers.get('location')!, curator.cookie)).text());
+    const status = page.querySelector('#define + [role="status"]')!;
+    expect(status.textContent).toContain('Theme “Listening” defined.');
+    const saved = await post(h.app, '/curation/themes/listening', curator.cookie, { name: 'Listening', description: 'ears', expectedRevision: '0' });
+    expect(saved.headers.get('location')).toBe('/curation?done=saved&theme=listening#theme-listening');
+    const again = dom(await (await get(h.app, saved.headers.get('location')!, curator.cookie)).text());
+    expect(again.querySelector('#theme-listening [role="status"]')!.textContent).toBe('Saved “Listening”.');
+    // a made-up notice code or an unknown theme shows nothing
+    const odd = await (await get(h.app, '/curation?done=%3Cscript%3E&theme=nope', curator.cookie)).text();
+    expect(odd).not.toContain('<script>');
+    expect(dom(odd).querySelectorAll('.notice.done')).toHaveLength(0);
+  });
+
+  it('lets an admin without the curator role define themes (the first admin need not grant themselves curator), but not set picks', async () => {
+    const admin = await signedIn(h, { name: 'Ada Admin', roles: ['admin'] });
+    const res = await get(h.app, '/curation', admin.cookie);
+    expect(res.status).toBe(200);
+    const page = dom(await res.text());
+    expect(page.querySelector('#picks')).toBeNull();
+    expect(page.querySelector('form[action="/curation/themes"]')).not.toBeNull();
+    const defined = await post(h.app, '/curation/themes', admin.cookie, { name: 'Admin made', description: '' });
+    expect(defined.status).toBe(303);
+    expect((await get(h.app, '/themes/admin-made', employee.cookie)).status).toBe(200);
+    expect((await post(h.app, '/curation/start-here', admin.cookie, { storyIds: [] })).status).toBe(403);
+    expect((await get(h.app, '/curation/stories?pickq=a', admin.cookie)).status).toBe(403);
   });
 });

@@ -118,8 +118,9 @@ describe('the leadership dashboard', () => {
     const html = await (await get('/dashboard/stories/open-house', leader.cookie)).text();
     expect(html).toContain('How “The open house” travelled');
     // ayla -> fenn -> gilo -> kipp, ayla -> bors: W = 6 + 6 + 4 + 4 = 20 over 10 pairs
-    expect(html).toMatch(/<dt>Structural virality<\/dt><dd>2<\/dd>/);
-    expect(html).toMatch(/<dt>Depth<\/dt><dd>3<\/dd>/);
+    // figures by their plain names (each explained on hover and focus)
+    expect(html).toMatch(/Word-of-mouth score \(structural virality\)<\/button><span role="tooltip"[^>]*>[^<]*<\/span><\/span><\/dt><dd>2<\/dd>/);
+    expect(html).toMatch(/Longest chain<\/button><span role="tooltip"[^>]*>[^<]*<\/span><\/span><\/dt><dd>3<\/dd>/);
     expect(html).toContain('aria-label="The cascade: 5 people as a tree from the teller, drawn by department"');
   });
 });

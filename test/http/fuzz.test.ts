@@ -78,7 +78,11 @@ describe('fuzzing the routes and the importer', () => {
         const res = await h.app.request(`${route.path}${query}`, { method: route.method, headers, ...(payload !== undefined ? { body: payload } : {}) });
         await res.arrayBuffer();
         expect(res.status, `${route.method} ${route.path}`).toBeLessThan(500);
-        if (res.status >= 400) expect(await h.store.headPosition(), `${route.method} ${route.path} ${res.status}`).toBe(before);
+        if (res.status === 401 && route.method === 'POST' && route.path === '/sign-in') {
+          // a refused sign-in is recorded for the audit trail (SignInFailed), and nothing else is
+          const since = await h.store.readAll({ after: before, limit: 10 });
+          expect(since.map((e) => e.type).filter((t) => t !== 'SignInFailed')).toEqual([]);
+        } else if (res.status >= 400) expect(await h.store.headPosition(), `${route.method} ${route.path} ${res.status}`).toBe(before);
       }),
       { numRuns: 1000 },
     );

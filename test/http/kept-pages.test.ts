@@ -323,3 +323,42 @@ describe('home, one part for everyone, with the name and what was sent to each p
     expect(await sent(other.cookie)).toBe('');
   });
 });
+
+describe("pages kept while the projections run in serve's worker thread (their own views.db connection)", () => {
+  let h: Awaited<ReturnType<typeof testHallway>>;
+  let teller: Awaited<ReturnType<typeof signedIn>>;
+  let reader: Awaited<ReturnType<typeof signedIn>>;
+  beforeAll(async () => {
+    h = await testHallway({ projectIn: 'worker' });
+    await givenTheme(h, 'care', 'Care');
+    teller = await signedIn(h, { name: 'Tina Teller' });
+    reader = await signedIn(h, { name: 'Rita Reader' });
+  });
+  afterAll(async () => h.dispose());
+
+  const text = async (path: string) => {
+    const res = await get(h.app, path, reader.cookie);
+    return { status: res.status, text: dom(await res.text()).body.textContent! };
+  };
+
+  it('shows a new story, an amendment and a retraction as soon as waitFor resolves', async () => {
+    expect((await text('/timelines')).text).not.toContain('Worker story');
+    const id = await givenStory(h, { tellerId: teller.employeeId, title: 'Worker story', themes: ['care'] });
+    expect((await text('/timelines')).text).toContain('Worker story');
+    expect((await text(`/stories/${id}`)).text).toContain('Worker story');
+    await appendAndWait(h, `story-${id}`, 'StoryAmended', { storyId: id, title: 'Worker story, amended', reason: 'clearer' }, teller.employeeId);
+    expect((await text(`/stories/${id}`)).text).toContain('Worker story, amended');
+    expect((await text('/')).text).toContain('Worker story, amended');
+    await appendAndWait(h, `story-${id}`, 'StoryRetracted', { storyId: id, reason: 'asked to' }, teller.employeeId);
+    expect((await text(`/stories/${id}`)).status).toBe(410);
+    expect((await text('/timelines')).text).not.toContain('Worker story');
+  });
+
+  it('shows a story told through the form on the page the form redirects to', async () => {
+    const res = await post(h.app, '/stories', teller.cookie, { idempotencyKey: randomUUID(), title: 'Told in the worker', body: 'It happened.', leader: 'Grace', occurredOn: '2020', relation: 'witnessed' });
+    expect(res.status).toBe(303);
+    const page = await get(h.app, res.headers.get('location')!, reader.cookie);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Told in the worker');
+  });
+});

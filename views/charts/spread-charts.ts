@@ -1,6 +1,8 @@
 import * as Plot from '@observablehq/plot';
 import type { CascadeNode } from '../../src/spread/cascade.ts';
 import { escapeXml, plotSvg } from './plot.ts';
+import { inkFor, rgbText } from './contrast.ts';
+import type { Rgb } from './contrast.ts';
 
 /**
  * The dashboard's charts, as SVG strings made on the server: the story page's tree and timeline
@@ -17,10 +19,10 @@ const r1 = (x: number): string => (Math.round(x * 10) / 10).toString();
  * shim costs several milliseconds each, which the 100 ms budget for the page cannot afford.
  */
 export function coverageCurve(curve: { days: number; reached: number }[], label: string): string {
-  const W = 180;
-  const H = 48;
-  const L = 22;
-  const B = 14;
+  const W = 240;
+  const H = 64;
+  const L = 26;
+  const B = 16;
   const last = curve[curve.length - 1];
   const maxDays = Math.max(1, last?.days ?? 1);
   const maxReached = Math.max(1, last?.reached ?? 1);
@@ -31,9 +33,9 @@ export function coverageCurve(curve: { days: number; reached: number }[], label:
     d += i === 0 ? `M${r1(x(p.days))},${r1(y(p.reached))}` : `H${r1(x(p.days))}V${r1(y(p.reached))}`;
   });
   if (last) d += `H${r1(x(maxDays))}`;
-  const dots = curve.map((p) => `<circle cx="${r1(x(p.days))}" cy="${r1(y(p.reached))}" r="2" fill="currentColor"></circle>`).join('');
+  const dots = curve.map((p) => `<circle cx="${r1(x(p.days))}" cy="${r1(y(p.reached))}" r="2.5" fill="currentColor"></circle>`).join('');
   return (
-    `<svg class="chart spark" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="9">` +
+    `<svg class="chart spark" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="11">` +
     `<title>${escapeXml(label)}</title>` +
     `<line x1="${L}" y1="${H - B}" x2="${W - 4}" y2="${H - B}" stroke="currentColor" stroke-opacity="0.3"></line>` +
     `<text x="${L - 3}" y="${r1(y(maxReached) + 3)}" text-anchor="end">${maxReached}</text>` +
@@ -43,40 +45,54 @@ export function coverageCurve(curve: { days: number; reached: number }[], label:
   );
 }
 
-/** A sequential blue ramp; cells also print their count, so colour is never the only cue. */
-function ramp(t: number): { fill: string; ink: string } {
+/**
+ * A sequential blue ramp. Each cell's count is printed in black or white, whichever contrasts
+ * more with the fill (at least 4.5:1, see contrast.ts), so colour is never the only cue.
+ */
+export function ramp(t: number): { fill: Rgb; ink: Rgb } {
   const a = [238, 243, 251];
   const b = [8, 48, 107];
-  const c = a.map((v, i) => Math.round(v + (b[i]! - v) * t));
-  return { fill: `rgb(${c[0]},${c[1]},${c[2]})`, ink: t > 0.5 ? '#fff' : '#1d1d1f' };
+  const fill = a.map((v, i) => Math.round(v + (b[i]! - v) * t)) as unknown as Rgb;
+  return { fill, ink: inkFor(fill) };
 }
+
+/** Rough width of a label at `size` px in the UI font (no text measuring on the server). */
+const textWidth = (s: string, size: number): number => s.length * size * 0.58;
 
 /**
  * From → to heatmap, the count printed in every cell and given on hover (<title>). Hand-drawn
  * SVG for the same reason as the curves: fifty departments make 2,500 cells, which Plot with a
- * DOM shim renders in hundreds of milliseconds.
+ * DOM shim renders in hundreds of milliseconds. The margins are sized from the longest name, so
+ * no row or column label is cut off; names past 40 characters are shortened (the table beside
+ * the chart has them whole). The SVG keeps its size (the page scrolls it in its own box on a
+ * phone) rather than shrinking its text below reading size.
  */
 export function flowHeatmap(cells: { from: string; to: string; count: number }[], order: string[]): string {
-  const C = 24;
-  const L = 170;
-  const T = 130;
+  const C = 34;
+  const FONT = 12;
   const n = order.length;
-  const W = L + n * C + 10;
-  const H = T + n * C + 30;
+  const short = order.map((name) => (name.length > 40 ? `${name.slice(0, 39)}…` : name));
+  const longest = Math.max(40, ...short.map((s) => textWidth(s, FONT)));
+  const L = 30 + longest + 8;
+  // column labels run up and to the right at 60°: their height and their overhang past the last column
+  const T = 26 + longest * Math.sin(Math.PI / 3) + 8;
+  const overhang = longest * Math.cos(Math.PI / 3);
+  const W = Math.ceil(L + n * C + Math.max(12, overhang - C / 2 + 8));
+  const H = Math.ceil(T + n * C + 12);
   const index = new Map(order.map((name, i) => [name, i]));
   const max = Math.max(1, ...cells.map((c) => c.count));
   const parts: string[] = [];
   const label = 'Department flow matrix: stories passed from one department (rows) to another (columns)';
-  parts.push(`<svg class="chart heatmap" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="10"><title>${escapeXml(label)}</title>`);
-  parts.push(`<text x="${L + (n * C) / 2}" y="12" text-anchor="middle" font-weight="600">to department →</text>`);
-  parts.push(`<text x="12" y="${T + (n * C) / 2}" text-anchor="middle" font-weight="600" transform="rotate(-90 12 ${T + (n * C) / 2})">from department →</text>`);
-  order.forEach((name, i) => {
-    const e = escapeXml(name.length > 26 ? `${name.slice(0, 25)}…` : name);
-    parts.push(`<text x="${L - 6}" y="${T + i * C + C / 2 + 3}" text-anchor="end">${e}</text>`);
+  parts.push(`<svg class="chart heatmap" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="${FONT}"><title>${escapeXml(label)}</title>`);
+  parts.push(`<text x="${r1(L + (n * C) / 2)}" y="14" text-anchor="middle" font-weight="600">to department →</text>`);
+  parts.push(`<text x="14" y="${r1(T + (n * C) / 2)}" text-anchor="middle" font-weight="600" transform="rotate(-90 14 ${r1(T + (n * C) / 2)})">from department →</text>`);
+  short.forEach((name, i) => {
+    const e = escapeXml(name);
+    parts.push(`<text x="${r1(L - 8)}" y="${r1(T + i * C + C / 2 + 4)}" text-anchor="end">${e}</text>`);
     const cx = L + i * C + C / 2;
-    parts.push(`<text x="${cx}" y="${T - 6}" text-anchor="start" transform="rotate(-60 ${cx} ${T - 6})">${e}</text>`);
+    parts.push(`<text x="${r1(cx)}" y="${r1(T - 8)}" text-anchor="start" transform="rotate(-60 ${r1(cx)} ${r1(T - 8)})">${e}</text>`);
   });
-  parts.push(`<rect x="${L}" y="${T}" width="${n * C}" height="${n * C}" fill="none" stroke="currentColor" stroke-opacity="0.25"></rect>`);
+  parts.push(`<rect x="${r1(L)}" y="${r1(T)}" width="${n * C}" height="${n * C}" fill="none" stroke="currentColor" stroke-opacity="0.25"></rect>`);
   for (const c of cells) {
     const i = index.get(c.from);
     const j = index.get(c.to);
@@ -85,8 +101,8 @@ export function flowHeatmap(cells: { from: string; to: string; count: number }[]
     const x = L + j * C;
     const y = T + i * C;
     parts.push(
-      `<g><title>${escapeXml(`${c.from} → ${c.to}: ${c.count}`)}</title><rect x="${x + 1}" y="${y + 1}" width="${C - 2}" height="${C - 2}" fill="${fill}"></rect>` +
-        `<text x="${x + C / 2}" y="${y + C / 2 + 3}" text-anchor="middle" fill="${ink}" font-size="${c.count >= 1000 ? 7 : 9}">${c.count}</text></g>`,
+      `<g><title>${escapeXml(`${c.from} → ${c.to}: ${c.count}`)}</title><rect x="${r1(x + 1)}" y="${r1(y + 1)}" width="${C - 2}" height="${C - 2}" fill="${rgbText(fill)}"></rect>` +
+        `<text class="${ink[0] === 0 ? 'ink-dark' : 'ink-light'}" x="${r1(x + C / 2)}" y="${r1(y + C / 2 + 4)}" text-anchor="middle" fill="${rgbText(ink)}" font-size="${c.count >= 1000 ? 10 : FONT}">${c.count}</text></g>`,
     );
   }
   parts.push('</svg>');

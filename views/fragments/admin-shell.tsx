@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { formatInstant } from '../components/format.ts';
+import { CopyField } from '../components/copy-field.tsx';
 
 /** Attributes that make a plain form post also work through htmx, swapping the admin page in place. */
 export const hxForm = (action: string) => ({
@@ -19,6 +20,7 @@ export function AdminShell({ heading, children, notice }: { heading: string; chi
         <a href="/admin/people">People</a>
         <a href="/admin/departments">Departments</a>
         <a href="/admin/import">Import CSV</a>
+        <a href="/curation">Themes</a>
         <a href="/admin/audit">Audit</a>
         <a href="/admin/api-tokens">API tokens</a>
       </nav>
@@ -42,7 +44,7 @@ export function InvitationLink({ url, name, expiresAt }: { url: string; name: st
         now: Hallway keeps only its hash.
       </p>
       <p>
-        <input type="text" readonly value={url} aria-label={`Invitation link for ${name}`} class="copy" />
+        <CopyField id="invitation-url" value={url} label={`Invitation link for ${name}`} />
       </p>
     </div>
   );

@@ -26,7 +26,7 @@ export function DepartmentsPage({ departments, notice, failed }: DepartmentsProp
         <thead>
           <tr>
             <th scope="col">Department</th>
-            <th scope="col">Id</th>
+            <th scope="col">Id (for CSV files)</th>
             <th scope="col">People</th>
             <th scope="col">Change</th>
           </tr>

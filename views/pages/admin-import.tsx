@@ -2,6 +2,7 @@ import { AdminShell } from '../fragments/admin-shell.tsx';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { plural } from '../components/format.ts';
 import { formatInstant } from '../components/format.ts';
+import { CopyField } from '../components/copy-field.tsx';
 
 export interface ImportProps {
   csv?: string;
@@ -21,11 +22,11 @@ export function ImportPage({ csv = '', error, imported }: ImportProps) {
           <TableScroll label="Invitation links">
           <table>
             <tbody>
-              {imported.invitations.map((i) => (
+              {imported.invitations.map((i, n) => (
                 <tr>
                   <td>{i.name}</td>
                   <td>
-                    <input type="text" readonly value={i.url} aria-label={`Invitation link for ${i.name}`} class="copy" />
+                    <CopyField id={`invitation-url-${n}`} value={i.url} label={`Invitation link for ${i.name}`} />
                   </td>
                 </tr>
               ))}

@@ -3,13 +3,13 @@ import type { FieldErrors } from '../fragments/admin-fields.tsx';
 import { Field, FieldError, FormError } from '../fragments/admin-fields.tsx';
 import { AdminShell, hxForm, InvitationLink } from '../fragments/admin-shell.tsx';
 import { TableScroll } from '../components/table-scroll.tsx';
-import { formatDate } from '../components/format.ts';
+import { formatDate, plural } from '../components/format.ts';
 import { Avatar } from '../components/avatar.tsx';
 
 export interface PeopleProps {
   people: Employee[];
-  /** how many more match than are shown */
-  more?: number;
+  /** which page of the matching people this is */
+  paging: { page: number; pages: number; total: number };
   departments: Department[];
   query: string;
   today: string;
@@ -21,7 +21,22 @@ export interface PeopleProps {
   errors?: FieldErrors | undefined;
 }
 
-export function DepartmentSelect({ departments, value, errors, idPrefix = '', label = 'Department' }: { departments: Department[]; value?: string | undefined; errors?: FieldErrors | undefined; idPrefix?: string; label?: string }) {
+export function DepartmentSelect({
+  departments,
+  value,
+  errors,
+  idPrefix = '',
+  label = 'Department',
+  exclude,
+}: {
+  departments: Department[];
+  value?: string | undefined;
+  errors?: FieldErrors | undefined;
+  idPrefix?: string;
+  label?: string;
+  /** a department not to offer (a transfer's current one) */
+  exclude?: string;
+}) {
   const id = `${idPrefix}departmentId`;
   const error = errors?.['departmentId'];
   return (
@@ -30,7 +45,7 @@ export function DepartmentSelect({ departments, value, errors, idPrefix = '', la
       <select id={id} name="departmentId" required {...(error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {})}>
         <option value="">Choose…</option>
         {departments
-          .filter((d) => d.open)
+          .filter((d) => d.open && d.departmentId !== exclude)
           .map((d) => (
             <option value={d.departmentId} selected={d.departmentId === value}>
               {d.name}
@@ -42,7 +57,7 @@ export function DepartmentSelect({ departments, value, errors, idPrefix = '', la
   );
 }
 
-export function PeoplePage({ people, more = 0, departments, query, today, requestKey, notice, invitation, values = {}, errors }: PeopleProps) {
+export function PeoplePage({ people, paging, departments, query, today, requestKey, notice, invitation, values = {}, errors }: PeopleProps) {
   const deptName = new Map(departments.map((d) => [d.departmentId, d.name]));
   return (
     <AdminShell heading="People" notice={notice}>
@@ -54,6 +69,10 @@ export function PeoplePage({ people, more = 0, departments, query, today, reques
           Find
         </button>
       </form>
+      <p class="muted" id="people-count">
+        {plural(paging.total, query ? 'person matches' : 'person', query ? 'people match' : 'people')}
+        {paging.pages > 1 ? `; page ${paging.page} of ${paging.pages}` : ''}
+      </p>
       <TableScroll label="People">
       <table>
         <thead>
@@ -75,7 +94,7 @@ export function PeoplePage({ people, more = 0, departments, query, today, reques
                 </span>
               </td>
               <td>{p.email ?? ''}</td>
-              <td>{deptName.get(p.departmentId) ?? p.departmentId}</td>
+              <td>{deptName.get(p.departmentId) ?? '—'}</td>
               <td>{p.roles.join(', ')}</td>
               <td>{p.leftAt ? `left ${formatDate(p.leftAt)}` : 'current'}</td>
             </tr>
@@ -84,7 +103,7 @@ export function PeoplePage({ people, more = 0, departments, query, today, reques
       </table>
       </TableScroll>
       {people.length === 0 ? <p class="muted">No one matches.</p> : null}
-      {more > 0 ? <p class="muted">{more} more match; search by name, email or id to find them.</p> : null}
+      <PeoplePager query={query} paging={paging} />
 
       <h2 id="add">Add a person</h2>
       <p class="muted">They get an invitation link to choose their password; it is shown here once.</p>
@@ -107,5 +126,20 @@ export function PeoplePage({ people, more = 0, departments, query, today, reques
         <button type="submit">Add and invite</button>
       </form>
     </AdminShell>
+  );
+}
+
+/** Previous and next pages of the people list, keeping the search. */
+function PeoplePager({ query, paging }: { query: string; paging: PeopleProps['paging'] }) {
+  if (paging.pages <= 1) return null;
+  const href = (n: number): string => `/admin/people?${new URLSearchParams({ ...(query ? { q: query } : {}), page: String(n) }).toString()}`;
+  return (
+    <nav class="pager" aria-label="People pages">
+      {paging.page > 1 ? <a href={href(paging.page - 1)} rel="prev">Previous page</a> : null}{' '}
+      <span>
+        Page {paging.page} of {paging.pages}
+      </span>{' '}
+      {paging.page < paging.pages ? <a href={href(paging.page + 1)} rel="next">Next page</a> : null}
+    </nav>
   );
 }

@@ -34,7 +34,7 @@ export function PersonPage({ person: p, departments, openSessions, hasPassword, 
         <dt>Email</dt>
         <dd>{p.email ?? '—'}</dd>
         <dt>Department</dt>
-        <dd>{dept?.name ?? p.departmentId}</dd>
+        <dd>{dept?.name ?? '—'}</dd>
         <dt>Joined</dt>
         <dd>{p.joinedOn}</dd>
         <dt>Roles</dt>
@@ -50,7 +50,7 @@ export function PersonPage({ person: p, departments, openSessions, hasPassword, 
           <h2>Transfer</h2>
           <FormError errors={errorsFor('transfer')} />
           <form {...hxForm(`${base}/transfer`)}>
-            <DepartmentSelect departments={departments} value={failed?.form === 'transfer' ? failed.values['departmentId'] : ''} errors={errorsFor('transfer')} idPrefix="transfer-" label="New department" />
+            <DepartmentSelect departments={departments} exclude={p.departmentId} value={failed?.form === 'transfer' ? failed.values['departmentId'] : ''} errors={errorsFor('transfer')} idPrefix="transfer-" label="New department" />
             <button type="submit">Transfer</button>
           </form>
 

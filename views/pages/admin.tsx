@@ -1,5 +1,7 @@
 import { AdminShell } from '../fragments/admin-shell.tsx';
 import { plural } from '../components/format.ts';
+import { FirstRunChecklist } from '../fragments/first-run-checklist.tsx';
+import type { FirstRunState } from '../fragments/first-run-checklist.tsx';
 
 export interface AdminOverview {
   people: number;
@@ -10,9 +12,10 @@ export interface AdminOverview {
   openSessions: number;
 }
 
-export function AdminHomePage({ o }: { o: AdminOverview }) {
+export function AdminHomePage({ o, firstRun }: { o: AdminOverview; firstRun: FirstRunState }) {
   return (
     <AdminShell heading="Administration">
+      <FirstRunChecklist state={firstRun} />
       <ul class="admin-figures">
         <li>
           <a href="/admin/people">{plural(o.people, 'current employee', 'current employees')}</a> ({o.left} {o.left === 1 ? 'has' : 'have'} left)

@@ -4,6 +4,8 @@ import type { SpreadFigures } from '../../src/spread/figures.ts';
 import { arrivalsTimeline, cascadeTree } from '../charts/spread-charts.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { plural } from '../components/format.ts';
+import { Term } from '../components/term.tsx';
+import type { GlossaryKey } from '../components/term.tsx';
 
 /**
  * One story's spread for leadership: its figures, its cascade drawn by department (never names),
@@ -39,18 +41,18 @@ export function DashboardStoryPage(props: {
   for (const n of nodes) byDept.set(groupName(n.departmentId), (byDept.get(groupName(n.departmentId)) ?? 0) + 1);
   const tree = cascadeTree(nodes, groupName);
   const num = (x: number | null, d = 3): string => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(d));
-  const rows: [string, string][] = [
-    ['People in the tree (size)', num(f.size)],
-    ['People reached', num(f.reachedPeople)],
-    ['Touches (exposures, repeats included)', num(f.touches)],
-    ['Depth', num(f.depth)],
-    ['Widest generation (max breadth)', num(f.maxBreadth)],
-    ['Structural virality', num(f.structuralVirality)],
-    ['Departments reached', num(f.departmentsReached)],
-    ['Department coverage', f.departmentCoverage === null ? '—' : `${Math.round(f.departmentCoverage * 100)}%`],
-    ['Cross-department edges', num(f.crossDepartmentEdges)],
-    ['E-I index', num(f.eiIndex)],
-    ['Department entropy', num(f.departmentEntropy)],
+  const rows: [GlossaryKey, string][] = [
+    ['size', num(f.size)],
+    ['reachedAll', num(f.reachedPeople)],
+    ['touches', num(f.touches)],
+    ['depth', num(f.depth)],
+    ['breadth', num(f.maxBreadth)],
+    ['virality', num(f.structuralVirality)],
+    ['departmentsReached', num(f.departmentsReached)],
+    ['coverage', f.departmentCoverage === null ? '—' : `${Math.round(f.departmentCoverage * 100)}%`],
+    ['crossEdges', num(f.crossDepartmentEdges)],
+    ['ei', num(f.eiIndex)],
+    ['entropy', num(f.departmentEntropy)],
   ];
   return (
     <div class="dashboard">
@@ -58,10 +60,13 @@ export function DashboardStoryPage(props: {
       <h1>How “{props.title}” travelled</h1>
       <section aria-labelledby="figures">
         <h2 id="figures">Figures</h2>
+        <p class="muted">Hover or focus a figure's name for what it means.</p>
         <dl class="figures">
           {rows.map(([k, v]) => (
             <>
-              <dt>{k}</dt>
+              <dt>
+                <Term k={k} id={`f-${k}`} />
+              </dt>
               <dd>{v}</dd>
             </>
           ))}

@@ -3,6 +3,9 @@ import type { Dashboard } from '../../src/projections/spread-dashboard.ts';
 import type { ResolvedWindow } from '../../src/spread/window.ts';
 import { coverageCurve, flowHeatmap } from '../charts/spread-charts.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
+import { Term } from '../components/term.tsx';
+import type { Headline } from '../../src/spread/headlines.ts';
+import { formatDate } from '../components/format.ts';
 
 /**
  * The leadership dashboard (SPREAD.md, "Organisation figures"). Every chart is an SVG that
@@ -40,7 +43,19 @@ export function WindowForm({ w, errors }: { w: ResolvedWindow; errors?: Record<s
   );
 }
 
-export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: ResolvedWindow; minGroup: number; latest?: { from: string; to: string } | undefined }) {
+export function DashboardPage({
+  d,
+  w,
+  minGroup,
+  latest,
+  headlines = [],
+}: {
+  d: Dashboard;
+  w: ResolvedWindow;
+  minGroup: number;
+  latest?: { from: string; to: string } | undefined;
+  headlines?: Headline[];
+}) {
   const name = new Map(d.groups.map((g) => [g.id, g.name]));
   const nameOf = (id: string): string => name.get(id) ?? id;
   const quiet = d.departments.filter((x) => x.quiet);
@@ -48,24 +63,33 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
   return (
     <div class="dashboard">
       <h1>How stories travel</h1>
-      <p class="muted">
-        Figures for {w.label}, by department only: nobody's reading is shown. Departments with fewer than {minGroup} people are
-        folded into “Smaller departments”.
-      </p>
-      <WindowForm w={w} />
+      {headlines.length ? (
+        <section aria-labelledby="in-short" class="card">
+          <h2 id="in-short">In short, for {w.label}</h2>
+          <ul class="headlines">
+            {headlines.map((h) => (
+              <li>
+                {h.text} {h.href ? <a href={h.href} class="muted">See the figures<span class="sr-only"> for this</span></a> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {latest ? (
         <p class="notice" role="status">
-          No story passed between people in this window. The latest did on {latest.to}:{' '}
-          <a href={`/dashboard?from=${latest.from}&to=${latest.to}`}>show the 30 days up to {latest.to}</a>.
+          Nothing new in {w.label}: no story reached anyone. The latest activity was on {formatDate(latest.to)}.{' '}
+          <a href={`/dashboard?from=${latest.from}&to=${latest.to}`}>Show the 30 days up to {formatDate(latest.to)}</a>
         </p>
       ) : null}
+      <p class="muted">
+        Figures for {w.label}, by department only: nobody's reading is shown. Departments with fewer than {minGroup} people are
+        folded into “Smaller departments”. Hover or focus a column's name for what it means.
+      </p>
+      <WindowForm w={w} />
 
       <section aria-labelledby="circulating">
         <h2 id="circulating">Circulating stories</h2>
-        <p class="muted">
-          Ranked by people newly reached in the window. Structural virality is the mean distance between two people in the
-          story's tree: near 2 for a broadcast, higher for word of mouth; it is shown beside the median of stories of similar size.
-        </p>
+        <p class="muted">Ranked by people newly reached in the window.</p>
         {d.stories.length === 0 ? (
           <p>No story reached anyone new in this window.</p>
         ) : (
@@ -74,10 +98,10 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
             <thead>
               <tr>
                 <th scope="col">Story</th>
-                <th scope="col">People reached</th>
-                <th scope="col">Touches</th>
-                <th scope="col">Departments newly reached</th>
-                <th scope="col">Virality (median for its size)</th>
+                <th scope="col"><Term k="reached" id="s-reached" /></th>
+                <th scope="col"><Term k="touches" id="s-touches" /></th>
+                <th scope="col"><Term k="newDepartments" id="s-new" /></th>
+                <th scope="col"><Term k="virality" id="s-virality" label="Word-of-mouth score" /> <span class="muted">(<Term k="bucketMedian" id="s-median" label="typical for its size" />)</span></th>
                 <th scope="col">Departments reached over time</th>
               </tr>
             </thead>
@@ -107,15 +131,15 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
 
       <section aria-labelledby="flows">
         <h2 id="flows">Department flow matrix</h2>
-        <p class="muted">Each cell counts the times a story passed from a person in one department to a person in another, in the window.</p>
-        {d.flows.length === 0 ? <p>No story passed between people in this window.</p> : <figure aria-describedby="flows-table-caption">{raw(flowHeatmap(d.flows.map((c) => ({ ...c, from: nameOf(c.from), to: nameOf(c.to) })), d.groups.map((g) => g.name)))}</figure>}
+        <p class="muted">Each cell counts the times a story passed from a person in the row's department to a person in the column's department, in the window. Darker is more.</p>
+        {d.flows.length === 0 ? <p>No story passed between people in this window.</p> : <figure aria-describedby="flows-table-caption" class="chart-scroll" role="region" aria-label="Department flow matrix, scrollable" tabindex={0}>{raw(flowHeatmap(d.flows.map((c) => ({ ...c, from: nameOf(c.from), to: nameOf(c.to) })), d.groups.map((g) => g.name)))}</figure>}
         <details>
           <summary>The matrix as a table</summary>
           <TableScroll label="Department flow matrix">
           <table>
             <caption id="flows-table-caption">Stories passed, from department to department</caption>
             <thead>
-              <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Count</th></tr>
+              <tr><th scope="col">From</th><th scope="col">To</th><th scope="col"><Term k="flows" id="f-count" /></th></tr>
             </thead>
             <tbody>
               {d.flows.map((c) => (
@@ -132,7 +156,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
         <h2 id="departments">Departments</h2>
         {quiet.length ? (
           <p class="notice">
-            <strong>Quiet corners</strong> (received no story from another department in the window):{' '}
+            <strong>Quiet corners</strong> (heard no story from another department in the window):{' '}
             {quiet.map((q, i) => (
               <>{i ? ', ' : ''}{q.name}</>
             ))}
@@ -145,11 +169,11 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
           <thead>
             <tr>
               <th scope="col">Department</th>
-              <th scope="col">Stories told</th>
-              <th scope="col">Received from others</th>
-              <th scope="col">Passed to others</th>
-              <th scope="col">E-I index</th>
-              <th scope="col">Quiet corner</th>
+              <th scope="col"><Term k="told" id="d-told" /></th>
+              <th scope="col"><Term k="received" id="d-received" /></th>
+              <th scope="col"><Term k="passedOn" id="d-passed" /></th>
+              <th scope="col"><Term k="ei" id="d-ei" /></th>
+              <th scope="col"><Term k="quiet" id="d-quiet" /></th>
             </tr>
           </thead>
           <tbody>
@@ -166,7 +190,6 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
           </tbody>
         </table>
         </TableScroll>
-        <p class="muted">E-I index: (edges leaving or entering − edges within) / all its edges; −1 all within, +1 all across.</p>
         <p><a href={csv('departments')}>Download as CSV</a></p>
       </section>
 
@@ -175,7 +198,7 @@ export function DashboardPage({ d, w, minGroup, latest }: { d: Dashboard; w: Res
         <TableScroll label="Themes">
         <table>
           <thead>
-            <tr><th scope="col">Theme</th><th scope="col">Stories told</th><th scope="col">People reached</th></tr>
+            <tr><th scope="col">Theme</th><th scope="col"><Term k="themeTold" id="t-told" /></th><th scope="col"><Term k="reached" id="t-reached" /></th></tr>
           </thead>
           <tbody>
             {d.themes.map((t) => (

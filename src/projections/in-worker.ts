@@ -1,0 +1,150 @@
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config.ts';
+import type { EventStore } from '../store/port.ts';
+import { ProjectionLagError } from './runtime.ts';
+import type { ProjectionStatus, Runtime, Views } from './runtime.ts';
+import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
+
+export interface WorkerRuntime extends Runtime {
+  /** tells the worker that this thread appended, so it reads the new events at once */
+  wake(): void;
+}
+
+/**
+ * Runs the projections in a worker thread (src/projections/worker.ts) and reads views.db through
+ * `views`, this thread's own connection: for `serve`, whose event loop then only answers requests
+ * while a large import is projected. `waitFor` and `caughtUp` follow the positions the worker
+ * reports after each committed batch, so they mean what they mean in startProjections.
+ */
+export async function startProjectionsInWorker(opts: { config: Config; views: Views; log?: (m: string) => void }): Promise<WorkerRuntime> {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const data: WorkerData = { config: opts.config };
+  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: data });
+  const send = (m: ToWorker): void => worker.postMessage(m);
+
+  let applied = 0;
+  let status: ProjectionStatus[] = [];
+  let stoppedBy: Error | undefined;
+  const waiters: { position: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const settle = (): void => {
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i]!.position <= applied) {
+        waiters[i]!.resolve();
+        waiters.splice(i, 1);
+      }
+    }
+  };
+  const stop = (e: Error): void => {
+    if (stoppedBy) return;
+    stoppedBy = e;
+    for (const w of waiters.splice(0, waiters.length)) w.reject(e);
+  };
+
+  let onStarted!: (head: number) => void;
+  let onFailedStart!: (e: Error) => void;
+  const started = new Promise<number>((resolve, reject) => {
+    onStarted = resolve;
+    onFailedStart = reject;
+  });
+  let onClosed: (() => void) | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+
+  worker.on('message', (m: FromWorker) => {
+    switch (m.t) {
+      case 'started':
+        applied = Math.max(applied, m.position);
+        if (m.status.length) status = m.status;
+        onStarted(m.head);
+        settle();
+        return;
+      case 'applied':
+        applied = Math.max(applied, m.position);
+        if (m.status.length) status = m.status;
+        settle();
+        return;
+      case 'log':
+        log(m.message);
+        return;
+      case 'stopped':
+        stop(new Error(m.message));
+        return;
+      case 'closed':
+        status = m.status;
+        onClosed?.();
+        return;
+    }
+  });
+  worker.on('error', (e) => {
+    const err = new Error(`projections: the worker failed: ${e.message}`, { cause: e });
+    log(err.message);
+    onFailedStart(err);
+    stop(err);
+  });
+  void exited.then(() => {
+    onFailedStart(new Error('projections: the worker exited before it started'));
+    stop(new Error('projections: the worker has exited'));
+  });
+
+  const head = await started;
+
+  const waitFor = (position: number, timeoutMs = 5000): Promise<void> => {
+    if (applied >= position) return Promise.resolve();
+    if (stoppedBy) return Promise.reject(stoppedBy);
+    return new Promise<void>((resolve, reject) => {
+      const entry = {
+        position,
+        resolve: () => { clearTimeout(t); resolve(); },
+        reject: (e: Error) => { clearTimeout(t); reject(e); },
+      };
+      const t = setTimeout(() => {
+        const i = waiters.indexOf(entry);
+        if (i >= 0) waiters.splice(i, 1);
+        reject(new ProjectionLagError(position, timeoutMs));
+      }, timeoutMs);
+      t.unref();
+      waiters.push(entry);
+    });
+  };
+  const caughtUp = waitFor(head, 24 * 3600_000);
+  caughtUp.catch(() => {});
+
+  return {
+    db: opts.views,
+    waitFor,
+    caughtUp,
+    status: () => status,
+    wake: () => {
+      if (!stoppedBy) send({ t: 'wake' });
+    },
+    async close() {
+      if (stoppedBy) {
+        await worker.terminate();
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        onClosed = resolve;
+        void exited.then(resolve);
+        send({ t: 'close' });
+      });
+      await exited;
+    },
+  };
+}
+
+/** The store, waking the worker after each append from this thread (it would otherwise poll). */
+export function wakingStore(store: EventStore, runtime: WorkerRuntime): EventStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'append' || key === 'appendBatch') {
+        const method = Reflect.get(target, key, receiver) as (...args: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]) => {
+          const r = await method.apply(target, args);
+          runtime.wake();
+          return r;
+        };
+      }
+      const v = Reflect.get(target, key, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

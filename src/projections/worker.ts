@@ -1,0 +1,52 @@
+/**
+ * The projection worker (a worker thread of `serve`): runs every projection with its own store
+ * client and its own connection to views.db, so catch-up after a large import never holds the
+ * event loop that answers requests. It reports each committed batch's position to the serving
+ * thread, which reads views.db through its own connection (WAL: readers never wait for this writer).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { viewsFile } from '../config.ts';
+import { openStore } from '../store/open.ts';
+import { runInBackground } from '../background.ts';
+import { allProjections } from './index.ts';
+import { openViews, startProjections } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
+import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
+
+// this thread catches up with imports; the serving thread keeps the CPU it needs for requests
+runInBackground();
+
+const port = parentPort!;
+const send = (m: FromWorker): void => port.postMessage(m);
+const { config } = workerData as WorkerData;
+
+const store = await openStore(config);
+const views = openViews(viewsFile(config));
+// the first batches may be applied before startProjections returns
+let started: Runtime | undefined;
+const runtime = (started = await startProjections({
+  store,
+  views,
+  projections: allProjections(),
+  log: (message) => send({ t: 'log', message }),
+  onProgress: (position) => send({ t: 'applied', position, status: started?.status() ?? [] }),
+  onStopped: (e) => send({ t: 'stopped', message: e.message }),
+  // nobody waits on this thread's event loop: bigger batches cost fewer commits and savepoints
+  batch: { min: 64, max: 20_000, targetMs: 500 },
+}));
+const initial = runtime.status();
+send({ t: 'started', head: await store.headPosition(), position: Math.min(...initial.map((s) => s.position)), status: initial });
+
+port.on('message', (m: ToWorker) => {
+  if (m.t === 'wake') store.wake?.();
+  else if (m.t === 'close') {
+    void (async () => {
+      await runtime.close();
+      const status = runtime.status();
+      views.close();
+      await store.close();
+      send({ t: 'closed', status });
+      port.close();
+    })();
+  }
+});
