@@ -51,6 +51,8 @@ export const StorySubmitted = defineEvent({
     body: Body,
     tellerId: Id,
     leader: LeaderName,
+    /** the leader as a person (a current or former employee), when the teller chose one; absent for someone outside the company */
+    leaderId: Id.optional(),
     happenedIn: Id.optional(),
     occurredOn: OccurredOn,
     themes: z.array(Id).max(5, 'at most 5 themes').refine((t) => new Set(t).size === t.length, 'must not repeat a theme'),
@@ -91,6 +93,17 @@ export const StoryUnthemed = defineEvent({
   schema: z.object({ storyId: Id, themeId: Id }),
   stream: (d) => `story-${d.storyId}`,
 });
+/**
+ * A curator links a story's leader, named as free text, to a person (a current or former
+ * employee), so that the leader's stories gather under that person however the tellers spelled
+ * the name. Linking again to another person corrects it; the teller's words stay as told.
+ */
+export const LeaderLinked = defineEvent({
+  type: 'LeaderLinked',
+  version: 1,
+  schema: z.object({ storyId: Id, leaderId: Id }),
+  stream: (d) => `story-${d.storyId}`,
+});
 export const StoryRetracted = defineEvent({
   type: 'StoryRetracted',
   version: 1,
@@ -107,4 +120,5 @@ export const storyEvents = [
   StoryThemed,
   StoryUnthemed,
   StoryRetracted,
+  LeaderLinked,
 ] as const;

@@ -70,7 +70,7 @@
 (function () {
   'use strict';
   function focusDone() {
-    var done = document.querySelector('.curation .notice.done[role="status"]');
+    var done = document.querySelector('.curation .notice.done[role="status"], .retheme .notice.done[role="status"]');
     if (!done) return;
     done.setAttribute('tabindex', '-1');
     done.focus({ preventScroll: false });

@@ -52,6 +52,29 @@ export function seedId(key: string): string {
   return nameUuid(`hallway-demo:${key}`);
 }
 
+/**
+ * The leaders the demo stories name are people here: each department's first members (who
+ * founded it in 2016, so they joined before any story about them is told) carry those names, so
+ * the stories can link their leader to a person (StorySubmitted.leaderId). The random draw for
+ * them still happens, so everyone else keeps the name and email they had.
+ */
+export const DEMO_LEADERS: Record<string, string> = {
+  'dept-exec:0': 'Marta Ilves',
+  'dept-exec:1': 'Rosa Lindqvist',
+  'dept-finance:0': 'Tomasz Weber',
+  'dept-noc:0': 'Priya Nandakumar',
+  'dept-noc:1': 'Dana Whitfield',
+  'dept-repair:0': 'Joe Barros',
+  'dept-sales:0': 'Helen Achterberg',
+  'dept-sales:1': 'Amir Haddad',
+  'dept-eng:0': 'Kwame Asante',
+  'dept-care:0': 'Sofie Brandt',
+  'dept-care:1': 'Mateo Ruiz',
+  'dept-people:0': 'Lena Park',
+  'dept-legal:0': 'Ines Carvalho',
+  'dept-product:0': 'Ravi Menon',
+};
+
 const pad = (n: number): string => String(n).padStart(3, '0');
 const dayMs = 24 * 3600_000;
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -105,6 +128,7 @@ export function seedOrg(): SeedOrg {
         name = `${FIRST[Math.floor(rand() * FIRST.length)]} ${LAST[Math.floor(rand() * LAST.length)]}`;
       } while (usedNames.has(name));
       usedNames.add(name);
+      name = DEMO_LEADERS[`${d.departmentId}:${k}`] ?? name;
       const [first, last] = name.toLowerCase().split(' ') as [string, string];
       let email = `${first}.${last}@demo.hallway.example`;
       if (usedEmails.has(email)) email = `${first}.${last}${n}@demo.hallway.example`;

@@ -1,6 +1,6 @@
 import type { SeedEmployee, SeedLine, SeedOrg, SeedStories, SeedStory } from './seed-types.ts';
 import { prng } from './seed-types.ts';
-import { seedId } from './org.ts';
+import { DEMO_LEADERS, seedId } from './org.ts';
 import { DEMO_STORIES, DEMO_THEMES } from './story-content.ts';
 import type { DemoStory } from './story-content.ts';
 
@@ -64,7 +64,9 @@ export function seedStories(org: SeedOrg): SeedStories {
     } while (usedTimes.has(at));
     usedTimes.add(at);
 
-    const inDept = org.employees.filter((e) => present(e, at) && departmentAt(e, at) === s.tellerDept);
+    // an anonymous story is not told by one of the named leaders: their name is on other stories' pages
+    const named = new Set(Object.values(DEMO_LEADERS));
+    const inDept = org.employees.filter((e) => present(e, at) && departmentAt(e, at) === s.tellerDept && !(s.anonymous && named.has(e.name)));
     if (inDept.length === 0) throw new Error(`demo stories: nobody in ${s.tellerDept} on ${s.toldAt} to tell "${s.key}"`);
     const firstHand = s.relation === 'heard' ? [] : inDept.filter((e) => e.joinedOn <= occurredBy(s.occurredOn));
     const pool = firstHand.length > 0 ? firstHand : inDept;
@@ -80,12 +82,16 @@ export function seedStories(org: SeedOrg): SeedStories {
       retellingOf = storyIdOf(s.retellingOfKey);
     }
     const storyId = storyIdOf(s.key);
+    // "Marta Ilves, founder and CEO" is Marta Ilves, who works here (events/seed/org.ts DEMO_LEADERS)
+    const leaderName = s.leader.split(',')[0]!.trim();
+    const leader = org.employees.find((e) => e.name === leaderName && e.joinedOn <= at.slice(0, 10));
     const data: Record<string, unknown> = {
       storyId,
       title: s.title,
       body: s.body,
       tellerId: teller.employeeId,
       leader: s.leader,
+      ...(leader ? { leaderId: leader.employeeId } : {}),
       ...(s.happenedIn ? { happenedIn: s.happenedIn } : {}),
       occurredOn: s.occurredOn,
       themes: s.themes,

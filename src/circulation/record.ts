@@ -8,6 +8,7 @@ import type { AppContext } from '../http/env.ts';
 import { nameUuid } from '../ids.ts';
 import type { Views } from '../projections/runtime.ts';
 import { circulatingTeller, standingOf } from '../read/spread.ts';
+import { lastHeard } from '../read/reading.ts';
 
 /**
  * Records circulation: look up the facts the decider needs (does the story exist, is each person
@@ -42,9 +43,16 @@ export function recordRead(ctx: AppContext, data: DataOf<'StoryRead'>) {
   return record(ctx, { type: 'RecordRead', data, facts: facts(ctx.runtime.db, data.storyId, [data.readerId]) }, data.readerId, nameUuid(`StoryRead|${data.storyId}|${data.readerId}|${day}`));
 }
 
+/**
+ * "I've heard this one", at most once per listener, story and UTC day: the decider refuses a second
+ * one the same day from the reading read model's last day, and the event id is derived from the
+ * three so that two clicks racing each other append one event.
+ */
 export function recordHeard(ctx: AppContext, data: DataOf<'StoryHeard'>) {
   const people = data.fromId !== undefined ? [data.listenerId, data.fromId] : [data.listenerId];
-  return record(ctx, { type: 'RecordHeard', data, facts: facts(ctx.runtime.db, data.storyId, people) }, data.listenerId);
+  const day = ctx.clock().toISOString().slice(0, 10);
+  const known = { ...facts(ctx.runtime.db, data.storyId, people), lastHeardDay: lastHeard(ctx.runtime.db, data.listenerId, data.storyId)?.day ?? null };
+  return record(ctx, { type: 'RecordHeard', data, facts: known, day }, data.listenerId, nameUuid(`StoryHeard|${data.storyId}|${data.listenerId}|${day}`));
 }
 
 export function recordShare(ctx: AppContext, data: DataOf<'StoryShared'>) {

@@ -15,11 +15,13 @@ export interface CirculationFacts {
   tellerId: string | null;
   /** the standing of every person the command names */
   standing: Record<string, Standing>;
+  /** for "heard": the last UTC day (YYYY-MM-DD) the listener said they had heard this story */
+  lastHeardDay?: string | null;
 }
 
 export type CirculationCommand =
   | { type: 'RecordRead'; data: DataOf<'StoryRead'>; facts: CirculationFacts }
-  | { type: 'RecordHeard'; data: DataOf<'StoryHeard'>; facts: CirculationFacts }
+  | { type: 'RecordHeard'; data: DataOf<'StoryHeard'>; facts: CirculationFacts; /** today, UTC (YYYY-MM-DD) */ day: string }
   | { type: 'RecordShare'; data: DataOf<'StoryShared'>; facts: CirculationFacts };
 
 export type CirculationState = Record<string, never>;
@@ -48,6 +50,8 @@ export const circulationDecider: Decider<CirculationCommand, CirculationState> =
       case 'RecordHeard': {
         const d = command.data;
         if (d.fromId !== undefined && d.fromId === d.listenerId) return { error: 'self', message: 'you cannot have heard it from yourself', field: 'fromId', kind: 'invalid' };
+        // "I've heard this one" is a state, not a counter: a second click the same UTC day records nothing
+        if (facts.lastHeardDay === command.day) return [];
         return (
           person(facts, d.listenerId, 'listenerId', 'the listener') ??
           (d.fromId !== undefined ? person(facts, d.fromId, 'fromId', 'the colleague you heard it from') : null) ?? [{ type: 'StoryHeard', data: d }]

@@ -156,6 +156,8 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
         if (s.stories.has(d.storyId)) return `story ${d.storyId} already exists`;
         return first(
           active(d.tellerId),
+          // the leader may have left: stories are told about former colleagues too
+          d.leaderId !== undefined ? employee(d.leaderId) : null,
           d.happenedIn !== undefined ? department(d.happenedIn, false) : null,
           ...d.themes.map(theme),
           d.retellingOf !== undefined ? story(d.retellingOf) : null,
@@ -164,6 +166,8 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
       case 'StoryAmended':
       case 'StoryRetracted':
         return story(event.data.storyId);
+      case 'LeaderLinked':
+        return first(story(event.data.storyId), employee(event.data.leaderId));
       case 'StoryThemed':
         return first(story(event.data.storyId), theme(event.data.themeId));
       case 'StoryUnthemed':

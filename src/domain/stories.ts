@@ -8,7 +8,7 @@ import type { Decider, DomainError } from './decider.ts';
  * stays pure.
  */
 
-export type StoryEvent = EventOf<'StorySubmitted' | 'StoryAmended' | 'StoryThemed' | 'StoryUnthemed' | 'StoryRetracted'>;
+export type StoryEvent = EventOf<'StorySubmitted' | 'StoryAmended' | 'StoryThemed' | 'StoryUnthemed' | 'StoryRetracted' | 'LeaderLinked'>;
 
 export interface StoryState {
   exists: boolean;
@@ -17,6 +17,8 @@ export interface StoryState {
   body: string;
   themes: string[];
   retracted: boolean;
+  /** the person the leader is linked to, if any */
+  leaderId: string | null;
 }
 
 /** What the route knows about the ids a story refers to. */
@@ -27,6 +29,8 @@ export interface StoryRefs {
   departments: Record<string, 'open' | 'closed'>;
   /** ids of the stories the command names that exist (and are not retracted) */
   stories: string[];
+  /** standing of each person the command names as a leader (missing = never worked here) */
+  people?: Record<string, 'active' | 'left'>;
 }
 
 /** The acting employee, and whether they are a curator (the roles come from the session). */
@@ -40,14 +44,20 @@ export type StoryCommand =
   | { type: 'AmendStory'; storyId: string; actor: Actor; title?: string; body?: string; reason: string }
   | { type: 'RetractStory'; storyId: string; actor: Actor; reason: string }
   | { type: 'ThemeStory'; storyId: string; actor: Actor; themeId: string; refs: StoryRefs }
-  | { type: 'UnthemeStory'; storyId: string; actor: Actor; themeId: string };
+  | { type: 'UnthemeStory'; storyId: string; actor: Actor; themeId: string }
+  | { type: 'LinkLeader'; storyId: string; actor: Actor; leaderId: string; refs: StoryRefs };
 
-export const initialStoryState = (): StoryState => ({ exists: false, tellerId: null, title: '', body: '', themes: [], retracted: false });
+export const initialStoryState = (): StoryState => ({ exists: false, tellerId: null, title: '', body: '', themes: [], retracted: false, leaderId: null });
 
 export function evolveStory(state: StoryState, event: StoryEvent): StoryState {
   switch (event.type) {
     case 'StorySubmitted':
-      return { exists: true, tellerId: event.data.tellerId, title: event.data.title, body: event.data.body, themes: [...event.data.themes], retracted: false };
+      return {
+        exists: true, tellerId: event.data.tellerId, title: event.data.title, body: event.data.body, themes: [...event.data.themes], retracted: false,
+        leaderId: event.data.leaderId ?? null,
+      };
+    case 'LeaderLinked':
+      return { ...state, leaderId: event.data.leaderId };
     case 'StoryAmended':
       return { ...state, title: event.data.title ?? state.title, body: event.data.body ?? state.body };
     case 'StoryThemed':
@@ -74,6 +84,9 @@ export function storyRefErrors(data: DataOf<'StorySubmitted'>, refs: StoryRefs):
     const d = refs.departments[data.happenedIn];
     if (!d) errors.push({ error: 'unknown-department', field: 'happenedIn', message: 'is not a department' });
     else if (d === 'closed') errors.push({ error: 'closed-department', field: 'happenedIn', message: 'is a closed department' });
+  }
+  if (data.leaderId !== undefined && !refs.people?.[data.leaderId]) {
+    errors.push({ error: 'unknown-leader', field: 'leader', message: 'is not someone who works or worked here; choose from the suggestions or type the name only' });
   }
   if (data.retellingOf !== undefined && !refs.stories.includes(data.retellingOf)) {
     errors.push({ error: 'unknown-story', field: 'retellingOf', message: 'is not a story in the archive' });
@@ -141,6 +154,14 @@ export function decideStory(command: StoryCommand, state: StoryState): StoryEven
       if (state.retracted) return retracted;
       if (!state.themes.includes(command.themeId)) return [];
       return [{ type: 'StoryUnthemed', data: { storyId: command.storyId, themeId: command.themeId } }];
+    }
+    case 'LinkLeader': {
+      if (!state.exists) return notFound;
+      if (!command.actor.curator) return { error: 'forbidden', kind: 'forbidden', message: 'Only curators link a leader to a person.' };
+      if (state.retracted) return retracted;
+      if (!command.refs.people?.[command.leaderId]) return { error: 'unknown-leader', field: 'leaderId', message: 'is not someone who works or worked here' };
+      if (state.leaderId === command.leaderId) return [];
+      return [{ type: 'LeaderLinked', data: { storyId: command.storyId, leaderId: command.leaderId } }];
     }
     default: {
       const unhandled: never = command;

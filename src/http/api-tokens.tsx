@@ -51,7 +51,7 @@ function TokensPage(props: { ctx: AppContext; errors?: Errors; values?: { employ
           <tbody>
             {tokens.map((t) => (
               <tr>
-                <td>{org.employee(t.employee_id)?.name ?? t.employee_id}</td>
+                <td>{org.employee(t.employee_id)?.name ?? 'someone no longer listed'}</td>
                 <td>{t.label}</td>
                 <td>{t.issued_at.slice(0, 10)}</td>
                 <td>

@@ -15,6 +15,7 @@ import { authRoutes } from './auth.tsx';
 import { adminRoutes } from './admin.tsx';
 import { storyRoutes } from './stories.tsx';
 import { timelineRoutes } from './timelines.tsx';
+import { leaderRoutes } from './leaders.tsx';
 import { curationRoutes } from './curation.tsx';
 import { searchRoutes } from './search.tsx';
 import { circulationRoutes } from './circulation.tsx';
@@ -102,6 +103,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', adminRoutes(ctx));
   app.route('/', storyRoutes(ctx));
   app.route('/', timelineRoutes(ctx));
+  app.route('/', leaderRoutes(ctx));
   app.route('/', curationRoutes(ctx));
   app.route('/', searchRoutes(ctx));
   app.route('/', circulationRoutes(ctx));

@@ -5,11 +5,11 @@ import { Setting } from '../../events/circulation.ts';
 import { recordHeard, recordShare } from '../circulation/record.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
-import { circulationCounters } from '../read/spread.ts';
+import { getStory } from '../read/stories.ts';
+import { panelFor, renderStoryPage } from './story-page.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { statusOf } from './refusal.ts';
 import type { RefusalStatus } from './refusal.ts';
-import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import type { PanelState } from '../../views/fragments/circulation-panel.tsx';
 import type { Colleague } from '../../views/fragments/colleague-picker.tsx';
 import { ColleagueResults } from '../../views/fragments/colleague-picker.tsx';
@@ -48,12 +48,17 @@ function resolveColleague(ctx: AppContext, user: CurrentUser, chosen: string, ty
 export function circulationRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  /**
+   * htmx: the whole panel, swapped in place. Without JavaScript: back to the story when it worked;
+   * when it was refused, the whole story page again with the panel holding the message (once).
+   */
   const answer = async (c: Context<AppEnv>, storyId: string, state: PanelState, status: 200 | RefusalStatus) => {
-    const panel = <CirculationPanel counters={circulationCounters(ctx.runtime.db, storyId)} storyId={storyId} state={state} />;
-    if (c.req.header('hx-request')) return c.html(panel, status);
+    const viewer = c.get('user')!;
+    const story = getStory(ctx.runtime.db, storyId);
+    if (!story || story.retracted) return c.text('No such story', 404);
+    if (c.req.header('hx-request')) return c.html(panelFor(ctx, viewer, story, state), status);
     if (status === 200) return c.redirect(`/stories/${encodeURIComponent(storyId)}`, 303);
-    c.status(status);
-    return c.render(panel, { title: 'Circulation' });
+    return renderStoryPage(ctx, c, viewer, story, { status: status === 409 || status === 403 ? status : 422, panel: state });
   };
 
   const refused = (c: Context<AppEnv>, storyId: string, form: 'heard' | 'share', r: DomainError, values: PanelState['values']) => {
@@ -83,7 +88,8 @@ export function circulationRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!setting.success || !from.ok) return answer(c, storyId, { form: 'heard', errors, values, matches: from.ok ? [] : from.matches }, 422);
     const r = await recordHeard(ctx, { storyId, listenerId: user.employeeId, setting: setting.data, ...(from.id !== undefined ? { fromId: from.id } : {}) });
     if ('error' in r) return refused(c, storyId, 'heard', r, values);
-    return answer(c, storyId, { message: 'Thank you: noted that you had heard it.' }, 200);
+    const message = r.recorded ? 'Thank you: noted that you had heard it.' : 'You had already said you heard it today: nothing new was recorded.';
+    return answer(c, storyId, { message }, 200);
   });
 
   app.post('/stories/:id/share', async (c) => {

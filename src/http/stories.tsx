@@ -11,18 +11,16 @@ import { nameUuid, sha256Hex } from '../ids.ts';
 import { storyDecider, storyRefErrors, storyStream } from '../domain/stories.ts';
 import type { Actor, StoryCommand } from '../domain/stories.ts';
 import { recordRead } from '../circulation/record-read.ts';
-import { circulationCounters } from '../read/spread.ts';
 import { orgQueries } from '../read/org.ts';
-import { getStory, isCurator, listThemes, retellingsOf, storyHistory, storyRefs } from '../read/stories.ts';
+import { getStory, isCurator, listThemes, storyRefs } from '../read/stories.ts';
+import { renderStoryPage } from './story-page.tsx';
+import { colleagueNames, leaderCandidates, peopleStanding, resolveLeader } from './leaders.tsx';
 import type { Story } from '../read/stories.ts';
 import { ConcurrencyError } from '../store/port.ts';
-import { keptUntilViewsChange } from '../read/kept.ts';
-import { perspectiveOf, sharedPart } from './shared-parts.ts';
-import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import { emptyStoryForm, StoryForm } from '../../views/fragments/story-form.tsx';
 import type { FieldErrors, StoryFormValues } from '../../views/fragments/story-form.tsx';
 import { StoryNewPage } from '../../views/pages/story-new.tsx';
-import { StoryGonePage, StoryPage } from '../../views/pages/story.tsx';
+import { StoryGonePage } from '../../views/pages/story.tsx';
 import { AmendPage, RetractPage } from '../../views/pages/story-amend.tsx';
 import type { AmendValues } from '../../views/pages/story-amend.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
@@ -123,6 +121,9 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       themes: listThemes(db),
       departments: org().departments().filter((d) => d.open),
       retelling: retold ? { storyId: retold.storyId, title: retold.title } : undefined,
+      original: retold,
+      leaderNames: colleagueNames(ctx),
+      leaderMatches: values.leader ? leaderCandidates(ctx, values.leader) : [],
     };
   };
 
@@ -131,6 +132,18 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/stories/new', (c) => {
     const retellingOf = c.req.query('retellingOf') ?? '';
     const values = emptyStoryForm(ctx.newId(), retellingOf);
+    // a retelling starts from the original: its leader, date, place and (still active) themes
+    const original = retellingOf ? readable(retellingOf, me(c)) : undefined;
+    if (original) {
+      const active = new Set(listThemes(db).map((t) => t.themeId));
+      const open = new Set(org().departments().filter((d) => d.open).map((d) => d.departmentId));
+      values.leader = original.leader;
+      values.leaderId = original.leaderId ?? '';
+      values.occurredOn = original.occurredOn;
+      values.themes = original.themes.map((t) => t.themeId).filter((t) => active.has(t));
+      values.happenedIn = original.happenedIn && open.has(original.happenedIn) ? original.happenedIn : '';
+      values.relation = 'heard';
+    }
     return c.render(<StoryNewPage {...formProps(values, {}, me(c))} />, { title: 'Tell a story' });
   });
 
@@ -143,6 +156,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       title: one(form, 'title'),
       body: one(form, 'body'),
       leader: one(form, 'leader'),
+      leaderId: one(form, 'leaderId'),
       happenedIn: one(form, 'happenedIn'),
       occurredOn: one(form, 'occurredOn').trim(),
       themes: all(form, 'themes'),
@@ -154,12 +168,14 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const { idempotencyKey: _key, ...typed } = values;
     const storyId = storyIdFor(user.employeeId, key, JSON.stringify(typed));
 
+    const leader = resolveLeader(ctx, values.leader, values.leaderId);
     const candidate = {
       storyId,
       title: values.title,
       body: values.body,
       tellerId: user.employeeId,
-      leader: values.leader,
+      leader: leader.leader,
+      ...(leader.leaderId !== undefined ? { leaderId: leader.leaderId } : {}),
       ...(values.happenedIn ? { happenedIn: values.happenedIn } : {}),
       occurredOn: values.occurredOn,
       themes: values.themes,
@@ -168,12 +184,18 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       anonymous: values.anonymous,
     };
     const parsed = parseEvent('StorySubmitted', candidate);
-    const errors = parsed.ok ? {} : fieldErrors(parsed.issues, { relation: 'choose how you know it' });
+    const errors = parsed.ok ? {} : fieldErrors(parsed.issues, { relation: 'choose how you know it', leaderId: 'choose the person from the suggestions' });
+    // the person chosen for the leader is answered beside the leader's field
+    if (errors['leaderId']) {
+      (errors['leader'] ??= []).push(...errors['leaderId']);
+      delete errors['leaderId'];
+    }
     const refs = storyRefs(db, {
       themes: values.themes,
       departments: values.happenedIn ? [values.happenedIn] : [],
       stories: values.retellingOf ? [values.retellingOf] : [],
     });
+    refs.people = peopleStanding(ctx, leader.leaderId !== undefined ? [leader.leaderId] : []);
     let data: DataOf<'StorySubmitted'> | undefined;
     if (parsed.ok && parsed.event.type === 'StorySubmitted') {
       data = parsed.event.data;
@@ -194,44 +216,14 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       addError(errors, result);
       return refuse(statusOf(result));
     }
-    return redirectTo(c, `/stories/${storyId}`);
+    // the story page with its thank-you and what happens next (shown to the teller only)
+    return redirectTo(c, `/stories/${storyId}?told=1`);
   });
 
   // ---- the story page ----
 
-  const storyPage = (story: Story, viewer: CurrentUser, notice?: string) => {
-    const retells = story.retellingOf ? readable(story.retellingOf, viewer) ?? null : null;
-    return (
-      <StoryPage
-        story={story}
-        viewer={viewer}
-        history={storyHistory(db, story.storyId)}
-        retellings={retellingsOf(db, story.storyId)}
-        retells={retells}
-        themes={listThemes(db)}
-        circulation={<CirculationPanel counters={circulationCounters(db, story.storyId)} storyId={story.storyId} />}
-        notice={notice}
-      />
-    );
-  };
-
-  const renderStory = async (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) => {
-    c.status(status);
-    return c.render(storyPage(story, me(c), notice), { title: story.title });
-  };
-
-  /**
-   * The story as most people see it: rendered once per version of the read models and perspective
-   * (src/http/shared-parts.ts): the viewer's roles, and their id only if they told the story or a
-   * retelling of it (an anonymous teller sees their own name).
-   */
-  const renderSharedStory = async (c: C, story: Story) => {
-    const viewer = me(c);
-    const tellers = keptUntilViewsChange(db, `story-tellers:${story.storyId}`, () => [story.tellerId, ...retellingsOf(db, story.storyId).map((r) => r.tellerId)]);
-    const p = perspectiveOf(viewer, tellers);
-    const part = await sharedPart(db, `story-page:${story.storyId}:${p.key}`, () => storyPage(story, p.viewer));
-    return c.render(part, { title: story.title });
-  };
+  const renderStory = (c: C, story: Story, notice?: string, status: 200 | 409 | 422 = 200) =>
+    renderStoryPage(ctx, c, me(c), story, { ...(notice ? { notice } : {}), status });
 
   const gone = (c: C, status: 404 | 410) => {
     c.status(status);
@@ -240,7 +232,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
 
   /** The story if this viewer may see it, else the 404/410 response. */
   const storyOr = (c: C, storyId: string): Story | Response | Promise<Response> => {
-    const story = keptUntilViewsChange(db, `story:${storyId}`, () => getStory(db, storyId) ?? null);
+    const story = getStory(db, storyId);
     if (!story) return gone(c, 404);
     if (story.retracted && !isCurator(me(c))) return gone(c, 410);
     return story;
@@ -252,7 +244,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!('storyId' in found)) return found;
     // queued, not awaited: the page does not wait for the read's append (src/circulation/record-read.ts)
     if (!found.retracted) recordRead(ctx, user, found.storyId, found.tellerId);
-    return renderSharedStory(c, found);
+    const thanks = c.req.query('told') === '1' && found.tellerId === user.employeeId && !found.retracted;
+    return renderStoryPage(ctx, c, user, found, { thanks });
   });
 
   // ---- amend ----
@@ -377,7 +370,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
       if (result.kind === undefined || result.kind === 'invalid') return renderStory(c, found, `Theme ${themeId || '(none)'} ${result.message}.`, 422);
       return refusal(c, result);
     }
-    return redirectTo(c, `/stories/${storyId}`);
+    return redirectTo(c, `/stories/${storyId}?themed=${add ? 'added' : 'removed'}&theme=${encodeURIComponent(themeId)}#retheme-heading`);
   };
   app.post('/stories/:id/themes', retheme(true));
   app.post('/stories/:id/themes/remove', retheme(false));

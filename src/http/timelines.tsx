@@ -2,9 +2,11 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { orgQueries } from '../read/org.ts';
-import { sharedWith } from '../read/spread.ts';
+import { unreadSentTo } from '../read/reading.ts';
+import { startHerePath } from '../read/start-here.ts';
+import { colleagueNames } from './leaders.tsx';
 import {
-  getTheme, listLeaders, listStoryDepartments, listThemes, mostCirculatedInTheme, recentStories, startHerePicks, timeline,
+  getTheme, isCurator, listLeaders, listStoryDepartments, listThemes, recentStories, timeline,
 } from '../read/stories.ts';
 import type { TimelineFilter } from '../read/stories.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
@@ -16,8 +18,7 @@ import { LeadersPage, ThemesPage } from '../../views/pages/timeline-index.tsx';
 import { StoryGonePage } from '../../views/pages/story.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { keptUntilViewsChange } from '../read/kept.ts';
-import { fillSlots, perspectiveOf, sharedPart, slot } from './shared-parts.ts';
-import { raw } from 'hono/html';
+import { perspectiveOf, sharedPart } from './shared-parts.ts';
 
 type C = Context<AppEnv>;
 
@@ -74,20 +75,18 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const viewer = me(c);
-    // the same for everyone, kept until the read models change (src/read/kept.ts)
-    const { rows, picks, recent } = keptUntilViewsChange(db, 'home', () => ({
-      rows: listThemes(db).map((theme) => ({ theme, stories: mostCirculatedInTheme(db, theme.themeId, 3) })),
-      picks: startHerePicks(db),
-      recent: recentStories(db, 5),
-    }));
-    // rendered once per perspective (src/http/shared-parts.ts), with slots for the name and what was sent to this person
-    const newHire = isNewHire(viewer.joinedOn, ctx.clock());
-    const p = perspectiveOf(viewer, recent.map((s) => s.tellerId), { nameSlot: true });
-    const part = await sharedPart(db, `home:${newHire}:${p.key}`, () => (
-      <HomePage viewer={p.viewer} newHire={newHire} rows={rows} picks={picks} recent={recent} sharedWithMe={raw(slot('personal'))} />
-    ));
-    const personal = String(await (<SharedWithMe items={sharedWith(db, viewer.employeeId)} />).toString());
-    return c.render(fillSlots(part, { name: viewer.name, personal }), { title: 'Home' });
+    // the viewer's own progress and inbox: this page is theirs alone, never cached for others
+    c.header('Cache-Control', 'private, no-store');
+    return c.render(
+      <HomePage
+        viewer={viewer}
+        newHire={isNewHire(viewer.joinedOn, ctx.clock())}
+        path={startHerePath(db, viewer.employeeId)}
+        recent={recentStories(db, 5)}
+        sharedWithMe={<SharedWithMe items={unreadSentTo(db, viewer.employeeId)} />}
+      />,
+      { title: 'Home' },
+    );
   });
 
   app.get('/timelines', (c) =>
@@ -111,7 +110,20 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
     }));
   });
 
-  app.get('/leaders', (c) => c.render(<LeadersPage leaders={listLeaders(db)} />, { title: 'Leaders' }));
+  app.get('/leaders', (c) => {
+    const curator = isCurator(me(c));
+    const linkedId = c.req.query('linked');
+    const linked = curator && linkedId ? orgQueries(db).employee(linkedId)?.name : undefined;
+    return c.render(<LeadersPage leaders={listLeaders(db)} curator={curator} names={curator ? colleagueNames(ctx) : []} linked={linked} />, { title: 'Leaders' });
+  });
+
+  app.get('/leaders/people/:employeeId', (c) => {
+    const person = orgQueries(db).employee(c.req.param('employeeId'));
+    if (!person) return notFound(c);
+    return show(c, { kind: 'person', leaderId: person.employeeId }, `/leaders/people/${encodeURIComponent(person.employeeId)}`, `Stories about ${person.name}`, () => ({
+      intro: person.leftAt ? <p class="muted">A former colleague.</p> : undefined,
+    }));
+  });
 
   app.get('/leaders/:name', (c) => {
     const name = c.req.param('name').trim();

@@ -77,6 +77,8 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
   worker.on('error', (e) => {
     const err = new Error(`projections: the worker failed: ${e.message}`, { cause: e });
     log(err.message);
+    // nothing projects any more: say so where /healthz and /readyz look
+    status = status.map((s) => ({ ...s, failed: s.failed ?? { position: s.position, error: err.message } }));
     onFailedStart(err);
     stop(err);
   });

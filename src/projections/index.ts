@@ -6,6 +6,7 @@ import { spreadProjection } from './spread.ts';
 import { apiTokensProjection } from './api-tokens.ts';
 import { searchProjection } from './search.ts';
 import { storiesProjection } from './stories.ts';
+import { readingProjection } from './reading.ts';
 
 /**
  * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
@@ -20,5 +21,6 @@ export function allProjections(): Projection[] {
     apiTokensProjection,
     searchProjection,
     storiesProjection,
+    readingProjection,
   ];
 }

@@ -51,13 +51,15 @@ CREATE TABLE IF NOT EXISTS spread_nodes (
   story_id TEXT NOT NULL, person_id TEXT NOT NULL, seq INTEGER NOT NULL, parent_id TEXT,
   depth INTEGER NOT NULL, department_id TEXT NOT NULL, parent_department_id TEXT, at_ms INTEGER NOT NULL,
   edge INTEGER, -- the edge from the parent, packed (src/spread/edge-code.ts); NULL for the root
-  below INTEGER NOT NULL DEFAULT 1, -- the size of the subtree this node heads (for the Wiener index); not kept for the root: its is the story's size
+  below INTEGER NOT NULL DEFAULT 1, -- the size of the subtree this node heads (for the Wiener index); not kept for the root (the story's size is)
   PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS spread_nodes_seq ON spread_nodes (story_id, seq);
 CREATE INDEX IF NOT EXISTS spread_nodes_edge_at ON spread_nodes (at_ms, edge);
 CREATE TABLE IF NOT EXISTS spread_department_numbers (no INTEGER PRIMARY KEY, department_id TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS spread_touches (story_id TEXT NOT NULL, at_ms INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS spread_touches_story ON spread_touches (story_id, at_ms);
+CREATE TABLE IF NOT EXISTS spread_touches (
+  story_id TEXT NOT NULL, at_ms INTEGER NOT NULL,
+  touch INTEGER NOT NULL, -- the story's touches counting this one: makes the key unique, so the table is its own index
+  PRIMARY KEY (story_id, at_ms, touch)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spread_arrivals (
   story_id TEXT NOT NULL, department_id TEXT NOT NULL, at_ms INTEGER NOT NULL,
   n INTEGER NOT NULL DEFAULT 1, -- the story's nodes in this department (for the entropy)
@@ -136,7 +138,7 @@ function statements(db: Views) {
       `UPDATE spread_stories SET touches = @touches, size = @size, bucket = @bucket, wiener = @wiener, depth_sum = @depth_sum, depth = @depth,
          cross_edges = @cross_edges, within_edges = @within_edges, virality = @virality WHERE story_id = @story_id`,
     ),
-    touch: db.prepare('INSERT INTO spread_touches (story_id, at_ms) VALUES (?, ?)'),
+    touch: db.prepare('INSERT INTO spread_touches (story_id, at_ms, touch) VALUES (?, ?, ?)'),
     departmentAt: db.prepare<[string, number], { department_id: string }>(
       'SELECT department_id FROM spread_department_history WHERE employee_id = ? AND position <= ? ORDER BY position DESC LIMIT 1',
     ),
@@ -161,8 +163,8 @@ const stmts = preparedPer(statements);
 
 /**
  * Department numbers already given, per views connection: a handful of rows read for every node.
- * A number is cached only once it is read back or given; a projection whose transaction rolls
- * back stops for good (src/projections/runtime.ts), and reset forgets the cache.
+ * A number is cached only once it is read back or given; reset and invalidate forget the cache
+ * (a projection whose batch rolls back stops for good: src/projections/runtime.ts).
  */
 const departmentNumbers = new WeakMap<Views, Map<string, number>>();
 
@@ -214,7 +216,7 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
   const root = rootNode(story.teller_id, story.department_id, story.t0_ms); // the story row knows its root
   const departmentOf = (personId: string): string => q.departmentAt.get(personId, position)?.department_id ?? UNKNOWN_DEPARTMENT;
   const added = nodesForExposure({ get: (p) => { const r = q.node.get(storyId, p); return r ? toNode(r) : undefined; } }, root, exposure, departmentOf);
-  q.touch.run(storyId, exposure.atMs);
+  q.touch.run(storyId, exposure.atMs, story.touches + 1);
   if (added.length === 0) {
     q.touched.run(storyId);
     story.touches += 1;
@@ -266,6 +268,7 @@ export const spreadProjection: Projection = {
   },
   invalidate(db) {
     storyRows.delete(db);
+    departmentNumbers.delete(db);
   },
   apply(db, e: ProjectedEvent) {
     const q = stmts(db);

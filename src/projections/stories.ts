@@ -41,8 +41,8 @@ function statements(db: Views) {
       // a plain INSERT: a story is told once (its stream is appended with no_stream), so a second
       // StorySubmitted for one id is a broken log, and the projection should stop and say so
       `INSERT INTO story_stories (story_id, title, body, teller_id, leader, leader_key, happened_in, occurred_on,
-         relation, retelling_of, anonymous, told_at, told_position, revision)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         relation, retelling_of, anonymous, told_at, told_position, revision, leader_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     theme: db.prepare(
       `INSERT OR IGNORE INTO story_themes (story_id, theme_id, exposure, live, occurred_on, told_position)
@@ -52,6 +52,7 @@ function statements(db: Views) {
     text: db.prepare<[string], { title: string; body: string }>('SELECT title, body FROM story_stories WHERE story_id = ?'),
     amend: db.prepare('UPDATE story_stories SET title = ?, body = ?, revision = ?, amended_at = ? WHERE story_id = ?'),
     revision: db.prepare('UPDATE story_stories SET revision = ? WHERE story_id = ?'),
+    linkLeader: db.prepare('UPDATE story_stories SET leader_id = ?, revision = ? WHERE story_id = ?'),
     retract: db.prepare('UPDATE story_stories SET retracted = 1, retracted_at = ?, retracted_reason = ?, revision = ? WHERE story_id = ?'),
     retractThemes: db.prepare('UPDATE story_themes SET live = 0 WHERE story_id = ?'),
     clearPicks: db.prepare('DELETE FROM story_start_here'),
@@ -82,7 +83,7 @@ function history(q: Statements, row: Record<string, string | number | null>): vo
 
 export const storiesProjection: Projection = {
   name: 'stories',
-  version: 2,
+  version: 3,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS story_stories (
@@ -91,7 +92,8 @@ export const storiesProjection: Projection = {
         relation TEXT NOT NULL, retelling_of TEXT, anonymous INTEGER NOT NULL, told_at TEXT NOT NULL,
         told_position INTEGER NOT NULL, revision INTEGER NOT NULL, amended_at TEXT,
         retracted INTEGER NOT NULL DEFAULT 0, retracted_at TEXT, retracted_reason TEXT,
-        exposure INTEGER NOT NULL DEFAULT 0);
+        exposure INTEGER NOT NULL DEFAULT 0, leader_id TEXT);
+      CREATE INDEX IF NOT EXISTS story_stories_leader_id ON story_stories (leader_id);
       CREATE INDEX IF NOT EXISTS story_stories_when ON story_stories (retracted, occurred_on, told_position);
       CREATE INDEX IF NOT EXISTS story_stories_leader ON story_stories (leader_key);
       CREATE INDEX IF NOT EXISTS story_stories_dept ON story_stories (happened_in);
@@ -149,7 +151,7 @@ export const storiesProjection: Projection = {
       case 'StorySubmitted': {
         const d = e.data;
         q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
-          d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision);
+          d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision, d.leaderId ?? null);
         for (const t of d.themes) q.theme.run(t, d.storyId);
         history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
         // a retelling exposes its teller to the story it retells (SPREAD.md)
@@ -177,6 +179,9 @@ export const storiesProjection: Projection = {
         history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId });
         break;
       }
+      case 'LeaderLinked':
+        q.linkLeader.run(e.data.leaderId, e.revision, e.data.storyId);
+        break;
       case 'StoryRetracted': {
         const d = e.data;
         q.retract.run(e.metadata.at, d.reason, e.revision, d.storyId);

@@ -48,6 +48,11 @@ function statements(db: Views) {
       `SELECT sh.story_id, s.title, sh.at_ms FROM spread_shared sh JOIN spread_stories s ON s.story_id = sh.story_id
        WHERE sh.to_id = ? AND s.retracted = 0 ORDER BY sh.at_ms DESC LIMIT 10`,
     ),
+    // departments other than the teller's, and the teller's own once someone else there has it
+    reachedDepartments: db.prepare<[string], number>(
+      `SELECT count(*) FROM spread_arrivals a JOIN spread_stories s ON s.story_id = a.story_id
+       WHERE a.story_id = ? AND (a.department_id <> s.department_id OR a.n > 1)`,
+    ).pluck(),
     teller: db.prepare<[string], { teller_id: string; retracted: number }>('SELECT teller_id, retracted FROM spread_stories WHERE story_id = ?'),
     active: db.prepare<[string], { active: number }>('SELECT active FROM spread_people WHERE employee_id = ?'),
     latestEdge: db.prepare<[], number | null>('SELECT max(at_ms) FROM spread_nodes WHERE edge IS NOT NULL').pluck(),
@@ -118,6 +123,14 @@ export function storyFigures(db: Views, storyId: string): SpreadFigures | undefi
 export function circulationCounters(db: Views, storyId: string): CirculationCounters {
   const r = q(db).counters.get(storyId);
   return { reached: r ? r.size - 1 : 0, touches: r?.touches ?? 0 };
+}
+
+/**
+ * How far a story went, for its teller: people other than the teller who came across it, and the
+ * departments they were in (numbers only: never who).
+ */
+export function storyReach(db: Views, storyId: string): { people: number; departments: number } {
+  return { people: circulationCounters(db, storyId).reached, departments: q(db).reachedDepartments.get(storyId) ?? 0 };
 }
 
 /** Stories sent to this person, newest first (only they see this list). */

@@ -28,6 +28,9 @@ export interface Story {
   tellerId: string;
   tellerName: string | null;
   leader: string;
+  /** the person the leader is (linked by the teller or a curator), and their name as the archive knows it now */
+  leaderId: string | null;
+  leaderName: string | null;
   happenedIn: string | null;
   departmentName: string | null;
   occurredOn: string;
@@ -64,6 +67,7 @@ export type TimelineFilter =
   | { kind: 'all' }
   | { kind: 'theme'; themeId: string }
   | { kind: 'leader'; leader: string }
+  | { kind: 'person'; leaderId: string }
   | { kind: 'department'; departmentId: string };
 
 export interface TimelinePage {
@@ -83,6 +87,8 @@ interface StoryRow {
   teller_id: string;
   teller_name: string | null;
   leader: string;
+  leader_id: string | null;
+  leader_name: string | null;
   happened_in: string | null;
   department_name: string | null;
   occurred_on: string;
@@ -99,8 +105,9 @@ interface StoryRow {
 }
 
 /** Names come from this read model's own copies (story_people, story_departments), never org's tables. */
-const SELECT_STORY = `SELECT s.*, e.name AS teller_name, d.name AS department_name FROM story_stories s
+const SELECT_STORY = `SELECT s.*, e.name AS teller_name, d.name AS department_name, lp.name AS leader_name FROM story_stories s
   LEFT JOIN story_people e ON e.employee_id = s.teller_id
+  LEFT JOIN story_people lp ON lp.employee_id = s.leader_id
   LEFT JOIN story_departments d ON d.department_id = s.happened_in`;
 
 /** Timelines read in the order things happened: a year sorts before its months (plain string order). */
@@ -110,6 +117,7 @@ const FILTER_SQL: Record<TimelineFilter['kind'], string> = {
   all: 's.retracted = 0',
   theme: 's.retracted = 0 AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)',
   leader: 's.retracted = 0 AND s.leader_key = ?',
+  person: 's.retracted = 0 AND s.leader_id = ?',
   department: 's.retracted = 0 AND s.happened_in = ?',
 };
 
@@ -148,6 +156,7 @@ function statements(db: Views) {
       all: timelineBy('all'),
       theme: timelineBy('theme'),
       leader: timelineBy('leader'),
+      person: timelineBy('person'),
       department: timelineBy('department'),
     },
     // along story_themes_circulated: the theme's live stories, most exposed first
@@ -156,9 +165,14 @@ function statements(db: Views) {
     ).pluck(),
     picks: db.prepare<[], StoryRow>(`${SELECT_STORY} JOIN story_start_here p ON p.story_id = s.story_id WHERE s.retracted = 0 ORDER BY p.rank`),
     recent: db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE s.retracted = 0 ORDER BY s.told_position DESC LIMIT ?`),
-    leaders: db.prepare<[], { leader: string; stories: number }>(
-      'SELECT min(leader) AS leader, count(*) AS stories FROM story_stories WHERE retracted = 0 GROUP BY leader_key ORDER BY leader_key',
+    // a linked leader is one person however the tellers spelled the name; the others group by spelling
+    leaders: db.prepare<[], { leader: string; leader_id: string | null; person_name: string | null; stories: number }>(
+      `SELECT min(s.leader) AS leader, s.leader_id, p.name AS person_name, count(*) AS stories FROM story_stories s
+       LEFT JOIN story_people p ON p.employee_id = s.leader_id
+       WHERE s.retracted = 0 GROUP BY coalesce('#' || s.leader_id, s.leader_key)
+       ORDER BY lower(coalesce(p.name, min(s.leader))), s.leader_id`,
     ),
+    unlinkedKeys: db.prepare<[string], string>('SELECT story_id FROM story_stories WHERE leader_key = ? AND retracted = 0').pluck(),
     departments: db.prepare<[], { department_id: string; name: string | null; stories: number }>(
       `SELECT s.happened_in AS department_id, d.name, count(*) AS stories FROM story_stories s
        LEFT JOIN story_departments d ON d.department_id = s.happened_in
@@ -181,6 +195,8 @@ function toStory(db: Views, r: StoryRow): Story {
     tellerId: r.teller_id,
     tellerName: r.teller_name,
     leader: r.leader,
+    leaderId: r.leader_id,
+    leaderName: r.leader_name,
     happenedIn: r.happened_in,
     departmentName: r.department_name,
     occurredOn: r.occurred_on,
@@ -276,6 +292,8 @@ function paramsOf(filter: TimelineFilter): string[] {
       return [filter.themeId];
     case 'leader':
       return [leaderKey(filter.leader)];
+    case 'person':
+      return [filter.leaderId];
     case 'department':
       return [filter.departmentId];
   }
@@ -300,6 +318,11 @@ export function timeline(db: Views, filter: TimelineFilter, page = 1, pageSize =
   };
 }
 
+/** Ids of a theme's most circulated live stories, most exposed first (for Start here's path). */
+export function mostCirculatedIdsInTheme(db: Views, themeId: string, n: number): string[] {
+  return q(db).mostCirculatedIds.all(themeId, n);
+}
+
 /** A theme's most circulated stories (for Start here). */
 export function mostCirculatedInTheme(db: Views, themeId: string, n = 3): Story[] {
   const out: Story[] = [];
@@ -320,9 +343,22 @@ export function recentStories(db: Views, n = 5): Story[] {
   return q(db).recent.all(n).map((r) => toStory(db, r));
 }
 
-/** Leaders named in stories, with how many stories name them. */
-export function listLeaders(db: Views): { leader: string; stories: number }[] {
-  return q(db).leaders.all();
+export interface LeaderEntry {
+  /** the person's name when linked, else the name as tellers wrote it */
+  leader: string;
+  /** the person, when the stories are linked to one */
+  leaderId: string | null;
+  stories: number;
+}
+
+/** Leaders named in stories, one entry per person (linked) or per spelling (not linked), with their counts. */
+export function listLeaders(db: Views): LeaderEntry[] {
+  return q(db).leaders.all().map((l) => ({ leader: l.person_name ?? l.leader, leaderId: l.leader_id, stories: l.stories }));
+}
+
+/** The stories (not retracted) whose leader is written this way, however spaced or cased (for linking). */
+export function storiesNamingLeader(db: Views, leader: string): string[] {
+  return q(db).unlinkedKeys.all(leaderKey(leader));
 }
 
 /** Departments where stories happened, with their counts. */

@@ -49,8 +49,14 @@ const list = (names: string[]): string =>
 const people = (n: number): string => (n === 1 ? '1 person' : `${n.toLocaleString('en-GB')} people`);
 const times = (n: number): string => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n.toLocaleString('en-GB')} times`);
 
+/** How a sentence names the window: "in the last 30 days", "so far", "in the window from … to …". */
+export function windowPhrase(w: { preset?: string; label: string }): string {
+  if (w.preset === 'all') return 'so far';
+  return w.label.startsWith('the last') ? `in ${w.label}` : `in the window ${w.label}`;
+}
+
 /** The sentences, in the order a leader would say them; none when nothing happened in the window. */
-export function headlines(d: Dashboard, arrivals: Map<string, string[]>, windowLabel: string): Headline[] {
+export function headlines(d: Dashboard, arrivals: Map<string, string[]>, when: string): Headline[] {
   const out: Headline[] = [];
   if (d.stories.length === 0) return out;
   const name = new Map(d.groups.map((g) => [g.id, g.name]));
@@ -59,7 +65,7 @@ export function headlines(d: Dashboard, arrivals: Map<string, string[]>, windowL
     const into = arrivals.get(first.storyId) ?? [];
     out.push({
       text:
-        `“${first.title}” travelled furthest in ${windowLabel}: ${people(first.added)} heard it for the first time` +
+        `“${first.title}” travelled furthest ${when}: ${people(first.added)} heard it for the first time` +
         (into.length ? `, and it reached ${list(into)} for the first time.` : '.'),
       href: '#circulating',
     });

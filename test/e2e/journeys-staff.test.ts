@@ -130,7 +130,7 @@ describe('staff journeys in Chromium', () => {
             await context.close();
           }
         },
-        BROWSER_TEST_MS,
+        BROWSER_TEST_MS * 2,
       );
 
       it(
@@ -172,7 +172,7 @@ describe('staff journeys in Chromium', () => {
             await context.close();
           }
         },
-        BROWSER_TEST_MS,
+        BROWSER_TEST_MS * 2,
       );
 
       it(
@@ -238,7 +238,7 @@ describe('staff journeys in Chromium', () => {
             await context.close();
           }
         },
-        BROWSER_TEST_MS,
+        BROWSER_TEST_MS * 2,
       );
     }
   }

@@ -3,6 +3,8 @@ import { testHallway } from '../helpers.ts';
 import { formHeaders, givenDepartment, givenEmployee, signedIn } from '../auth-helpers.ts';
 import { dom, givenStory, settledHead } from './stories-given.ts';
 import { auditEntries } from '../../src/projections/audit.ts';
+import { isAuthStream } from '../../events/auth.ts';
+import { parseEvent } from '../../events/catalogue.ts';
 
 /**
  * Issue 11, admins: the first-run checklist, the audit trail of every change of who can do what
@@ -183,5 +185,19 @@ describe('administration, issue 11', () => {
       const text = (await page(path)).querySelector('main')!.textContent!;
       expect(text, path).not.toMatch(uuid);
     }
+  });
+
+  it('defines the two new events: SignInFailed in auth streams (left out of exports without --include-auth), DataExported in its own stream', () => {
+    const known = parseEvent('SignInFailed', { employeeId: 'emp-1', reason: 'wrong-password' });
+    expect(known.ok && known.stream).toBe('signin-emp-1');
+    const unknown = parseEvent('SignInFailed', { reason: 'unknown-email' });
+    expect(unknown.ok && unknown.stream).toBe('signin-unknown');
+    expect(parseEvent('SignInFailed', { reason: 'guessed' }).ok).toBe(false);
+    expect(isAuthStream('signin-emp-1')).toBe(true);
+    expect(isAuthStream('signin-unknown')).toBe(true);
+    const exported = parseEvent('DataExported', { exportId: 'x1', what: 'dashboard-csv', detail: 'flows table, all time' });
+    expect(exported.ok && exported.stream).toBe('export-x1');
+    expect(isAuthStream('export-x1')).toBe(false);
+    expect(parseEvent('DataExported', { exportId: 'x1', what: 'everything', detail: '' }).ok).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testHallway } from '../helpers.ts';
-import { formHeaders, givenEmployee, signedIn } from '../auth-helpers.ts';
+import { cookieFor, formHeaders, givenEmployee, signedIn } from '../auth-helpers.ts';
 import { flushReads, recordRead } from '../../src/circulation/record-read.ts';
-import { circulationCounters, sharedWith, storyFigures } from '../../src/read/spread.ts';
+import { circulationCounters, storyFigures } from '../../src/read/spread.ts';
+import { unreadSentTo } from '../../src/read/reading.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
 import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 
@@ -62,10 +63,36 @@ describe('recording circulation from the story page', () => {
     const res = await h.app.request('/stories/s1/share', { method: 'POST', headers: htmx(reader.cookie), body: new URLSearchParams({ toIdQ: 'quince' }) });
     expect(res.status).toBe(200);
     expect((await events('StoryShared')).map((e) => e.data)).toEqual([{ storyId: 's1', fromId: reader.employeeId, toId: bart.employeeId }]);
-    const mine = String(await SharedWithMe({ items: sharedWith(h.runtime.db, bart.employeeId) }));
+    // the recipient sees it at the top of their home page, with who sent it (they may know it)
+    const mine = String(await SharedWithMe({ items: unreadSentTo(h.runtime.db, bart.employeeId) }));
     expect(mine).toContain('The open door');
-    expect(mine).not.toContain('Rhea'); // who sent it is not shown
-    expect(await SharedWithMe({ items: sharedWith(h.runtime.db, teller.employeeId) })).toBeNull();
+    expect(mine).toMatch(/from <span class="sender">Rhea Reader<\/span>/);
+    expect(await SharedWithMe({ items: unreadSentTo(h.runtime.db, teller.employeeId) })).toBeNull();
+    expect(await SharedWithMe({ items: unreadSentTo(h.runtime.db, reader.employeeId) })).toBeNull();
+    // leaders see circulation by department, never who sent what to whom
+    const leader = await signedIn(h, { departmentId: 'exec', name: 'Lea Leader', roles: ['leader'] });
+    for (const path of ['/dashboard', '/dashboard/stories/s1', '/api/stories/s1/spread', '/dashboard/export.csv?table=stories']) {
+      const page = await h.app.request(path, { headers: { Cookie: leader.cookie } });
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(text).not.toContain('Rhea');
+      expect(text).not.toContain('Bartholomew');
+    }
+  });
+
+  it('shows "Sent to you" at the top of the recipient\'s home page while unread, with the sender', async () => {
+    const bartIn = { cookie: await cookieFor(h, bart.employeeId), ...bart };
+    const home = await (await h.app.request('/', { headers: { Cookie: bartIn.cookie } })).text();
+    const sent = home.indexOf('Sent to you');
+    expect(sent).toBeGreaterThan(-1);
+    expect(sent).toBeLessThan(home.indexOf('Recently told'));
+    expect(home).toContain('Rhea Reader');
+    // once Bart opens the story it is read, and it leaves "Sent to you"
+    expect((await h.app.request('/stories/s1', { headers: { Cookie: bartIn.cookie } })).status).toBe(200);
+    await flushReads(h);
+    const after = await (await h.app.request('/', { headers: { Cookie: bartIn.cookie } })).text();
+    expect(after).not.toContain('Sent to you');
+    expect(after).not.toContain('Rhea Reader');
   });
 
   it('asks to choose when a typed name matches several colleagues (422, matches beside the field), appending nothing', async () => {

@@ -45,7 +45,7 @@ describe('one command path', () => {
     expect(first.status).toBe(303);
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
-    const storyId = first.headers.get('location')!.split('/').pop()!;
+    const storyId = first.headers.get('location')!.split('?')[0]!.split('/').pop()!;
     expect(await h.store.readStream(`story-${storyId}`)).toHaveLength(1);
   });
 

@@ -210,4 +210,22 @@ describe('curation: themes and Start here picks', () => {
     expect((await post(h.app, '/curation/start-here', admin.cookie, { storyIds: [] })).status).toBe(403);
     expect((await get(h.app, '/curation/stories?pickq=a', admin.cookie)).status).toBe(403);
   });
+
+  it('confirms a theme added to or removed from a story beside the theme editor on the story page', async () => {
+    await post(h.app, '/curation/themes', curator.cookie, { name: 'Care & <craft>', themeId: 'care', description: '' });
+    const storyId = await givenStory(h, { tellerId: employee.employeeId, title: 'Themed later' });
+    const added = await post(h.app, `/stories/${storyId}/themes`, curator.cookie, { themeId: 'care' });
+    expect(added.status).toBe(303);
+    expect(added.headers.get('location')).toBe(`/stories/${storyId}?themed=added&theme=care#retheme-heading`);
+    const page = await (await get(h.app, added.headers.get('location')!, curator.cookie)).text();
+    const status = dom(page).querySelector('#retheme-heading + [role="status"]')!;
+    expect(status.textContent).toBe('Added the theme “Care & <craft>”.');
+    expect(page).toContain('Added the theme “Care &amp; &lt;craft&gt;”.');
+    const removed = await post(h.app, `/stories/${storyId}/themes/remove`, curator.cookie, { themeId: 'care' });
+    const after = dom(await (await get(h.app, removed.headers.get('location')!, curator.cookie)).text());
+    expect(after.querySelector('#retheme-heading + [role="status"]')!.textContent).toBe('Removed the theme “Care & <craft>”.');
+    // a made-up query says nothing
+    const odd = dom(await (await get(h.app, `/stories/${storyId}?themed=added&theme=nope`, curator.cookie)).text());
+    expect(odd.querySelector('#retheme-heading + [role="status"]')!.textContent).toBe('');
+  });
 });

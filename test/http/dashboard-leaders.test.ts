@@ -51,7 +51,7 @@ describe('the dashboard for leaders, issue 11', () => {
   it('with nothing in the last 30 days, says so and offers the 30 days that had activity', async () => {
     const d = await page('/dashboard');
     const notice = d.querySelector('.notice[role="status"]')!;
-    expect(notice.textContent).toContain('Nothing new in the last 30 days: no story reached anyone.');
+    expect(notice.textContent).toContain('Nothing new in this window (the last 30 days): no story reached anyone.');
     const link = notice.querySelector('a')!;
     const latest = new Date(NOW - 65 * day).toISOString().slice(0, 10);
     expect(link.getAttribute('href')).toBe(`/dashboard?from=${new Date(NOW - 65 * day - 29 * day).toISOString().slice(0, 10)}&to=${latest}`);

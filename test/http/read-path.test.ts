@@ -82,6 +82,12 @@ describe('each read model reads only its own tables', () => {
     expect(t.filter((x) => !/^spread_/.test(x))).toEqual([]);
   });
 
+  it('read/reading.ts: reading_ tables only (its own copies of names and titles)', () => {
+    const t = tables(source('read/reading.ts'));
+    expect(t.length).toBeGreaterThan(3);
+    expect(t.filter((x) => !/^reading_/.test(x))).toEqual([]);
+  });
+
   it('views query nothing: no fragment or page reaches the database', () => {
     const files = ['circulation-panel.tsx', 'shared-with-me.tsx'].map((f) => readFileSync(fileURLToPath(new URL(`../../views/fragments/${f}`, import.meta.url)), 'utf8'));
     for (const text of files) {

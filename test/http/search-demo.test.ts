@@ -71,4 +71,11 @@ describe('searching the demo archive', () => {
       expect(s.at.slice(0, 10)).toBe(content.toldAt);
     }
   });
+
+  it('lists each demo leader once on /leaders, as a person (every demo story links its leader)', async () => {
+    const doc = parseHTML(await (await h.app.request('/leaders', { headers: { Cookie: cookie } })).text()).document;
+    const entries = [...doc.querySelectorAll('ul.leaders > li')].map((li) => `${li.querySelector('a')!.textContent} ${li.querySelector('a + .muted')!.textContent}`);
+    expect(entries.filter((e) => e.startsWith('Marta Ilves'))).toEqual(['Marta Ilves (9 stories)']);
+    expect(doc.querySelectorAll('ul.leaders a[href^="/leaders/people/"]').length).toBe(entries.length);
+  });
 });

@@ -49,7 +49,7 @@ describe('telling and reading stories', () => {
     const res = await post(h.app, '/stories', teller.cookie, storyFields({ themes: ['customer-first', 'vision'], happenedIn: 'noc' }));
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
-    expect(location).toMatch(/^\/stories\/[0-9a-f-]{36}$/);
+    expect(location).toMatch(/^\/stories\/[0-9a-f-]{36}\?told=1$/);
     const page = await get(h.app, location, teller.cookie);
     expect(page.status).toBe(200);
     const doc = dom(await page.text());
@@ -58,6 +58,11 @@ describe('telling and reading stories', () => {
     expect(paragraphs).toEqual(['She listened.', 'Then she acted.']);
     const meta = doc.querySelector('.story-meta')!.textContent!;
     expect(meta).toContain('Tina Teller');
+    // a thank-you and what happens next, for the teller only
+    expect(doc.querySelector('.thanks h2')!.textContent).toBe('Thank you for telling it');
+    expect(doc.querySelector('.thanks')!.textContent).toContain('how far it went');
+    const plain = dom(await (await get(h.app, location.replace('?told=1', ''), teller.cookie)).text());
+    expect(plain.querySelector('.thanks')).toBeNull();
     expect(meta).toContain('Grace Hopper');
     expect(meta).toContain('May 2019');
     expect(meta).toContain('Network operations');
@@ -126,7 +131,7 @@ describe('telling and reading stories', () => {
     expect(html).toMatch(/^<form id="story-form"/);
     const ok = await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Told with htmx' }), htmx);
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('hx-redirect')).toMatch(/^\/stories\/[0-9a-f-]{36}$/);
+    expect(ok.headers.get('hx-redirect')).toMatch(/^\/stories\/[0-9a-f-]{36}\?told=1$/);
     // read your own writes: the page is there at once
     const page = await get(h.app, ok.headers.get('hx-redirect')!, teller.cookie);
     expect(await page.text()).toContain('Told with htmx');
@@ -140,7 +145,7 @@ describe('telling and reading stories', () => {
 
   it('shows an XSS body as text on the story page, the timelines and the history', async () => {
     const res = await post(h.app, '/stories', teller.cookie, storyFields({ title: `T ${XSS}`, body: XSS, themes: ['customer-first'] }));
-    const url = res.headers.get('location')!;
+    const url = res.headers.get('location')!.split('?')[0]!;
     const storyId = url.split('/').pop()!;
     const check = (html: string) => {
       expect(html).not.toContain('<script>alert(1)');
@@ -164,7 +169,7 @@ describe('telling and reading stories', () => {
 
   it('keeps an anonymous teller from everyone but curators and the teller, in the history too', async () => {
     const res = await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Nameless', anonymous: 'true' }));
-    const url = res.headers.get('location')!;
+    const url = res.headers.get('location')!.split('?')[0]!;
     const forOther = await (await get(h.app, url, other.cookie)).text();
     expect(forOther).not.toContain('Tina Teller');
     expect(dom(forOther).querySelector('.story-meta')!.textContent).toContain('anonymous');
@@ -177,7 +182,7 @@ describe('telling and reading stories', () => {
   });
 
   it('two amendments from the same revision: one wins, the other gets a 409 that shows both versions and keeps its text', async () => {
-    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Contested', body: 'First text.' }))).headers.get('location')!;
+    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Contested', body: 'First text.' }))).headers.get('location')!.split('?')[0]!;
     const storyId = url.split('/').pop()!;
     const form = dom(await (await get(h.app, `${url}/amend`, teller.cookie)).text());
     const revision = form.querySelector('input[name="expectedRevision"]')!.getAttribute('value')!;
@@ -203,7 +208,7 @@ describe('telling and reading stories', () => {
   });
 
   it('lets only the teller and curators amend or retract (403 otherwise, nothing appended)', async () => {
-    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Mine' }))).headers.get('location')!;
+    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Mine' }))).headers.get('location')!.split('?')[0]!;
     const head = await settledHead(h);
     expect((await get(h.app, `${url}/amend`, other.cookie)).status).toBe(403);
     expect((await post(h.app, `${url}/amend`, other.cookie, { title: 'Theirs', body: 'x', reason: 'y', expectedRevision: '0' })).status).toBe(403);
@@ -222,7 +227,7 @@ describe('telling and reading stories', () => {
   });
 
   it('retracts: the story leaves timelines, says retracted to curators (with history) and 410 to others', async () => {
-    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Soon gone', themes: ['vision'] }))).headers.get('location')!;
+    const url = (await post(h.app, '/stories', teller.cookie, storyFields({ title: 'Soon gone', themes: ['vision'] }))).headers.get('location')!.split('?')[0]!;
     expect(await (await get(h.app, '/themes/vision', other.cookie)).text()).toContain('Soon gone');
     const missing = await post(h.app, `${url}/retract`, teller.cookie, { reason: '' });
     expect(missing.status).toBe(422);
@@ -251,6 +256,27 @@ describe('telling and reading stories', () => {
     expect(retold.querySelector('.story-meta')!.textContent).toContain('The original');
     const orig = dom(await (await get(h.app, `/stories/${original}`, other.cookie)).text());
     expect(orig.querySelector('section[aria-labelledby="retellings-heading"]')!.textContent).toContain('My retelling');
+  });
+
+  it('retelling starts from the original: leader, date, place and active themes filled in, the original beside the form', async () => {
+    const original = await givenStory(h, {
+      tellerId: other.employeeId, title: 'The <em>first</em> telling', body: 'She fixed the <b>router</b> herself.', leader: 'Grace Hopper, admiral',
+      occurredOn: '2019-03-05', themes: ['vision', 'customer-first'], happenedIn: 'noc',
+    });
+    await givenTheme(h, 'later-gone', 'Later gone');
+    const doc = dom(await (await get(h.app, `/stories/new?retellingOf=${original}`, teller.cookie)).text());
+    const form = doc.querySelector('form#story-form')!;
+    expect(form.querySelector('#leader')!.getAttribute('value')).toBe('Grace Hopper, admiral');
+    expect(form.querySelector('#occurredOn')!.getAttribute('value')).toBe('2019-03-05');
+    expect([...form.querySelectorAll('input[name="themes"]')].filter((i) => i.hasAttribute('checked')).map((i) => i.getAttribute('value')).sort()).toEqual(['customer-first', 'vision']);
+    expect(form.querySelector('#happenedIn option[selected]')!.getAttribute('value')).toBe('noc');
+    expect(form.querySelector('#title')!.getAttribute('value') ?? '').toBe('');
+    const aside = doc.querySelector('aside.original')!;
+    expect(aside.querySelector('h2')!.textContent).toBe('The <em>first</em> telling');
+    expect(aside.textContent).toContain('She fixed the <b>router</b> herself.');
+    expect(aside.querySelector('em, b')).toBeNull();
+    // a plain form has no original beside it
+    expect(dom(await (await get(h.app, '/stories/new', teller.cookie)).text()).querySelector('aside.original')).toBeNull();
   });
 
   it('re-themes a story (curators only) and records it in the history', async () => {

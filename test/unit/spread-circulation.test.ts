@@ -19,15 +19,22 @@ describe('the circulation decider (given the facts, when a command, then events 
   });
   it('refuses X = Y', () => {
     expect(decide({ type: 'RecordShare', data: { storyId: 's', fromId: 'a', toId: 'a' }, facts: facts({ a: 'active' }) })).toMatchObject({ error: 'self', field: 'toId' });
-    expect(decide({ type: 'RecordHeard', data: { storyId: 's', listenerId: 'a', fromId: 'a', setting: 'other' }, facts: facts({ a: 'active' }) })).toMatchObject({ error: 'self', field: 'fromId' });
+    expect(decide({ type: 'RecordHeard', data: { storyId: 's', listenerId: 'a', fromId: 'a', setting: 'other' }, facts: facts({ a: 'active' }), day: '2026-03-02' })).toMatchObject({ error: 'self', field: 'fromId' });
   });
   it('refuses someone who has not joined, or has left, naming the field', () => {
     expect(decide({ type: 'RecordShare', data: { storyId: 's', fromId: 'a', toId: 'b' }, facts: facts({ a: 'active', b: 'unknown' }) })).toMatchObject({ error: 'unknown-person', field: 'toId' });
-    expect(decide({ type: 'RecordHeard', data: { storyId: 's', listenerId: 'a', fromId: 'b', setting: 'meeting' }, facts: facts({ a: 'active', b: 'left' }) })).toMatchObject({ error: 'person-left', field: 'fromId' });
+    expect(decide({ type: 'RecordHeard', data: { storyId: 's', listenerId: 'a', fromId: 'b', setting: 'meeting' }, facts: facts({ a: 'active', b: 'left' }), day: '2026-03-02' })).toMatchObject({ error: 'person-left', field: 'fromId' });
     expect(decide({ type: 'RecordRead', data: { storyId: 's', readerId: 'a' }, facts: facts({}) })).toMatchObject({ error: 'unknown-person', field: 'readerId' });
   });
+  it('records "heard" once per listener, story and UTC day: the same day again records nothing, the next day records', () => {
+    const data = { storyId: 's', listenerId: 'a', setting: 'meeting' as const };
+    const heardToday = { ...facts({ a: 'active' }), lastHeardDay: '2026-03-02' };
+    expect(decide({ type: 'RecordHeard', data, facts: heardToday, day: '2026-03-02' })).toEqual([]);
+    expect(decide({ type: 'RecordHeard', data, facts: heardToday, day: '2026-03-03' })).toEqual([{ type: 'StoryHeard', data }]);
+    expect(decide({ type: 'RecordHeard', data, facts: { ...facts({ a: 'active' }), lastHeardDay: null }, day: '2026-03-02' })).toEqual([{ type: 'StoryHeard', data }]);
+  });
   it('records heard without a source, and a share between two current employees', () => {
-    expect(decide({ type: 'RecordHeard', data: { storyId: 's', listenerId: 'a', setting: 'onboarding' }, facts: facts({ a: 'active' }) })).toEqual([{ type: 'StoryHeard', data: { storyId: 's', listenerId: 'a', setting: 'onboarding' } }]);
+    expect(decide({ type: 'RecordHeard', data: { storyId: 's', listenerId: 'a', setting: 'onboarding' }, facts: facts({ a: 'active' }), day: '2026-03-02' })).toEqual([{ type: 'StoryHeard', data: { storyId: 's', listenerId: 'a', setting: 'onboarding' } }]);
     expect(decide({ type: 'RecordShare', data: { storyId: 's', fromId: 'a', toId: 'b' }, facts: facts({ a: 'active', b: 'active' }) })).toEqual([{ type: 'StoryShared', data: { storyId: 's', fromId: 'a', toId: 'b' } }]);
   });
 });

@@ -21,6 +21,26 @@ const data = (over: Partial<DataOf<'StorySubmitted'>> = {}): DataOf<'StorySubmit
 const submitted = (over: Partial<DataOf<'StorySubmitted'>> = {}): StoryEvent => ({ type: 'StorySubmitted', data: data(over) });
 const err = (r: StoryEvent[] | DomainError): DomainError => r as DomainError;
 
+describe('the story decider: the leader as a person', () => {
+  const people: StoryRefs = { ...refs, people: { 'emp-7': 'left' } };
+  const link = (actor: typeof teller, leaderId = 'emp-7', r: StoryRefs = people): StoryCommand => ({ type: 'LinkLeader', storyId: 's-1', actor, leaderId, refs: r });
+
+  it('tells a story whose leader is a former colleague, and refuses a leaderId nobody here ever had (beside the leader field)', () => {
+    expect(given().when({ type: 'TellStory', data: data({ leaderId: 'emp-7' }), refs: people })).toEqual([submitted({ leaderId: 'emp-7' })]);
+    expect(err(given().when({ type: 'TellStory', data: data({ leaderId: 'emp-x' }), refs: people }))).toMatchObject({ error: 'unknown-leader', field: 'leader' });
+  });
+
+  it('links a leader to a person (curators only), once; linking again to the same person decides nothing', () => {
+    expect(given(submitted()).when(link(curator))).toEqual([{ type: 'LeaderLinked', data: { storyId: 's-1', leaderId: 'emp-7' } }]);
+    expect(err(given(submitted()).when(link(teller))).kind).toBe('forbidden');
+    expect(given(submitted(), { type: 'LeaderLinked', data: { storyId: 's-1', leaderId: 'emp-7' } }).when(link(curator))).toEqual([]);
+    expect(given(submitted({ leaderId: 'emp-7' })).when(link(curator))).toEqual([]);
+    expect(err(given(submitted()).when(link(curator, 'emp-x')))).toMatchObject({ error: 'unknown-leader', field: 'leaderId' });
+    expect(err(given().when(link(curator))).kind).toBe('not-found');
+    expect(err(given(submitted(), { type: 'StoryRetracted', data: { storyId: 's-1', reason: 'wrong' } }).when(link(curator))).kind).toBe('conflict');
+  });
+});
+
 describe('the story decider', () => {
   it('tells a new story', () => {
     expect(given().when({ type: 'TellStory', data: data(), refs })).toEqual([submitted()]);

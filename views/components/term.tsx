@@ -36,6 +36,7 @@ export const GLOSSARY = {
   told: { name: 'Stories told', explain: 'Stories told in this window by people in the department.' },
   received: { name: 'Received from others', explain: 'Stories that reached the department from another department in this window.' },
   passedOn: { name: 'Passed to others', explain: 'Stories the department passed to another department in this window.' },
+  curve: { name: 'Departments reached over time', explain: 'How many departments had heard it, day by day since it was told.' },
   themeTold: { name: 'Stories told', explain: 'Stories with this theme told in this window.' },
   quiet: { name: 'Quiet corner', explain: 'A department that heard no story from another department in this window.' },
   flows: { name: 'Times passed', explain: 'Times a story went from a person in the row’s department to a person in the column’s, in this window.' },

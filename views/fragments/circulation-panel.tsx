@@ -2,6 +2,9 @@ import { SETTINGS } from '../../events/circulation.ts';
 import type { CirculationCounters } from '../../src/read/spread.ts';
 import type { Colleague } from './colleague-picker.tsx';
 import { ColleaguePicker } from './colleague-picker.tsx';
+import { Icon } from '../components/icon.tsx';
+import { When } from '../components/when.tsx';
+import { plural } from '../components/format.ts';
 
 const SETTING_LABELS: Record<(typeof SETTINGS)[number], string> = {
   conversation: 'In a conversation',
@@ -27,8 +30,16 @@ export interface PanelState {
  * Counters are totals only: nobody's reading is shown to anyone else. The caller reads them
  * (src/read/spread.ts `circulationCounters`) and passes them in: a view never queries.
  */
-export function CirculationPanel(props: { counters: CirculationCounters; storyId: string; state?: PanelState }) {
-  const { storyId } = props;
+export function CirculationPanel(props: {
+  counters: CirculationCounters;
+  storyId: string;
+  state?: PanelState;
+  /** when the viewer last said they had heard it (their own state; null: never) */
+  heard?: { at: string } | null;
+  /** for the teller only: how far their story went, numbers never names */
+  reach?: { people: number; departments: number };
+}) {
+  const { storyId, heard, reach } = props;
   const s = props.state ?? {};
   const { reached, touches } = props.counters;
   const e = s.errors ?? {};
@@ -43,10 +54,22 @@ export function CirculationPanel(props: { counters: CirculationCounters; storyId
         {' · '}
         <strong class="count-touches">{touches}</strong> {touches === 1 ? 'time' : 'times'} in all
       </p>
+      {reach ? (
+        <p class="reach">
+          Your story has reached <strong class="reach-people">{plural(reach.people, 'person', 'people')}</strong> in{' '}
+          <strong class="reach-departments">{plural(reach.departments, 'department', 'departments')}</strong>.{' '}
+          <span class="muted">Only you see this; nobody is named.</span>
+        </p>
+      ) : null}
       {s.message ? <p class="notice" role="status">{s.message}</p> : null}
       <div class="circulation-actions">
         <form method="post" action={`${base}/heard`} hx-post={`${base}/heard`} hx-target="#circulation" hx-swap="outerHTML" class="circulation-form">
           <h3>I've heard this one</h3>
+          {heard ? (
+            <p class="heard-state">
+              <Icon name="list-checks" /> You have heard this one: you said so <When at={heard.at} />.
+            </p>
+          ) : null}
           {heardErr['form'] ? <p class="error" role="alert">{heardErr['form']}</p> : null}
           <label for="heard-setting">Where did you hear it?</label>
           <select id="heard-setting" name="setting" aria-describedby={heardErr['setting'] ? 'heard-setting-error' : undefined}>

@@ -45,7 +45,8 @@ export function ColleaguePicker(props: { field: 'toId' | 'fromId'; idPrefix: str
       />
       {props.error ? <span class="field-error" role="alert" id={`${props.idPrefix}-error`}>{props.error}</span> : null}
       <div id={results} aria-live="polite">
-        {props.query ? <ColleagueResults field={props.field} matches={props.matches ?? []} query={props.query} chosen={props.chosen} /> : null}
+        {/* a refused form says "nobody matches" once, beside the field, not again here */}
+        {props.query && !(props.error && (props.matches ?? []).length === 0) ? <ColleagueResults field={props.field} matches={props.matches ?? []} query={props.query} chosen={props.chosen} /> : null}
       </div>
     </div>
   );

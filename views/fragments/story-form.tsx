@@ -3,6 +3,8 @@ import { RELATIONS } from '../../events/stories.ts';
 import type { Department } from '../../src/read/org.ts';
 import type { Theme } from '../../src/read/stories.ts';
 import { RELATION_LABELS } from './story-meta.tsx';
+import { LeaderField } from './leader-picker.tsx';
+import type { LeaderCandidate } from './leader-picker.tsx';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -11,6 +13,8 @@ export interface StoryFormValues {
   title: string;
   body: string;
   leader: string;
+  /** the person chosen for the leader, OUTSIDE for "someone else", '' for no choice yet */
+  leaderId: string;
   happenedIn: string;
   occurredOn: string;
   themes: string[];
@@ -21,7 +25,7 @@ export interface StoryFormValues {
 }
 
 export const emptyStoryForm = (idempotencyKey: string, retellingOf = ''): StoryFormValues => ({
-  title: '', body: '', leader: '', happenedIn: '', occurredOn: '', themes: [], relation: '', retellingOf, anonymous: false, idempotencyKey,
+  title: '', body: '', leader: '', leaderId: '', happenedIn: '', occurredOn: '', themes: [], relation: '', retellingOf, anonymous: false, idempotencyKey,
 });
 
 /** The messages for one field, beside it; `id` is what the input's aria-describedby names. */
@@ -56,13 +60,17 @@ export interface StoryFormProps {
   departments: Department[];
   /** the title of the story being retold, when there is one */
   retelling?: { storyId: string; title: string } | undefined;
+  /** every current and former colleague's name (the browser's own suggestions) */
+  leaderNames: string[];
+  /** colleagues matching the leader as typed (shown when the form comes back or is prefilled) */
+  leaderMatches: LeaderCandidate[];
 }
 
 /**
  * The "tell a story" form. Posts plainly without JavaScript; with htmx it posts in place and a
  * 422 answer (this same form with messages) replaces it.
  */
-export function StoryForm({ values, errors, themes, departments, retelling }: StoryFormProps) {
+export function StoryForm({ values, errors, themes, departments, retelling, leaderNames, leaderMatches }: StoryFormProps) {
   const v = values;
   const general = errors['form'] ?? [];
   return (
@@ -89,8 +97,8 @@ export function StoryForm({ values, errors, themes, departments, retelling }: St
       <Field name="body" label="What happened" errors={errors} hint="Plain text; leave a blank line between paragraphs.">
         <textarea id="body" name="body" required maxlength={20000} {...invalid(errors, 'body')}>{v.body}</textarea>
       </Field>
-      <Field name="leader" label="Who showed the behaviour" errors={errors} hint="The leader, as you would name them.">
-        <input type="text" id="leader" name="leader" maxlength={200} required value={v.leader} {...invalid(errors, 'leader')} />
+      <Field name="leader" label="Who showed the behaviour" errors={errors} hint="Start typing: current and former colleagues are suggested. Someone from outside the company? Type their name.">
+        <LeaderField value={v.leader} chosen={v.leaderId} names={leaderNames} matches={leaderMatches} invalid={invalid(errors, 'leader')} />
       </Field>
       <Field name="happenedIn" label="Where (department, optional)" errors={errors}>
         <select id="happenedIn" name="happenedIn" {...invalid(errors, 'happenedIn')}>

@@ -11,7 +11,9 @@ export const RELATION_LABELS: Record<Story['relation'], string> = {
   heard: 'heard it told',
 };
 
-export const leaderHref = (leader: string): string => `/leaders/${encodeURIComponent(leader)}`;
+/** A leader's timeline: the person's, when the leader is linked to one, else the name's. */
+export const leaderHref = (leader: string, leaderId?: string | null): string =>
+  leaderId ? `/leaders/people/${encodeURIComponent(leaderId)}` : `/leaders/${encodeURIComponent(leader)}`;
 
 /** The teller's name, or "anonymous" for viewers who may not know it. */
 export function TellerName({ story, viewer }: { story: Story; viewer: CurrentUser | null }) {

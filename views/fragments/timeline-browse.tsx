@@ -6,7 +6,7 @@ import { ThemeChip } from '../components/theme-chip.tsx';
 /** Links to every theme, leader and department timeline. */
 export function TimelineBrowse({ themes, leaders, departments }: {
   themes: Theme[];
-  leaders: { leader: string; stories: number }[];
+  leaders: { leader: string; leaderId: string | null; stories: number }[];
   departments: { departmentId: string; name: string; stories: number }[];
 }) {
   return (
@@ -23,7 +23,7 @@ export function TimelineBrowse({ themes, leaders, departments }: {
         <h2>By leader</h2>
         <ul>
           {leaders.map((l) => (
-            <li class="person-cell"><Avatar name={l.leader} size="sm" /><span><a href={leaderHref(l.leader)}>{l.leader}</a> <span class="muted">({l.stories})</span></span></li>
+            <li class="person-cell"><Avatar name={l.leader} size="sm" /><span><a href={leaderHref(l.leader, l.leaderId)}>{l.leader}</a> <span class="muted">({l.stories})</span></span></li>
           ))}
         </ul>
       </section>

@@ -65,7 +65,8 @@ export function DashboardPage({
       <h1>How stories travel</h1>
       {headlines.length ? (
         <section aria-labelledby="in-short" class="card">
-          <h2 id="in-short">In short, for {w.label}</h2>
+          <h2 id="in-short">In short</h2>
+          <p class="muted">For {w.label}.</p>
           <ul class="headlines">
             {headlines.map((h) => (
               <li>
@@ -77,7 +78,7 @@ export function DashboardPage({
       ) : null}
       {latest ? (
         <p class="notice" role="status">
-          Nothing new in {w.label}: no story reached anyone. The latest activity was on {formatDate(latest.to)}.{' '}
+          Nothing new in this window ({w.label}): no story reached anyone. The latest activity was on {formatDate(latest.to)}.{' '}
           <a href={`/dashboard?from=${latest.from}&to=${latest.to}`}>Show the 30 days up to {formatDate(latest.to)}</a>
         </p>
       ) : null}
@@ -102,7 +103,7 @@ export function DashboardPage({
                 <th scope="col"><Term k="touches" id="s-touches" /></th>
                 <th scope="col"><Term k="newDepartments" id="s-new" /></th>
                 <th scope="col"><Term k="virality" id="s-virality" label="Word-of-mouth score" /> <span class="muted">(<Term k="bucketMedian" id="s-median" label="typical for its size" />)</span></th>
-                <th scope="col">Departments reached over time</th>
+                <th scope="col"><Term k="curve" id="s-curve" /></th>
               </tr>
             </thead>
             <tbody>

@@ -1,62 +1,63 @@
 import type { Child } from 'hono/jsx';
 import type { CurrentUser } from '../../src/http/env.ts';
-import type { Story, Theme } from '../../src/read/stories.ts';
+import type { Story } from '../../src/read/stories.ts';
+import type { StartHerePath } from '../../src/read/start-here.ts';
 import { StoryCard } from '../fragments/story-card.tsx';
 import { formatOccurredOn } from '../fragments/story-meta.tsx';
-
-export interface StartHereRow {
-  theme: Theme;
-  stories: Story[];
-}
+import { ThemeChip } from '../components/theme-chip.tsx';
+import { Icon } from '../components/icon.tsx';
 
 export interface HomeProps {
   viewer: CurrentUser;
   newHire: boolean;
-  rows: StartHereRow[];
-  picks: Story[];
+  /** Start here for this viewer, with their own progress */
+  path: StartHerePath;
   recent: Story[];
   sharedWithMe?: Child;
 }
 
-function StartHere({ rows, picks }: { rows: StartHereRow[]; picks: Story[] }) {
+/**
+ * Start here as a path: one story per step, the curators' picks first, then a story for each
+ * theme not yet on the path. The progress ("4 of 8 read") is the viewer's own, from their own
+ * reads, and this page is only ever rendered for them.
+ */
+function StartHere({ path }: { path: StartHerePath }) {
+  const total = path.steps.length;
   return (
     <section class="start-here" aria-labelledby="start-here-heading">
       <h2 id="start-here-heading">Start here</h2>
-      <p class="muted">The stories people here tell, theme by theme: a good way into how this place works.</p>
-      {rows.map(({ theme, stories }) => (
-        <section class="theme-row" aria-labelledby={`row-${theme.themeId}`}>
-          <h3 id={`row-${theme.themeId}`}><a href={`/themes/${theme.themeId}`}>{theme.name}</a></h3>
-          {theme.description ? <p class="description">{theme.description}</p> : null}
-          {stories.length === 0 ? (
-            <p class="muted">No stories yet.</p>
-          ) : (
-            <ul class="row-stories">
-              {stories.map((s) => (
-                <li>
-                  <a href={`/stories/${s.storyId}`}>{s.title}</a> <span class="muted">{s.leader}, {formatOccurredOn(s.occurredOn)}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      ))}
-      {picks.length > 0 ? (
-        <section class="picks" aria-labelledby="picks-heading">
-          <h3 id="picks-heading">The curators' picks</h3>
-          <ol>
-            {picks.map((s) => (
-              <li>
-                <a href={`/stories/${s.storyId}`}>{s.title}</a> <span class="muted">{s.leader}, {formatOccurredOn(s.occurredOn)}</span>
+      <p class="muted">A short path through the stories people here tell: a good way into how this place works.</p>
+      {total === 0 ? (
+        <p class="muted">No stories yet.</p>
+      ) : (
+        <>
+          <p class="path-progress">
+            <strong>{path.done} of {total} read</strong>
+            <progress max={total} value={path.done} aria-label={`Start here: ${path.done} of ${total} read`}>{path.done} of {total}</progress>
+          </p>
+          <ol class="path">
+            {path.steps.map((s) => (
+              <li class={s.read ? 'path-step done' : 'path-step'}>
+                <a href={`/stories/${s.story.storyId}`}>{s.story.title}</a>
+                {s.read ? <span class="path-read"><Icon name="list-checks" /> read</span> : null}
+                <span class="path-why muted">
+                  {s.because.kind === 'pick' ? (
+                    <><Icon name="star" /> curators' pick</>
+                  ) : (
+                    <ThemeChip themeId={s.because.theme.themeId} name={s.because.theme.name} />
+                  )}
+                  {' '}{s.story.leader}, {formatOccurredOn(s.story.occurredOn)}
+                </span>
               </li>
             ))}
           </ol>
-        </section>
-      ) : null}
+        </>
+      )}
     </section>
   );
 }
 
-export function HomePage({ viewer, newHire, rows, picks, recent, sharedWithMe }: HomeProps) {
+export function HomePage({ viewer, newHire, path, recent, sharedWithMe }: HomeProps) {
   const recentSection = (
     <section aria-labelledby="recent-heading">
       <h2 id="recent-heading">Recently told</h2>
@@ -69,10 +70,10 @@ export function HomePage({ viewer, newHire, rows, picks, recent, sharedWithMe }:
     <div class="home">
       <h1>{newHire ? `Welcome, ${viewer.name}` : 'Hallway'}</h1>
       <p class="lead">Stories employees tell about their leaders. <a href="/stories/new">Tell one</a>.</p>
-      {newHire ? <StartHere rows={rows} picks={picks} /> : null}
       {sharedWithMe}
+      {newHire ? <StartHere path={path} /> : null}
       {recentSection}
-      {newHire ? null : <StartHere rows={rows} picks={picks} />}
+      {newHire ? null : <StartHere path={path} />}
     </div>
   );
 }

@@ -20,6 +20,27 @@ export interface StoryPageProps {
   /** the circulation area's panel (rendered by the route) */
   circulation?: Child;
   notice?: string | undefined;
+  /** a curator's theme change, confirmed beside the theme editor */
+  themeNotice?: string | undefined;
+  /** just told by the viewer: thank them and say what happens next */
+  thanks?: boolean;
+}
+
+/** After telling a story: thanks, and what happens to it now. */
+function ToldThanks({ story }: { story: Story }) {
+  return (
+    <section class="thanks" role="status" aria-labelledby="thanks-heading">
+      <h2 id="thanks-heading">Thank you for telling it</h2>
+      <p>Your story is in the archive now. What happens next:</p>
+      <ul>
+        <li>Colleagues find it on the timelines{story.themes.length > 0 ? ', under its themes' : ''} and in search.</li>
+        <li>When they read it, say they had heard it, send it on or retell it, you will see here how far it went: how many people and departments, never who.</li>
+        <li>{story.anonymous ? 'Your name stays off it: only curators can see who told it.' : 'Your name is on it as its teller.'}</li>
+        <li>You can amend it or retract it at any time, from this page.</li>
+      </ul>
+      <p><a href="/">Back to the home page</a> or <a href="/stories/new">tell another</a>.</p>
+    </section>
+  );
 }
 
 /** Who made a change, without unmasking an anonymous teller. */
@@ -72,11 +93,15 @@ function History({ story, history, viewer }: { story: Story; history: HistoryEnt
   );
 }
 
-function ThemeEditor({ story, themes }: { story: Story; themes: Theme[] }) {
+function ThemeEditor({ story, themes, done }: { story: Story; themes: Theme[]; done?: string | undefined }) {
   const addable = themes.filter((t) => !story.themes.some((s) => s.themeId === t.themeId));
   return (
     <section class="retheme" aria-labelledby="retheme-heading">
       <h2 id="retheme-heading">Themes (curators)</h2>
+      {/* what the curator just did, beside the form they used */}
+      <p class={done ? 'notice done' : 'done-empty'} role="status" aria-live="polite">
+        {done ?? ''}
+      </p>
       <ul class="plain">
         {story.themes.map((t) => (
           <li>
@@ -101,11 +126,12 @@ function ThemeEditor({ story, themes }: { story: Story; themes: Theme[] }) {
   );
 }
 
-export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice }: StoryPageProps) {
+export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice, themeNotice, thanks }: StoryPageProps) {
   const curator = isCurator(viewer);
   const mayChange = curator || viewer.employeeId === story.tellerId;
   return (
     <article class="story">
+      {thanks ? <ToldThanks story={story} /> : null}
       {notice ? <p class="notice" role="status">{notice}</p> : null}
       {story.retracted ? (
         <p class="notice retracted" role="note">
@@ -117,7 +143,9 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
         <dt>Told by</dt>
         <dd><TellerName story={story} viewer={viewer} /> <span class="muted">({RELATION_LABELS[story.relation]})</span></dd>
         <dt>Leader</dt>
-        <dd class="person-cell"><Avatar name={story.leader} size="sm" /><a href={leaderHref(story.leader)}>{story.leader}</a></dd>
+        <dd class="person-cell"><Avatar name={story.leader} size="sm" /><a href={leaderHref(story.leader, story.leaderId)}>{story.leader}</a>
+          {story.leaderName && story.leaderName !== story.leader ? <span class="muted"> ({story.leaderName})</span> : null}
+        </dd>
         <dt>When</dt>
         <dd>{formatOccurredOn(story.occurredOn)}</dd>
         {story.happenedIn ? (
@@ -158,7 +186,7 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
           </ul>
         )}
       </section>
-      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} /> : null}
+      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} done={themeNotice} /> : null}
       <History story={story} history={history} viewer={viewer} />
     </article>
   );

@@ -1,0 +1,67 @@
+import type { Context } from 'hono';
+import type { CurrentUser, AppContext, AppEnv } from './env.ts';
+import type { Story } from '../read/stories.ts';
+import { getStory, isCurator, listThemes, retellingsOf, storyHistory } from '../read/stories.ts';
+import { circulationCounters, storyReach } from '../read/spread.ts';
+import { lastHeard } from '../read/reading.ts';
+import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
+import type { PanelState } from '../../views/fragments/circulation-panel.tsx';
+import { StoryPage } from '../../views/pages/story.tsx';
+
+/**
+ * The story page and its circulation panel, built in one place for the stories area (GET) and the
+ * circulation area (a refused form without JavaScript shows the whole page again, the message
+ * once, beside its field).
+ */
+
+/** The panel as this viewer sees it: whether they have heard it, and, for the teller, how far it went. */
+export function panelFor(ctx: AppContext, viewer: CurrentUser, story: Pick<Story, 'storyId' | 'tellerId'>, state?: PanelState) {
+  const db = ctx.runtime.db;
+  const heard = lastHeard(db, viewer.employeeId, story.storyId);
+  return (
+    <CirculationPanel
+      counters={circulationCounters(db, story.storyId)}
+      storyId={story.storyId}
+      heard={heard ? { at: heard.at } : null}
+      {...(story.tellerId === viewer.employeeId ? { reach: storyReach(db, story.storyId) } : {})}
+      {...(state ? { state } : {})}
+    />
+  );
+}
+
+/** A curator's theme change, confirmed beside the theme editor after the redirect (built from the theme's id, not from the query's text). */
+function themeNoticeOf(ctx: AppContext, c: Context<AppEnv>): string | undefined {
+  const done = c.req.query('themed');
+  if (done !== 'added' && done !== 'removed') return undefined;
+  const t = listThemes(ctx.runtime.db, { includeRetired: true }).find((x) => x.themeId === c.req.query('theme'));
+  if (!t) return undefined;
+  return done === 'added' ? `Added the theme “${t.name}”.` : `Removed the theme “${t.name}”.`;
+}
+
+export function renderStoryPage(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  viewer: CurrentUser,
+  story: Story,
+  opts: { notice?: string; status?: 200 | 409 | 422 | 403; panel?: PanelState; thanks?: boolean } = {},
+) {
+  const db = ctx.runtime.db;
+  const retold = story.retellingOf ? getStory(db, story.retellingOf) : undefined;
+  const retells = retold && (!retold.retracted || isCurator(viewer)) ? retold : null;
+  c.status(opts.status ?? 200);
+  return c.render(
+    <StoryPage
+      story={story}
+      viewer={viewer}
+      history={storyHistory(db, story.storyId)}
+      retellings={retellingsOf(db, story.storyId)}
+      retells={retells}
+      themes={listThemes(db)}
+      circulation={panelFor(ctx, viewer, story, opts.panel)}
+      notice={opts.notice}
+      themeNotice={themeNoticeOf(ctx, c)}
+      thanks={opts.thanks === true}
+    />,
+    { title: story.title },
+  );
+}
