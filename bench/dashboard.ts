@@ -25,6 +25,8 @@ const STORIES = Number(process.env['BENCH_DASH_STORIES'] ?? 20_000);
 const EXPOSURES = Number(process.env['BENCH_DASH_EXPOSURES'] ?? 2_000_000);
 const START = Date.UTC(2023, 0, 1);
 const SPAN = 3 * 365 * 86_400_000;
+/** the generated archive's "now": the end of its three years */
+export const SCALE_NOW = START + SPAN;
 
 /** Stories appear evenly over three years; exposures favour recent stories, half of them passed on by someone who knows it. */
 export function* log(seed: number): Generator<ProjectedEvent> {

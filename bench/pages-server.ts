@@ -26,22 +26,75 @@ import { createApp } from '../src/http/app.ts';
 import { importFile } from '../src/importer.ts';
 import { openHallway } from '../src/services.ts';
 import { openStore } from '../src/store/open.ts';
+import type { EventStore, BatchAppend } from '../src/store/port.ts';
+import { parseEvent } from '../events/catalogue.ts';
+import { log as scaleLog, SCALE_NOW } from './dashboard.ts';
+
+/**
+ * The archive of bench/dashboard.ts (5,000 employees, 20,000 stories, 2,000,000 exposures by
+ * default; BENCH_DASH_* change the sizes) appended to the store, plus a leader and a new hire to
+ * sign in as. Returns the accounts (role -> employee id).
+ */
+async function seedScale(store: EventStore, at: number): Promise<Record<string, string>> {
+  let batch: BatchAppend[] = [];
+  let n = 0;
+  const flush = async () => {
+    if (batch.length) await store.appendBatch(batch);
+    batch = [];
+  };
+  const add = async (type: string, data: Record<string, unknown>, atIso: string) => {
+    const parsed = parseEvent(type, data, type === 'StorySubmitted' ? 2 : 1);
+    if (!parsed.ok) throw new Error(`${type}: ${JSON.stringify(parsed.issues)}`);
+    n += 1;
+    batch.push({ stream: parsed.stream, expectedRevision: 'any', events: [{ id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`, type, data, metadata: { at: atIso, actor: 'system', ...(type === 'StorySubmitted' ? { v: 2 } : {}) } }] });
+    if (batch.length >= 5000) await flush();
+  };
+  for (const e of scaleLog(11)) await add(e.type, e.data as Record<string, unknown>, e.metadata.at);
+  const day = new Date(at).toISOString().slice(0, 10);
+  await add('EmployeeRoleGranted', { employeeId: 'e0', role: 'leader' }, new Date(at - 1000).toISOString());
+  await add('EmployeeJoined', { employeeId: 'new-hire', name: 'New Hire', departmentId: 'd1', joinedOn: day }, new Date(at - 1000).toISOString());
+  await flush();
+  return { leader: 'e0', employee: 'e4', 'new-hire': 'new-hire' };
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'hallway-bench-pages-'));
 const config = loadConfig({ HALLWAY_DATA_DIR: dir, PORT: '3000' });
-// the demo's "today", so the new hire is new and the 30-day dashboard has the demo's recent weeks
-const now = Date.parse(`${DEMO_TODAY}T12:00:00Z`);
+/** BENCH_PAGES_SCALE=1: the organisation-size archive of bench/dashboard.ts instead of the demo (see seedScale) */
+const SCALE = process.env['BENCH_PAGES_SCALE'] === '1';
+// the demo's "today", so the new hire is new and the 30-day dashboard has the demo's recent weeks;
+// at scale, the end of the generated three years
+const now = SCALE ? SCALE_NOW : Date.parse(`${DEMO_TODAY}T12:00:00Z`);
 
 const seedStore = await openStore(config);
-await importFile(seedStore, DEMO_FILE);
+const seeded = performance.now();
+const accounts: Record<string, string> = SCALE ? await seedScale(seedStore, now) : { ...DEMO_ACCOUNTS };
+if (!SCALE) await importFile(seedStore, DEMO_FILE);
+const events = await seedStore.headPosition();
+process.stderr.write(`seeded ${events.toLocaleString('en-US')} events in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`);
 await seedStore.close();
 
+// a fresh views.db: the projections (in serve's worker thread) build every read model from the log, as after `hallway rebuild`
+const built = performance.now();
 const hallway = await openHallway(config, { clock: () => new Date(now), log: (m) => process.stderr.write(`${m}\n`), projectIn: 'worker' });
+const buildMs = performance.now() - built;
+process.stderr.write(`read models built in ${(buildMs / 1000).toFixed(1)} s\n`);
 const app = createApp(hallway);
 const cookies: Record<string, string> = {};
-for (const [role, employeeId] of Object.entries(DEMO_ACCOUNTS)) {
+for (const [role, employeeId] of Object.entries(accounts)) {
   cookies[role] = `${SESSION_COOKIE}=${(await createSession(hallway, employeeId)).token}`;
 }
+/** the first answer of each page after the rebuild (nothing kept yet), in ms, measured in-process */
+const first: Record<string, number> = {};
+const firstPaths = SCALE ? ['/dashboard', '/dashboard?window=7', '/dashboard?window=90', '/dashboard?window=365', '/dashboard?window=all'] : [];
+for (const path of firstPaths) {
+  const t = performance.now();
+  const res = await app.request(path, { headers: { Cookie: cookies['leader']! } });
+  await res.text();
+  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+  first[path] = performance.now() - t;
+}
+// the most circulated story: the story page to load
+const story = hallway.runtime.db.prepare<[], string>('SELECT story_id FROM story_stories WHERE retracted = 0 ORDER BY exposure DESC LIMIT 1').pluck().get();
 
 const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
   new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -55,7 +108,7 @@ const portOf = (s: ReturnType<typeof serve>): number => (s.address() as AddressI
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 const reply = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
-reply({ app: portOf(appServer), hello: portOf(helloServer), cookies });
+reply({ app: portOf(appServer), hello: portOf(helloServer), cookies, story, events, buildMs, first, rssMiB: process.memoryUsage().rss / 2 ** 20 });
 
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
@@ -66,6 +119,8 @@ for await (const line of lines) {
   } else if (cmd === 'eld') {
     // rss: the whole process, the projection worker's thread included
     reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20 });
+  } else if (cmd === 'mem') {
+    reply({ rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
   } else if (cmd === 'dir') {
     reply({ dir });
   } else if (cmd === 'has') {

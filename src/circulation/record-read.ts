@@ -41,6 +41,11 @@ class ReadQueue {
 
   constructor(private readonly ctx: AppContext) {}
 
+  /** whether this read is queued or was appended lately */
+  has(id: string): boolean {
+    return this.pending.has(id) || this.recent.has(id);
+  }
+
   add(read: PendingRead): void {
     if (this.pending.has(read.id) || this.recent.has(read.id)) return;
     this.pending.set(read.id, read);
@@ -95,9 +100,12 @@ export function recordRead(ctx: AppContext, user: CurrentUser, storyId: string, 
   const data = { storyId, readerId: user.employeeId };
   const now = ctx.clock();
   const id = nameUuid(`StoryRead|${storyId}|${user.employeeId}|${now.toISOString().slice(0, 10)}`);
+  const queue = queueOf(ctx);
+  // read again today (a reload): nothing to decide or append
+  if (queue.has(id)) return;
   const decided = circulationDecider.decide({ type: 'RecordRead', data, facts: facts(ctx.runtime.db, storyId, [user.employeeId]) }, circulationDecider.initialState());
   if (isDomainError(decided) || decided.length === 0) return;
-  queueOf(ctx).add({ id, storyId, readerId: user.employeeId, at: now.toISOString(), events: decided });
+  queue.add({ id, storyId, readerId: user.employeeId, at: now.toISOString(), events: decided });
 }
 
 /**

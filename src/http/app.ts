@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
-import { secureHeaders } from 'hono/secure-headers';
 import { ConcurrencyError } from '../store/port.ts';
 import { ProjectionLagError } from '../projections/runtime.ts';
 import { renderer } from '../../views/renderer.tsx';
@@ -10,6 +9,7 @@ import { enforceAccess } from './access.ts';
 import { statusOf } from './refusal.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { staticRoutes } from './static.ts';
+import { secureHeadersUpFront } from './secure-headers.ts';
 import { sessionMiddleware } from '../auth/middleware.ts';
 import { authRoutes } from './auth.tsx';
 import { adminRoutes } from './admin.tsx';
@@ -52,7 +52,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(
-    secureHeaders({
+    secureHeadersUpFront({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],

@@ -8,6 +8,7 @@ import { firstArrivals, headlines, windowPhrase } from '../spread/headlines.ts';
 import type { ResolvedWindow } from '../spread/window.ts';
 import { DashboardPage, WindowForm } from '../../views/pages/dashboard.tsx';
 import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
+import { sharedPart } from './shared-parts.ts';
 
 /**
  * One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it. Ratios
@@ -23,6 +24,7 @@ const csvOf = (header: string[], rows: (string | number | null)[][]): string =>
   [header.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n') + '\r\n';
 
 const TABLES = ['stories', 'flows', 'departments', 'themes'] as const;
+const MINUTE = 60_000;
 
 /** The leadership dashboard, one story's spread, and the CSV export of the dashboard's tables (leader role; see access.ts). */
 export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
@@ -32,15 +34,22 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
   app.use('/dashboard/*', async (c, next) => (c.get('user')?.via === 'token' ? c.text('API tokens are for /api only', 403) : next()));
   app.use('/dashboard', async (c, next) => (c.get('user')?.via === 'token' ? c.text('API tokens are for /api only', 403) : next()));
 
+  /**
+   * Windows end at the next whole minute: the figures of "the last 30 days" are then the same for a
+   * minute (unless an event comes in), so they are worked out once and kept (src/read/kept.ts)
+   * instead of once per request. Nothing recorded is left out: the end is never before now.
+   */
+  const windowEnd = (): Date => new Date(Math.ceil(ctx.clock().getTime() / MINUTE) * MINUTE);
+
   const parseWindow = (query: Record<string, string>): { ok: true; w: ResolvedWindow } | { ok: false; errors: Record<string, string> } => {
     const r = WindowQuery.safeParse({ window: query['window'] || undefined, from: query['from'], to: query['to'] });
-    if (r.success) return { ok: true, w: resolveWindow(r.data, ctx.clock()) };
+    if (r.success) return { ok: true, w: resolveWindow(r.data, windowEnd()) };
     const errors: Record<string, string> = {};
     for (const i of r.error.issues) errors[String(i.path[0] ?? 'window')] ??= i.message;
     return { ok: false, errors };
   };
 
-  app.get('/dashboard', (c) => {
+  app.get('/dashboard', async (c) => {
     const p = parseWindow(c.req.query());
     if (!p.ok) {
       c.status(422);
@@ -53,15 +62,20 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
         { title: 'Dashboard' },
       );
     }
-    const d = dashboard(ctx.runtime.db, p.w, ctx.config.minGroup);
-    // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
-    let latest: { from: string; to: string } | undefined;
-    if (d.flows.length === 0) {
-      const last = latestSpreadAt(ctx.runtime.db);
-      if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
-    }
-    const said = d.stories.length ? headlines(d, firstArrivals(ctx.runtime.db, d, p.w, departmentGroups(ctx.runtime.db, ctx.config.minGroup).groupOf), windowPhrase(p.w)) : [];
-    return c.render(<DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} headlines={said} />, { title: 'Dashboard' });
+    // the same for every leader: worked out and rendered once per window until the read models change
+    const key = `dashboard-page:${JSON.stringify(p.w)}:${ctx.config.minGroup}`;
+    const part = await sharedPart(ctx.runtime.db, key, () => {
+      const d = dashboard(ctx.runtime.db, p.w, ctx.config.minGroup);
+      // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
+      let latest: { from: string; to: string } | undefined;
+      if (d.flows.length === 0) {
+        const last = latestSpreadAt(ctx.runtime.db);
+        if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
+      }
+      const said = d.stories.length ? headlines(d, firstArrivals(ctx.runtime.db, d, p.w, departmentGroups(ctx.runtime.db, ctx.config.minGroup).groupOf), windowPhrase(p.w)) : [];
+      return <DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} headlines={said} />;
+    });
+    return c.render(part, { title: 'Dashboard' });
   });
 
   app.get('/dashboard/stories/:id', (c) => {

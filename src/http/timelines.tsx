@@ -17,6 +17,8 @@ import { TimelinePage } from '../../views/pages/timeline.tsx';
 import { LeadersPage, ThemesPage } from '../../views/pages/timeline-index.tsx';
 import { StoryGonePage } from '../../views/pages/story.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
+import { keptUntilViewsChange } from '../read/kept.ts';
+import { perspectiveOf, sharedPart } from './shared-parts.ts';
 
 type C = Context<AppEnv>;
 
@@ -47,15 +49,23 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
    * A timeline: the whole page, or (for htmx's "more" element) only the next page's items.
    * `after` is the last year the page above already shows.
    */
-  const show = (c: C, filter: TimelineFilter, base: string, heading: string, extra: { intro?: Child; before?: Child } = {}) => {
+  const show = async (c: C, filter: TimelineFilter, base: string, heading: string, extra: () => { intro?: Child; before?: Child } = () => ({})) => {
     const viewer = me(c);
-    const page = timeline(db, filter, pageOf(c));
+    const n = pageOf(c);
+    // kept until the read models change (src/read/kept.ts)
+    const page = keptUntilViewsChange(db, `timeline:${JSON.stringify(filter)}:${n}`, () => timeline(db, filter, n));
     c.header('Vary', 'HX-Request');
     if (c.req.header('hx-request') === 'true' && c.req.header('hx-request-type') !== 'full') {
       const after = c.req.query('after');
       return c.html(<TimelineItems page={page} base={base} viewer={viewer} {...(after ? { afterYear: after } : {})} />);
     }
-    return c.render(<TimelinePage heading={heading} intro={extra.intro} before={extra.before} page={page} base={base} viewer={viewer} />, { title: heading });
+    // the page as everyone who told none of its stories sees it, rendered once (src/http/shared-parts.ts)
+    const p = perspectiveOf(viewer, page.items.map((s) => s.tellerId));
+    const part = await sharedPart(db, `timeline-page:${JSON.stringify([filter, base, heading, n, p.key])}`, () => {
+      const { intro, before } = extra();
+      return <TimelinePage heading={heading} intro={intro} before={before} page={page} base={base} viewer={p.viewer} />;
+    });
+    return c.render(part, { title: heading });
   };
 
   const notFound = (c: C) => {
@@ -80,9 +90,9 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   app.get('/timelines', (c) =>
-    show(c, { kind: 'all' }, '/timelines', 'All stories', {
+    show(c, { kind: 'all' }, '/timelines', 'All stories', () => ({
       before: <TimelineBrowse themes={listThemes(db)} leaders={listLeaders(db)} departments={listStoryDepartments(db)} />,
-    }),
+    })),
   );
 
   app.get('/themes', (c) => c.render(<ThemesPage themes={listThemes(db)} />, { title: 'Themes' }));
@@ -90,14 +100,14 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/themes/:id', (c) => {
     const theme = getTheme(db, c.req.param('id'));
     if (!theme) return notFound(c);
-    return show(c, { kind: 'theme', themeId: theme.themeId }, `/themes/${theme.themeId}`, theme.name, {
+    return show(c, { kind: 'theme', themeId: theme.themeId }, `/themes/${theme.themeId}`, theme.name, () => ({
       intro: (
         <>
           {theme.description ? <p class="description">{theme.description}</p> : null}
           {theme.retired ? <p class="notice">This theme is retired: new stories can no longer take it.</p> : null}
         </>
       ),
-    });
+    }));
   });
 
   app.get('/leaders', (c) => {
@@ -110,9 +120,9 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/leaders/people/:employeeId', (c) => {
     const person = orgQueries(db).employee(c.req.param('employeeId'));
     if (!person) return notFound(c);
-    return show(c, { kind: 'person', leaderId: person.employeeId }, `/leaders/people/${encodeURIComponent(person.employeeId)}`, `Stories about ${person.name}`, {
+    return show(c, { kind: 'person', leaderId: person.employeeId }, `/leaders/people/${encodeURIComponent(person.employeeId)}`, `Stories about ${person.name}`, () => ({
       intro: person.leftAt ? <p class="muted">A former colleague.</p> : undefined,
-    });
+    }));
   });
 
   app.get('/leaders/:name', (c) => {

@@ -1,0 +1,42 @@
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { keptUntilViewsChangeAsync } from '../read/kept.ts';
+import type { Views } from '../projections/runtime.ts';
+import type { CurrentUser } from './env.ts';
+
+/**
+ * Parts of pages that many people see alike, rendered once and kept until the read models change
+ * (src/read/kept.ts), so that a busy page renders only what is personal to each request (the
+ * layout's menu and name) around them.
+ *
+ * A shared part is never rendered for a person: it is rendered for a perspective, the viewer
+ * reduced to what the part may depend on (their roles; their id only where they are involved,
+ * say as the teller of the story shown, since an anonymous teller sees their own name), with name,
+ * department and start date left blank. So a kept part cannot hold anything personal to one
+ * person that another would then be shown: a view that started using the viewer's name in a
+ * shared part would show a blank, not someone else's name.
+ */
+export interface Perspective {
+  /** says which perspective this is; part of the key under which a part is kept */
+  key: string;
+  /** the viewer as the part is rendered for */
+  viewer: CurrentUser;
+}
+
+export function perspectiveOf(viewer: CurrentUser, involved: Iterable<string>): Perspective {
+  let isInvolved = false;
+  for (const id of involved) if (id === viewer.employeeId) isInvolved = true;
+  const roles = [...viewer.roles].sort();
+  const employeeId = isInvolved ? viewer.employeeId : '';
+  return {
+    key: `${roles.join('+')}|${viewer.via}|${employeeId}`,
+    viewer: { employeeId, name: '', departmentId: '', joinedOn: '', roles, via: viewer.via },
+  };
+}
+
+/** The part under `key`, rendered by `render` at most once per version of the read models. */
+export async function sharedPart(db: Views, key: string, render: () => JSX.Element): Promise<HtmlEscapedString> {
+  const html = await keptUntilViewsChangeAsync(db, key, async () => String(await render().toString()));
+  return raw(html);
+}

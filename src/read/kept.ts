@@ -1,0 +1,124 @@
+import type { Views } from '../projections/runtime.ts';
+import { preparedPer } from '../projections/prepared.ts';
+
+/**
+ * What pages read from the read models, kept until the read models change.
+ *
+ * The version of views.db moves whenever any row of any read model changes: `data_version` moves
+ * when another connection commits (the projections' own connection when they run in a worker
+ * thread, or a CLI command writing to the same file), and `total_changes()` counts the rows this
+ * connection inserted, updated or deleted (the projections, when they run on this thread). Both are
+ * read on every look-up, so a page never shows a value the read models no longer hold: a new story,
+ * an amendment, a retraction or a theme change is on the pages as soon as the projections have
+ * committed it (what `waitFor` waits for). The version is read once per turn of the event loop
+ * (a microtask forgets it): waiting for the projections takes at least a turn.
+ *
+ * Keep only what is a pure function of the read models and the key: never anything that depends on
+ * who asks unless the key says so (see src/http/shared-parts.ts), never the clock unless the key
+ * holds it. Values are frozen (objects and arrays, two levels down) so a caller that changes one
+ * fails loudly instead of changing it for everyone.
+ */
+
+/** at most this many values are kept per version; past it, everything is dropped (a rare reset is cheaper than an LRU here) */
+const MAX_ENTRIES = 5000;
+/** and at most this many characters of kept text (rendered parts), so that memory stays bounded (about 32 MB) */
+const MAX_CHARS = 16_000_000;
+
+const statements = preparedPer((db: Views) => ({
+  changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
+  dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+}));
+/** the version read in this turn of the event loop, per connection */
+const thisTurn = new Map<Views, string>();
+
+/** views.db's version as one string: equal strings mean no read model changed in between. */
+export function viewsVersion(db: Views): string {
+  let v = thisTurn.get(db);
+  if (v === undefined) {
+    const st = statements(db);
+    v = `${st.dataVersion.get()!}.${st.changes.get()!}`;
+    if (thisTurn.size === 0) queueMicrotask(() => thisTurn.clear());
+    thisTurn.set(db, v);
+  }
+  return v;
+}
+
+interface Kept {
+  version: string;
+  values: Map<string, unknown>;
+  /** values being computed asynchronously: later askers wait for the same computation */
+  pending: Map<string, Promise<unknown>>;
+  /** characters of the strings kept */
+  chars: number;
+}
+const kept = new WeakMap<Views, Kept>();
+
+function freeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as object)) {
+    if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const w of Object.values(v as object)) if (w !== null && typeof w === 'object') Object.freeze(w);
+    }
+  }
+  return value;
+}
+
+/** What is kept for the read models as they are now (a new, empty set when they changed). */
+function keptNow(db: Views): Kept {
+  const version = viewsVersion(db);
+  let k = kept.get(db);
+  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map(), pending: new Map(), chars: 0 }));
+  return k;
+}
+
+function keep(k: Kept, key: string, value: unknown): void {
+  const chars = typeof value === 'string' ? value.length : 0;
+  if (k.values.size >= MAX_ENTRIES || k.chars + chars > MAX_CHARS) {
+    k.values.clear();
+    k.chars = 0;
+  }
+  k.values.set(key, freeze(value));
+  k.chars += chars;
+}
+
+/** The value under `key` for the read models as they are now: computed once per views.db version. */
+export function keptUntilViewsChange<T>(db: Views, key: string, compute: () => T): T {
+  const k = keptNow(db);
+  if (k.values.has(key)) return k.values.get(key) as T;
+  const value = compute();
+  keep(k, key, value);
+  return value;
+}
+
+/**
+ * Like keptUntilViewsChange, for a value computed asynchronously (rendered HTML). Requests that ask
+ * while it is being computed wait for that one computation (twenty leaders opening the dashboard at
+ * once cost one dashboard, not twenty). Kept only if the read models did not change meanwhile.
+ */
+export function keptUntilViewsChangeAsync<T>(db: Views, key: string, compute: () => Promise<T>): Promise<T> {
+  const k = keptNow(db);
+  if (k.values.has(key)) return Promise.resolve(k.values.get(key) as T);
+  const pending = k.pending.get(key);
+  if (pending) return pending as Promise<T>;
+  const computing = compute().then(
+    (value) => {
+      k.pending.delete(key);
+      if (kept.get(db) === k && viewsVersion(db) === k.version) keep(k, key, value);
+      return value;
+    },
+    (err: unknown) => {
+      k.pending.delete(key);
+      throw err;
+    },
+  );
+  k.pending.set(key, computing);
+  return computing;
+}
+
+/** How much is kept for the read models as they are now (for tests and the bench). */
+export function keptSize(db: Views): { entries: number; chars: number } {
+  const k = keptNow(db);
+  return { entries: k.values.size, chars: k.chars };
+}
