@@ -6,7 +6,9 @@ import { circulationCounters, storyReach } from '../read/spread.ts';
 import { lastHeard } from '../read/reading.ts';
 import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import type { PanelState } from '../../views/fragments/circulation-panel.tsx';
-import { StoryPage } from '../../views/pages/story.tsx';
+import { StoryHistory, StoryMain, StoryPage, StoryRetellings } from '../../views/pages/story.tsx';
+import { keptUntilViewsChange } from '../read/kept.ts';
+import { perspectiveOf, sharedPart } from './shared-parts.ts';
 
 /**
  * The story page and its circulation panel, built in one place for the stories area (GET) and the
@@ -38,7 +40,7 @@ function themeNoticeOf(ctx: AppContext, c: Context<AppEnv>): string | undefined 
   return done === 'added' ? `Added the theme “${t.name}”.` : `Removed the theme “${t.name}”.`;
 }
 
-export function renderStoryPage(
+export async function renderStoryPage(
   ctx: AppContext,
   c: Context<AppEnv>,
   viewer: CurrentUser,
@@ -46,21 +48,39 @@ export function renderStoryPage(
   opts: { notice?: string; status?: 200 | 409 | 422 | 403; panel?: PanelState; thanks?: boolean } = {},
 ) {
   const db = ctx.runtime.db;
-  const retold = story.retellingOf ? getStory(db, story.retellingOf) : undefined;
-  const retells = retold && (!retold.retracted || isCurator(viewer)) ? retold : null;
+  // the parts alike for everyone with this perspective, kept until the read models change; the
+  // viewer's id is in the perspective only when they told the story or one of its retellings
+  const retellings = () => retellingsOf(db, story.storyId);
+  const involved = [story.tellerId, ...keptUntilViewsChange(db, `story:${story.storyId}:retellers`, () => retellings().map((r) => r.tellerId))];
+  const p = perspectiveOf(viewer, involved);
+  const key = (part: string) => `story:${story.storyId}:${part}|${p.key}`;
+  // a kept part is rendered from the read models as they are now, never from a caller's older copy
+  const current = (): Story => getStory(db, story.storyId) ?? story;
+  const [main, retold, history] = await Promise.all([
+    sharedPart(db, key('main'), () => {
+      const now = current();
+      const original = now.retellingOf ? getStory(db, now.retellingOf) : undefined;
+      const retells = original && (!original.retracted || isCurator(p.viewer)) ? original : null;
+      return <StoryMain story={now} viewer={p.viewer} retells={retells} />;
+    }),
+    sharedPart(db, key('retellings'), () => <StoryRetellings retellings={retellings()} viewer={p.viewer} />),
+    sharedPart(db, key('history'), () => <StoryHistory story={current()} history={storyHistory(db, story.storyId)} viewer={p.viewer} />),
+  ]);
   c.status(opts.status ?? 200);
   return c.render(
     <StoryPage
       story={story}
       viewer={viewer}
-      history={storyHistory(db, story.storyId)}
-      retellings={retellingsOf(db, story.storyId)}
-      retells={retells}
-      themes={listThemes(db)}
+      history={[]}
+      retellings={[]}
+      retells={null}
+      // only a curator's page shows the theme editor
+      themes={isCurator(viewer) ? listThemes(db) : []}
       circulation={panelFor(ctx, viewer, story, opts.panel)}
       notice={opts.notice}
       themeNotice={themeNoticeOf(ctx, c)}
       thanks={opts.thanks === true}
+      shared={{ main, retellings: retold, history }}
     />,
     { title: story.title },
   );

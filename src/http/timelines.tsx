@@ -12,7 +12,7 @@ import type { TimelineFilter } from '../read/stories.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
 import { TimelineBrowse } from '../../views/fragments/timeline-browse.tsx';
 import { TimelineItems } from '../../views/fragments/timeline-items.tsx';
-import { HomePage } from '../../views/pages/home.tsx';
+import { HomePage, RecentStories } from '../../views/pages/home.tsx';
 import { TimelinePage } from '../../views/pages/timeline.tsx';
 import { LeadersPage, ThemesPage } from '../../views/pages/timeline-index.tsx';
 import { StoryGonePage } from '../../views/pages/story.tsx';
@@ -77,12 +77,18 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
     const viewer = me(c);
     // the viewer's own progress and inbox: this page is theirs alone, never cached for others
     c.header('Cache-Control', 'private, no-store');
+    // recently told is alike for everyone with the same perspective: kept; the rest (name, inbox,
+    // Start here's progress) is the viewer's and rendered per request
+    const recent = keptUntilViewsChange(db, 'home:recent', () => recentStories(db, 5));
+    const p = perspectiveOf(viewer, recent.map((s) => s.tellerId));
+    const recentPart = await sharedPart(db, `home:recent|${p.key}`, () => <RecentStories recent={recent} viewer={p.viewer} />);
     return c.render(
       <HomePage
         viewer={viewer}
         newHire={isNewHire(viewer.joinedOn, ctx.clock())}
         path={startHerePath(db, viewer.employeeId)}
-        recent={recentStories(db, 5)}
+        recent={recent}
+        recentPart={recentPart}
         sharedWithMe={<SharedWithMe items={unreadSentTo(db, viewer.employeeId)} />}
       />,
       { title: 'Home' },

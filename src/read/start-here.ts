@@ -2,6 +2,7 @@ import type { Views } from '../projections/runtime.ts';
 import type { Story, ThemeRef } from './stories.ts';
 import { getStory, listThemes, mostCirculatedIdsInTheme, startHerePicks } from './stories.ts';
 import { readByMe } from './reading.ts';
+import { keptUntilViewsChange } from './kept.ts';
 
 /**
  * Start here as a path for new hires: the curators' picks first, in their order, then for every
@@ -48,7 +49,10 @@ export function buildPath(picks: Story[], themes: ThemeRef[], candidates: (theme
 }
 
 export function startHerePath(db: Views, viewerId: string): StartHerePath {
-  const steps = buildPath(startHerePicks(db), listThemes(db), (t, n) => mostCirculatedIdsInTheme(db, t, n), (id) => getStory(db, id));
+  // the path is the same for everyone: built once per version of the read models; the progress is the viewer's
+  const steps = keptUntilViewsChange(db, 'start-here:steps', () =>
+    buildPath(startHerePicks(db), listThemes(db), (t, n) => mostCirculatedIdsInTheme(db, t, n), (id) => getStory(db, id)),
+  );
   const read = readByMe(db, viewerId, steps.map((s) => s.story.storyId));
   const withRead = steps.map((s) => ({ ...s, read: read.has(s.story.storyId) || s.story.tellerId === viewerId }));
   return { steps: withRead, done: withRead.filter((s) => s.read).length };

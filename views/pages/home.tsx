@@ -57,8 +57,9 @@ function StartHere({ path }: { path: StartHerePath }) {
   );
 }
 
-export function HomePage({ viewer, newHire, path, recent, sharedWithMe }: HomeProps) {
-  const recentSection = (
+/** Recently told (the same for everyone with the same perspective: an anonymous teller sees their own name). */
+export function RecentStories({ recent, viewer }: Pick<HomeProps, 'recent' | 'viewer'>) {
+  return (
     <section aria-labelledby="recent-heading">
       <h2 id="recent-heading">Recently told</h2>
       {recent.length === 0 ? <p class="muted">No stories yet. <a href="/stories/new">Tell the first one.</a></p> : null}
@@ -66,6 +67,11 @@ export function HomePage({ viewer, newHire, path, recent, sharedWithMe }: HomePr
       <p><a href="/timelines">All timelines</a></p>
     </section>
   );
+}
+
+/** `recentPart` replaces the recent stories with kept HTML when the route has it (src/http/timelines.tsx). */
+export function HomePage({ viewer, newHire, path, recent, sharedWithMe, recentPart }: HomeProps & { recentPart?: Child }) {
+  const recentSection = recentPart ?? <RecentStories recent={recent} viewer={viewer} />;
   return (
     <div class="home">
       <h1>{newHire ? `Welcome, ${viewer.name}` : 'Hallway'}</h1>

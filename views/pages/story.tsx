@@ -126,13 +126,19 @@ function ThemeEditor({ story, themes, done }: { story: Story; themes: Theme[]; d
   );
 }
 
-export function StoryPage({ story, viewer, history, retellings, retells, themes, circulation, notice, themeNotice, thanks }: StoryPageProps) {
-  const curator = isCurator(viewer);
-  const mayChange = curator || viewer.employeeId === story.tellerId;
+/**
+ * The story page is built from parts that are the same for everyone seeing it from the same
+ * perspective (roles, and whether they told it or a retelling: src/http/shared-parts.ts), which the
+ * route keeps, and parts personal to the request (thanks, notices, the circulation panel with the
+ * viewer's "you heard this" and the teller's reach, the curator's theme notice), rendered each time.
+ * StoryPage puts them together in order; src/http/story-page.tsx does the same with kept parts.
+ */
+
+/** From the retraction notice to the teller's actions: the story itself (shared per perspective). */
+export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'story' | 'viewer' | 'retells'>) {
+  const mayChange = isCurator(viewer) || viewer.employeeId === story.tellerId;
   return (
-    <article class="story">
-      {thanks ? <ToldThanks story={story} /> : null}
-      {notice ? <p class="notice" role="status">{notice}</p> : null}
+    <>
       {story.retracted ? (
         <p class="notice retracted" role="note">
           Retracted {story.retractedAt ? formatInstant(story.retractedAt) : ''}: <q>{story.retractedReason}</q>. Only curators see this page.
@@ -173,21 +179,59 @@ export function StoryPage({ story, viewer, history, retellings, retells, themes,
           <a class="button secondary" href={`/stories/${story.storyId}/retract`}>Retract</a>
         </p>
       ) : null}
+    </>
+  );
+}
+
+/** The retellings (shared per perspective: an anonymous reteller sees their own name). */
+export function StoryRetellings({ retellings, viewer }: Pick<StoryPageProps, 'retellings' | 'viewer'>) {
+  return (
+    <section aria-labelledby="retellings-heading">
+      <h2 id="retellings-heading">Retellings</h2>
+      {retellings.length === 0 ? (
+        <p class="muted">No one has retold it yet.</p>
+      ) : (
+        <ul>
+          {retellings.map((r) => (
+            <li><a href={`/stories/${r.storyId}`}>{r.title}</a> <span class="muted">told by <TellerName story={r} viewer={viewer} /></span></li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The curator's theme editor, with the notice of what they just did (personal: rendered per request). */
+export function StoryThemeEditor({ story, viewer, themes, themeNotice }: Pick<StoryPageProps, 'story' | 'viewer' | 'themes' | 'themeNotice'>) {
+  return isCurator(viewer) && !story.retracted ? <ThemeEditor story={story} themes={themes} done={themeNotice} /> : null;
+}
+
+/** The story's history (shared per perspective). */
+export function StoryHistory({ story, history, viewer }: Pick<StoryPageProps, 'story' | 'history' | 'viewer'>) {
+  return <History story={story} history={history} viewer={viewer} />;
+}
+
+/** The personal part above the story: thanks after telling it, a refused form's message. */
+export function StoryTopNotices({ story, notice, thanks }: Pick<StoryPageProps, 'story' | 'notice' | 'thanks'>) {
+  return (
+    <>
+      {thanks ? <ToldThanks story={story} /> : null}
+      {notice ? <p class="notice" role="status">{notice}</p> : null}
+    </>
+  );
+}
+
+/** The parts in order; `shared` replaces the shared parts with kept HTML when the route has it. */
+export function StoryPage(props: StoryPageProps & { shared?: { main: Child; retellings: Child; history: Child } }) {
+  const { story, circulation, shared } = props;
+  return (
+    <article class="story">
+      <StoryTopNotices {...props} />
+      {shared ? shared.main : <StoryMain {...props} />}
       {story.retracted ? null : circulation}
-      <section aria-labelledby="retellings-heading">
-        <h2 id="retellings-heading">Retellings</h2>
-        {retellings.length === 0 ? (
-          <p class="muted">No one has retold it yet.</p>
-        ) : (
-          <ul>
-            {retellings.map((r) => (
-              <li><a href={`/stories/${r.storyId}`}>{r.title}</a> <span class="muted">told by <TellerName story={r} viewer={viewer} /></span></li>
-            ))}
-          </ul>
-        )}
-      </section>
-      {curator && !story.retracted ? <ThemeEditor story={story} themes={themes} done={themeNotice} /> : null}
-      <History story={story} history={history} viewer={viewer} />
+      {shared ? shared.retellings : <StoryRetellings {...props} />}
+      <StoryThemeEditor {...props} />
+      {shared ? shared.history : <StoryHistory {...props} />}
     </article>
   );
 }
