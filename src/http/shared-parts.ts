@@ -8,7 +8,10 @@ import type { CurrentUser } from './env.ts';
 /**
  * Parts of pages that many people see alike, rendered once and kept until the read models change
  * (src/read/kept.ts), so that a busy page renders only what is personal to each request (the
- * layout's menu and name) around them.
+ * layout's menu and name; on the story page the circulation panel, reach, thanks and notices; on
+ * home the greeting, Sent to you and Start here's progress) around them, in JSX, with the kept HTML
+ * put in as it is (`raw`), so the page is character for character the page rendered whole
+ * (test/http/personal-slots.test.tsx).
  *
  * A shared part is never rendered for a person: it is rendered for a perspective, the viewer
  * reduced to what the part may depend on (their roles; their id only where they are involved,
