@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../store/port.ts';
-import { ProjectionLagError } from './runtime.ts';
+import { positionWaiters } from './position-waiters.ts';
 import type { ProjectionStatus, Runtime, Views } from './runtime.ts';
 import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
 
@@ -22,23 +22,9 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
   const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: data });
   const send = (m: ToWorker): void => worker.postMessage(m);
 
-  let applied = 0;
   let status: ProjectionStatus[] = [];
-  let stoppedBy: Error | undefined;
-  const waiters: { position: number; resolve: () => void; reject: (e: Error) => void }[] = [];
-  const settle = (): void => {
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      if (waiters[i]!.position <= applied) {
-        waiters[i]!.resolve();
-        waiters.splice(i, 1);
-      }
-    }
-  };
-  const stop = (e: Error): void => {
-    if (stoppedBy) return;
-    stoppedBy = e;
-    for (const w of waiters.splice(0, waiters.length)) w.reject(e);
-  };
+  const waits = positionWaiters(0);
+  const stop = (e: Error): void => waits.stop(e);
 
   let onStarted!: (head: number) => void;
   let onFailedStart!: (e: Error) => void;
@@ -52,15 +38,13 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
   worker.on('message', (m: FromWorker) => {
     switch (m.t) {
       case 'started':
-        applied = Math.max(applied, m.position);
         if (m.status.length) status = m.status;
         onStarted(m.head);
-        settle();
+        waits.advance(m.position);
         return;
       case 'applied':
-        applied = Math.max(applied, m.position);
         if (m.status.length) status = m.status;
-        settle();
+        waits.advance(m.position);
         return;
       case 'log':
         log(m.message);
@@ -89,24 +73,7 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
 
   const head = await started;
 
-  const waitFor = (position: number, timeoutMs = 5000): Promise<void> => {
-    if (applied >= position) return Promise.resolve();
-    if (stoppedBy) return Promise.reject(stoppedBy);
-    return new Promise<void>((resolve, reject) => {
-      const entry = {
-        position,
-        resolve: () => { clearTimeout(t); resolve(); },
-        reject: (e: Error) => { clearTimeout(t); reject(e); },
-      };
-      const t = setTimeout(() => {
-        const i = waiters.indexOf(entry);
-        if (i >= 0) waiters.splice(i, 1);
-        reject(new ProjectionLagError(position, timeoutMs));
-      }, timeoutMs);
-      t.unref();
-      waiters.push(entry);
-    });
-  };
+  const waitFor = waits.waitFor;
   const caughtUp = waitFor(head, 24 * 3600_000);
   caughtUp.catch(() => {});
 
@@ -116,10 +83,10 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
     caughtUp,
     status: () => status,
     wake: () => {
-      if (!stoppedBy) send({ t: 'wake' });
+      if (!waits.stoppedBy) send({ t: 'wake' });
     },
     async close() {
-      if (stoppedBy) {
+      if (waits.stoppedBy) {
         await worker.terminate();
         return;
       }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { upcast } from '../../events/catalogue.ts';
 import type { HallwayEvent } from '../../events/catalogue.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.ts';
+import { positionWaiters } from './position-waiters.ts';
 
 export type Views = Database.Database;
 
@@ -62,13 +63,7 @@ export interface BatchSizing {
   targetMs: number;
 }
 
-/** The write is in the log, but the read models have not caught up in time: not a failed write. */
-export class ProjectionLagError extends Error {
-  constructor(readonly position: number, timeoutMs: number) {
-    super(`projections did not reach position ${position} within ${timeoutMs} ms`);
-    this.name = 'ProjectionLagError';
-  }
-}
+export { ProjectionLagError } from './position-waiters.ts';
 
 export function openViews(file: string): Views {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -126,10 +121,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   });
 
   const from = Math.min(...state.map((s) => s.position), Number.MAX_SAFE_INTEGER);
-  let applied = state.length ? from : await store.headPosition();
-  const waiters: { position: number; resolve: () => void; reject: (e: Error) => void }[] = [];
-  /** set when the subscription stopped for good: no wait can be met any more */
-  let stoppedBy: Error | undefined;
+  const waits = positionWaiters(state.length ? from : await store.headPosition());
   const queue: RecordedEvent[] = [];
   let flushScheduled = false;
 
@@ -185,17 +177,12 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         }
       }
     }).immediate();
-    applied = batch[batch.length - 1]!.position;
+    const applied = batch[batch.length - 1]!.position;
     const took = performance.now() - started;
     if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
     else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
     opts.onProgress?.(applied, head);
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      if (waiters[i]!.position <= applied) {
-        waiters[i]!.resolve();
-        waiters.splice(i, 1);
-      }
-    }
+    waits.advance(applied);
   };
 
   const head = await store.headPosition();
@@ -212,31 +199,13 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       setImmediate(flush);
     }
   }, (err) => {
-    stoppedBy = new Error(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const stoppedBy = new Error(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     log(stoppedBy.message);
     opts.onStopped?.(stoppedBy);
-    for (const w of waiters.splice(0, waiters.length)) w.reject(stoppedBy);
+    waits.stop(stoppedBy);
   });
 
-  const waitFor = (position: number, timeoutMs = 5000): Promise<void> => {
-    if (applied >= position) return Promise.resolve();
-    if (stoppedBy) return Promise.reject(stoppedBy);
-    return new Promise<void>((resolve, reject) => {
-      const entry = {
-        position,
-        resolve: () => { clearTimeout(t); resolve(); },
-        reject: (e: Error) => { clearTimeout(t); reject(e); },
-      };
-      const t = setTimeout(() => {
-        const i = waiters.indexOf(entry);
-        if (i >= 0) waiters.splice(i, 1);
-        reject(new ProjectionLagError(position, timeoutMs));
-      }, timeoutMs);
-      // a pending wait (like `caughtUp`'s long one) must not keep a finished CLI process alive
-      t.unref();
-      waiters.push(entry);
-    });
-  };
+  const waitFor = waits.waitFor;
 
   const caughtUp = waitFor(head, 24 * 3600_000);
   // a caller that never awaits caughtUp must not see an unhandled rejection
