@@ -1,5 +1,6 @@
 import type { Projection, Views } from './runtime.ts';
 import { preparedPer } from './prepared.ts';
+import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
 
 /**
  * Full-text search over stories (SQLite FTS5 in views.db).
@@ -42,12 +43,7 @@ function statements(db: Views) {
     untheme: db.prepare('DELETE FROM search_story_themes WHERE story_id = ? AND theme_id = ?'),
     defineTheme: db.prepare('INSERT INTO search_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name, retired = 0'),
     retireTheme: db.prepare('UPDATE search_themes SET retired = 1 WHERE theme_id = ?'),
-    person: db.prepare('INSERT INTO search_people (employee_id, name) VALUES (?, ?) ON CONFLICT(employee_id) DO UPDATE SET name = excluded.name'),
-    department: db.prepare(
-      'INSERT INTO search_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1',
-    ),
-    renameDepartment: db.prepare('UPDATE search_departments SET name = ? WHERE department_id = ?'),
-    closeDepartment: db.prepare('UPDATE search_departments SET open = 0 WHERE department_id = ?'),
+    names: nameCopyStatements(db, 'search'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -87,19 +83,8 @@ export const searchProjection: Projection = {
   },
   apply(db, e) {
     const q = stmts(db);
+    if (applyNameCopy(q.names, e)) return;
     switch (e.type) {
-      case 'DepartmentOpened':
-        q.department.run(e.data.departmentId, e.data.name);
-        break;
-      case 'DepartmentRenamed':
-        q.renameDepartment.run(e.data.name, e.data.departmentId);
-        break;
-      case 'DepartmentClosed':
-        q.closeDepartment.run(e.data.departmentId);
-        break;
-      case 'EmployeeJoined':
-        q.person.run(e.data.employeeId, e.data.name);
-        break;
       case 'ThemeDefined':
         q.defineTheme.run(e.data.themeId, e.data.name);
         break;

@@ -1,5 +1,6 @@
 import type { Projection, Views } from './runtime.ts';
 import { preparedPer } from './prepared.ts';
+import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
 
 /**
  * Stories, themes, timelines and Start here, as one read model (tables `story_*` and `theme_*`).
@@ -57,12 +58,7 @@ function statements(db: Views) {
     retractThemes: db.prepare('UPDATE story_themes SET live = 0 WHERE story_id = ?'),
     clearPicks: db.prepare('DELETE FROM story_start_here'),
     pick: db.prepare('INSERT INTO story_start_here (rank, story_id) VALUES (?, ?)'),
-    person: db.prepare('INSERT INTO story_people (employee_id, name) VALUES (?, ?) ON CONFLICT(employee_id) DO UPDATE SET name = excluded.name'),
-    department: db.prepare(
-      'INSERT INTO story_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1',
-    ),
-    renameDepartment: db.prepare('UPDATE story_departments SET name = ? WHERE department_id = ?'),
-    closeDepartment: db.prepare('UPDATE story_departments SET open = 0 WHERE department_id = ?'),
+    names: nameCopyStatements(db, 'story'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -125,20 +121,9 @@ export const storiesProjection: Projection = {
   },
   apply(db, e) {
     const q = stmts(db);
+    if (applyNameCopy(q.names, e)) return;
     const actor = e.metadata.actor ?? null;
     switch (e.type) {
-      case 'DepartmentOpened':
-        q.department.run(e.data.departmentId, e.data.name);
-        break;
-      case 'DepartmentRenamed':
-        q.renameDepartment.run(e.data.name, e.data.departmentId);
-        break;
-      case 'DepartmentClosed':
-        q.closeDepartment.run(e.data.departmentId);
-        break;
-      case 'EmployeeJoined':
-        q.person.run(e.data.employeeId, e.data.name);
-        break;
       case 'ThemeDefined':
         q.defineTheme.run(e.data.themeId, e.data.name, e.data.description, e.position, e.revision);
         break;

@@ -142,6 +142,16 @@ async function runAxe(page: Page, label: string): Promise<Violation[]> {
   return violations;
 }
 
+/** Console errors and warnings (Chromium reports CSP violations there) and page errors the page reports from now on. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return problems;
+}
+
 /** Fails the test if the page ever opens a dialog (an injected alert() would). */
 export function failOnDialogs(page: Page, seen: string[]): void {
   page.on('dialog', (d) => {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { BROWSER_TEST_MS, checkA11y, given, startE2E } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, given, startE2E, watchConsole } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { cookieFor, givenDepartment, givenEmployee } from '../auth-helpers.ts';
 import { givenStory } from '../http/stories-given.ts';
@@ -48,15 +48,6 @@ describe('the new hire and the employee, journeys in Chromium', () => {
   }, 60_000);
   afterAll(async () => e?.close());
 
-  /** Console errors and warnings (CSP violations among them) the page reports from now on. */
-  function watch(page: Page): string[] {
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    return problems;
-  }
 
   async function contextFor(employeeId: string, width: number, height: number, js: boolean): Promise<BrowserContext> {
     const context = await e.newContext({ js, viewport: { width, height } });
@@ -95,7 +86,7 @@ describe('the new hire and the employee, journeys in Chromium', () => {
           // ---- the employee ----
           const emmaContext = await contextFor(emma.employeeId, width, height, js);
           const page = await emmaContext.newPage();
-          const problems = watch(page);
+          const problems = watchConsole(page);
 
           // tell a story; the leader is a person
           await page.goto('/stories/new');
@@ -181,7 +172,7 @@ describe('the new hire and the employee, journeys in Chromium', () => {
           // ---- the new hire ----
           const nadiaContext = await contextFor(nadia.employeeId, width, height, js);
           const home = await nadiaContext.newPage();
-          const hireProblems = watch(home);
+          const hireProblems = watchConsole(home);
           await home.goto('/');
           const headings = await home.locator('main h2').allTextContents();
           expect(headings[0]?.trim()).toBe('Sent to you');

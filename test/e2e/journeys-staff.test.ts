@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { BROWSER_TEST_MS, checkA11y, failOnDialogs, startE2E } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, failOnDialogs, startE2E, watchConsole } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { cookieFor } from '../auth-helpers.ts';
 import { DEMO_ACCOUNTS } from '../../events/seed/org.ts';
@@ -46,11 +46,7 @@ describe('staff journeys in Chromium', () => {
     const context: BrowserContext = await e.newContext({ js, viewport: { width, height }, ...(js ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}) });
     await context.addCookies([{ name: 'hallway_session', value: cookies[role]!, url: e.baseUrl }]);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    const problems = watchConsole(page);
     page.on('response', (r) => {
       if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`);
     });

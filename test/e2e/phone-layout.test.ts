@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { BROWSER_TEST_MS, checkA11y, startE2E } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, startE2E, watchConsole } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { cookieFor } from '../auth-helpers.ts';
 import { DEMO_ACCOUNTS } from '../../events/seed/org.ts';
@@ -38,15 +37,6 @@ describe('the main pages on a phone and a laptop', () => {
     { path: '/admin/audit', role: 'admin' },
   ];
 
-  /** Console errors and CSP violations the page reports from now on. */
-  function watch(page: Page): string[] {
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    return problems;
-  }
 
   for (const [width, height] of [[390, 844], [1280, 800]] as const) {
     for (const scheme of ['light', 'dark'] as const) {
@@ -58,7 +48,7 @@ describe('the main pages on a phone and a laptop', () => {
             const cookies: Record<string, string> = {};
             for (const [role, id] of Object.entries(DEMO_ACCOUNTS)) cookies[role] = (await cookieFor(e.ctx, id)).split('=')[1]!;
             const page = await context.newPage();
-            const problems = watch(page);
+            const problems = watchConsole(page);
             for (const p of PAGES) {
               const path = typeof p.path === 'string' ? p.path : p.path();
               await context.clearCookies();
@@ -92,7 +82,7 @@ describe('the main pages on a phone and a laptop', () => {
         const token = (await cookieFor(e.ctx, DEMO_ACCOUNTS.admin)).split('=')[1]!;
         await context.addCookies([{ name: 'hallway_session', value: token, url: e.baseUrl }]);
         const page = await context.newPage();
-        const problems = watch(page);
+        const problems = watchConsole(page);
         await page.goto('/admin/people');
         await page.evaluate('window.__sameDocument = true');
         await page.locator('#add-name').fill('Wren Okafor');
