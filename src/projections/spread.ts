@@ -1,6 +1,7 @@
+import type Database from 'better-sqlite3';
 import type { Views, Projection, ProjectedEvent } from './runtime.ts';
-import type { CascadeNode, Exposure } from '../spread/cascade.ts';
-import { nodesForExposure, rootNode } from '../spread/cascade.ts';
+import type { DepartmentOf, Exposure, TreeLookup } from '../spread/cascade.ts';
+import { nodesForExposure } from '../spread/cascade.ts';
 import { sizeBucket, viralityOf } from '../spread/figures.ts';
 import { encodeEdge, encodeStoryTheme } from '../spread/edge-code.ts';
 import { wienerGrowth } from '../spread/virality.ts';
@@ -75,14 +76,6 @@ const TABLES = [
   'spread_story_depths', 'spread_story_flows',
 ];
 
-interface NodeRow {
-  person_id: string;
-  parent_id: string | null;
-  depth: number;
-  department_id: string;
-  parent_department_id: string | null;
-  at_ms: number;
-}
 export interface StoryRow {
   /** the row id: numbers stories in log order, for packed edges */
   story_no: number;
@@ -103,42 +96,45 @@ export interface StoryRow {
   within_edges: number;
 }
 
-const toNode = (r: NodeRow): CascadeNode => ({
-  personId: r.person_id,
-  parentId: r.parent_id,
-  depth: r.depth,
-  departmentId: r.department_id,
-  parentDepartmentId: r.parent_department_id,
-  atMs: r.at_ms,
-});
+/** rows per multi-row INSERT of the rows a batch appends (one statement call each, not one per row) */
+const ROWS_PER_INSERT = 64;
+
+/** Inserts rows of three values (flattened) through `many` (ROWS_PER_INSERT rows) and `one`. */
+function insertRows(many: Database.Statement, one: Database.Statement, flat: unknown[]): void {
+  const full = flat.length - (flat.length % (3 * ROWS_PER_INSERT));
+  for (let i = 0; i < full; i += 3 * ROWS_PER_INSERT) many.run(flat.slice(i, i + 3 * ROWS_PER_INSERT));
+  for (let i = full; i < flat.length; i += 3) one.run(flat[i], flat[i + 1], flat[i + 2]);
+}
 
 function statements(db: Views) {
   return {
     story: db.prepare<[string], StoryRow>('SELECT rowid AS story_no, * FROM spread_stories WHERE story_id = ?'),
     departmentNo: db.prepare<[string], number>('SELECT no FROM spread_department_numbers WHERE department_id = ?').pluck(),
     numberDepartment: db.prepare('INSERT INTO spread_department_numbers (department_id) VALUES (?)'),
-    node: db.prepare<[string, string], NodeRow>('SELECT * FROM spread_nodes WHERE story_id = ? AND person_id = ?'),
+    // a story's tree, read into memory on its first exposure in a while (primary-key order)
+    tree: db
+      .prepare<[string], [string, string | null, number, string, number]>(
+        'SELECT person_id, parent_id, depth, department_id, below FROM spread_nodes WHERE story_id = ?',
+      )
+      .raw(),
     insertNode: db.prepare(
-      'INSERT INTO spread_nodes (story_id, person_id, seq, parent_id, depth, department_id, parent_department_id, at_ms, edge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO spread_nodes (story_id, person_id, seq, parent_id, depth, department_id, parent_department_id, at_ms, edge, below) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    below: db.prepare('UPDATE spread_nodes SET below = ? WHERE story_id = ? AND person_id = ?'),
     arrival: db.prepare(
-      `INSERT INTO spread_arrivals (story_id, department_id, at_ms) VALUES (?, ?, ?)
-       ON CONFLICT (story_id, department_id) DO UPDATE SET n = n + 1, at_ms = min(at_ms, excluded.at_ms)`,
+      `INSERT INTO spread_arrivals (story_id, department_id, at_ms, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (story_id, department_id) DO UPDATE SET n = n + excluded.n, at_ms = min(at_ms, excluded.at_ms)`,
     ),
-    breadth: db.prepare('INSERT INTO spread_story_depths (story_id, depth, n) VALUES (?, ?, 1) ON CONFLICT (story_id, depth) DO UPDATE SET n = n + 1'),
-    flow: db.prepare('INSERT INTO spread_story_flows (story_id, from_id, to_id, n) VALUES (?, ?, ?, 1) ON CONFLICT (story_id, from_id, to_id) DO UPDATE SET n = n + 1'),
-    // a new node heads one more node at each step from its parent up to the root: one step is one
-    // primary-key update that also says where to go next (their subtree sizes before this one sum
-    // to S in the Wiener index's growth)
-    climb: db.prepare<[string, string], { below: number; depth: number; parent_id: string | null }>(
-      'UPDATE spread_nodes SET below = below + 1 WHERE story_id = ? AND person_id = ? RETURNING below, depth, parent_id',
+    breadth: db.prepare('INSERT INTO spread_story_depths (story_id, depth, n) VALUES (?, ?, ?) ON CONFLICT (story_id, depth) DO UPDATE SET n = n + excluded.n'),
+    flow: db.prepare(
+      'INSERT INTO spread_story_flows (story_id, from_id, to_id, n) VALUES (?, ?, ?, ?) ON CONFLICT (story_id, from_id, to_id) DO UPDATE SET n = n + excluded.n',
     ),
-    touched: db.prepare('UPDATE spread_stories SET touches = touches + 1 WHERE story_id = ?'),
     grown: db.prepare(
       `UPDATE spread_stories SET touches = @touches, size = @size, bucket = @bucket, wiener = @wiener, depth_sum = @depth_sum, depth = @depth,
          cross_edges = @cross_edges, within_edges = @within_edges, virality = @virality WHERE story_id = @story_id`,
     ),
     touch: db.prepare('INSERT INTO spread_touches (story_id, at_ms, touch) VALUES (?, ?, ?)'),
+    touches: db.prepare(`INSERT INTO spread_touches (story_id, at_ms, touch) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`),
     departmentAt: db.prepare<[string, number], { department_id: string }>(
       'SELECT department_id FROM spread_department_history WHERE employee_id = ? AND position <= ? ORDER BY position DESC LIMIT 1',
     ),
@@ -156,26 +152,118 @@ function statements(db: Views) {
     themeNo: db.prepare<[string], number>('SELECT no FROM spread_theme_numbers WHERE theme_id = ?').pluck(),
     numberTheme: db.prepare('INSERT INTO spread_theme_numbers (theme_id) VALUES (?)'),
     shared: db.prepare('INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES (?, ?, ?)'),
+    // rows in order: the first share of a story to a person is the one kept, as one by one
+    shareds: db.prepare(`INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`),
   };
 }
 type Statements = ReturnType<typeof statements>;
 const stmts = preparedPer(statements);
 
 /**
- * Department numbers already given, per views connection: a handful of rows read for every node.
- * A number is cached only once it is read back or given; reset and invalidate forget the cache
- * (a projection whose batch rolls back stops for good: src/projections/runtime.ts).
+ * What this projection keeps in memory per views connection, so an exposure costs no look-up in
+ * views.db and a batch writes each story's figures once instead of once per event:
+ * - `rows`: each story's row as last written or about to be written (a few hundred bytes a story);
+ * - `trees`: the cascades of stories exposed lately, node by node with the subtree size each heads
+ *   (read from `spread_nodes` on a story's first exposure since it was dropped, bounded by
+ *   TREE_NODES_MAX nodes, least recently exposed stories dropped first);
+ * - `departmentNumbers`: the numbers given to departments (a handful, read for every node);
+ * - `pending`: what the batch under way changed and has not written yet (new nodes, subtree
+ *   sizes, story rows, arrivals, breadth per depth, flows); written by `flush` at the end of the
+ *   batch, inside its transaction, so a batch is atomic with its checkpoint.
+ * All of it is forgotten by `invalidate` (another process wrote views.db, or a batch rolled back:
+ * src/projections/runtime.ts) and by `reset`.
  */
-const departmentNumbers = new WeakMap<Views, Map<string, number>>();
+interface TreeNode {
+  personId: string;
+  parent: TreeNode | null;
+  depth: number;
+  departmentId: string;
+  /** the size of the subtree this node heads (not kept for the root: the story's size is) */
+  below: number;
+  /** whether its row is in spread_nodes: false while the node waits in `pending.nodes` */
+  written: boolean;
+}
+interface Tree {
+  nodes: Map<string, TreeNode>;
+  root: TreeNode;
+  /** the batch that last exposed the story: the least recent are dropped first */
+  used: number;
+}
+interface NewNode {
+  storyId: string;
+  node: TreeNode;
+  seq: number;
+  parentDepartmentId: string;
+  atMs: number;
+  edge: number;
+}
+interface Pending {
+  /** spread_touches rows, flattened (story, at, touch), in log order */
+  touches: unknown[];
+  /** spread_shared rows, flattened (to, story, at), in log order */
+  shared: unknown[];
+  nodes: NewNode[];
+  /** written nodes whose subtree size changed, by story */
+  below: Map<string, Set<TreeNode>>;
+  rows: Set<StoryRow>;
+  /** story, department -> [nodes added, earliest arrival] */
+  arrivals: Map<string, Map<string, [number, number]>>;
+  /** story, depth -> nodes added */
+  depths: Map<string, Map<number, number>>;
+  /** story, from department, to department -> edges added */
+  flows: Map<string, Map<string, Map<string, number>>>;
+}
+interface Memory {
+  rows: Map<string, StoryRow>;
+  trees: Map<string, Tree>;
+  treeNodes: number;
+  departmentNumbers: Map<string, number>;
+  /** interned department ids: the trees hold one string per department */
+  departmentIds: Map<string, string>;
+  batch: number;
+  pending: Pending;
+  /** the tree and log position of the exposure being applied, read by `lookup` and `departmentOf` */
+  tree: Tree | undefined;
+  position: number;
+  /** made once per connection, not once per exposure */
+  lookup: TreeLookup;
+  departmentOf: DepartmentOf;
+}
+
+const STORY_ROWS_MAX = 100_000;
+/** at roughly 150 bytes a node: about 40 MB of trees at most */
+const TREE_NODES_MAX = 250_000;
+
+const emptyPending = (): Pending => ({ touches: [], shared: [], nodes: [], below: new Map(), rows: new Set(), arrivals: new Map(), depths: new Map(), flows: new Map() });
+const memories = new WeakMap<Views, Memory>();
+function memoryOf(db: Views): Memory {
+  let m = memories.get(db);
+  if (!m) {
+    const q = stmts(db);
+    const made: Memory = {
+      rows: new Map(), trees: new Map(), treeNodes: 0, departmentNumbers: new Map(), departmentIds: new Map(), batch: 0, pending: emptyPending(),
+      tree: undefined, position: 0,
+      lookup: { get: (personId) => made.tree!.nodes.get(personId) },
+      departmentOf: (personId) => q.departmentAt.get(personId, made.position)?.department_id ?? UNKNOWN_DEPARTMENT,
+    };
+    memories.set(db, (m = made));
+  }
+  return m;
+}
+
+function intern(m: Memory, departmentId: string): string {
+  const known = m.departmentIds.get(departmentId);
+  if (known !== undefined) return known;
+  m.departmentIds.set(departmentId, departmentId);
+  return departmentId;
+}
 
 /** The department's number, given on first sight (in log order, so a rebuild numbers alike). */
-function departmentNo(db: Views, q: Statements, departmentId: string): number {
-  let known = departmentNumbers.get(db);
-  if (!known) departmentNumbers.set(db, (known = new Map()));
-  let no = known.get(departmentId);
+function departmentNo(m: Memory, q: Statements, departmentId: string): number {
+  let no = m.departmentNumbers.get(departmentId);
   if (no === undefined) {
     no = q.departmentNo.get(departmentId) ?? Number(q.numberDepartment.run(departmentId).lastInsertRowid);
-    known.set(departmentId, no);
+    m.departmentNumbers.set(departmentId, no);
   }
   return no;
 }
@@ -187,72 +275,225 @@ function themeStory(q: Statements, storyId: string, themeId: string): void {
   q.storyTheme.run(storyId, themeId, storyNo === undefined ? null : encodeStoryTheme(storyNo, themeNo));
 }
 
-/**
- * Each story's row as this projection last wrote it, per views connection: every exposure reads
- * and updates its story. A few hundred bytes a story; forgotten by invalidate (runtime.ts).
- */
-const storyRows = new WeakMap<Views, Map<string, StoryRow>>();
-const STORY_ROWS_MAX = 100_000;
-
-function storyRow(db: Views, q: Statements, storyId: string): StoryRow | undefined {
-  let rows = storyRows.get(db);
-  if (!rows) storyRows.set(db, (rows = new Map()));
-  let row = rows.get(storyId);
+function storyRow(m: Memory, q: Statements, storyId: string): StoryRow | undefined {
+  let row = m.rows.get(storyId);
   if (row === undefined) {
     row = q.story.get(storyId);
     if (row === undefined) return undefined;
-    if (rows.size >= STORY_ROWS_MAX) rows.clear();
-    rows.set(storyId, row);
+    m.rows.set(storyId, row);
   }
   return row;
 }
 
+/** The story's cascade in memory, read from spread_nodes if it is not there. */
+function treeOf(m: Memory, q: Statements, story: StoryRow): Tree {
+  let tree = m.trees.get(story.story_id);
+  if (tree === undefined) {
+    const nodes = new Map<string, TreeNode>();
+    const parents: [TreeNode, string][] = [];
+    for (const [personId, parentId, depth, departmentId, below] of q.tree.iterate(story.story_id)) {
+      const node: TreeNode = { personId, parent: null, depth, departmentId: intern(m, departmentId), below, written: true };
+      nodes.set(personId, node);
+      if (parentId !== null) parents.push([node, parentId]);
+    }
+    for (const [node, parentId] of parents) node.parent = nodes.get(parentId) ?? null;
+    const root = nodes.get(story.teller_id);
+    if (!root) throw new Error(`spread: the root of story ${story.story_id} is missing`);
+    tree = { nodes, root, used: m.batch };
+    m.trees.set(story.story_id, tree);
+    m.treeNodes += nodes.size;
+  }
+  tree.used = m.batch;
+  return tree;
+}
+
+function add<K>(map: Map<K, number>, key: K, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+function inner<K, V>(map: Map<string, Map<K, V>>, storyId: string): Map<K, V> {
+  let m = map.get(storyId);
+  if (m === undefined) map.set(storyId, (m = new Map()));
+  return m;
+}
+
+/** Counts a node in its story's arrivals and breadth per depth (written at the end of the batch). */
+function arrived(p: Pending, storyId: string, departmentId: string, depth: number, atMs: number): void {
+  const arrivals = inner(p.arrivals, storyId);
+  const a = arrivals.get(departmentId);
+  if (a === undefined) arrivals.set(departmentId, [1, atMs]);
+  else {
+    a[0] += 1;
+    a[1] = Math.min(a[1], atMs);
+  }
+  add(inner(p.depths, storyId), depth, 1);
+}
+
 function applyExposure(db: Views, storyId: string, exposure: Exposure, position: number): void {
   const q = stmts(db);
-  const story = storyRow(db, q, storyId);
+  const m = memoryOf(db);
+  const story = storyRow(m, q, storyId);
   // an exposure of a story the log does not hold is refused when recorded; an import could still
   // carry one, and it has no root to hang from, so it is left out
   if (!story) return;
-  const root = rootNode(story.teller_id, story.department_id, story.t0_ms); // the story row knows its root
-  const departmentOf = (personId: string): string => q.departmentAt.get(personId, position)?.department_id ?? UNKNOWN_DEPARTMENT;
-  const added = nodesForExposure({ get: (p) => { const r = q.node.get(storyId, p); return r ? toNode(r) : undefined; } }, root, exposure, departmentOf);
-  q.touch.run(storyId, exposure.atMs, story.touches + 1);
-  if (added.length === 0) {
-    q.touched.run(storyId);
-    story.touches += 1;
-    return;
-  }
+  const tree = treeOf(m, q, story);
+  m.position = position;
+  m.tree = tree;
+  const added = nodesForExposure(m.lookup, tree.root, exposure, m.departmentOf);
+  story.touches += 1;
+  const p = m.pending;
+  p.touches.push(storyId, exposure.atMs, story.touches);
+  p.rows.add(story);
+  if (added.length === 0) return;
   let { size, wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within } = story;
   for (const n of added) {
     const parentDepartment = n.parentDepartmentId!;
+    const parent = tree.nodes.get(n.parentId!);
+    if (!parent) throw new Error(`spread: node ${n.parentId} of story ${storyId} is missing`);
     // S: the subtree sizes (before this node) from the parent up to, not including, the root;
     // the root's own is not kept (it is the story's size), so a reader of the story costs no step
     let pathSubtrees = 0;
-    for (let at: string | null = n.depth > 1 ? n.parentId : null; at !== null; ) {
-      const r = q.climb.get(storyId, at);
-      if (!r) throw new Error(`spread: node ${at} of story ${storyId} is missing`);
-      pathSubtrees += r.below - 1;
-      at = r.depth > 1 ? r.parent_id : null;
+    for (let at: TreeNode | null = parent; at !== null && at.depth > 0; at = at.parent) {
+      pathSubtrees += at.below;
+      at.below += 1;
+      if (at.written) {
+        let dirty = p.below.get(storyId);
+        if (dirty === undefined) p.below.set(storyId, (dirty = new Set()));
+        dirty.add(at);
+      }
     }
     wiener += wienerGrowth(size, n.depth - 1, depthSum, pathSubtrees);
-    const edge = encodeEdge(story.story_no, departmentNo(db, q, parentDepartment), departmentNo(db, q, n.departmentId));
-    q.insertNode.run(storyId, n.personId, size, n.parentId, n.depth, n.departmentId, parentDepartment, n.atMs, edge);
-    q.arrival.run(storyId, n.departmentId, n.atMs);
-    q.breadth.run(storyId, n.depth);
-    q.flow.run(storyId, parentDepartment, n.departmentId);
+    const node: TreeNode = { personId: n.personId, parent, depth: n.depth, departmentId: intern(m, n.departmentId), below: 1, written: false };
+    tree.nodes.set(n.personId, node);
+    m.treeNodes += 1;
+    const edge = encodeEdge(story.story_no, departmentNo(m, q, parentDepartment), departmentNo(m, q, n.departmentId));
+    p.nodes.push({ storyId, node, seq: size, parentDepartmentId: parentDepartment, atMs: n.atMs, edge });
+    arrived(p, storyId, n.departmentId, n.depth, n.atMs);
+    const flows = inner(p.flows, storyId);
+    let from = flows.get(parentDepartment);
+    if (from === undefined) flows.set(parentDepartment, (from = new Map()));
+    add(from, n.departmentId, 1);
     size += 1;
     depthSum += n.depth;
     depth = Math.max(depth, n.depth);
     if (parentDepartment === n.departmentId) within += 1;
     else cross += 1;
   }
-  const grown = {
-    touches: story.touches + 1, size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
+  Object.assign(story, {
+    size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
     virality: viralityOf({ size, wiener }),
-  };
-  q.grown.run({ story_id: storyId, ...grown });
-  Object.assign(story, grown);
+  });
 }
+
+/** Writes what the batch kept in memory (see Memory), then drops trees if there are too many. */
+function flush(db: Views): void {
+  const m = memories.get(db);
+  if (!m) return;
+  const q = stmts(db);
+  const p = m.pending;
+  m.pending = emptyPending();
+  insertRows(q.touches, q.touch, p.touches);
+  insertRows(q.shareds, q.shared, p.shared);
+  for (const n of p.nodes) {
+    const { node } = n;
+    q.insertNode.run(n.storyId, node.personId, n.seq, node.parent!.personId, node.depth, node.departmentId, n.parentDepartmentId, n.atMs, n.edge, node.below);
+    node.written = true;
+  }
+  for (const [storyId, nodes] of p.below) for (const node of nodes) q.below.run(node.below, storyId, node.personId);
+  for (const s of p.rows) {
+    q.grown.run({
+      story_id: s.story_id, touches: s.touches, size: s.size, bucket: s.bucket, wiener: s.wiener, depth_sum: s.depth_sum, depth: s.depth,
+      cross_edges: s.cross_edges, within_edges: s.within_edges, virality: s.virality,
+    });
+  }
+  for (const [storyId, byDepartment] of p.arrivals) for (const [departmentId, [n, atMs]] of byDepartment) q.arrival.run(storyId, departmentId, atMs, n);
+  for (const [storyId, byDepth] of p.depths) for (const [depth, n] of byDepth) q.breadth.run(storyId, depth, n);
+  for (const [storyId, byFrom] of p.flows) for (const [from, byTo] of byFrom) for (const [to, n] of byTo) q.flow.run(storyId, from, to, n);
+  m.batch += 1;
+  if (m.rows.size > STORY_ROWS_MAX) m.rows.clear();
+  if (m.treeNodes > TREE_NODES_MAX) {
+    // drop the least recently exposed stories until half the room is free
+    const byUse = [...m.trees].sort((a, b) => a[1].used - b[1].used);
+    for (const [storyId, tree] of byUse) {
+      if (m.treeNodes <= TREE_NODES_MAX / 2) break;
+      m.trees.delete(storyId);
+      m.treeNodes -= tree.nodes.size;
+    }
+  }
+}
+
+function applyOne(db: Views, e: ProjectedEvent): void {
+  const q = stmts(db);
+  const atMs = Date.parse(e.metadata.at);
+  switch (e.type) {
+    case 'DepartmentOpened':
+      db.prepare('INSERT INTO spread_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1')
+        .run(e.data.departmentId, e.data.name);
+      return;
+    case 'DepartmentRenamed':
+      db.prepare('UPDATE spread_departments SET name = ? WHERE department_id = ?').run(e.data.name, e.data.departmentId);
+      return;
+    case 'DepartmentClosed':
+      db.prepare('UPDATE spread_departments SET open = 0 WHERE department_id = ?').run(e.data.departmentId);
+      return;
+    case 'EmployeeJoined':
+      q.person.run(e.data.employeeId, e.data.departmentId);
+      q.history.run(e.data.employeeId, e.position, e.data.departmentId);
+      return;
+    case 'EmployeeTransferred':
+      q.transfer.run(e.data.departmentId, e.data.employeeId);
+      q.history.run(e.data.employeeId, e.position, e.data.departmentId);
+      return;
+    case 'EmployeeLeft':
+      q.left.run(e.data.employeeId);
+      return;
+    case 'ThemeDefined':
+      db.prepare('INSERT INTO spread_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name').run(e.data.themeId, e.data.name);
+      return;
+    case 'StorySubmitted': {
+      const d = e.data;
+      const m = memoryOf(db);
+      if (storyRow(m, q, d.storyId)) return; // a story id is submitted once
+      const dept = intern(m, q.departmentAt.get(d.tellerId, e.position)?.department_id ?? UNKNOWN_DEPARTMENT);
+      q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
+      q.insertNode.run(d.storyId, d.tellerId, 0, null, 0, dept, null, atMs, null, 1);
+      // a new story's tree is its root: no need to read it back
+      const root: TreeNode = { personId: d.tellerId, parent: null, depth: 0, departmentId: dept, below: 1, written: true };
+      m.trees.set(d.storyId, { nodes: new Map([[d.tellerId, root]]), root, used: m.batch });
+      m.treeNodes += 1;
+      arrived(m.pending, d.storyId, dept, 0, atMs);
+      for (const t of d.themes) themeStory(q, d.storyId, t);
+      // a retelling exposes its teller to the original story
+      if (d.retellingOf !== undefined) applyExposure(db, d.retellingOf, { personId: d.tellerId, atMs }, e.position);
+      return;
+    }
+    case 'StoryAmended':
+      if (e.data.title !== undefined) db.prepare('UPDATE spread_stories SET title = ? WHERE story_id = ?').run(e.data.title, e.data.storyId);
+      return;
+    case 'StoryThemed':
+      themeStory(q, e.data.storyId, e.data.themeId);
+      return;
+    case 'StoryUnthemed':
+      db.prepare('DELETE FROM spread_story_themes WHERE story_id = ? AND theme_id = ?').run(e.data.storyId, e.data.themeId);
+      return;
+    case 'StoryRetracted':
+      db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?').run(e.data.storyId);
+      return;
+    case 'StoryRead':
+      applyExposure(db, e.data.storyId, { personId: e.data.readerId, atMs }, e.position);
+      return;
+    case 'StoryHeard':
+      applyExposure(db, e.data.storyId, { personId: e.data.listenerId, sourceId: e.data.fromId, atMs }, e.position);
+      return;
+    case 'StoryShared':
+      applyExposure(db, e.data.storyId, { personId: e.data.toId, sourceId: e.data.fromId, atMs }, e.position);
+      memoryOf(db).pending.shared.push(e.data.toId, e.data.storyId, atMs);
+      return;
+    default:
+      return;
+  }
+}
+
+const forget = (db: Views): void => void memories.delete(db);
 
 export const spreadProjection: Projection = {
   name: 'spread',
@@ -263,80 +504,20 @@ export const spreadProjection: Projection = {
   reset(db) {
     db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
     stmts.forget(db);
-    departmentNumbers.delete(db);
-    storyRows.delete(db);
+    forget(db);
   },
-  invalidate(db) {
-    storyRows.delete(db);
-    departmentNumbers.delete(db);
+  invalidate: forget,
+  apply(db, e) {
+    spreadProjection.applyBatch!(db, [e]);
   },
-  apply(db, e: ProjectedEvent) {
-    const q = stmts(db);
-    const atMs = Date.parse(e.metadata.at);
-    switch (e.type) {
-      case 'DepartmentOpened':
-        db.prepare('INSERT INTO spread_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1')
-          .run(e.data.departmentId, e.data.name);
-        return;
-      case 'DepartmentRenamed':
-        db.prepare('UPDATE spread_departments SET name = ? WHERE department_id = ?').run(e.data.name, e.data.departmentId);
-        return;
-      case 'DepartmentClosed':
-        db.prepare('UPDATE spread_departments SET open = 0 WHERE department_id = ?').run(e.data.departmentId);
-        return;
-      case 'EmployeeJoined':
-        q.person.run(e.data.employeeId, e.data.departmentId);
-        q.history.run(e.data.employeeId, e.position, e.data.departmentId);
-        return;
-      case 'EmployeeTransferred':
-        q.transfer.run(e.data.departmentId, e.data.employeeId);
-        q.history.run(e.data.employeeId, e.position, e.data.departmentId);
-        return;
-      case 'EmployeeLeft':
-        q.left.run(e.data.employeeId);
-        return;
-      case 'ThemeDefined':
-        db.prepare('INSERT INTO spread_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name').run(e.data.themeId, e.data.name);
-        return;
-      case 'StorySubmitted': {
-        const d = e.data;
-        if (storyRow(db, q, d.storyId)) return; // a story id is submitted once
-        const dept = q.departmentAt.get(d.tellerId, e.position)?.department_id ?? UNKNOWN_DEPARTMENT;
-        const root = rootNode(d.tellerId, dept, atMs);
-        q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
-        q.insertNode.run(d.storyId, root.personId, 0, null, 0, dept, null, atMs, null);
-        q.arrival.run(d.storyId, dept, atMs);
-        q.breadth.run(d.storyId, 0);
-        for (const t of d.themes) themeStory(q, d.storyId, t);
-        // a retelling exposes its teller to the original story
-        if (d.retellingOf !== undefined) applyExposure(db, d.retellingOf, { personId: d.tellerId, atMs }, e.position);
-        return;
-      }
-      case 'StoryAmended':
-        if (e.data.title !== undefined) db.prepare('UPDATE spread_stories SET title = ? WHERE story_id = ?').run(e.data.title, e.data.storyId);
-        return;
-      case 'StoryThemed':
-        themeStory(q, e.data.storyId, e.data.themeId);
-        return;
-      case 'StoryUnthemed':
-        db.prepare('DELETE FROM spread_story_themes WHERE story_id = ? AND theme_id = ?').run(e.data.storyId, e.data.themeId);
-        return;
-      case 'StoryRetracted':
-        db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?').run(e.data.storyId);
-        return;
-      case 'StoryRead':
-        applyExposure(db, e.data.storyId, { personId: e.data.readerId, atMs }, e.position);
-        return;
-      case 'StoryHeard':
-        applyExposure(db, e.data.storyId, { personId: e.data.listenerId, sourceId: e.data.fromId, atMs }, e.position);
-        return;
-      case 'StoryShared':
-        applyExposure(db, e.data.storyId, { personId: e.data.toId, sourceId: e.data.fromId, atMs }, e.position);
-        q.shared.run(e.data.toId, e.data.storyId, atMs);
-        return;
-      default:
-        return;
+  applyBatch(db, events) {
+    try {
+      for (const e of events) applyOne(db, e);
+      flush(db);
+    } catch (err) {
+      // the caller rolls the batch back: what memory holds may be ahead of the tables
+      forget(db);
+      throw err;
     }
   },
 };
-

@@ -25,8 +25,11 @@ export interface Exposure {
   atMs: number;
 }
 
+/** What the cascade rules read of a node already in the tree (a projection may keep no more). */
+export type KnownNode = Pick<CascadeNode, 'personId' | 'depth' | 'departmentId'>;
+
 export interface TreeLookup {
-  get(personId: string): CascadeNode | undefined;
+  get(personId: string): KnownNode | undefined;
 }
 
 /** The department a person was in, at the position of the exposure being applied. */
@@ -40,15 +43,15 @@ export function rootNode(tellerId: string, departmentId: string, t0Ms: number): 
  * The nodes one exposure adds, in the order they join the tree (an unknown source first).
  * An empty list means the exposure is a touch only. Constant time: at most two look-ups.
  */
-export function nodesForExposure(tree: TreeLookup, root: CascadeNode, e: Exposure, departmentOf: DepartmentOf): CascadeNode[] {
+export function nodesForExposure(tree: TreeLookup, root: KnownNode, e: Exposure, departmentOf: DepartmentOf): CascadeNode[] {
   const added: CascadeNode[] = [];
-  let parent = root;
+  let parent: KnownNode = root;
   if (e.sourceId !== undefined && e.sourceId !== e.personId) {
     const known = tree.get(e.sourceId);
     if (known) parent = known;
     else {
       // rule 1: Y evidently knew the story, so Y joins first, under the root
-      parent = {
+      const source: CascadeNode = {
         personId: e.sourceId,
         parentId: root.personId,
         depth: root.depth + 1,
@@ -56,7 +59,8 @@ export function nodesForExposure(tree: TreeLookup, root: CascadeNode, e: Exposur
         parentDepartmentId: root.departmentId,
         atMs: e.atMs,
       };
-      added.push(parent);
+      added.push(source);
+      parent = source;
     }
   }
   if (e.personId === e.sourceId || tree.get(e.personId)) return added; // rule 2: a touch
