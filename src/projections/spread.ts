@@ -220,6 +220,12 @@ interface Memory {
   departmentNumbers: Map<string, number>;
   /** interned department ids: the trees hold one string per department */
   departmentIds: Map<string, string>;
+  /**
+   * Each person's department as of the last event applied (events are applied in log order, so it
+   * is the latest row of their history, the one `departmentAt` finds); filled as people join or
+   * transfer and on a miss, bounded by PEOPLE_MAX
+   */
+  departments: Map<string, string>;
   batch: number;
   pending: Pending;
   /** the tree and log position of the exposure being applied, read by `lookup` and `departmentOf` */
@@ -231,6 +237,7 @@ interface Memory {
 }
 
 const STORY_ROWS_MAX = 100_000;
+const PEOPLE_MAX = 200_000;
 /** at roughly 150 bytes a node: about 40 MB of trees at most */
 const TREE_NODES_MAX = 250_000;
 
@@ -241,10 +248,17 @@ function memoryOf(db: Views): Memory {
   if (!m) {
     const q = stmts(db);
     const made: Memory = {
-      rows: new Map(), trees: new Map(), treeNodes: 0, departmentNumbers: new Map(), departmentIds: new Map(), batch: 0, pending: emptyPending(),
-      tree: undefined, position: 0,
+      rows: new Map(), trees: new Map(), treeNodes: 0, departmentNumbers: new Map(), departmentIds: new Map(), departments: new Map(),
+      batch: 0, pending: emptyPending(), tree: undefined, position: 0,
       lookup: { get: (personId) => made.tree!.nodes.get(personId) },
-      departmentOf: (personId) => q.departmentAt.get(personId, made.position)?.department_id ?? UNKNOWN_DEPARTMENT,
+      departmentOf: (personId) => {
+        let d = made.departments.get(personId);
+        if (d === undefined) {
+          d = intern(made, q.departmentAt.get(personId, made.position)?.department_id ?? UNKNOWN_DEPARTMENT);
+          inDepartment(made, personId, d);
+        }
+        return d;
+      },
     };
     memories.set(db, (m = made));
   }
@@ -256,6 +270,11 @@ function intern(m: Memory, departmentId: string): string {
   if (known !== undefined) return known;
   m.departmentIds.set(departmentId, departmentId);
   return departmentId;
+}
+
+function inDepartment(m: Memory, personId: string, departmentId: string): void {
+  if (m.departments.size >= PEOPLE_MAX && !m.departments.has(personId)) m.departments.clear();
+  m.departments.set(personId, intern(m, departmentId));
 }
 
 /** The department's number, given on first sight (in log order, so a rebuild numbers alike). */
@@ -393,6 +412,10 @@ function flush(db: Views): void {
   m.pending = emptyPending();
   insertRows(q.touches, q.touch, p.touches);
   insertRows(q.shareds, q.shared, p.shared);
+  // in key order: neighbouring rows share pages, so the batch dirties fewer of them
+  const byKey = (a: { storyId: string; personId: string }, b: { storyId: string; personId: string }): number =>
+    a.storyId < b.storyId ? -1 : a.storyId > b.storyId ? 1 : a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0;
+  p.nodes.sort((a, b) => byKey({ storyId: a.storyId, personId: a.node.personId }, { storyId: b.storyId, personId: b.node.personId }));
   for (const n of p.nodes) {
     const { node } = n;
     q.insertNode.run(n.storyId, node.personId, n.seq, node.parent!.personId, node.depth, node.departmentId, n.parentDepartmentId, n.atMs, n.edge, node.below);
@@ -438,10 +461,12 @@ function applyOne(db: Views, e: ProjectedEvent): void {
     case 'EmployeeJoined':
       q.person.run(e.data.employeeId, e.data.departmentId);
       q.history.run(e.data.employeeId, e.position, e.data.departmentId);
+      inDepartment(memoryOf(db), e.data.employeeId, e.data.departmentId);
       return;
     case 'EmployeeTransferred':
       q.transfer.run(e.data.departmentId, e.data.employeeId);
       q.history.run(e.data.employeeId, e.position, e.data.departmentId);
+      inDepartment(memoryOf(db), e.data.employeeId, e.data.departmentId);
       return;
     case 'EmployeeLeft':
       q.left.run(e.data.employeeId);
@@ -453,7 +478,8 @@ function applyOne(db: Views, e: ProjectedEvent): void {
       const d = e.data;
       const m = memoryOf(db);
       if (storyRow(m, q, d.storyId)) return; // a story id is submitted once
-      const dept = intern(m, q.departmentAt.get(d.tellerId, e.position)?.department_id ?? UNKNOWN_DEPARTMENT);
+      m.position = e.position;
+      const dept = m.departmentOf(d.tellerId);
       q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
       q.insertNode.run(d.storyId, d.tellerId, 0, null, 0, dept, null, atMs, null, 1);
       // a new story's tree is its root: no need to read it back
