@@ -16,6 +16,12 @@ export interface Projection {
   name: string;
   /** bump when the tables or the logic change: the projection is then rebuilt from 0 */
   version: number;
+  /**
+   * Projections in one lane share a subscription and a batch loop (default lane: 'main'). A
+   * projection that costs much more per event than the others gets a lane of its own, so the
+   * others (the pages' stories and search) keep pace with a large import instead of waiting for it.
+   */
+  lane?: string;
   /** creates the projection's tables if they are missing */
   setup(db: Views): void;
   /** drops the projection's tables (before a rebuild) */
@@ -97,9 +103,10 @@ export interface StartOptions {
 }
 
 /**
- * Runs projections in this process from their checkpoints, fed by one catch-up subscription.
- * Events are applied in batches (one transaction per projection per batch), with each
- * projection's checkpoint written in the same transaction, so a crash never applies an event twice.
+ * Runs projections in this process from their checkpoints, fed by one catch-up subscription per
+ * lane (see Projection.lane). Events are applied in batches (one transaction per lane per batch,
+ * a savepoint per projection), with each projection's checkpoint written in the same transaction,
+ * so a crash never applies an event twice. `waitFor` and `onProgress` follow the slowest lane.
  */
 export async function startProjections(opts: StartOptions): Promise<Runtime> {
   const { store, views: db, projections } = opts;
@@ -127,95 +134,113 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     return { p, position: cp && cp.version === p.version ? cp.position : 0, failed: undefined as ProjectionStatus['failed'] };
   });
 
-  const from = Math.min(...state.map((s) => s.position), Number.MAX_SAFE_INTEGER);
-  const waits = positionWaiters(state.length ? from : await store.headPosition());
-  const queue: RecordedEvent[] = [];
-  let flushScheduled = false;
-
-  const sizing: BatchSizing = opts.batch ?? { min: BATCH_MIN, max: BATCH_MAX, targetMs: BATCH_TARGET_MS };
-  let batchSize = Math.max(sizing.min, 64);
-  const flush = (): void => {
-    flushScheduled = false;
-    if (queue.length === 0) return;
-    const started = performance.now();
-    const batch = queue.splice(0, queue.length);
-    // most events are at their type's current version: reuse the object instead of copying it
-    const events = batch.map((e) => {
-      const data = upcast(e.type, e.data, e.metadata.v ?? 1);
-      return (data === e.data ? e : { ...e, data }) as unknown as ProjectedEvent;
-    });
-    // EventStoreDB dedupes ids only on exact expected revisions: apply each id once per projection.
-    const dedupe = !store.uniqueIds;
-    // One transaction for the batch, one savepoint per projection inside it: a projection that
-    // fails rolls back alone, and the batch costs one commit instead of one per projection.
-    // IMMEDIATE takes views.db's write lock before the checkpoints are read: another process
-    // (a CLI command while `serve` runs) may have applied these events already, and the
-    // checkpoint in the file, not the one in memory, says what is done
-    db.transaction(() => {
-      for (const s of state) {
-        if (s.failed) continue;
-        let current: ProjectedEvent | undefined;
-        try {
-          db.transaction(() => {
-            const inFile = getCp.get(s.p.name)?.position ?? 0;
-            // another process (a CLI command, a second `serve`) applied events since: what this
-            // one remembers of the tables may be out of date
-            if (inFile > s.position) s.p.invalidate?.(db);
-            const done = Math.max(s.position, inFile);
-            const inBatch = new Set<string>();
-            // the events this projection has not applied yet; `current` follows the one being applied
-            const todo = function* (): Generator<ProjectedEvent> {
-              for (const e of events) {
-                if (e.position <= done) continue;
-                if (dedupe) {
-                  if (inBatch.has(e.id) || seen.get(s.p.name, e.id)) continue;
-                  inBatch.add(e.id);
-                  markSeen.run(s.p.name, e.id);
-                }
-                current = e;
-                yield e;
-              }
-            };
-            if (s.p.applyBatch) s.p.applyBatch(db, todo());
-            else for (const e of todo()) s.p.apply(db, e);
-            s.position = Math.max(done, batch[batch.length - 1]!.position);
-            setCp.run(s.p.name, s.p.version, s.position);
-          })();
-        } catch (err) {
-          s.p.invalidate?.(db);
-          const position = current?.position ?? -1;
-          s.failed = { position, error: err instanceof Error ? err.message : String(err) };
-          log(`projection ${s.p.name} stopped at position ${position} (${current?.type ?? '?'}): ${s.failed.error}`);
-        }
-      }
-    }).immediate();
-    const applied = batch[batch.length - 1]!.position;
-    const took = performance.now() - started;
-    if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
-    else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
-    opts.onProgress?.(applied, head);
-    waits.advance(applied);
+  const head = await store.headPosition();
+  type Lane = { state: typeof state; applied: number; sub?: Subscription; flush(): void };
+  const byName = new Map<string, typeof state>();
+  for (const s of state) {
+    const name = s.p.lane ?? 'main';
+    byName.set(name, [...(byName.get(name) ?? []), s]);
+  }
+  // no projection at all: one empty lane still follows the log, so waits resolve
+  const laneStates = byName.size ? [...byName.values()] : [[]];
+  const lanes: Lane[] = laneStates.map((ls) => ({ state: ls, applied: ls.length ? Math.min(...ls.map((s) => s.position)) : head, flush: () => {} }));
+  const waits = positionWaiters(Math.min(...lanes.map((l) => l.applied)));
+  /** what every read model has passed: the slowest lane's position */
+  const advance = (): void => {
+    const all = Math.min(...lanes.map((l) => l.applied));
+    opts.onProgress?.(all, head);
+    waits.advance(all);
   };
 
-  const head = await store.headPosition();
-  // synchronous on purpose: the store then delivers a page without a microtask per event
-  const sub: Subscription = store.subscribe(from === Number.MAX_SAFE_INTEGER ? head : from, (e) => {
-    queue.push(e);
-    if (queue.length >= batchSize) {
-      flush();
-      // let requests and timers run between batches: catch-up must not stall `serve`
-      return new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
-  }, (err) => {
-    const stoppedBy = new Error(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    log(stoppedBy.message);
-    opts.onStopped?.(stoppedBy);
-    waits.stop(stoppedBy);
-  });
+  const sizing: BatchSizing = opts.batch ?? { min: BATCH_MIN, max: BATCH_MAX, targetMs: BATCH_TARGET_MS };
+  // EventStoreDB dedupes ids only on exact expected revisions: apply each id once per projection.
+  const dedupe = !store.uniqueIds;
+
+  const runLane = (lane: Lane): void => {
+    const queue: RecordedEvent[] = [];
+    let flushScheduled = false;
+    let batchSize = Math.max(sizing.min, 64);
+    const flush = (): void => {
+      flushScheduled = false;
+      if (queue.length === 0) return;
+      const started = performance.now();
+      const batch = queue.splice(0, queue.length);
+      // most events are at their type's current version: reuse the object instead of copying it
+      const events = batch.map((e) => {
+        const data = upcast(e.type, e.data, e.metadata.v ?? 1);
+        return (data === e.data ? e : { ...e, data }) as unknown as ProjectedEvent;
+      });
+      // One transaction for the batch, one savepoint per projection inside it: a projection that
+      // fails rolls back alone, and the batch costs one commit instead of one per projection.
+      // IMMEDIATE takes views.db's write lock before the checkpoints are read: another process
+      // (a CLI command while `serve` runs) may have applied these events already, and the
+      // checkpoint in the file, not the one in memory, says what is done
+      db.transaction(() => {
+        for (const s of lane.state) {
+          if (s.failed) continue;
+          let current: ProjectedEvent | undefined;
+          try {
+            db.transaction(() => {
+              const inFile = getCp.get(s.p.name)?.position ?? 0;
+              // another process (a CLI command, a second `serve`) applied events since: what this
+              // one remembers of the tables may be out of date
+              if (inFile > s.position) s.p.invalidate?.(db);
+              const done = Math.max(s.position, inFile);
+              const inBatch = new Set<string>();
+              // the events this projection has not applied yet; `current` follows the one being applied
+              const todo = function* (): Generator<ProjectedEvent> {
+                for (const e of events) {
+                  if (e.position <= done) continue;
+                  if (dedupe) {
+                    if (inBatch.has(e.id) || seen.get(s.p.name, e.id)) continue;
+                    inBatch.add(e.id);
+                    markSeen.run(s.p.name, e.id);
+                  }
+                  current = e;
+                  yield e;
+                }
+              };
+              if (s.p.applyBatch) s.p.applyBatch(db, todo());
+              else for (const e of todo()) s.p.apply(db, e);
+              s.position = Math.max(done, batch[batch.length - 1]!.position);
+              setCp.run(s.p.name, s.p.version, s.position);
+            })();
+          } catch (err) {
+            s.p.invalidate?.(db);
+            const position = current?.position ?? -1;
+            s.failed = { position, error: err instanceof Error ? err.message : String(err) };
+            log(`projection ${s.p.name} stopped at position ${position} (${current?.type ?? '?'}): ${s.failed.error}`);
+          }
+        }
+      }).immediate();
+      lane.applied = batch[batch.length - 1]!.position;
+      const took = performance.now() - started;
+      if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
+      else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
+      advance();
+    };
+    lane.flush = flush;
+    // synchronous on purpose: the store then delivers a page without a microtask per event
+    lane.sub = store.subscribe(lane.applied, (e) => {
+      queue.push(e);
+      if (queue.length >= batchSize) {
+        flush();
+        // let requests, timers and the other lanes run between batches: catch-up must not stall `serve`
+        return new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    }, (err) => {
+      if (waits.stoppedBy) return; // another lane already said so
+      const stoppedBy = new Error(`projections: subscription failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      log(stoppedBy.message);
+      opts.onStopped?.(stoppedBy);
+      waits.stop(stoppedBy);
+    });
+  };
+  for (const lane of lanes) runLane(lane);
 
   const waitFor = waits.waitFor;
 
@@ -228,8 +253,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     caughtUp,
     status: () => state.map((s) => ({ name: s.p.name, position: s.position, ...(s.failed ? { failed: s.failed } : {}) })),
     async close() {
-      await sub.close();
-      flush();
+      for (const lane of lanes) await lane.sub?.close();
+      for (const lane of lanes) lane.flush();
     },
   };
 }

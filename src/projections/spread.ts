@@ -524,6 +524,8 @@ const forget = (db: Views): void => void memories.delete(db);
 export const spreadProjection: Projection = {
   name: 'spread',
   version: 7,
+  // several writes per exposure: its own lane, so stories and search do not wait for it
+  lane: 'spread',
   setup(db) {
     db.exec(SCHEMA);
   },
