@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { loadConfig, viewsFile } from '../config.ts';
 import type { Config } from '../config.ts';
 import { allProjections } from '../projections/index.ts';
-import { openViews, startProjections } from '../projections/runtime.ts';
+import { BACKGROUND_BATCH, openViews, startProjections } from '../projections/runtime.ts';
 import type { Projection, ProjectionStatus } from '../projections/runtime.ts';
 import { openStore } from '../store/open.ts';
 import { progress } from './progress.ts';
@@ -27,7 +27,8 @@ export async function rebuild(config: Config, projections: Projection[] = allPro
   const started = Date.now();
   try {
     const head = await store.headPosition();
-    const runtime = await startProjections({ store, views, projections, ...(onProgress ? { onProgress } : {}) });
+    // a batch job: nothing waits on this event loop but the progress bar
+    const runtime = await startProjections({ store, views, projections, batch: BACKGROUND_BATCH, ...(onProgress ? { onProgress } : {}) });
     await runtime.waitFor(head, 24 * 3600_000);
     const status = runtime.status();
     await runtime.close();

@@ -76,6 +76,13 @@ export interface BatchSizing {
   targetMs: number;
 }
 
+/**
+ * For a thread whose event loop answers no one (serve's projection worker, `hallway rebuild`):
+ * bigger batches cost fewer commits and savepoints, and let a projection write each changed row
+ * once per batch (applyBatch).
+ */
+export const BACKGROUND_BATCH: BatchSizing = { min: 64, max: 20_000, targetMs: 500 };
+
 export { ProjectionLagError } from './position-waiters.ts';
 
 export function openViews(file: string): Views {

@@ -9,7 +9,7 @@ import { viewsFile } from '../config.ts';
 import { openStore } from '../store/open.ts';
 import { runInBackground } from '../background.ts';
 import { allProjections } from './index.ts';
-import { openViews, startProjections } from './runtime.ts';
+import { BACKGROUND_BATCH, openViews, startProjections } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
 import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
 
@@ -31,8 +31,8 @@ const runtime = (started = await startProjections({
   log: (message) => send({ t: 'log', message }),
   onProgress: (position) => send({ t: 'applied', position, status: started?.status() ?? [] }),
   onStopped: (e) => send({ t: 'stopped', message: e.message }),
-  // nobody waits on this thread's event loop: bigger batches cost fewer commits and savepoints
-  batch: { min: 64, max: 20_000, targetMs: 500 },
+  // nobody waits on this thread's event loop
+  batch: BACKGROUND_BATCH,
 }));
 const initial = runtime.status();
 send({ t: 'started', head: await store.headPosition(), position: Math.min(...initial.map((s) => s.position)), status: initial });
