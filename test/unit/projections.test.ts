@@ -175,4 +175,51 @@ describe('projections runtime', () => {
     await rt.close();
     views.close();
   });
+
+  it('commits a lane before another lane applies the same events: the others do not wait for a projection in a lane of its own', async () => {
+    for (const e of ['e1', 'e2', 'e3']) await store.append(`employee-${e}`, [joined(e)]);
+    const views = openViews(viewsFile);
+    // what a second connection (the serving thread's) sees committed while the slow lane applies
+    const reader = openViews(viewsFile);
+    const seen: number[] = [];
+    const slow: Projection = {
+      name: 'test-slow',
+      version: 1,
+      lane: 'slow',
+      setup() {},
+      reset() {},
+      apply() {
+        seen.push(reader.prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE name = 'test_names'").pluck().get()! > 0
+          ? reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!
+          : 0);
+      },
+    };
+    const rt = await startProjections({ store, views, projections: [namesProjection(), slow], log: () => {} });
+    const head = await store.headPosition();
+    await rt.waitFor(head, 3000);
+    // the names lane had committed all three before the slow lane applied the first of them
+    expect(seen).toEqual([3, 3, 3]);
+    // waitFor follows the slowest lane: both are at the head
+    expect(rt.status()).toEqual([{ name: 'test-names', position: head }, { name: 'test-slow', position: head }]);
+    await rt.close();
+    reader.close();
+    views.close();
+  });
+
+  it('reports the event a projection applying in batches failed at', async () => {
+    const logs: string[] = [];
+    await store.append('employee-e1', [joined('e1')]);
+    const bad = await store.append('employee-e2', [joined('e2')]);
+    await store.append('employee-e3', [joined('e3')]);
+    const names = namesProjection([], 'e2');
+    const batched: Projection = { ...names, applyBatch: (db, events) => { for (const e of events) names.apply(db, e); } };
+    const views = openViews(viewsFile);
+    const rt = await startProjections({ store, views, projections: [batched], log: (m) => logs.push(m) });
+    await rt.caughtUp;
+    expect(rt.status()[0]!.failed).toEqual({ position: bad.position, error: 'cannot project e2' });
+    // the whole batch rolled back: not even e1, applied before e2 in it, is in the table
+    expect(views.prepare('SELECT count(*) AS n FROM test_names').get()).toEqual({ n: 0 });
+    await rt.close();
+    views.close();
+  });
 });
