@@ -83,6 +83,9 @@ export interface BatchSizing {
  */
 export const BACKGROUND_BATCH: BatchSizing = { min: 64, max: 20_000, targetMs: 500 };
 
+/** a lane that waits for the first one stops waiting once it has committed nothing for this long (ms) */
+const LEAD_IDLE_MS = 250;
+
 export { ProjectionLagError } from './position-waiters.ts';
 
 export function openViews(file: string): Views {
@@ -142,7 +145,14 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   });
 
   const head = await store.headPosition();
-  type Lane = { state: typeof state; applied: number; sub?: Subscription; flush(): void };
+  type Lane = {
+    state: typeof state;
+    applied: number;
+    /** its last batch was what the log held then (not a full batch): it has caught up for now */
+    atTail: boolean;
+    sub?: Subscription;
+    flush(): void;
+  };
   const byName = new Map<string, typeof state>();
   for (const s of state) {
     const name = s.p.lane ?? 'main';
@@ -150,13 +160,42 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   }
   // no projection at all: one empty lane still follows the log, so waits resolve
   const laneStates = byName.size ? [...byName.values()] : [[]];
-  const lanes: Lane[] = laneStates.map((ls) => ({ state: ls, applied: ls.length ? Math.min(...ls.map((s) => s.position)) : head, flush: () => {} }));
+  const lanes: Lane[] = laneStates.map((ls) => ({ state: ls, applied: ls.length ? Math.min(...ls.map((s) => s.position)) : head, atTail: true, flush: () => {} }));
   const waits = positionWaiters(Math.min(...lanes.map((l) => l.applied)));
+  // Lanes after the first (the main lane, where the pages' stories and search are) give way to it:
+  // a later lane applies a full batch only once the first has applied as far and caught up with the
+  // log, so during a large catch-up the thread projects what pages show first and the costly lanes
+  // after it (or in the gaps, while an import appends slower than the first lane projects).
+  const lead = lanes[0]!;
+  let leadMoved: (() => void)[] = [];
+  let closing = false;
+  const release = (): void => {
+    const waiting = leadMoved;
+    leadMoved = [];
+    for (const resolve of waiting) resolve();
+  };
+  /** resolves true when the first lane commits a batch, false if it commits none for a while */
+  const leadMoves = (): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
+      const idle = setTimeout(() => resolve(false), LEAD_IDLE_MS);
+      leadMoved.push(() => {
+        clearTimeout(idle);
+        resolve(true);
+      });
+    });
+  /** waits until the first lane has applied up to `position` and caught up (or stopped committing) */
+  const behindLead = async (position: number): Promise<void> => {
+    while (!(lead.applied >= position && lead.atTail) && !waits.stoppedBy && !closing) {
+      // its last batch may have been full and the log have ended there: idle after it, it has caught up
+      if (!(await leadMoves()) && lead.applied >= position) return;
+    }
+  };
   /** what every read model has passed: the slowest lane's position */
   const advance = (): void => {
     const all = Math.min(...lanes.map((l) => l.applied));
     opts.onProgress?.(all, head);
     waits.advance(all);
+    release();
   };
 
   const sizing: BatchSizing = opts.batch ?? { min: BATCH_MIN, max: BATCH_MAX, targetMs: BATCH_TARGET_MS };
@@ -166,8 +205,10 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   const runLane = (lane: Lane): void => {
     const queue: RecordedEvent[] = [];
     let flushScheduled = false;
+    /** waiting for the first lane (behindLead) with a full batch queued */
+    let holding = false;
     let batchSize = Math.max(sizing.min, 64);
-    const flush = (): void => {
+    const flush = (full = false): void => {
       flushScheduled = false;
       if (queue.length === 0) return;
       const started = performance.now();
@@ -221,23 +262,37 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         }
       }).immediate();
       lane.applied = batch[batch.length - 1]!.position;
+      lane.atTail = !full;
       const took = performance.now() - started;
       if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
       else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
       advance();
     };
-    lane.flush = flush;
+    lane.flush = () => flush();
     // synchronous on purpose: the store then delivers a page without a microtask per event
     lane.sub = store.subscribe(lane.applied, (e) => {
       queue.push(e);
       if (queue.length >= batchSize) {
-        flush();
+        // a later lane does not apply a full batch until the first lane has applied as far
+        if (lane !== lead && !(lead.applied >= e.position && lead.atTail)) {
+          holding = true;
+          return behindLead(e.position).then(() => {
+            holding = false;
+            flush(true);
+            return new Promise<void>((resolve) => setImmediate(resolve));
+          });
+        }
+        flush(true);
         // let requests, timers and the other lanes run between batches: catch-up must not stall `serve`
         return new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (!flushScheduled) {
         flushScheduled = true;
-        setImmediate(flush);
+        // (not while the lane waits for the first one: it flushes when that is done)
+        setImmediate(() => {
+          if (holding) flushScheduled = false;
+          else flush();
+        });
       }
     }, (err) => {
       if (waits.stoppedBy) return; // another lane already said so
@@ -245,6 +300,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       log(stoppedBy.message);
       opts.onStopped?.(stoppedBy);
       waits.stop(stoppedBy);
+      release();
     });
   };
   for (const lane of lanes) runLane(lane);
@@ -260,6 +316,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     caughtUp,
     status: () => state.map((s) => ({ name: s.p.name, position: s.position, ...(s.failed ? { failed: s.failed } : {}) })),
     async close() {
+      closing = true;
+      release();
       for (const lane of lanes) await lane.sub?.close();
       for (const lane of lanes) lane.flush();
     },
