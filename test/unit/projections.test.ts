@@ -206,6 +206,30 @@ describe('projections runtime', () => {
     views.close();
   });
 
+  it('lets the main lane catch up first: a later lane applies its full batches once the main lane has applied the whole backlog', async () => {
+    await store.append('employee-many', Array.from({ length: 300 }, (_, i) => joined(`e${i}`)));
+    const views = openViews(viewsFile);
+    const reader = openViews(viewsFile);
+    const seen: number[] = [];
+    const slow: Projection = {
+      name: 'test-slow',
+      version: 1,
+      lane: 'slow',
+      setup() {},
+      reset() {},
+      apply() {
+        seen.push(reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!);
+      },
+    };
+    // batches of 64 events: without priority the lanes would take turns, a batch each
+    const rt = await startProjections({ store, views, projections: [namesProjection(), slow], log: () => {}, batch: { min: 64, max: 64, targetMs: 1000 } });
+    await rt.waitFor(await store.headPosition(), 5000);
+    expect(seen).toEqual(Array(300).fill(300));
+    await rt.close();
+    reader.close();
+    views.close();
+  });
+
   it('reports the event a projection applying in batches failed at', async () => {
     const logs: string[] = [];
     await store.append('employee-e1', [joined('e1')]);
