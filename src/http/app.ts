@@ -22,6 +22,7 @@ import { circulationRoutes } from './circulation.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
 import { apiRoutes } from './api.tsx';
 import { apiTokenRoutes } from './api-tokens.tsx';
+import { reviewRoutes } from './review.tsx';
 import { formBodies, requestLimits } from './limits.ts';
 import { isReady, readiness } from './readiness.ts';
 
@@ -110,5 +111,6 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', dashboardRoutes(ctx));
   app.route('/', apiRoutes(ctx));
   app.route('/', apiTokenRoutes(ctx));
+  app.route('/', reviewRoutes(ctx));
   return app;
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { CurrentUser, AppContext, AppEnv } from './env.ts';
 import type { Story } from '../read/stories.ts';
-import { getStory, isCurator, listThemes, retellingsOf, storyHistory } from '../read/stories.ts';
+import { getStory, isCurator, listThemes, maySee, retellingsOf, storyHistory } from '../read/stories.ts';
 import { circulationCounters, storyReach } from '../read/spread.ts';
 import { lastHeard } from '../read/reading.ts';
 import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
@@ -60,7 +60,7 @@ export async function renderStoryPage(
     sharedPart(db, key('main'), () => {
       const now = current();
       const original = now.retellingOf ? getStory(db, now.retellingOf) : undefined;
-      const retells = original && (!original.retracted || isCurator(p.viewer)) ? original : null;
+      const retells = original && (!original.retracted || isCurator(p.viewer)) && maySee(original, p.viewer) ? original : null;
       return <StoryMain story={now} viewer={p.viewer} retells={retells} />;
     }),
     sharedPart(db, key('retellings'), () => <StoryRetellings retellings={retellings()} viewer={p.viewer} />),

@@ -109,7 +109,7 @@ function bucketMedian(db: Views, size: number): number | null {
 }
 
 /**
- * The first `limit` stories that are not retracted, by nodes added (more first), ties by story id.
+ * The first `limit` stories that are not retracted or awaiting review, by nodes added (more first), ties by story id.
  * Only the stories of the counts that can make the cut are looked up, a count at a time.
  */
 function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): [string, number][] {
@@ -119,14 +119,14 @@ function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): 
     if (xs) xs.push(storyNo);
     else byCount.set(n, [storyNo]);
   }
-  const row = sql<[number], { story_id: string; retracted: number }>(db, 'SELECT story_id, retracted FROM spread_stories WHERE rowid = ?');
+  const row = sql<[number], { story_id: string; retracted: number; awaiting: number }>(db, 'SELECT story_id, retracted, awaiting FROM spread_stories WHERE rowid = ?');
   const out: [string, number][] = [];
   for (const n of [...byCount.keys()].sort((a, b) => b - a)) {
     if (out.length >= limit) break;
     const ids: string[] = [];
     for (const storyNo of byCount.get(n)!) {
       const r = row.get(storyNo);
-      if (r && !r.retracted) ids.push(r.story_id);
+      if (r && !r.retracted && !r.awaiting) ids.push(r.story_id);
     }
     ids.sort(cmp);
     for (const id of ids.slice(0, limit - out.length)) out.push([id, n]);

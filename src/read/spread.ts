@@ -53,7 +53,7 @@ function statements(db: Views) {
       `SELECT count(*) FROM spread_arrivals a JOIN spread_stories s ON s.story_id = a.story_id
        WHERE a.story_id = ? AND (a.department_id <> s.department_id OR a.n > 1)`,
     ).pluck(),
-    teller: db.prepare<[string], { teller_id: string; retracted: number }>('SELECT teller_id, retracted FROM spread_stories WHERE story_id = ?'),
+    teller: db.prepare<[string], { teller_id: string; retracted: number; awaiting: number }>('SELECT teller_id, retracted, awaiting FROM spread_stories WHERE story_id = ?'),
     active: db.prepare<[string], { active: number }>('SELECT active FROM spread_people WHERE employee_id = ?'),
     latestEdge: db.prepare<[], number | null>('SELECT max(at_ms) FROM spread_nodes WHERE edge IS NOT NULL').pluck(),
   };
@@ -142,6 +142,11 @@ export function sharedWith(db: Views, employeeId: string): SharedItem[] {
 export function circulatingTeller(db: Views, storyId: string): string | null {
   const s = q(db).teller.get(storyId);
   return s && !s.retracted ? s.teller_id : null;
+}
+
+/** Whether a story is awaiting review (no circulation is recorded for it until it is approved). */
+export function circulationHeld(db: Views, storyId: string): boolean {
+  return q(db).teller.get(storyId)?.awaiting === 1;
 }
 
 /** Whether a person is a current employee, has left, or is unknown to the log. */

@@ -31,7 +31,13 @@ function ToldThanks({ story }: { story: Story }) {
   return (
     <section class="thanks" role="status" aria-labelledby="thanks-heading">
       <h2 id="thanks-heading">Thank you for telling it</h2>
-      <p>Your story is in the archive now. What happens next:</p>
+      {story.review ? (
+        <p class="notice awaiting-review">
+          This archive reviews stories before publishing them: yours waits for a curator. Until a curator approves it,
+          only you and curators see it.
+        </p>
+      ) : null}
+      <p>{story.review ? 'What happens next:' : 'Your story is in the archive now. What happens next:'}</p>
       <ul>
         <li>Colleagues find it on the timelines{story.themes.length > 0 ? ', under its themes' : ''} and in search.</li>
         <li>When they read it, say they had heard it, send it on or retell it, you will see here how far it went: how many people and departments, never who.</li>
@@ -144,6 +150,7 @@ export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'stor
           Retracted {story.retractedAt ? formatInstant(story.retractedAt) : ''}: <q>{story.retractedReason}</q>. Only curators see this page.
         </p>
       ) : null}
+      <ReviewNotice story={story} viewer={viewer} />
       <h1>{story.title}</h1>
       <dl class="story-meta">
         <dt>Told by</dt>
@@ -181,6 +188,34 @@ export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'stor
       ) : null}
     </>
   );
+}
+
+/**
+ * Awaiting review (only its teller and curators see the page): marked so, and when a curator
+ * returned it, their note and what to do.
+ */
+function ReviewNotice({ story, viewer }: Pick<StoryPageProps, 'story' | 'viewer'>) {
+  if (story.review === 'returned') {
+    return (
+      <div class="notice returned" role="note">
+        <p><strong>Returned by a curator</strong> with this note:</p>
+        <blockquote class="review-note">{story.reviewNote}</blockquote>
+        <p>
+          {viewer.employeeId === story.tellerId ? 'Amend the story and it goes back to the curators.' : 'It is with its teller until they amend it.'}{' '}
+          Until it is approved, only its teller and curators see it.
+        </p>
+      </div>
+    );
+  }
+  if (story.review === 'waiting') {
+    return (
+      <p class="notice awaiting-review" role="note">
+        <strong>Awaiting review</strong> since {formatInstant(story.reviewSince ?? story.toldAt)}: only its teller and curators see it until a
+        curator approves it.{isCurator(viewer) ? <> <a href={`/review#review-${story.storyId}`}>Review it in the queue</a>.</> : null}
+      </p>
+    );
+  }
+  return null;
 }
 
 /** The retellings (shared per perspective: an anonymous reteller sees their own name). */
@@ -228,7 +263,7 @@ export function StoryPage(props: StoryPageProps & { shared?: { main: Child; rete
     <article class="story">
       <StoryTopNotices {...props} />
       {shared ? shared.main : <StoryMain {...props} />}
-      {story.retracted ? null : circulation}
+      {story.retracted || story.review ? null : circulation}
       {shared ? shared.retellings : <StoryRetellings {...props} />}
       <StoryThemeEditor {...props} />
       {shared ? shared.history : <StoryHistory {...props} />}
