@@ -38,6 +38,8 @@ export interface Story {
   retellingOf: string | null;
   anonymous: boolean;
   toldAt: string;
+  /** log position of its StorySubmitted: "the order told" */
+  toldPosition: number;
   amendedAt: string | null;
   /** stream revision the story reads at; the amend form carries it */
   revision: number;
@@ -102,6 +104,7 @@ interface StoryRow {
   retelling_of: string | null;
   anonymous: number;
   told_at: string;
+  told_position: number;
   amended_at: string | null;
   revision: number;
   retracted: number;
@@ -194,6 +197,7 @@ function statements(db: Views) {
        LEFT JOIN story_departments d ON d.department_id = s.happened_in
        WHERE ${LISTED} AND s.happened_in IS NOT NULL GROUP BY s.happened_in ORDER BY d.name COLLATE NOCASE`,
     ),
+    children: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.retelling_of = ? ORDER BY s.told_position`),
     queue: db.prepare<[], StoryRow>(`${SELECT_STORY} WHERE s.review = 'waiting' AND s.retracted = 0 ORDER BY s.review_since, s.told_position`),
     awaitingBy: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.teller_id = ? AND s.review IS NOT NULL AND s.retracted = 0 ORDER BY s.told_position DESC`),
     reviewOn: db.prepare<[], number>('SELECT review_on FROM story_review_setting WHERE id = 1').pluck(),
@@ -223,6 +227,7 @@ function toStory(db: Views, r: StoryRow): Story {
     retellingOf: r.retelling_of,
     anonymous: r.anonymous === 1,
     toldAt: r.told_at,
+    toldPosition: r.told_position,
     amendedAt: r.amended_at,
     revision: r.revision,
     retracted: r.retracted === 1,
@@ -262,6 +267,33 @@ export const awaitingReview = (story: Pick<Story, 'review'>): boolean => story.r
  */
 export function maySee(story: Pick<Story, 'review' | 'tellerId'>, viewer: CurrentUser | null): boolean {
   return !awaitingReview(story) || isCurator(viewer) || viewer?.employeeId === story.tellerId;
+}
+
+/**
+ * A story's family of tellings: the original it goes back to (following retellingOf up), and every
+ * retelling of it and of those, in the order told. Every telling, retracted or awaiting review
+ * too: callers decide what a viewer sees.
+ */
+export function storyFamily(db: Views, storyId: string): Story[] {
+  let root = getStory(db, storyId);
+  if (!root) return [];
+  const seen = new Set([root.storyId]);
+  while (root.retellingOf !== null) {
+    const up = getStory(db, root.retellingOf);
+    if (!up || seen.has(up.storyId)) break;
+    seen.add(up.storyId);
+    root = up;
+  }
+  const family: Story[] = [root];
+  const inFamily = new Set([root.storyId]);
+  for (let i = 0; i < family.length; i++) {
+    for (const r of q(db).children.all(family[i]!.storyId)) {
+      if (inFamily.has(r.story_id)) continue;
+      inFamily.add(r.story_id);
+      family.push(toStory(db, r));
+    }
+  }
+  return family.sort((a, b) => a.toldPosition - b.toldPosition);
 }
 
 /** Whether stories told now wait for a curator's review (the admin's setting; off by default). */

@@ -39,7 +39,7 @@ function ToldThanks({ story }: { story: Story }) {
       ) : null}
       <p>{story.review ? 'What happens next:' : 'Your story is in the archive now. What happens next:'}</p>
       <ul>
-        <li>Colleagues find it on the timelines{story.themes.length > 0 ? ', under its themes' : ''} and in search.</li>
+        <li>{story.review ? 'Once a curator approves it, colleagues' : 'Colleagues'} find it on the timelines{story.themes.length > 0 ? ', under its themes' : ''} and in search.</li>
         <li>When they read it, say they had heard it, send it on or retell it, you will see here how far it went: how many people and departments, never who.</li>
         <li>{story.anonymous ? 'Your name stays off it: only curators can see who told it.' : 'Your name is on it as its teller.'}</li>
         <li>You can amend it or retract it at any time, from this page.</li>
