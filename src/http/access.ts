@@ -62,6 +62,7 @@ export const ACCESS: AccessRule[] = [
   { method: 'GET', path: '/stories/new', allow: 'employee', what: 'the form to tell a story (?retellingOf=ID to retell one)' },
   { method: 'POST', path: '/stories', allow: 'employee', what: 'tell a story' },
   { method: 'GET', path: '/stories/:id', allow: 'employee', what: 'a story, its retellings and history' },
+  { method: 'GET', path: '/stories/:id/lineage', allow: 'employee', what: 'how a story changed as it was retold: its family of tellings, word by word' },
   { method: 'GET', path: '/stories/:id/amend', allow: 'employee', what: 'amend form (teller or curator)' },
   { method: 'POST', path: '/stories/:id/amend', allow: 'employee', what: 'amend a story (teller or curator)' },
   { method: 'GET', path: '/stories/:id/retract', allow: 'employee', what: 'retract form (teller or curator)' },

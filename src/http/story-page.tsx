@@ -8,6 +8,8 @@ import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import type { PanelState } from '../../views/fragments/circulation-panel.tsx';
 import { StoryHistory, StoryMain, StoryPage, StoryRetellings } from '../../views/pages/story.tsx';
 import { keptUntilViewsChange } from '../read/kept.ts';
+import { storyFamily } from '../read/stories.ts';
+import { seesTelling } from './lineage.tsx';
 import { perspectiveOf, sharedPart } from './shared-parts.ts';
 
 /**
@@ -61,7 +63,9 @@ export async function renderStoryPage(
       const now = current();
       const original = now.retellingOf ? getStory(db, now.retellingOf) : undefined;
       const retells = original && (!original.retracted || isCurator(p.viewer)) && maySee(original, p.viewer) ? original : null;
-      return <StoryMain story={now} viewer={p.viewer} retells={retells} />;
+      // the lineage link: when the family has more than one telling this perspective sees
+      const tellings = storyFamily(db, story.storyId).filter((s) => seesTelling(s, p.viewer)).length;
+      return <StoryMain story={now} viewer={p.viewer} retells={retells} tellings={tellings} />;
     }),
     sharedPart(db, key('retellings'), () => <StoryRetellings retellings={retellings()} viewer={p.viewer} />),
     sharedPart(db, key('history'), () => <StoryHistory story={current()} history={storyHistory(db, story.storyId)} viewer={p.viewer} />),

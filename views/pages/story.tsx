@@ -7,6 +7,8 @@ import { formatInstant, formatOccurredOn, leaderHref, RELATION_LABELS, TellerNam
 import { Avatar } from '../components/avatar.tsx';
 import { ThemeChips } from '../components/theme-chip.tsx';
 import { When } from '../components/when.tsx';
+import { similarityWords, WordDiffView } from '../components/word-diff.tsx';
+import { wordDiff } from '../../src/lineage/word-diff.ts';
 
 export interface StoryPageProps {
   story: Story;
@@ -84,6 +86,13 @@ function History({ story, history, viewer }: { story: Story; history: HistoryEnt
                       <StoryBody text={h.bodyBefore} />
                     </details>
                   ) : null}
+                  {/* the amendment shown as the lineage page shows a retelling: word by word, with the share kept */}
+                  {h.bodyBefore !== null && h.bodyAfter !== null ? (
+                    <details class="changes">
+                      <summary>What changed, word by word ({similarityWords(wordDiff(h.bodyBefore, h.bodyAfter))})</summary>
+                      <WordDiffView diff={wordDiff(h.bodyBefore, h.bodyAfter)} label={`Changes in the amendment of ${formatInstant(h.at)}`} />
+                    </details>
+                  ) : null}
                 </li>
               );
             case 'StoryThemed':
@@ -141,7 +150,7 @@ function ThemeEditor({ story, themes, done }: { story: Story; themes: Theme[]; d
  */
 
 /** From the retraction notice to the teller's actions: the story itself (shared per perspective). */
-export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'story' | 'viewer' | 'retells'>) {
+export function StoryMain({ story, viewer, retells, tellings = 1 }: Pick<StoryPageProps, 'story' | 'viewer' | 'retells'> & { tellings?: number }) {
   const mayChange = isCurator(viewer) || viewer.employeeId === story.tellerId;
   return (
     <>
@@ -176,6 +185,12 @@ export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'stor
           <>
             <dt>Retells</dt>
             <dd><a href={`/stories/${retells.storyId}`}>{retells.title}</a></dd>
+          </>
+        ) : null}
+        {tellings > 1 ? (
+          <>
+            <dt>Lineage</dt>
+            <dd><a href={`/stories/${story.storyId}/lineage`}>How it changed as it was retold ({tellings} tellings)</a></dd>
           </>
         ) : null}
       </dl>
