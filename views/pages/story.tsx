@@ -26,6 +26,8 @@ export interface StoryPageProps {
   themeNotice?: string | undefined;
   /** just told by the viewer: thank them and say what happens next */
   thanks?: boolean;
+  /** how many tellings of its family this viewer sees: the page links to the lineage when more than one */
+  tellings?: number;
 }
 
 /** After telling a story: thanks, and what happens to it now. */
@@ -150,7 +152,7 @@ function ThemeEditor({ story, themes, done }: { story: Story; themes: Theme[]; d
  */
 
 /** From the retraction notice to the teller's actions: the story itself (shared per perspective). */
-export function StoryMain({ story, viewer, retells, tellings = 1 }: Pick<StoryPageProps, 'story' | 'viewer' | 'retells'> & { tellings?: number }) {
+export function StoryMain({ story, viewer, retells, tellings = 1 }: Pick<StoryPageProps, 'story' | 'viewer' | 'retells' | 'tellings'>) {
   const mayChange = isCurator(viewer) || viewer.employeeId === story.tellerId;
   return (
     <>
