@@ -235,3 +235,49 @@ describe('review before publishing', () => {
     }
   });
 });
+
+describe('review before publishing and import', () => {
+  const line = (type: string, data: Record<string, unknown>, at: string, v?: number) => JSON.stringify({ type, data, metadata: { at, ...(v ? { v } : {}) } });
+  const story = (storyId: string, at: string) =>
+    line('StorySubmitted', { storyId, title: storyId, body: 'b', tellerId: 'e1', leader: 'L', occurredOn: '2020', themes: [], relation: 'witnessed', anonymous: false }, at, 2);
+  const org = [
+    line('DepartmentOpened', { departmentId: 'd1', name: 'D' }, '2024-01-01T00:00:00Z'),
+    line('EmployeeJoined', { employeeId: 'e1', name: 'E', departmentId: 'd1', joinedOn: '2020-01-01' }, '2024-01-01T00:00:01Z'),
+  ];
+
+  it('follows log order inside an imported file, and a setting already in the log applies to imported stories', async () => {
+    const h = await testHallway();
+    try {
+      await importLines(h.store, [
+        ...org,
+        story('before', '2024-01-02T00:00:00Z'),
+        line('ArchiveSettingsChanged', { reviewBeforePublishing: true }, '2024-01-03T00:00:00Z'),
+        story('after', '2024-01-04T00:00:00Z'),
+        line('ArchiveSettingsChanged', { reviewBeforePublishing: false }, '2024-01-05T00:00:00Z'),
+        story('later', '2024-01-06T00:00:00Z'),
+      ]);
+      await h.runtime.waitFor(await h.store.headPosition());
+      expect(['before', 'after', 'later'].map((id) => getStory(h.runtime.db, id)!.review)).toEqual([null, 'waiting', null]);
+
+      await importLines(h.store, [line('ArchiveSettingsChanged', { reviewBeforePublishing: true }, '2024-01-07T00:00:00Z')]);
+      await importLines(h.store, [story('imported', '2024-01-08T00:00:00Z'), line('StoryApproved', { storyId: 'after' }, '2024-01-08T00:00:01Z')]);
+      await h.runtime.waitFor(await h.store.headPosition());
+      expect(getStory(h.runtime.db, 'imported')!.review).toBe('waiting');
+      expect(getStory(h.runtime.db, 'after')!.review).toBeNull();
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('refuses an approval or a return of a story the log does not hold, and appends nothing', async () => {
+    const h = await testHallway();
+    try {
+      const head = await h.store.headPosition();
+      await expect(importLines(h.store, [...org, line('StoryReturned', { storyId: 'ghost', note: 'n' }, '2024-01-02T00:00:00Z')])).rejects.toThrow('line 3');
+      await expect(importLines(h.store, [...org, line('StoryApproved', { storyId: 'ghost' }, '2024-01-02T00:00:00Z')])).rejects.toThrow('story ghost does not exist');
+      expect(await h.store.headPosition()).toBe(head);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
