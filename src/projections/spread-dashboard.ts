@@ -222,9 +222,9 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   }
 
 
-  // departments: stories told by their people in the window
+  // departments: stories told by their people in the window (not those awaiting review)
   const told = new Map<string, number>();
-  for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
+  for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? AND awaiting = 0 GROUP BY d').all(from, to)) {
     const g = groupOf(r.d);
     told.set(g, (told.get(g) ?? 0) + r.n);
   }
@@ -240,7 +240,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   const themeNames = sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
   const toldBy = new Map(
     sql<[number, number], { t: string; n: number }>(db, 
-      'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
+      'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? AND s.awaiting = 0 GROUP BY st.theme_id',
     ).all(from, to).map((r) => [r.t, r.n]),
   );
   // the story-theme table read as packed numbers: strings cost a microsecond a row here

@@ -7,6 +7,7 @@ import { exportEvents } from '../../src/cli/export.ts';
 import { importLines } from '../../src/importer.ts';
 import { awaitingReviewBy, getStory, reviewQueue, timeline } from '../../src/read/stories.ts';
 import { issueApiToken } from '../../src/auth/api-tokens.ts';
+import { dashboard } from '../../src/projections/spread-dashboard.ts';
 
 /**
  * Review before publishing (issue 12, section 1), through the real app, store and projections:
@@ -108,6 +109,10 @@ describe('review before publishing', () => {
     expect((await text('/search?q=kettle', other.cookie)).body).toContain('Told before review');
 
     expect((await text('/dashboard', leader.cookie)).body).not.toContain('Cell number drift');
+    // nor its counts: stories told in the window, by department and theme, count the published one only
+    const figures = dashboard(h.runtime.db, { fromMs: null, toMs: now.getTime() + 86_400_000 }, 1);
+    expect(figures.departments.reduce((n, d) => n + d.told, 0)).toBe(1);
+    expect(figures.themes.find((t) => t.name === 'Ownership')!.told).toBe(1);
     expect((await get(h.app, `/dashboard/stories/${waiting}`, leader.cookie)).status).toBe(404);
     expect((await get(h.app, `/dashboard/stories/${before}`, leader.cookie)).status).toBe(200);
     const issued = await issueApiToken(h, admin.employeeId, leader.employeeId, 'test');
