@@ -8,6 +8,8 @@ import { tempDir } from '../helpers.ts';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/hallway.mjs', import.meta.url));
+/** a few real processes on a busy two-core machine (the whole suite runs beside them) */
+const CLI_MS = 120_000;
 
 /** `hallway lineage STORY_ID` through the real bin, on a log another process wrote: a tree. */
 describe('hallway lineage STORY_ID', () => {
@@ -48,15 +50,15 @@ describe('hallway lineage STORY_ID', () => {
         { storyId: 's3', retellingOf: 's2', depth: 2, at: '2024-04-01T10:00:00Z', similarity: 0.833 },
       ],
     };
-    for (const id of ['s1', 's3', 's4']) {
-      const { stdout } = await run(process.execPath, [BIN, 'lineage', id], { env });
-      const out = JSON.parse(stdout) as typeof expected;
+    // each run starts a process (tsx): run them side by side
+    const [root, leaf, alone] = await Promise.all(['s1', 's3', 'other'].map((id) => run(process.execPath, [BIN, 'lineage', id], { env })));
+    for (const r of [root!, leaf!]) {
+      const out = JSON.parse(r.stdout) as typeof expected;
       expect(out).toEqual(expected);
       expect(Object.keys(out.tellings[0]!)).toEqual(['storyId', 'retellingOf', 'depth', 'at', 'similarity']);
     }
-    const alone = JSON.parse((await run(process.execPath, [BIN, 'lineage', 'other'], { env })).stdout) as typeof expected;
-    expect(alone.tellings.map((t) => t.storyId)).toEqual(['other']);
-  });
+    expect((JSON.parse(alone!.stdout) as typeof expected).tellings.map((t) => t.storyId)).toEqual(['other']);
+  }, CLI_MS);
 
   it('fails with a message for a story the archive does not hold, and with usage without an id', async () => {
     const err = await run(process.execPath, [BIN, 'lineage', 'nope'], { env }).catch((e: { code: number; stderr: string }) => e);
@@ -64,5 +66,5 @@ describe('hallway lineage STORY_ID', () => {
     expect((err as { stderr: string }).stderr).toContain('no story "nope"');
     const usage = await run(process.execPath, [BIN, 'lineage'], { env }).catch((e: { code: number; stderr: string }) => e);
     expect(usage).toMatchObject({ code: 2 });
-  });
+  }, CLI_MS);
 });
