@@ -59,6 +59,7 @@ describe('the review queue in Chromium', () => {
     expect(await t.page.locator('.thanks .awaiting-review').textContent()).toContain('waits for a curator');
     expect(await t.page.locator('p.notice.awaiting-review[role="note"]').textContent()).toContain('Awaiting review');
     await checkA11y(t.page, 'story awaiting review (teller)');
+    await t.page.screenshot({ path: `${SHOTS}/story-awaiting.png`, fullPage: true });
 
     // a colleague cannot find it
     const o = await as();
@@ -91,6 +92,9 @@ describe('the review queue in Chromium', () => {
     await t.page.getByLabel('Why are you amending it?').fill('Said when, as the curator asked');
     await Promise.all([t.page.waitForURL((u) => u.pathname === storyPath), t.page.getByRole('button', { name: 'Save the amendment' }).click()]);
     expect(await t.page.locator('.notice.awaiting-review').textContent()).toContain('Awaiting review');
+    // the amendment, word by word, in the story's history
+    expect(await t.page.locator('.history details.changes ins').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('two weeks')]));
+    await checkA11y(t.page, 'story back in the queue, with its history');
 
     // back in the queue: the curator approves
     await c.page.goto('/review');
