@@ -6,6 +6,7 @@ import { sizeBucket, viralityOf } from '../spread/figures.ts';
 import { encodeEdge, encodeStoryTheme } from '../spread/edge-code.ts';
 import { wienerGrowth } from '../spread/virality.ts';
 import { preparedPer } from './prepared.ts';
+import { applyReviewSetting, reviewCopyDrop, reviewCopySchema, reviewCopyStatements, reviewIsOn } from './review-copies.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
@@ -36,7 +37,9 @@ CREATE TABLE IF NOT EXISTS spread_stories (
   bucket INTEGER NOT NULL DEFAULT 0,
   wiener INTEGER NOT NULL DEFAULT 0, -- Σ of all pairwise distances
   depth_sum INTEGER NOT NULL DEFAULT 0, depth INTEGER NOT NULL DEFAULT 0,
-  cross_edges INTEGER NOT NULL DEFAULT 0, within_edges INTEGER NOT NULL DEFAULT 0);
+  cross_edges INTEGER NOT NULL DEFAULT 0, within_edges INTEGER NOT NULL DEFAULT 0,
+  awaiting INTEGER NOT NULL DEFAULT 0 -- awaiting review: left out of the dashboard's lists and refused circulation
+);
 CREATE TABLE IF NOT EXISTS spread_story_depths (
   story_id TEXT NOT NULL, depth INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (story_id, depth)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spread_story_flows (
@@ -94,6 +97,8 @@ export interface StoryRow {
   depth: number;
   cross_edges: number;
   within_edges: number;
+  /** 1 while the story awaits review */
+  awaiting: number;
 }
 
 /** rows per multi-row INSERT of the rows a batch appends (one statement call each, not one per row) */
@@ -154,6 +159,8 @@ function statements(db: Views) {
     shared: db.prepare('INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES (?, ?, ?)'),
     // rows in order: the first share of a story to a person is the one kept, as one by one
     shareds: db.prepare(`INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`),
+    awaiting: db.prepare('UPDATE spread_stories SET awaiting = ? WHERE story_id = ?'),
+    review: reviewCopyStatements(db, 'spread'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -447,6 +454,7 @@ function flush(db: Views): void {
 function applyOne(db: Views, e: ProjectedEvent): void {
   const q = stmts(db);
   const atMs = Date.parse(e.metadata.at);
+  if (applyReviewSetting(q.review, e)) return;
   switch (e.type) {
     case 'DepartmentOpened':
       db.prepare('INSERT INTO spread_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1')
@@ -481,6 +489,7 @@ function applyOne(db: Views, e: ProjectedEvent): void {
       m.position = e.position;
       const dept = m.departmentOf(d.tellerId);
       q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
+      if (reviewIsOn(q.review)) q.awaiting.run(1, d.storyId);
       q.insertNode.run(d.storyId, d.tellerId, 0, null, 0, dept, null, atMs, null, 1);
       // a new story's tree is its root: no need to read it back
       const root: TreeNode = { personId: d.tellerId, parent: null, depth: 0, departmentId: dept, below: 1, written: true };
@@ -504,6 +513,12 @@ function applyOne(db: Views, e: ProjectedEvent): void {
     case 'StoryRetracted':
       db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?').run(e.data.storyId);
       return;
+    case 'StoryApproved': {
+      q.awaiting.run(0, e.data.storyId);
+      const kept = memoryOf(db).rows.get(e.data.storyId);
+      if (kept) kept.awaiting = 0;
+      return;
+    }
     case 'StoryRead':
       applyExposure(db, e.data.storyId, { personId: e.data.readerId, atMs }, e.position);
       return;
@@ -523,14 +538,15 @@ const forget = (db: Views): void => void memories.delete(db);
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 7,
+  // 8: stories awaiting review (issue 12)
+  version: 8,
   // several writes per exposure: its own lane, so stories and search do not wait for it
   lane: 'spread',
   setup(db) {
-    db.exec(SCHEMA);
+    db.exec(SCHEMA + reviewCopySchema('spread'));
   },
   reset(db) {
-    db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
+    db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n') + reviewCopyDrop('spread'));
     stmts.forget(db);
     forget(db);
   },

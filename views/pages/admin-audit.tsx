@@ -24,8 +24,12 @@ const KIND: Record<string, string> = {
   'theme-described': 'theme described',
   'theme-retired': 'theme retired',
   exported: 'figures downloaded',
+  'log-exported': 'whole log exported',
   'api-token-issued': 'API token issued',
   'api-token-revoked': 'API token revoked',
+  'review-setting': 'review setting changed',
+  'story-approved': 'story approved',
+  'story-returned': 'story returned to its teller',
 };
 
 export const GROUP_LABEL: Record<AuditGroup, string> = {
@@ -36,6 +40,7 @@ export const GROUP_LABEL: Record<AuditGroup, string> = {
   themes: 'Themes',
   exports: 'Downloads',
   'api-tokens': 'API tokens',
+  review: 'Review before publishing',
 };
 
 /** Who did it: a name where one is known, never a raw id. */
@@ -44,6 +49,8 @@ function by(e: AuditEntry): string {
   if (e.actorName) return e.actorName;
   if (e.actor === 'anonymous') return 'someone signing in';
   if (!e.actor || e.actor === 'system') return 'Hallway';
+  // `hallway admin …` and `hallway export` record the shell's user as `cli:<os user>`
+  if (e.actor.startsWith('cli:')) return `the command line (${e.actor.slice(4)})`;
   return 'someone no longer listed';
 }
 
