@@ -174,9 +174,11 @@ const stmts = preparedPer(statements);
  *   (read from `spread_nodes` on a story's first exposure since it was dropped, bounded by
  *   TREE_NODES_MAX nodes, least recently exposed stories dropped first);
  * - `departmentNumbers`: the numbers given to departments (a handful, read for every node);
- * - `pending`: what the batch under way changed and has not written yet (new nodes, subtree
- *   sizes, story rows, arrivals, breadth per depth, flows); written by `flush` at the end of the
- *   batch, inside its transaction, so a batch is atomic with its checkpoint.
+ * - `departments`: each person's current department (see Memory.departments);
+ * - `pending`: what the batch under way changed and has not written yet (touches and shares,
+ *   written ROWS_PER_INSERT rows a statement; new nodes, subtree sizes, story rows, arrivals,
+ *   breadth per depth, flows, one write per row); written by `flush` at the end of the batch,
+ *   inside its transaction, so a batch is atomic with its checkpoint.
  * All of it is forgotten by `invalidate` (another process wrote views.db, or a batch rolled back:
  * src/projections/runtime.ts) and by `reset`.
  */
