@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Views } from './runtime.ts';
 import { spreadStory } from '../read/spread.ts';
 import { bucketLabel, sizeBucket } from '../spread/figures.ts';
-import { edgeFrom, edgeStory, edgeTo, pairStory, pairTheme } from '../spread/edge-code.ts';
+import { pairStory, pairTheme } from '../spread/edge-code.ts';
+import { edgesInWindow } from '../read/edge-log.ts';
+import type { EdgeSource } from '../read/edge-log.ts';
 
 /**
  * The leadership dashboard's figures (SPREAD.md, "Organisation figures") for a window of recorded
@@ -134,14 +136,18 @@ function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): 
   return out;
 }
 
-export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): Dashboard {
+/**
+ * The figures for a window. `edges` gives the window's edges: the edge log kept in memory (the
+ * default), or `edgesInWindowFromNodes`, the spread model's rows (the from-scratch reference).
+ */
+export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, edges: EdgeSource = edgesInWindow): Dashboard {
   const from = w.fromMs ?? MIN;
   const to = w.toMs;
   const { groups, groupOf } = departmentGroups(db, minGroup);
 
-  // One scan of the edges added in the window (along the (at_ms, edge) covering index) feeds the
-  // ranking, the flow matrix, the crossings and the themes; joins per row cost too much here.
-  // Each edge is one packed number and groups are numbered, so the per-row work is arithmetic.
+  // One pass over the edges added in the window (the edge log held in memory as typed columns,
+  // src/read/edge-log.ts) feeds the ranking, the flow matrix, the crossings and the themes.
+  // Stories and groups are numbered, so the per-edge work is arithmetic on flat arrays.
   // people whose department the model does not know (an import can carry them) fall in the folded
   // group; it is dropped again below if nothing landed in it
   const hadSmaller = groups.some((g) => g.id === SMALLER);
@@ -155,33 +161,41 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     return i;
   };
   // departments are numbered in the packed edges (src/spread/edge-code.ts): number -> group index
-  const groupOfNo: number[] = [];
-  for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all()) groupOfNo[no] = gi(id);
+  const numbered = sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all();
+  const groupOfNo = new Int32Array(numbered.reduce((m, [no]) => Math.max(m, no + 1), 0));
+  for (const [no, id] of numbered) groupOfNo[no] = gi(id);
   const counts = new Float64Array(K * K);
-  const edges = sql<[number, number], number>(db, 'SELECT edge FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND edge IS NOT NULL').pluck().all(from, to);
-  // stories numbered densely in the order the window meets them, so that a (story, group) pair
-  // is a place in a flat array of marks (distinct counts without sets or sorting)
-  const localOf = new Map<number, number>();
-  const addedByNo = new Map<number, number>();
-  const local = new Int32Array(edges.length);
-  edges.forEach((edge, i) => {
-    const storyNo = edgeStory(edge);
-    let l = localOf.get(storyNo);
-    if (l === undefined) localOf.set(storyNo, (l = localOf.size));
-    local[i] = l;
-    addedByNo.set(storyNo, (addedByNo.get(storyNo) ?? 0) + 1);
-  });
-  const intoMarks = new Uint8Array(localOf.size * K);
-  const outOfMarks = new Uint8Array(localOf.size * K);
+  // story numbers are the spread model's row ids: per-story counts and (story, group) marks are
+  // places in flat arrays (distinct counts without sets or sorting)
+  const stories1 = sql<[], number>(db, 'SELECT coalesce(max(rowid), 0) + 1 FROM spread_stories').pluck().get()!;
+  let storySlots = stories1;
+  let addedOf = new Int32Array(storySlots);
+  let intoMarks = new Uint8Array(storySlots * K);
+  let outOfMarks = new Uint8Array(storySlots * K);
+  const touched: number[] = [];
   const received = new Array<number>(K).fill(0);
   const passed = new Array<number>(K).fill(0);
-  edges.forEach((edge, i) => {
-    const f = groupOfNo[edgeFrom(edge)]!;
-    const t = groupOfNo[edgeTo(edge)]!;
+  edges(db, from, to, (storyNo, fromNo, toNo) => {
+    if (storyNo >= storySlots) {
+      // a story the projections numbered after the count above was read
+      const more = Math.max(storyNo + 1, storySlots * 2);
+      const a = new Int32Array(more);
+      a.set(addedOf);
+      const i = new Uint8Array(more * K);
+      i.set(intoMarks);
+      const o = new Uint8Array(more * K);
+      o.set(outOfMarks);
+      [addedOf, intoMarks, outOfMarks, storySlots] = [a, i, o, more];
+    }
+    const was = addedOf[storyNo]!;
+    addedOf[storyNo] = was + 1;
+    if (was === 0) touched.push(storyNo);
+    const f = groupOfNo[fromNo]!;
+    const t = groupOfNo[toNo]!;
     counts[f * K + t]! += 1;
     // a crossing between shown departments (two small ones folded together do not cross)
     if (f !== t) {
-      const at = local[i]! * K;
+      const at = storyNo * K;
       if (!intoMarks[at + t]) {
         intoMarks[at + t] = 1;
         received[t]! += 1;
@@ -192,6 +206,8 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
       }
     }
   });
+  const addedByNo = new Map<number, number>();
+  for (const storyNo of touched) addedByNo.set(storyNo, addedOf[storyNo]!);
   const flows: { from: string; to: string; count: number }[] = [];
   for (let f = 0; f < K; f++) for (let t = 0; t < K; t++) if (counts[f * K + t]) flows.push({ from: groups[f]!.id, to: groups[t]!.id, count: counts[f * K + t]! });
 

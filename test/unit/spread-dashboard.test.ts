@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { openViews } from '../../src/projections/runtime.ts';
 import type { ProjectedEvent, Views } from '../../src/projections/runtime.ts';
 import { spreadProjection } from '../../src/projections/spread.ts';
+import { edgeLogProjection } from '../../src/projections/edge-log.ts';
+import { edgesInWindowFromNodes } from '../../src/read/edge-log.ts';
 import { dashboard, departmentGroups, SMALLER } from '../../src/projections/spread-dashboard.ts';
 import type { Window } from '../../src/projections/spread-dashboard.ts';
 
@@ -42,6 +44,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 const T0 = Date.UTC(2024, 0, 1);
+/** chunks of three edges, so the logs below fill several chunks and a tail */
+const edgeLog = edgeLogProjection(3);
 const personId = (i: number): string => PEOPLE[i] ?? 'stranger';
 
 function logOf(steps: Step[]): ProjectedEvent[] {
@@ -149,7 +153,11 @@ describe('the dashboard read from packed edges', () => {
         const log = logOf(steps);
         const live = openViews(':memory:');
         spreadProjection.setup(live);
-        for (const e of log) spreadProjection.apply(live, e);
+        edgeLog.setup(live);
+        for (const e of log) {
+          spreadProjection.apply(live, e);
+          edgeLog.apply(live, e);
+        }
         const w: Window = { fromMs: win.from === null ? null : T0 + win.from, toMs: T0 + (win.from ?? 0) + win.length };
         const got = figuresOf(live, w, minGroup, limit);
         // the folded group is listed when some department is folded, or when something landed in it
@@ -159,12 +167,71 @@ describe('the dashboard read from packed edges', () => {
         for (const x of scanned.departments) if (!shown.includes(x.id)) expect(x.eiIndex, `${x.id} has edges but no row`).toBeNull();
         const scratch = openViews(':memory:');
         spreadProjection.setup(scratch);
+        edgeLog.setup(scratch);
         scratch.transaction(() => log.forEach((e) => spreadProjection.apply(scratch, e)))();
+        scratch.transaction(() => log.forEach((e) => edgeLog.apply(scratch, e)))();
         expect(figuresOf(scratch, w, minGroup, limit)).toEqual(got);
         live.close();
         scratch.close();
       }),
       { numRuns: 120 },
+    );
+  });
+});
+
+describe('the dashboard read from the edge log kept in memory', () => {
+  it('equals the from-scratch computation over the spread model’s nodes, on random logs, batches and windows, asked between batches and after a rebuild', () => {
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 20 }),
+        fc.array(windowArb, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        (steps, batches, wins, minGroup, limit, rebuildMidway) => {
+          const log = logOf(steps);
+          const db = openViews(':memory:');
+          spreadProjection.setup(db);
+          edgeLog.setup(db);
+          const windows: Window[] = wins.map((win) => ({ fromMs: win.from === null ? null : T0 + win.from, toMs: T0 + (win.from ?? 0) + win.length }));
+          const same = (): void => {
+            for (const w of [...windows, { fromMs: null, toMs: Number.MAX_SAFE_INTEGER }]) {
+              expect(dashboard(db, w, minGroup, limit)).toEqual(dashboard(db, w, minGroup, limit, edgesInWindowFromNodes));
+            }
+          };
+          // as the runtime does: per batch, the spread model first, then the edge log
+          let at = 0;
+          let batch = 0;
+          let rebuilt = !rebuildMidway;
+          while (at < log.length) {
+            const size = batches[batch++ % batches.length]!;
+            const part = log.slice(at, at + size);
+            db.transaction(() => part.forEach((e) => spreadProjection.apply(db, e)))();
+            db.transaction(() => part.forEach((e) => edgeLog.apply(db, e)))();
+            at += size;
+            same();
+            if (!rebuilt && at > (log.length * 2) / 3) {
+              rebuilt = true;
+              // both read models rebuilt from the start, and so far only up to half way: the edge
+              // log has a new generation, and the reader must drop the edges it holds
+              at = Math.floor(at / 2);
+              db.transaction(() => {
+                for (const p of [spreadProjection, edgeLog]) {
+                  p.reset(db);
+                  p.setup(db);
+                }
+                log.slice(0, at).forEach((e) => spreadProjection.apply(db, e));
+                log.slice(0, at).forEach((e) => edgeLog.apply(db, e));
+              })();
+              same();
+            }
+          }
+          same();
+          db.close();
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Projection, ProjectedEvent, Views } from './runtime.ts';
+import { preparedPer } from './prepared.ts';
+import { spreadProjection } from './spread.ts';
+
+/**
+ * The edge log: every cascade edge of the spread read model (its time and its packed story and
+ * departments, src/spread/edge-code.ts), append-only, packed in chunks of CHUNK edges as binary
+ * columns. The dashboard keeps it in memory as typed arrays (src/read/edge-log.ts), loads it in a
+ * few dozen milliseconds after a rebuild, and afterwards reads only what was appended since, so no
+ * request reads the spread projection's nodes row by row (at 2,000,000 exposures that took seconds).
+ *
+ * It is its own projection so that the spread projection's write path stays its own: it follows
+ * the spread model's tables, which the runtime has brought up to date for the whole batch before
+ * this projection runs (it comes after `spread` in allProjections). After a story's exposure it
+ * copies the story's nodes it has not seen yet (by `seq`, the node's place in its story), so the
+ * log holds each edge once whatever the batch boundaries. Its version follows the spread
+ * projection's, so rebuilding that model rebuilds this one.
+ */
+
+/** edges per packed chunk; the unpacked tail stays below this */
+const CHUNK = 4096;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS edge_log_meta (k INTEGER PRIMARY KEY CHECK (k = 1), generation TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS edge_log_chunks (
+  first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,
+  data BLOB NOT NULL -- n times (ms, float64) then n packed edges (float64), little-endian
+);
+CREATE TABLE IF NOT EXISTS edge_log_tail (seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, edge INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS edge_log_seen (story_id TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;
+`;
+const TABLES = ['edge_log_meta', 'edge_log_chunks', 'edge_log_tail', 'edge_log_seen'];
+
+const statements = preparedPer((db: Views) => ({
+  story: db.prepare<[string], { size: number }>('SELECT size FROM spread_stories WHERE story_id = ?'),
+  seen: db.prepare<[string], number>('SELECT size FROM edge_log_seen WHERE story_id = ?').pluck(),
+  see: db.prepare('INSERT INTO edge_log_seen (story_id, size) VALUES (?, ?) ON CONFLICT (story_id) DO UPDATE SET size = excluded.size'),
+  nodes: db.prepare<[string, number, number], [number, number | null]>('SELECT at_ms, edge FROM spread_nodes WHERE story_id = ? AND seq >= ? AND seq < ? ORDER BY seq').raw(),
+  append: db.prepare('INSERT INTO edge_log_tail (seq, at_ms, edge) VALUES (?, ?, ?)'),
+  tail: db.prepare<[], [number, number]>('SELECT at_ms, edge FROM edge_log_tail ORDER BY seq').raw(),
+  clearTail: db.prepare('DELETE FROM edge_log_tail'),
+  pack: db.prepare('INSERT INTO edge_log_chunks (first_seq, n, data) VALUES (?, ?, ?)'),
+  nextSeq: db.prepare<[], number>(
+    'SELECT coalesce((SELECT max(seq) + 1 FROM edge_log_tail), (SELECT max(first_seq + n) FROM edge_log_chunks), 0)',
+  ).pluck(),
+  chunkStart: db.prepare<[], number>('SELECT coalesce((SELECT max(first_seq + n) FROM edge_log_chunks), 0)').pluck(),
+}));
+
+/** What this connection remembers of the tables (forgotten by invalidate and reset). */
+interface Memory {
+  next: number;
+  chunkStart: number;
+  seen: Map<string, number>;
+}
+const memory = new WeakMap<Views, Memory>();
+const SEEN_MAX = 100_000;
+
+function remembered(db: Views): Memory {
+  let m = memory.get(db);
+  if (!m) {
+    const q = statements(db);
+    memory.set(db, (m = { next: q.nextSeq.get()!, chunkStart: q.chunkStart.get()!, seen: new Map() }));
+  }
+  return m;
+}
+
+/** Packs the tail into one chunk of binary columns: times, then edges. */
+export function packChunk(rows: [number, number][]): Buffer {
+  const cols = new Float64Array(rows.length * 2);
+  rows.forEach(([at, edge], i) => {
+    cols[i] = at;
+    cols[rows.length + i] = edge;
+  });
+  return Buffer.from(cols.buffer, cols.byteOffset, cols.byteLength);
+}
+
+/** Copies the story's nodes this log has not seen yet (the spread model numbers them by `seq`). */
+function follow(db: Views, storyId: string, chunk: number): void {
+  const q = statements(db);
+  const size = q.story.get(storyId)?.size;
+  if (size === undefined) return; // a story the log does not hold: the spread model left it out too
+  const m = remembered(db);
+  let seen = m.seen.get(storyId);
+  if (seen === undefined) {
+    seen = q.seen.get(storyId) ?? 1; // the root (seq 0) heads no edge
+    if (m.seen.size >= SEEN_MAX) m.seen.clear();
+    m.seen.set(storyId, seen);
+  }
+  if (size <= seen) return;
+  for (const [at, edge] of q.nodes.all(storyId, seen, size)) {
+    if (edge === null) continue;
+    q.append.run(m.next, at, edge);
+    m.next += 1;
+    if (m.next - m.chunkStart >= chunk) {
+      q.pack.run(m.chunkStart, m.next - m.chunkStart, packChunk(q.tail.all()));
+      q.clearTail.run();
+      m.chunkStart = m.next;
+    }
+  }
+  q.see.run(storyId, size);
+  m.seen.set(storyId, size);
+}
+
+/** The story an event exposes someone to, if any (SPREAD.md's exposures). */
+function exposedStory(e: ProjectedEvent): string | undefined {
+  switch (e.type) {
+    case 'StoryRead':
+    case 'StoryHeard':
+    case 'StoryShared':
+      return e.data.storyId;
+    case 'StorySubmitted':
+      return e.data.retellingOf;
+    default:
+      return undefined;
+  }
+}
+
+/** The projection, with the chunk size as a parameter so tests can make chunks of a few edges. */
+export function edgeLogProjection(chunk = CHUNK): Projection {
+  return {
+    name: 'edge-log',
+    version: spreadProjection.version * 1000 + 1,
+    setup(db) {
+      db.exec(SCHEMA);
+      // a new log gets a new generation, so a reader holding an older one loads it again
+      db.prepare('INSERT OR IGNORE INTO edge_log_meta (k, generation) VALUES (1, ?)').run(randomUUID());
+    },
+    reset(db) {
+      db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
+      statements.forget(db);
+      memory.delete(db);
+    },
+    invalidate(db) {
+      memory.delete(db);
+    },
+    apply(db, e) {
+      const storyId = exposedStory(e);
+      if (storyId !== undefined) follow(db, storyId, chunk);
+    },
+  };
+}

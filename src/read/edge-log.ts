@@ -1,0 +1,135 @@
+import type { Views } from '../projections/runtime.ts';
+import { preparedPer } from '../projections/prepared.ts';
+import { edgeFrom, edgeStory, edgeTo } from '../spread/edge-code.ts';
+
+/**
+ * The edge log (src/projections/edge-log.ts) held in memory as typed columns: per edge its time,
+ * story number and the two department numbers (16 bytes an edge: about 30 MB at 2,000,000
+ * exposures). Loaded once per views connection, then topped up with what the projection appended
+ * since. A window's edges
+ * are then a scan of flat arrays, a few milliseconds per million edges, where reading them from
+ * the spread model's rows took about a second per million.
+ */
+
+export interface EdgeColumns {
+  n: number;
+  at: Float64Array;
+  story: Int32Array;
+  from: Uint16Array;
+  to: Uint16Array;
+}
+
+interface Held {
+  generation: string;
+  /** packed chunks, in log order, and where the next one starts */
+  chunks: EdgeColumns[];
+  nextChunk: number;
+  tail: EdgeColumns;
+  /** the greatest story number among the edges (sizes the dashboard's per-story arrays) */
+  maxStory: number;
+}
+
+const statements = preparedPer((db: Views) => ({
+  generation: db.prepare<[], string>('SELECT generation FROM edge_log_meta WHERE k = 1').pluck(),
+  chunks: db.prepare<[number], { first_seq: number; n: number; data: Buffer }>('SELECT first_seq, n, data FROM edge_log_chunks WHERE first_seq >= ? ORDER BY first_seq'),
+  tail: db.prepare<[number], [number, number]>('SELECT at_ms, edge FROM edge_log_tail WHERE seq >= ? ORDER BY seq').raw(),
+}));
+
+const held = new WeakMap<Views, Held>();
+
+function columns(n: number): EdgeColumns {
+  return { n, at: new Float64Array(n), story: new Int32Array(n), from: new Uint16Array(n), to: new Uint16Array(n) };
+}
+function put(c: EdgeColumns, i: number, at: number, edge: number): void {
+  c.at[i] = at;
+  c.story[i] = edgeStory(edge);
+  c.from[i] = edgeFrom(edge);
+  c.to[i] = edgeTo(edge);
+}
+function maxOf(c: EdgeColumns, max: number): number {
+  for (let i = 0; i < c.n; i++) if (c.story[i]! > max) max = c.story[i]!;
+  return max;
+}
+
+/** A chunk's binary columns (times, then edges; see packChunk) as typed columns. */
+function unpack(n: number, data: Buffer): EdgeColumns {
+  // copied into an aligned buffer: the blob's bytes need not start on an 8-byte boundary
+  const cols = new Float64Array(n * 2);
+  new Uint8Array(cols.buffer).set(data.subarray(0, n * 16));
+  const c = columns(n);
+  for (let i = 0; i < n; i++) put(c, i, cols[i]!, cols[n + i]!);
+  return c;
+}
+
+/** Appends rows to the tail, growing its arrays by doubling. */
+function grow(c: EdgeColumns, rows: [number, number][]): EdgeColumns {
+  let out = c;
+  if (c.n + rows.length > c.at.length) {
+    out = columns(Math.max(64, 2 * (c.n + rows.length)));
+    out.at.set(c.at.subarray(0, c.n));
+    out.story.set(c.story.subarray(0, c.n));
+    out.from.set(c.from.subarray(0, c.n));
+    out.to.set(c.to.subarray(0, c.n));
+  }
+  out.n = c.n;
+  for (const [at, edge] of rows) put(out, out.n++, at, edge);
+  return out;
+}
+
+/**
+ * The edge log as it is now in views.db: what was appended since the last look is read (three
+ * small queries when nothing was), so it is exact even within one turn of the event loop.
+ */
+export function edgeLog(db: Views): { chunks: readonly EdgeColumns[]; tail: EdgeColumns; maxStory: number } {
+  const q = statements(db);
+  let h = held.get(db);
+  // one read transaction: the projection may pack the tail into a chunk between two statements
+  db.transaction(() => {
+    const generation = q.generation.get();
+    if (generation === undefined) throw new Error('the edge-log read model is missing (its projection has not run on this views.db)');
+    if (!h || h.generation !== generation) held.set(db, (h = { generation, chunks: [], nextChunk: 0, tail: columns(0), maxStory: -1 }));
+    const x = h;
+    let packed = false;
+    for (const r of q.chunks.all(x.nextChunk)) {
+      const c = unpack(r.n, r.data);
+      x.chunks.push(c);
+      x.maxStory = maxOf(c, x.maxStory);
+      x.nextChunk = r.first_seq + r.n;
+      packed = true;
+    }
+    // the tail only grows until it is packed into a chunk: then it starts again
+    if (packed) x.tail = columns(0);
+    const rows = q.tail.all(x.nextChunk + x.tail.n);
+    if (rows.length) {
+      const before = x.tail.n;
+      x.tail = grow(x.tail, rows);
+      for (let i = before; i < x.tail.n; i++) if (x.tail.story[i]! > x.maxStory) x.maxStory = x.tail.story[i]!;
+    }
+  })();
+  return h!;
+}
+
+/**
+ * Calls `visit` with the story number and the parent's and child's department numbers of every
+ * edge added in [from, to). The same edges, in another order, as
+ * `SELECT edge FROM spread_nodes WHERE at_ms >= from AND at_ms < to AND edge IS NOT NULL`.
+ */
+export function edgesInWindow(db: Views, from: number, to: number, visit: (storyNo: number, fromNo: number, toNo: number) => void): void {
+  const log = edgeLog(db);
+  for (const c of [...log.chunks, log.tail]) {
+    const { at, story, from: f, to: t } = c;
+    for (let i = 0; i < c.n; i++) {
+      const a = at[i]!;
+      if (a >= from && a < to) visit(story[i]!, f[i]!, t[i]!);
+    }
+  }
+}
+
+/** The edges added in [from, to) read from the spread model's nodes, as the dashboard did before the edge log (the reference the tests compare with). */
+export function edgesInWindowFromNodes(db: Views, from: number, to: number, visit: (storyNo: number, fromNo: number, toNo: number) => void): void {
+  for (const edge of db.prepare<[number, number], number>('SELECT edge FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND edge IS NOT NULL').pluck().iterate(from, to)) {
+    visit(edgeStory(edge), edgeFrom(edge), edgeTo(edge));
+  }
+}
+
+export type EdgeSource = typeof edgesInWindow;
