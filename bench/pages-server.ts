@@ -10,7 +10,7 @@
  *   dir        print {"dir": …} (the data directory, for a second process to import into)
  * and shuts down (flushing pending work) when standard input ends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,13 +21,16 @@ import { Hono } from 'hono';
 import { DEMO_ACCOUNTS, DEMO_TODAY } from '../events/seed/org.ts';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
 import { DEMO_FILE } from '../src/cli/demo.ts';
-import { loadConfig } from '../src/config.ts';
+import { eventsFile, loadConfig } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { importFile } from '../src/importer.ts';
 import { openHallway } from '../src/services.ts';
 import { openStore } from '../src/store/open.ts';
 import type { EventStore, BatchAppend } from '../src/store/port.ts';
 import { parseEvent } from '../events/catalogue.ts';
+import { dashboard } from '../src/projections/spread-dashboard.ts';
+import { edgesInWindowFromNodes } from '../src/read/edge-log.ts';
+import { resolveWindow } from '../src/spread/window.ts';
 import { log as scaleLog, SCALE_NOW } from './dashboard.ts';
 
 /**
@@ -54,8 +57,9 @@ async function seedScale(store: EventStore, at: number): Promise<Record<string, 
   await add('EmployeeRoleGranted', { employeeId: 'e0', role: 'leader' }, new Date(at - 1000).toISOString());
   await add('EmployeeJoined', { employeeId: 'new-hire', name: 'New Hire', departmentId: 'd1', joinedOn: day }, new Date(at - 1000).toISOString());
   await flush();
-  return { leader: 'e0', employee: 'e4', 'new-hire': 'new-hire' };
+  return SCALE_ACCOUNTS;
 }
+const SCALE_ACCOUNTS: Record<string, string> = { leader: 'e0', employee: 'e4', 'new-hire': 'new-hire' };
 
 const dir = mkdtempSync(join(tmpdir(), 'hallway-bench-pages-'));
 const config = loadConfig({ HALLWAY_DATA_DIR: dir, PORT: '3000' });
@@ -65,13 +69,38 @@ const SCALE = process.env['BENCH_PAGES_SCALE'] === '1';
 // at scale, the end of the generated three years
 const now = SCALE ? SCALE_NOW : Date.parse(`${DEMO_TODAY}T12:00:00Z`);
 
-const seedStore = await openStore(config);
+/**
+ * BENCH_PAGES_SEED_CACHE=<dir> (scale mode): keep the seeded log there (events.db, named by the
+ * BENCH_DASH_* sizes) and copy it on later runs instead of appending two million events again.
+ */
+const seedCache = SCALE ? process.env['BENCH_PAGES_SEED_CACHE'] : undefined;
+const cached = seedCache
+  ? join(seedCache, `scale-events-${process.env['BENCH_DASH_EMPLOYEES'] ?? 5000}-${process.env['BENCH_DASH_STORIES'] ?? 20000}-${process.env['BENCH_DASH_EXPOSURES'] ?? 2000000}.db`)
+  : undefined;
 const seeded = performance.now();
-const accounts: Record<string, string> = SCALE ? await seedScale(seedStore, now) : { ...DEMO_ACCOUNTS };
-if (!SCALE) await importFile(seedStore, DEMO_FILE);
+let accounts: Record<string, string>;
+let seedFrom: 'appended' | 'copied' = 'appended';
+if (cached && existsSync(cached)) {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(cached, eventsFile(config));
+  accounts = SCALE_ACCOUNTS;
+  seedFrom = 'copied';
+} else {
+  const seedStore = await openStore(config);
+  accounts = SCALE ? await seedScale(seedStore, now) : { ...DEMO_ACCOUNTS };
+  if (!SCALE) await importFile(seedStore, DEMO_FILE);
+  await seedStore.close();
+  if (cached) {
+    mkdirSync(seedCache!, { recursive: true });
+    // the store closed cleanly, so its WAL is checkpointed into the one file
+    copyFileSync(eventsFile(config), cached);
+  }
+}
+const seedStore = await openStore(config);
 const events = await seedStore.headPosition();
-process.stderr.write(`seeded ${events.toLocaleString('en-US')} events in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`);
 await seedStore.close();
+const seedMs = performance.now() - seeded;
+process.stderr.write(`seeded ${events.toLocaleString('en-US')} events in ${(seedMs / 1000).toFixed(1)} s (${seedFrom})\n`);
 
 // a fresh views.db: the projections (in serve's worker thread) build every read model from the log, as after `hallway rebuild`
 const built = performance.now();
@@ -93,6 +122,23 @@ for (const path of firstPaths) {
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
   first[path] = performance.now() - t;
 }
+/**
+ * Scale mode: each window's figures computed as before the edge log (reading the window's edges
+ * from the spread model's nodes), once, for comparison with `first` (nothing rendered or kept).
+ */
+const fromNodes: Record<string, number> = {};
+if (SCALE) {
+  const end = new Date(Math.ceil(now / 60_000) * 60_000);
+  for (const window of ['30', '7', '90', '365', 'all'] as const) {
+    const w = resolveWindow({ window }, end);
+    const t = performance.now();
+    dashboard(hallway.runtime.db, w, config.minGroup, 20, edgesInWindowFromNodes);
+    fromNodes[window] = performance.now() - t;
+    const t2 = performance.now();
+    dashboard(hallway.runtime.db, w, config.minGroup, 20);
+    process.stderr.write(`window ${window}: figures from the nodes ${fromNodes[window].toFixed(0)} ms, from the edge log (held) ${(performance.now() - t2).toFixed(0)} ms\n`);
+  }
+}
 // the most circulated story: the story page to load
 const story = hallway.runtime.db.prepare<[], string>('SELECT story_id FROM story_stories WHERE retracted = 0 ORDER BY exposure DESC LIMIT 1').pluck().get();
 
@@ -108,7 +154,7 @@ const portOf = (s: ReturnType<typeof serve>): number => (s.address() as AddressI
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 const reply = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
-reply({ app: portOf(appServer), hello: portOf(helloServer), cookies, story, events, buildMs, first, rssMiB: process.memoryUsage().rss / 2 ** 20 });
+reply({ app: portOf(appServer), hello: portOf(helloServer), cookies, story, events, seedMs, seedFrom, buildMs, first, fromNodes, rssMiB: process.memoryUsage().rss / 2 ** 20 });
 
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {

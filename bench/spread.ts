@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openViews } from '../src/projections/runtime.ts';
-import type { ProjectedEvent, Views } from '../src/projections/runtime.ts';
+import type { ProjectedEvent, Projection, Views } from '../src/projections/runtime.ts';
 import { spreadProjection } from '../src/projections/spread.ts';
 import { MemoryCascade } from '../src/spread/cascade.ts';
 import { apiRoutes } from '../src/http/api.tsx';
@@ -58,10 +58,14 @@ function* log(seed: number): Generator<ProjectedEvent> {
   }
 }
 
-export function applyAll(db: Views, events: Iterable<ProjectedEvent>, batch = 1000): number {
+export function applyAll(db: Views, events: Iterable<ProjectedEvent>, batch = 1000, after: Projection[] = []): number {
   let n = 0;
   let pending: ProjectedEvent[] = [];
-  const flush = db.transaction((es: ProjectedEvent[]) => es.forEach((e) => spreadProjection.apply(db, e)));
+  // per batch, the spread model first, then the projections that follow it (as the runtime orders them)
+  const flush = db.transaction((es: ProjectedEvent[]) => {
+    es.forEach((e) => spreadProjection.apply(db, e));
+    for (const p of after) es.forEach((e) => p.apply(db, e));
+  });
   for (const e of events) {
     pending.push(e);
     n++;
