@@ -3,8 +3,8 @@ import type { Views } from './runtime.ts';
 import { spreadStory } from '../read/spread.ts';
 import { bucketLabel, sizeBucket } from '../spread/figures.ts';
 import { pairStory, pairTheme } from '../spread/edge-code.ts';
-import { edgesInWindow } from '../read/edge-log.ts';
-import type { EdgeSource } from '../read/edge-log.ts';
+import { edgesInWindow, edgesInWindowFromNodes } from '../read/edge-log.ts';
+import type { EdgeMark } from '../read/edge-log.ts';
 
 /**
  * The leadership dashboard's figures (SPREAD.md, "Organisation figures") for a window of recorded
@@ -137,17 +137,135 @@ function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): 
 }
 
 /**
- * The figures for a window. `edges` gives the window's edges: the edge log kept in memory (the
- * default), or `edgesInWindowFromNodes`, the spread model's rows (the from-scratch reference).
+ * What one pass over a window's edges gives: the flow matrix (groups K × K), nodes added per story
+ * (story numbers are the spread model's row ids), the stories each group received from and passed
+ * to other groups (marks per (story, group): distinct counts without sets or sorting).
  */
-export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, edges: EdgeSource = edgesInWindow): Dashboard {
+interface Tally {
+  K: number;
+  groupOfNo: Int32Array;
+  counts: Float64Array;
+  storySlots: number;
+  addedOf: Int32Array;
+  touched: number[];
+  intoMarks: Uint8Array;
+  outOfMarks: Uint8Array;
+  received: number[];
+  passed: number[];
+  /** an edge from or to a department numbered after groupOfNo was read: this tally is not kept */
+  unknownDepartment: boolean;
+  /** the latest time among the edges counted */
+  latest: number;
+  mark?: EdgeMark;
+}
+
+function newTally(K: number, groupOfNo: Int32Array, storySlots: number): Tally {
+  return {
+    K, groupOfNo, counts: new Float64Array(K * K), storySlots, addedOf: new Int32Array(storySlots), touched: [],
+    intoMarks: new Uint8Array(storySlots * K), outOfMarks: new Uint8Array(storySlots * K),
+    received: new Array<number>(K).fill(0), passed: new Array<number>(K).fill(0), unknownDepartment: false, latest: Number.NEGATIVE_INFINITY,
+  };
+}
+
+function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
+  const K = x.K;
+  if (storyNo >= x.storySlots) {
+    // a story numbered after the arrays were sized
+    const more = Math.max(storyNo + 1, x.storySlots * 2);
+    const a = new Int32Array(more);
+    a.set(x.addedOf);
+    const i = new Uint8Array(more * K);
+    i.set(x.intoMarks);
+    const o = new Uint8Array(more * K);
+    o.set(x.outOfMarks);
+    Object.assign(x, { addedOf: a, intoMarks: i, outOfMarks: o, storySlots: more });
+  }
+  const was = x.addedOf[storyNo]!;
+  x.addedOf[storyNo] = was + 1;
+  if (was === 0) x.touched.push(storyNo);
+  const f = x.groupOfNo[fromNo];
+  const t = x.groupOfNo[toNo];
+  if (f === undefined || t === undefined) {
+    x.unknownDepartment = true;
+    return;
+  }
+  x.counts[f * K + t]! += 1;
+  // a crossing between shown departments (two small ones folded together do not cross)
+  if (f !== t) {
+    const at = storyNo * K;
+    if (!x.intoMarks[at + t]) {
+      x.intoMarks[at + t] = 1;
+      x.received[t]! += 1;
+    }
+    if (!x.outOfMarks[at + f]) {
+      x.outOfMarks[at + f] = 1;
+      x.passed[f]! += 1;
+    }
+  }
+}
+
+/**
+ * Each window's tally, kept per views connection and topped up with the edges appended to the edge
+ * log since (new events add to a window's figures; none is taken away, the log being append-only),
+ * so an event costs the dashboard its own edges, not a pass over the window. A tally is keyed by
+ * the window and the grouping of departments (folding changes with headcounts); windows move each
+ * minute, so a few are kept and the oldest dropped.
+ */
+const tallies = new WeakMap<Views, Map<string, Tally>>();
+const TALLIES_KEPT = 12;
+
+/** Where the window's edges come from: the edge log in memory (kept and topped up), or the spread model's nodes (the from-scratch reference, nothing kept). */
+export type EdgeSourceName = 'edge-log' | 'nodes';
+
+function windowTally(db: Views, from: number, to: number, K: number, groupOfNo: Int32Array, source: EdgeSourceName): Tally {
+  const slots = sql<[], number>(db, 'SELECT coalesce(max(rowid), 0) + 1 FROM spread_stories').pluck().get()!;
+  if (source === 'nodes') {
+    const x = newTally(K, groupOfNo, slots);
+    edgesInWindowFromNodes(db, from, to, (s, f, t) => count(x, s, f, t));
+    return x;
+  }
+  let kept = tallies.get(db);
+  if (!kept) tallies.set(db, (kept = new Map()));
+  const topUp = (key: string, end: number): Tally => {
+    let x = kept.get(key) ?? newTally(K, groupOfNo, slots);
+    const visit = (y: Tally) => (s: number, f: number, t: number, at: number) => {
+      count(y, s, f, t);
+      if (at > y.latest) y.latest = at;
+    };
+    let r = edgesInWindow(db, from, end, visit(x), x.mark);
+    if (r.restarted) {
+      // the edge log was rebuilt: count again from its start
+      x = newTally(K, groupOfNo, slots);
+      r = edgesInWindow(db, from, end, visit(x));
+    }
+    x.mark = r.mark;
+    kept.delete(key);
+    if (!x.unknownDepartment) {
+      if (kept.size >= TALLIES_KEPT) kept.delete(kept.keys().next().value!);
+      kept.set(key, x);
+    }
+    return x;
+  };
+  const groupsKey = `${K}|${groupOfNo.join(',')}`;
+  // while every edge is before the window's end, the window is the same as one without an end, whose
+  // tally serves the next minutes' windows too (all time, above all, is then counted once)
+  const open = topUp(`${from}|open|${groupsKey}`, Number.POSITIVE_INFINITY);
+  if (open.latest < to) return open;
+  return topUp(`${from}|${to}|${groupsKey}`, to);
+}
+
+/**
+ * The figures for a window. `source` says where the window's edges come from: the edge log kept in
+ * memory (the default), or the spread model's nodes (the from-scratch reference the tests compare with).
+ */
+export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, source: EdgeSourceName = 'edge-log'): Dashboard {
   const from = w.fromMs ?? MIN;
   const to = w.toMs;
   const { groups, groupOf } = departmentGroups(db, minGroup);
 
   // One pass over the edges added in the window (the edge log held in memory as typed columns,
-  // src/read/edge-log.ts) feeds the ranking, the flow matrix, the crossings and the themes.
-  // Stories and groups are numbered, so the per-edge work is arithmetic on flat arrays.
+  // src/read/edge-log.ts; later, only the edges added since) feeds the ranking, the flow matrix,
+  // the crossings and the themes. Stories and groups are numbered: the per-edge work is arithmetic.
   // people whose department the model does not know (an import can carry them) fall in the folded
   // group; it is dropped again below if nothing landed in it
   const hadSmaller = groups.some((g) => g.id === SMALLER);
@@ -161,51 +279,16 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, ed
     return i;
   };
   // departments are numbered in the packed edges (src/spread/edge-code.ts): number -> group index
-  const numbered = sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all();
-  const groupOfNo = new Int32Array(numbered.reduce((m, [no]) => Math.max(m, no + 1), 0));
-  for (const [no, id] of numbered) groupOfNo[no] = gi(id);
-  const counts = new Float64Array(K * K);
-  // story numbers are the spread model's row ids: per-story counts and (story, group) marks are
-  // places in flat arrays (distinct counts without sets or sorting)
-  const stories1 = sql<[], number>(db, 'SELECT coalesce(max(rowid), 0) + 1 FROM spread_stories').pluck().get()!;
-  let storySlots = stories1;
-  let addedOf = new Int32Array(storySlots);
-  let intoMarks = new Uint8Array(storySlots * K);
-  let outOfMarks = new Uint8Array(storySlots * K);
-  const touched: number[] = [];
-  const received = new Array<number>(K).fill(0);
-  const passed = new Array<number>(K).fill(0);
-  edges(db, from, to, (storyNo, fromNo, toNo) => {
-    if (storyNo >= storySlots) {
-      // a story the projections numbered after the count above was read
-      const more = Math.max(storyNo + 1, storySlots * 2);
-      const a = new Int32Array(more);
-      a.set(addedOf);
-      const i = new Uint8Array(more * K);
-      i.set(intoMarks);
-      const o = new Uint8Array(more * K);
-      o.set(outOfMarks);
-      [addedOf, intoMarks, outOfMarks, storySlots] = [a, i, o, more];
-    }
-    const was = addedOf[storyNo]!;
-    addedOf[storyNo] = was + 1;
-    if (was === 0) touched.push(storyNo);
-    const f = groupOfNo[fromNo]!;
-    const t = groupOfNo[toNo]!;
-    counts[f * K + t]! += 1;
-    // a crossing between shown departments (two small ones folded together do not cross)
-    if (f !== t) {
-      const at = storyNo * K;
-      if (!intoMarks[at + t]) {
-        intoMarks[at + t] = 1;
-        received[t]! += 1;
-      }
-      if (!outOfMarks[at + f]) {
-        outOfMarks[at + f] = 1;
-        passed[f]! += 1;
-      }
-    }
-  });
+  const tallyOnce = (): Tally => {
+    const numbered = sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all();
+    const groupOfNo = new Int32Array(numbered.reduce((m, [no]) => Math.max(m, no + 1), 0));
+    for (const [no, id] of numbered) groupOfNo[no] = gi(id);
+    return windowTally(db, from, to, K, groupOfNo, source);
+  };
+  let tally = tallyOnce();
+  // a department numbered between reading the numbers and the edges: read them again (once is enough)
+  if (tally.unknownDepartment) tally = tallyOnce();
+  const { counts, addedOf, touched, received, passed } = tally;
   const addedByNo = new Map<number, number>();
   for (const storyNo of touched) addedByNo.set(storyNo, addedOf[storyNo]!);
   const flows: { from: string; to: string; count: number }[] = [];

@@ -25,8 +25,6 @@ interface Held {
   chunks: EdgeColumns[];
   nextChunk: number;
   tail: EdgeColumns;
-  /** the greatest story number among the edges (sizes the dashboard's per-story arrays) */
-  maxStory: number;
 }
 
 const statements = preparedPer((db: Views) => ({
@@ -45,10 +43,6 @@ function put(c: EdgeColumns, i: number, at: number, edge: number): void {
   c.story[i] = edgeStory(edge);
   c.from[i] = edgeFrom(edge);
   c.to[i] = edgeTo(edge);
-}
-function maxOf(c: EdgeColumns, max: number): number {
-  for (let i = 0; i < c.n; i++) if (c.story[i]! > max) max = c.story[i]!;
-  return max;
 }
 
 /** A chunk's binary columns (times, then edges; see packChunk) as typed columns. */
@@ -80,49 +74,68 @@ function grow(c: EdgeColumns, rows: [number, number][]): EdgeColumns {
  * The edge log as it is now in views.db: what was appended since the last look is read (three
  * small queries when nothing was), so it is exact even within one turn of the event loop.
  */
-export function edgeLog(db: Views): { chunks: readonly EdgeColumns[]; tail: EdgeColumns; maxStory: number } {
+export function edgeLog(db: Views): { generation: string; chunks: readonly EdgeColumns[]; tail: EdgeColumns } {
   const q = statements(db);
   let h = held.get(db);
   // one read transaction: the projection may pack the tail into a chunk between two statements
   db.transaction(() => {
     const generation = q.generation.get();
     if (generation === undefined) throw new Error('the edge-log read model is missing (its projection has not run on this views.db)');
-    if (!h || h.generation !== generation) held.set(db, (h = { generation, chunks: [], nextChunk: 0, tail: columns(0), maxStory: -1 }));
+    if (!h || h.generation !== generation) held.set(db, (h = { generation, chunks: [], nextChunk: 0, tail: columns(0) }));
     const x = h;
     let packed = false;
     for (const r of q.chunks.all(x.nextChunk)) {
       const c = unpack(r.n, r.data);
       x.chunks.push(c);
-      x.maxStory = maxOf(c, x.maxStory);
       x.nextChunk = r.first_seq + r.n;
       packed = true;
     }
     // the tail only grows until it is packed into a chunk: then it starts again
     if (packed) x.tail = columns(0);
     const rows = q.tail.all(x.nextChunk + x.tail.n);
-    if (rows.length) {
-      const before = x.tail.n;
-      x.tail = grow(x.tail, rows);
-      for (let i = before; i < x.tail.n; i++) if (x.tail.story[i]! > x.maxStory) x.maxStory = x.tail.story[i]!;
-    }
+    if (rows.length) x.tail = grow(x.tail, rows);
   })();
   return h!;
 }
 
+/** How far a reader has gone through the edge log: its generation and the edges visited. */
+export interface EdgeMark {
+  generation: string;
+  edges: number;
+}
+
 /**
- * Calls `visit` with the story number and the parent's and child's department numbers of every
- * edge added in [from, to). The same edges, in another order, as
+ * Calls `visit` with the story number, the parent's and child's department numbers and the time of every
+ * edge added in [from, to) that the log holds past `after` (all of them without a mark, or when the
+ * log was rebuilt since the mark: `restarted` then says so). Returns the new mark. Visiting from no
+ * mark gives the same edges, in another order, as
  * `SELECT edge FROM spread_nodes WHERE at_ms >= from AND at_ms < to AND edge IS NOT NULL`.
  */
-export function edgesInWindow(db: Views, from: number, to: number, visit: (storyNo: number, fromNo: number, toNo: number) => void): void {
+export function edgesInWindow(
+  db: Views,
+  from: number,
+  to: number,
+  visit: (storyNo: number, fromNo: number, toNo: number, atMs: number) => void,
+  after?: EdgeMark,
+): { mark: EdgeMark; restarted: boolean } {
   const log = edgeLog(db);
+  const restarted = after !== undefined && after.generation !== log.generation;
+  let skip = after && !restarted ? after.edges : 0;
+  let total = 0;
   for (const c of [...log.chunks, log.tail]) {
-    const { at, story, from: f, to: t } = c;
-    for (let i = 0; i < c.n; i++) {
-      const a = at[i]!;
-      if (a >= from && a < to) visit(story[i]!, f[i]!, t[i]!);
+    total += c.n;
+    if (skip >= c.n) {
+      skip -= c.n;
+      continue;
     }
+    const { at, story, from: f, to: t } = c;
+    for (let i = skip; i < c.n; i++) {
+      const a = at[i]!;
+      if (a >= from && a < to) visit(story[i]!, f[i]!, t[i]!, a);
+    }
+    skip = 0;
   }
+  return { mark: { generation: log.generation, edges: total }, restarted };
 }
 
 /** The edges added in [from, to) read from the spread model's nodes, as the dashboard did before the edge log (the reference the tests compare with). */
@@ -132,4 +145,3 @@ export function edgesInWindowFromNodes(db: Views, from: number, to: number, visi
   }
 }
 
-export type EdgeSource = typeof edgesInWindow;

@@ -4,7 +4,6 @@ import { openViews } from '../../src/projections/runtime.ts';
 import type { ProjectedEvent, Views } from '../../src/projections/runtime.ts';
 import { spreadProjection } from '../../src/projections/spread.ts';
 import { edgeLogProjection } from '../../src/projections/edge-log.ts';
-import { edgesInWindowFromNodes } from '../../src/read/edge-log.ts';
 import { dashboard, departmentGroups, SMALLER } from '../../src/projections/spread-dashboard.ts';
 import type { Window } from '../../src/projections/spread-dashboard.ts';
 
@@ -197,7 +196,7 @@ describe('the dashboard read from the edge log kept in memory', () => {
           const windows: Window[] = wins.map((win) => ({ fromMs: win.from === null ? null : T0 + win.from, toMs: T0 + (win.from ?? 0) + win.length }));
           const same = (): void => {
             for (const w of [...windows, { fromMs: null, toMs: Number.MAX_SAFE_INTEGER }]) {
-              expect(dashboard(db, w, minGroup, limit)).toEqual(dashboard(db, w, minGroup, limit, edgesInWindowFromNodes));
+              expect(dashboard(db, w, minGroup, limit)).toEqual(dashboard(db, w, minGroup, limit, 'nodes'));
             }
           };
           // as the runtime does: per batch, the spread model first, then the edge log
