@@ -14,7 +14,8 @@ import { spreadProjection } from './spread.ts';
  * the spread model's tables, which the runtime has brought up to date for the whole batch before
  * this projection runs (it comes after `spread` in allProjections). After a story's exposure it
  * copies the story's nodes it has not seen yet (by `seq`, the node's place in its story), so the
- * log holds each edge once whatever the batch boundaries. Its version follows the spread
+ * log holds each edge once whatever the batch boundaries. It also counts the events that change
+ * what the dashboard reads besides exposures (ORG_CHANGES, STORY_CHANGES). Its version follows the spread
  * projection's, so rebuilding that model rebuilds this one.
  */
 
@@ -22,7 +23,11 @@ import { spreadProjection } from './spread.ts';
 const CHUNK = 4096;
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS edge_log_meta (k INTEGER PRIMARY KEY CHECK (k = 1), generation TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS edge_log_meta (
+  k INTEGER PRIMARY KEY CHECK (k = 1), generation TEXT NOT NULL,
+  org_changes INTEGER NOT NULL DEFAULT 0, -- events that change departments, people or themes
+  story_changes INTEGER NOT NULL DEFAULT 0 -- events that change a story's existence, themes or state
+);
 CREATE TABLE IF NOT EXISTS edge_log_chunks (
   first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,
   data BLOB NOT NULL -- n times (ms, float64) then n packed edges (float64), little-endian
@@ -40,6 +45,8 @@ const statements = preparedPer((db: Views) => ({
   append: db.prepare('INSERT INTO edge_log_tail (seq, at_ms, edge) VALUES (?, ?, ?)'),
   tail: db.prepare<[], [number, number]>('SELECT at_ms, edge FROM edge_log_tail ORDER BY seq').raw(),
   clearTail: db.prepare('DELETE FROM edge_log_tail'),
+  orgChanged: db.prepare('UPDATE edge_log_meta SET org_changes = org_changes + 1 WHERE k = 1'),
+  storyChanged: db.prepare('UPDATE edge_log_meta SET story_changes = story_changes + 1 WHERE k = 1'),
   pack: db.prepare('INSERT INTO edge_log_chunks (first_seq, n, data) VALUES (?, ?, ?)'),
   nextSeq: db.prepare<[], number>(
     'SELECT coalesce((SELECT max(seq) + 1 FROM edge_log_tail), (SELECT max(first_seq + n) FROM edge_log_chunks), 0)',
@@ -102,6 +109,14 @@ function follow(db: Views, storyId: string, chunk: number): void {
   m.seen.set(storyId, size);
 }
 
+/**
+ * Events after which the dashboard's figures that do not depend on exposures (departments folded
+ * by headcount, stories told, themes) must be worked out again; they are counted in edge_log_meta
+ * so the dashboard can keep those figures while only exposures come in.
+ */
+const ORG_CHANGES = new Set(['DepartmentOpened', 'DepartmentRenamed', 'DepartmentClosed', 'EmployeeJoined', 'EmployeeTransferred', 'EmployeeLeft', 'ThemeDefined']);
+const STORY_CHANGES = new Set(['StorySubmitted', 'StoryAmended', 'StoryThemed', 'StoryUnthemed', 'StoryRetracted']);
+
 /** The story an event exposes someone to, if any (SPREAD.md's exposures). */
 function exposedStory(e: ProjectedEvent): string | undefined {
   switch (e.type) {
@@ -120,7 +135,7 @@ function exposedStory(e: ProjectedEvent): string | undefined {
 export function edgeLogProjection(chunk = CHUNK): Projection {
   return {
     name: 'edge-log',
-    version: spreadProjection.version * 1000 + 1,
+    version: spreadProjection.version * 1000 + 2,
     setup(db) {
       db.exec(SCHEMA);
       // a new log gets a new generation, so a reader holding an older one loads it again
@@ -135,6 +150,8 @@ export function edgeLogProjection(chunk = CHUNK): Projection {
       memory.delete(db);
     },
     apply(db, e) {
+      if (ORG_CHANGES.has(e.type)) statements(db).orgChanged.run();
+      if (STORY_CHANGES.has(e.type)) statements(db).storyChanged.run();
       const storyId = exposedStory(e);
       if (storyId !== undefined) follow(db, storyId, chunk);
     },

@@ -3,7 +3,7 @@ import type { Views } from './runtime.ts';
 import { spreadStory } from '../read/spread.ts';
 import { bucketLabel, sizeBucket } from '../spread/figures.ts';
 import { pairStory, pairTheme } from '../spread/edge-code.ts';
-import { edgesInWindow, edgesInWindowFromNodes } from '../read/edge-log.ts';
+import { edgesInWindow, edgesInWindowFromNodes, orgAndStoriesVersion } from '../read/edge-log.ts';
 import type { EdgeMark } from '../read/edge-log.ts';
 
 /**
@@ -255,13 +255,66 @@ function windowTally(db: Views, from: number, to: number, K: number, groupOfNo: 
 }
 
 /**
+ * The parts of a window's figures that depend on departments, people, themes and stories only, not
+ * on exposures: kept per views connection under the counts of the events that change them
+ * (src/projections/edge-log.ts), so a stream of reads and hearings does not make them be read again.
+ */
+interface Settled {
+  groups: readonly Group[];
+  groupOf: (departmentId: string) => string;
+  toldByGroup: Map<string, number>;
+  themeNames: { theme_id: string; name: string }[];
+  toldByTheme: Map<string, number>;
+  themeIdOf: string[];
+  storyThemePairs: number[];
+}
+const settledKept = new WeakMap<Views, Map<string, Settled>>();
+
+function settledParts(db: Views, from: number, to: number, minGroup: number, source: EdgeSourceName): Settled {
+  const work = (): Settled => {
+    const { groups, groupOf } = departmentGroups(db, minGroup);
+    const toldByGroup = new Map<string, number>();
+    for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
+      const g = groupOf(r.d);
+      toldByGroup.set(g, (toldByGroup.get(g) ?? 0) + r.n);
+    }
+    const themeNames = sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
+    const toldByTheme = new Map(
+      sql<[number, number], { t: string; n: number }>(db,
+        'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
+      ).all(from, to).map((r) => [r.t, r.n]),
+    );
+    // the story-theme table read as packed numbers: strings cost a microsecond a row here
+    const themeIdOf: string[] = [];
+    for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, theme_id FROM spread_theme_numbers').raw().all()) themeIdOf[no] = id;
+    const storyThemePairs = sql<[], number>(db, 'SELECT pair FROM spread_story_themes WHERE pair IS NOT NULL').pluck().all();
+    return { groups, groupOf, toldByGroup, themeNames, toldByTheme, themeIdOf, storyThemePairs };
+  };
+  if (source === 'nodes') return work();
+  let kept = settledKept.get(db);
+  if (!kept) settledKept.set(db, (kept = new Map()));
+  // while every story was told before the window's end, the window's end changes nothing here
+  const latestTold = sql<[], number | null>(db, 'SELECT max(t0_ms) FROM spread_stories').pluck().get() ?? MIN;
+  const key = `${orgAndStoriesVersion(db)}|${minGroup}|${from}|${latestTold < to ? 'open' : to}`;
+  let x = kept.get(key);
+  if (!x) {
+    x = work();
+    if (kept.size >= TALLIES_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(key, x);
+  }
+  return x;
+}
+
+/**
  * The figures for a window. `source` says where the window's edges come from: the edge log kept in
  * memory (the default), or the spread model's nodes (the from-scratch reference the tests compare with).
  */
 export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, source: EdgeSourceName = 'edge-log'): Dashboard {
   const from = w.fromMs ?? MIN;
   const to = w.toMs;
-  const { groups, groupOf } = departmentGroups(db, minGroup);
+  const settled = settledParts(db, from, to, minGroup, source);
+  const { groupOf } = settled;
+  const groups = [...settled.groups];
 
   // One pass over the edges added in the window (the edge log held in memory as typed columns,
   // src/read/edge-log.ts; later, only the edges added since) feeds the ranking, the flow matrix,
@@ -322,11 +375,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
 
 
   // departments: stories told by their people in the window
-  const told = new Map<string, number>();
-  for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
-    const g = groupOf(r.d);
-    told.set(g, (told.get(g) ?? 0) + r.n);
-  }
+  const told = settled.toldByGroup;
   const departments: DepartmentRow[] = groups.map((g, k) => {
     const i = counts[k * K + k]!;
     let e = 0;
@@ -336,17 +385,9 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
   });
 
   // themes: stories told, and nodes added, in the window
-  const themeNames = sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
-  const toldBy = new Map(
-    sql<[number, number], { t: string; n: number }>(db, 
-      'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
-    ).all(from, to).map((r) => [r.t, r.n]),
-  );
-  // the story-theme table read as packed numbers: strings cost a microsecond a row here
-  const themeIdOf: string[] = [];
-  for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, theme_id FROM spread_theme_numbers').raw().all()) themeIdOf[no] = id;
+  const { themeNames, toldByTheme: toldBy, themeIdOf, storyThemePairs } = settled;
   const themeAdded = new Map<string, number>();
-  for (const pair of sql<[], number>(db, 'SELECT pair FROM spread_story_themes WHERE pair IS NOT NULL').pluck().all()) {
+  for (const pair of storyThemePairs) {
     const n = addedByNo.get(pairStory(pair));
     if (n) {
       const themeId = themeIdOf[pairTheme(pair)]!;

@@ -31,6 +31,7 @@ const statements = preparedPer((db: Views) => ({
   generation: db.prepare<[], string>('SELECT generation FROM edge_log_meta WHERE k = 1').pluck(),
   chunks: db.prepare<[number], { first_seq: number; n: number; data: Buffer }>('SELECT first_seq, n, data FROM edge_log_chunks WHERE first_seq >= ? ORDER BY first_seq'),
   tail: db.prepare<[number], [number, number]>('SELECT at_ms, edge FROM edge_log_tail WHERE seq >= ? ORDER BY seq').raw(),
+  changes: db.prepare<[], { generation: string; org_changes: number; story_changes: number }>('SELECT generation, org_changes, story_changes FROM edge_log_meta WHERE k = 1'),
 }));
 
 const held = new WeakMap<Views, Held>();
@@ -145,3 +146,13 @@ export function edgesInWindowFromNodes(db: Views, from: number, to: number, visi
   }
 }
 
+
+/**
+ * A key that changes whenever departments, people, themes or stories change (not on exposures):
+ * what the dashboard works out from those alone can be kept under it.
+ */
+export function orgAndStoriesVersion(db: Views): string {
+  const r = statements(db).changes.get();
+  if (r === undefined) throw new Error('the edge-log read model is missing (its projection has not run on this views.db)');
+  return `${r.generation}|${r.org_changes}|${r.story_changes}`;
+}
