@@ -46,14 +46,11 @@ function put(c: EdgeColumns, i: number, at: number, edge: number): void {
   c.to[i] = edgeTo(edge);
 }
 
-/** A chunk's binary columns (times, then edges; see packChunk) as typed columns. */
+/** A chunk's binary columns (see packChunk) as typed columns: one copy, into an aligned buffer. */
 function unpack(n: number, data: Buffer): EdgeColumns {
-  // copied into an aligned buffer: the blob's bytes need not start on an 8-byte boundary
-  const cols = new Float64Array(n * 2);
-  new Uint8Array(cols.buffer).set(data.subarray(0, n * 16));
-  const c = columns(n);
-  for (let i = 0; i < n; i++) put(c, i, cols[i]!, cols[n + i]!);
-  return c;
+  const bytes = new ArrayBuffer(n * 16);
+  new Uint8Array(bytes).set(data.subarray(0, n * 16));
+  return { n, at: new Float64Array(bytes, 0, n), story: new Int32Array(bytes, n * 8, n), from: new Uint16Array(bytes, n * 12, n), to: new Uint16Array(bytes, n * 14, n) };
 }
 
 /** Appends rows to the tail, growing its arrays by doubling. */
