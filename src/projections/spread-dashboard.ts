@@ -270,9 +270,21 @@ interface Settled {
 }
 const settledKept = new WeakMap<Views, Map<string, Settled>>();
 
+const groupsKept = new WeakMap<Views, { key: string; value: ReturnType<typeof departmentGroups> }>();
+
+/** departmentGroups, kept until departments or people change (the headlines ask for it beside the figures). */
+export function departmentGroupsKept(db: Views, minGroup: number): ReturnType<typeof departmentGroups> {
+  const key = `${orgAndStoriesVersion(db)}|${minGroup}`;
+  const k = groupsKept.get(db);
+  if (k && k.key === key) return k.value;
+  const value = departmentGroups(db, minGroup);
+  groupsKept.set(db, { key, value });
+  return value;
+}
+
 function settledParts(db: Views, from: number, to: number, minGroup: number, source: EdgeSourceName): Settled {
   const work = (): Settled => {
-    const { groups, groupOf } = departmentGroups(db, minGroup);
+    const { groups, groupOf } = source === 'nodes' ? departmentGroups(db, minGroup) : departmentGroupsKept(db, minGroup);
     const toldByGroup = new Map<string, number>();
     for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
       const g = groupOf(r.d);
