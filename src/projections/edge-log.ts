@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Projection, ProjectedEvent, Views } from './runtime.ts';
 import { preparedPer } from './prepared.ts';
 import { spreadProjection } from './spread.ts';
@@ -13,9 +12,9 @@ import { edgeFrom, edgeStory, edgeTo } from '../spread/edge-code.ts';
  *
  * It is its own projection so that the spread projection's write path stays its own: it follows
  * the spread model's tables, which the runtime has brought up to date for the whole batch before
- * this projection runs (it comes after `spread` in allProjections). After a story's exposure it
- * copies the story's nodes it has not seen yet (by `seq`, the node's place in its story), so the
- * log holds each edge once whatever the batch boundaries. It also counts the events that change
+ * this projection runs (it comes after `spread` in allProjections). After each exposure it copies
+ * the nodes that exposure added (see follow), so the log holds each edge once, in log order,
+ * whatever the batch boundaries: a rebuild writes the same log. It also counts the events that change
  * what the dashboard reads besides exposures (ORG_CHANGES, STORY_CHANGES). Its version follows the spread
  * projection's, so rebuilding that model rebuilds this one.
  */
@@ -25,7 +24,7 @@ const CHUNK = 4096;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS edge_log_meta (
-  k INTEGER PRIMARY KEY CHECK (k = 1), generation TEXT NOT NULL,
+  k INTEGER PRIMARY KEY CHECK (k = 1),
   org_changes INTEGER NOT NULL DEFAULT 0, -- events that change departments, people or themes
   story_changes INTEGER NOT NULL DEFAULT 0 -- events that change a story's existence, themes or state
 );
@@ -39,10 +38,10 @@ CREATE TABLE IF NOT EXISTS edge_log_seen (story_id TEXT PRIMARY KEY, size INTEGE
 const TABLES = ['edge_log_meta', 'edge_log_chunks', 'edge_log_tail', 'edge_log_seen'];
 
 const statements = preparedPer((db: Views) => ({
-  story: db.prepare<[string], { size: number }>('SELECT size FROM spread_stories WHERE story_id = ?'),
+  story: db.prepare<[string], number>('SELECT 1 FROM spread_stories WHERE story_id = ?').pluck(),
   seen: db.prepare<[string], number>('SELECT size FROM edge_log_seen WHERE story_id = ?').pluck(),
   see: db.prepare('INSERT INTO edge_log_seen (story_id, size) VALUES (?, ?) ON CONFLICT (story_id) DO UPDATE SET size = excluded.size'),
-  nodes: db.prepare<[string, number, number], [number, number | null]>('SELECT at_ms, edge FROM spread_nodes WHERE story_id = ? AND seq >= ? AND seq < ? ORDER BY seq').raw(),
+  node: db.prepare<[string, string], { seq: number; at_ms: number; edge: number | null }>('SELECT seq, at_ms, edge FROM spread_nodes WHERE story_id = ? AND person_id = ?'),
   append: db.prepare('INSERT INTO edge_log_tail (seq, at_ms, edge) VALUES (?, ?, ?)'),
   tail: db.prepare<[], [number, number]>('SELECT at_ms, edge FROM edge_log_tail ORDER BY seq').raw(),
   clearTail: db.prepare('DELETE FROM edge_log_tail'),
@@ -94,11 +93,16 @@ export function packChunk(rows: [number, number][]): Buffer {
   return Buffer.from(bytes);
 }
 
-/** Copies the story's nodes this log has not seen yet (the spread model numbers them by `seq`). */
-function follow(db: Views, storyId: string, chunk: number): void {
+/**
+ * Copies the nodes this exposure added to the story's cascade. The spread model numbers a story's
+ * nodes by `seq` in log order, and this projection meets the exposures in the same order, so the
+ * exposure added a person's node exactly when that node's seq is the next one not yet copied (the
+ * source first, then the person exposed, as SPREAD.md adds them). The log thus holds the edges in
+ * log order, the same however the events were batched.
+ */
+function follow(db: Views, storyId: string, people: string[], chunk: number): void {
   const q = statements(db);
-  const size = q.story.get(storyId)?.size;
-  if (size === undefined) return; // a story the log does not hold: the spread model left it out too
+  if (q.story.get(storyId) === undefined) return; // a story the log does not hold: the spread model left it out too
   const m = remembered(db);
   let seen = m.seen.get(storyId);
   if (seen === undefined) {
@@ -106,10 +110,13 @@ function follow(db: Views, storyId: string, chunk: number): void {
     if (m.seen.size >= SEEN_MAX) m.seen.clear();
     m.seen.set(storyId, seen);
   }
-  if (size <= seen) return;
-  for (const [at, edge] of q.nodes.all(storyId, seen, size)) {
-    if (edge === null) continue;
-    q.append.run(m.next, at, edge);
+  const before = seen;
+  for (const personId of people) {
+    const node = q.node.get(storyId, personId);
+    if (node === undefined || node.seq !== seen) continue;
+    seen += 1;
+    if (node.edge === null) continue;
+    q.append.run(m.next, node.at_ms, node.edge);
     m.next += 1;
     if (m.next - m.chunkStart >= chunk) {
       q.pack.run(m.chunkStart, m.next - m.chunkStart, packChunk(q.tail.all()));
@@ -117,8 +124,10 @@ function follow(db: Views, storyId: string, chunk: number): void {
       m.chunkStart = m.next;
     }
   }
-  q.see.run(storyId, size);
-  m.seen.set(storyId, size);
+  if (seen !== before) {
+    q.see.run(storyId, seen);
+    m.seen.set(storyId, seen);
+  }
 }
 
 /**
@@ -129,15 +138,17 @@ function follow(db: Views, storyId: string, chunk: number): void {
 const ORG_CHANGES = new Set(['DepartmentOpened', 'DepartmentRenamed', 'DepartmentClosed', 'EmployeeJoined', 'EmployeeTransferred', 'EmployeeLeft', 'ThemeDefined']);
 const STORY_CHANGES = new Set(['StorySubmitted', 'StoryAmended', 'StoryThemed', 'StoryUnthemed', 'StoryRetracted']);
 
-/** The story an event exposes someone to, if any (SPREAD.md's exposures). */
-function exposedStory(e: ProjectedEvent): string | undefined {
+/** The story an event exposes someone to, and who may have joined its cascade: the source, then the person (SPREAD.md's exposures). */
+function exposure(e: ProjectedEvent): { storyId: string; people: string[] } | undefined {
   switch (e.type) {
     case 'StoryRead':
+      return { storyId: e.data.storyId, people: [e.data.readerId] };
     case 'StoryHeard':
+      return { storyId: e.data.storyId, people: e.data.fromId === undefined ? [e.data.listenerId] : [e.data.fromId, e.data.listenerId] };
     case 'StoryShared':
-      return e.data.storyId;
+      return { storyId: e.data.storyId, people: [e.data.fromId, e.data.toId] };
     case 'StorySubmitted':
-      return e.data.retellingOf;
+      return e.data.retellingOf === undefined ? undefined : { storyId: e.data.retellingOf, people: [e.data.tellerId] };
     default:
       return undefined;
   }
@@ -147,11 +158,10 @@ function exposedStory(e: ProjectedEvent): string | undefined {
 export function edgeLogProjection(chunk = CHUNK): Projection {
   return {
     name: 'edge-log',
-    version: spreadProjection.version * 1000 + 3,
+    version: spreadProjection.version * 1000 + 4,
     setup(db) {
       db.exec(SCHEMA);
-      // a new log gets a new generation, so a reader holding an older one loads it again
-      db.prepare('INSERT OR IGNORE INTO edge_log_meta (k, generation) VALUES (1, ?)').run(randomUUID());
+      db.prepare('INSERT OR IGNORE INTO edge_log_meta (k) VALUES (1)').run();
     },
     reset(db) {
       db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
@@ -164,8 +174,8 @@ export function edgeLogProjection(chunk = CHUNK): Projection {
     apply(db, e) {
       if (ORG_CHANGES.has(e.type)) statements(db).orgChanged.run();
       if (STORY_CHANGES.has(e.type)) statements(db).storyChanged.run();
-      const storyId = exposedStory(e);
-      if (storyId !== undefined) follow(db, storyId, chunk);
+      const x = exposure(e);
+      if (x !== undefined) follow(db, x.storyId, x.people, chunk);
     },
   };
 }
