@@ -212,7 +212,7 @@ function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
  * minute, so a few are kept and the oldest dropped.
  */
 const tallies = new WeakMap<Views, Map<string, Tally>>();
-const TALLIES_KEPT = 12;
+const TALLIES_KEPT = 8;
 
 /** Where the window's edges come from: the edge log in memory (kept and topped up), or the spread model's nodes (the from-scratch reference, nothing kept). */
 export type EdgeSourceName = 'edge-log' | 'nodes';
