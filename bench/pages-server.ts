@@ -7,6 +7,7 @@
  *   eld-start  reset the event-loop delay monitor
  *   eld        print {"maxMs": …, "p99Ms": …, "rssMb": …} (delay since eld-start, resident memory now)
  *   has <id>   print {"has": true|false, "at": ms}: whether /stories/<id> answers 200 for the employee
+ *   trickle N  append N reads of recent stories a second (scale mode; 0 stops): events arriving during the load
  *   dir        print {"dir": …} (the data directory, for a second process to import into)
  * and shuts down (flushing pending work) when standard input ends.
  */
@@ -126,13 +127,16 @@ for (const [role, employeeId] of Object.entries(accounts)) {
 }
 /** the first answer of each page after the rebuild (nothing kept yet), in ms, measured in-process */
 const first: Record<string, number> = {};
+/** and the size of each of those pages, in bytes (every later answer sends as much) */
+const firstBytes: Record<string, number> = {};
 const firstPaths = SCALE ? ['/dashboard', '/dashboard?window=7', '/dashboard?window=90', '/dashboard?window=365', '/dashboard?window=all'] : [];
 for (const path of firstPaths) {
   const t = performance.now();
   const res = await app.request(path, { headers: { Cookie: cookies['leader']! } });
-  await res.text();
+  const body = await res.text();
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
   first[path] = performance.now() - t;
+  firstBytes[path] = Buffer.byteLength(body);
 }
 /**
  * Scale mode: each window's figures computed as before the edge log (reading the window's edges
@@ -166,8 +170,10 @@ const portOf = (s: ReturnType<typeof serve>): number => (s.address() as AddressI
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 const reply = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
-reply({ app: portOf(appServer), hello: portOf(helloServer), cookies, story, events, seedMs, seedFrom, viewsFrom, buildMs, first, fromNodes, rssMiB: process.memoryUsage().rss / 2 ** 20 });
+reply({ app: portOf(appServer), hello: portOf(helloServer), cookies, story, events, seedMs, seedFrom, viewsFrom, buildMs, first, firstBytes, fromNodes, rssMiB: process.memoryUsage().rss / 2 ** 20 });
 
+let trickle: ReturnType<typeof setInterval> | undefined;
+let trickled = 0;
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   const [cmd, arg] = line.trim().split(/\s+/);
@@ -179,6 +185,24 @@ for await (const line of lines) {
     reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20 });
   } else if (cmd === 'mem') {
     reply({ rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
+  } else if (cmd === 'trickle') {
+    // scale mode: a read of a recent story every 1000/arg ms, appended as the story page would
+    // (new events keep changing the read models while the dashboard is under load); 0 stops
+    if (trickle) clearInterval(trickle);
+    trickle = undefined;
+    const perSecond = Number(arg);
+    if (perSecond > 0) {
+      const stories = Number(process.env['BENCH_DASH_STORIES'] ?? 20_000);
+      const employees = Number(process.env['BENCH_DASH_EMPLOYEES'] ?? 5_000);
+      trickle = setInterval(() => {
+        trickled += 1;
+        const data = { storyId: `s${stories - 1 - (trickled % 200)}`, readerId: `e${(trickled * 7919) % employees}` };
+        const parsed = parseEvent('StoryRead', data);
+        if (!parsed.ok) throw new Error(parsed.error);
+        void hallway.store.append(parsed.stream, [{ id: `00000000-0000-4000-9000-${trickled.toString(16).padStart(12, '0')}`, type: 'StoryRead', data, metadata: { at: new Date(now).toISOString(), actor: data.readerId } }]);
+      }, 1000 / perSecond);
+    }
+    reply({ ok: true, trickled });
   } else if (cmd === 'dir') {
     reply({ dir });
   } else if (cmd === 'has') {
@@ -187,6 +211,7 @@ for await (const line of lines) {
     reply({ has: res.status === 200, at: Date.now() });
   }
 }
+if (trickle) clearInterval(trickle);
 eld.disable();
 await new Promise<void>((r) => appServer.close(() => r()));
 await new Promise<void>((r) => helloServer.close(() => r()));
