@@ -6,8 +6,9 @@ import { storyEvents } from './stories.ts';
 import { circulationEvents } from './circulation.ts';
 import { authEvents } from './auth.ts';
 import { extraEvents } from './extra.ts';
+import { reviewEvents } from './review.ts';
 
-export const allDefinitions = [...orgEvents, ...storyEvents, ...circulationEvents, ...authEvents, ...extraEvents] as const;
+export const allDefinitions = [...orgEvents, ...storyEvents, ...circulationEvents, ...authEvents, ...extraEvents, ...reviewEvents] as const;
 
 type Defs = (typeof allDefinitions)[number];
 /** Every Hallway event as a discriminated union on `type`. */

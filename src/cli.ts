@@ -8,6 +8,7 @@ import { rebuildCommand } from './cli/rebuild.ts';
 import { openSetup } from './auth/setup.ts';
 import { demoCommand } from './cli/demo.ts';
 import { adminCommand } from './cli/admin.ts';
+import { lineageCommand } from './cli/lineage.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -18,6 +19,7 @@ Usage:
   hallway export [--include-auth]   write every event as JSONL to standard output
   hallway rebuild                   rebuild every read model from the log
   hallway spread STORY_ID           print a story's spread figures as JSON
+  hallway lineage STORY_ID          print the family of tellings a story belongs to as JSON
   hallway demo                      load the demo company into an empty archive
   hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)
 `;
@@ -56,6 +58,7 @@ export const commands: Record<string, Command> = {
   rebuild: rebuildCommand,
   demo: demoCommand,
   admin: adminCommand,
+  lineage: lineageCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

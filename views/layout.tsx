@@ -71,6 +71,7 @@ export function Layout({ title, user, path = '', children }: LayoutProps) {
               <NavLink href="/search" icon="search" path={path}>Search</NavLink>
               <NavLink href="/stories/new" icon="pen-line" path={path}>Tell a story</NavLink>
               {roles.includes('curator') ? <NavLink href="/curation" icon="sparkles" path={path}>Curation</NavLink> : null}
+              {roles.includes('curator') ? <NavLink href="/review" icon="list-checks" path={path}>Review</NavLink> : null}
               {roles.includes('leader') ? <NavLink href="/dashboard" icon="chart-line" path={path}>Dashboard</NavLink> : null}
               {roles.includes('admin') ? <NavLink href="/admin" icon="shield" path={path}>Admin</NavLink> : null}
               <span class="me">

@@ -7,7 +7,7 @@ import { commit } from '../command.ts';
 import type { AppContext } from '../http/env.ts';
 import { nameUuid } from '../ids.ts';
 import type { Views } from '../projections/runtime.ts';
-import { circulatingTeller, standingOf } from '../read/spread.ts';
+import { circulatingTeller, circulationHeld, standingOf } from '../read/spread.ts';
 import { lastHeard } from '../read/reading.ts';
 
 /**
@@ -19,7 +19,7 @@ import { lastHeard } from '../read/reading.ts';
 export function facts(db: Views, storyId: string, people: string[]): CirculationFacts {
   const standing: Record<string, Standing> = {};
   for (const p of people) standing[p] = standingOf(db, p);
-  return { tellerId: circulatingTeller(db, storyId), standing };
+  return { tellerId: circulatingTeller(db, storyId), standing, ...(circulationHeld(db, storyId) ? { awaitingReview: true } : {}) };
 }
 
 /**

@@ -13,6 +13,8 @@ export type Standing = 'active' | 'left' | 'unknown';
 export interface CirculationFacts {
   /** the story's teller, or null when the log holds no such story (or it was retracted) */
   tellerId: string | null;
+  /** the story is awaiting review: nothing is recorded for it until a curator approves it */
+  awaitingReview?: boolean;
   /** the standing of every person the command names */
   standing: Record<string, Standing>;
   /** for "heard": the last UTC day (YYYY-MM-DD) the listener said they had heard this story */
@@ -34,6 +36,11 @@ function person(facts: CirculationFacts, id: string, field: string, who: string)
 }
 
 const noStory: DomainError = { error: 'unknown-story', message: 'there is no such story', kind: 'not-found' };
+const held: DomainError = {
+  error: 'awaiting-review',
+  message: 'this story is awaiting review: nothing can be recorded for it until a curator publishes it',
+  kind: 'invalid',
+};
 
 export const circulationDecider: Decider<CirculationCommand, CirculationState> = {
   initialState: () => ({}),
@@ -41,6 +48,7 @@ export const circulationDecider: Decider<CirculationCommand, CirculationState> =
   decide(command): HallwayEvent[] | DomainError {
     const { facts } = command;
     if (facts.tellerId === null) return noStory;
+    if (facts.awaitingReview) return held;
     switch (command.type) {
       case 'RecordRead': {
         // the teller's own reads are not recorded

@@ -165,7 +165,11 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
       }
       case 'StoryAmended':
       case 'StoryRetracted':
+      case 'StoryApproved':
+      case 'StoryReturned':
         return story(event.data.storyId);
+      case 'ArchiveSettingsChanged':
+        return null;
       case 'LeaderLinked':
         return first(story(event.data.storyId), employee(event.data.leaderId));
       case 'StoryThemed':

@@ -8,7 +8,9 @@ import type { Decider, DomainError } from './decider.ts';
  * stays pure.
  */
 
-export type StoryEvent = EventOf<'StorySubmitted' | 'StoryAmended' | 'StoryThemed' | 'StoryUnthemed' | 'StoryRetracted' | 'LeaderLinked'>;
+export type StoryEvent = EventOf<
+  'StorySubmitted' | 'StoryAmended' | 'StoryThemed' | 'StoryUnthemed' | 'StoryRetracted' | 'LeaderLinked' | 'StoryApproved' | 'StoryReturned'
+>;
 
 export interface StoryState {
   exists: boolean;
@@ -19,6 +21,10 @@ export interface StoryState {
   retracted: boolean;
   /** the person the leader is linked to, if any */
   leaderId: string | null;
+  /** returned to its teller with a note and not amended since (review before publishing) */
+  returned: boolean;
+  /** approved by a curator (review before publishing) */
+  approved: boolean;
 }
 
 /** What the route knows about the ids a story refers to. */
@@ -45,21 +51,32 @@ export type StoryCommand =
   | { type: 'RetractStory'; storyId: string; actor: Actor; reason: string }
   | { type: 'ThemeStory'; storyId: string; actor: Actor; themeId: string; refs: StoryRefs }
   | { type: 'UnthemeStory'; storyId: string; actor: Actor; themeId: string }
-  | { type: 'LinkLeader'; storyId: string; actor: Actor; leaderId: string; refs: StoryRefs };
+  | { type: 'LinkLeader'; storyId: string; actor: Actor; leaderId: string; refs: StoryRefs }
+  /**
+   * Review before publishing. Whether the story awaits review follows from the archive's setting
+   * when it was told (another stream), so the route looks it up in the read model: `awaiting`.
+   */
+  | { type: 'ApproveStory'; storyId: string; actor: Actor; awaiting: boolean }
+  | { type: 'ReturnStory'; storyId: string; actor: Actor; awaiting: boolean; note: string };
 
-export const initialStoryState = (): StoryState => ({ exists: false, tellerId: null, title: '', body: '', themes: [], retracted: false, leaderId: null });
+export const initialStoryState = (): StoryState => ({ exists: false, tellerId: null, title: '', body: '', themes: [], retracted: false, leaderId: null, returned: false, approved: false });
 
 export function evolveStory(state: StoryState, event: StoryEvent): StoryState {
   switch (event.type) {
     case 'StorySubmitted':
       return {
         exists: true, tellerId: event.data.tellerId, title: event.data.title, body: event.data.body, themes: [...event.data.themes], retracted: false,
-        leaderId: event.data.leaderId ?? null,
+        leaderId: event.data.leaderId ?? null, returned: false, approved: false,
       };
+    case 'StoryApproved':
+      return { ...state, approved: true, returned: false };
+    case 'StoryReturned':
+      return { ...state, returned: true };
     case 'LeaderLinked':
       return { ...state, leaderId: event.data.leaderId };
     case 'StoryAmended':
-      return { ...state, title: event.data.title ?? state.title, body: event.data.body ?? state.body };
+      // an amendment answers a return: the story is back in the queue
+      return { ...state, title: event.data.title ?? state.title, body: event.data.body ?? state.body, returned: false };
     case 'StoryThemed':
       return state.themes.includes(event.data.themeId) ? state : { ...state, themes: [...state.themes, event.data.themeId] };
     case 'StoryUnthemed':
@@ -162,6 +179,19 @@ export function decideStory(command: StoryCommand, state: StoryState): StoryEven
       if (!command.refs.people?.[command.leaderId]) return { error: 'unknown-leader', field: 'leaderId', message: 'is not someone who works or worked here' };
       if (state.leaderId === command.leaderId) return [];
       return [{ type: 'LeaderLinked', data: { storyId: command.storyId, leaderId: command.leaderId } }];
+    }
+    case 'ApproveStory':
+    case 'ReturnStory': {
+      if (!state.exists) return notFound;
+      if (!command.actor.curator) return { error: 'forbidden', kind: 'forbidden', message: 'Only curators review stories.' };
+      if (state.retracted) return retracted;
+      if (!command.awaiting || state.approved) return { error: 'not-awaiting', kind: 'conflict', message: 'This story is not awaiting review.' };
+      if (command.type === 'ApproveStory') return [{ type: 'StoryApproved', data: { storyId: command.storyId } }];
+      // returned and not amended since: it is with its teller, not in the queue
+      if (state.returned) return { error: 'already-returned', kind: 'conflict', message: 'This story is already back with its teller.' };
+      const note = command.note.trim();
+      if (!note) return { error: 'note-required', kind: 'invalid', field: 'note', message: 'Say what the teller should change.' };
+      return [{ type: 'StoryReturned', data: { storyId: command.storyId, note } }];
     }
     default: {
       const unhandled: never = command;

@@ -54,12 +54,15 @@ export const ACCESS: AccessRule[] = [
   { method: 'GET', path: '/admin/import', allow: ['admin'], what: 'CSV import form' },
   { method: 'POST', path: '/admin/import', allow: ['admin'], what: 'import employees from CSV, all or nothing' },
   { method: 'GET', path: '/admin/audit', allow: ['admin'], what: 'audit trail, newest first (?before=position)' },
+  { method: 'GET', path: '/admin/settings', allow: ['admin'], what: 'archive settings: review before publishing on or off' },
+  { method: 'POST', path: '/admin/settings', allow: ['admin'], what: 'turn review before publishing on or off (ArchiveSettingsChanged)' },
 
   // --- stories, timelines, themes, search (src/http/stories.ts, timelines.ts, search.ts) ---
   { method: 'GET', path: '/', allow: 'employee', what: 'home page' },
   { method: 'GET', path: '/stories/new', allow: 'employee', what: 'the form to tell a story (?retellingOf=ID to retell one)' },
   { method: 'POST', path: '/stories', allow: 'employee', what: 'tell a story' },
   { method: 'GET', path: '/stories/:id', allow: 'employee', what: 'a story, its retellings and history' },
+  { method: 'GET', path: '/stories/:id/lineage', allow: 'employee', what: 'how a story changed as it was retold: its family of tellings, word by word' },
   { method: 'GET', path: '/stories/:id/amend', allow: 'employee', what: 'amend form (teller or curator)' },
   { method: 'POST', path: '/stories/:id/amend', allow: 'employee', what: 'amend a story (teller or curator)' },
   { method: 'GET', path: '/stories/:id/retract', allow: 'employee', what: 'retract form (teller or curator)' },
@@ -82,6 +85,9 @@ export const ACCESS: AccessRule[] = [
   { method: 'POST', path: '/curation/themes/:id/retire', allow: ['curator', 'admin'], what: 'retire a theme (after the confirm step: confirm=yes)' },
   { method: 'GET', path: '/curation/stories', allow: ['curator'], what: 'story search for the picks (?pickq=); htmx gets the suggestions, a browser the curation page' },
   { method: 'POST', path: '/curation/start-here', allow: ['curator'], what: "set and order Start here's picks" },
+  { method: 'GET', path: '/review', allow: ['curator'], what: 'the review queue: stories awaiting review, longest waiting first' },
+  { method: 'POST', path: '/review/:id/approve', allow: ['curator'], what: 'publish a story awaiting review (StoryApproved)' },
+  { method: 'POST', path: '/review/:id/return', allow: ['curator'], what: 'return a story to its teller with a note (StoryReturned)' },
   { method: 'GET', path: '/search', allow: 'employee', what: 'search stories (?q=, theme=, dept=, page=); htmx gets the results fragment' },
 
   // --- circulation, dashboard, API (src/http/circulation.ts, dashboard.ts, api.ts) ---

@@ -13,7 +13,7 @@ export function apiRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/api/stories/:id/spread', (c) => {
     const id = c.req.param('id');
     const story = spreadStory(ctx.runtime.db, id);
-    const figures = story && !story.retracted ? storyFigures(ctx.runtime.db, id) : undefined;
+    const figures = story && !story.retracted && !story.awaiting ? storyFigures(ctx.runtime.db, id) : undefined;
     if (!figures) return c.json({ error: 'no such story' }, 404);
     c.header('Cache-Control', 'no-store');
     return c.json(figures);

@@ -22,6 +22,8 @@ import { circulationRoutes } from './circulation.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
 import { apiRoutes } from './api.tsx';
 import { apiTokenRoutes } from './api-tokens.tsx';
+import { reviewRoutes } from './review.tsx';
+import { lineageRoutes } from './lineage.tsx';
 import { formBodies, requestLimits } from './limits.ts';
 import { isReady, readiness } from './readiness.ts';
 
@@ -110,5 +112,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', dashboardRoutes(ctx));
   app.route('/', apiRoutes(ctx));
   app.route('/', apiTokenRoutes(ctx));
+  app.route('/', reviewRoutes(ctx));
+  app.route('/', lineageRoutes(ctx));
   return app;
 }

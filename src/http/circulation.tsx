@@ -5,7 +5,7 @@ import { Setting } from '../../events/circulation.ts';
 import { recordHeard, recordShare } from '../circulation/record.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
-import { getStory } from '../read/stories.ts';
+import { getStory, maySee } from '../read/stories.ts';
 import { panelFor, renderStoryPage } from './story-page.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { statusOf } from './refusal.ts';
@@ -56,6 +56,8 @@ export function circulationRoutes(ctx: AppContext): Hono<AppEnv> {
     const viewer = c.get('user')!;
     const story = getStory(ctx.runtime.db, storyId);
     if (!story || story.retracted) return c.text('No such story', 404);
+    // awaiting review and not theirs to see: the refusal (422) without the story page
+    if (!maySee(story, viewer)) return c.text('This story is awaiting review: nothing can be recorded for it.', status === 200 ? 404 : status);
     if (c.req.header('hx-request')) return c.html(panelFor(ctx, viewer, story, state), status);
     if (status === 200) return c.redirect(`/stories/${encodeURIComponent(storyId)}`, 303);
     return renderStoryPage(ctx, c, viewer, story, { status: status === 409 || status === 403 ? status : 422, panel: state });

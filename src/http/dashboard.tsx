@@ -82,7 +82,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = c.req.param('id');
     const story = spreadStory(ctx.runtime.db, id);
     const figures = storyFigures(ctx.runtime.db, id);
-    if (!story || !figures || story.retracted) return c.text('No such story', 404);
+    if (!story || !figures || story.retracted || story.awaiting) return c.text('No such story', 404);
     const { groups, groupOf } = departmentGroups(ctx.runtime.db, ctx.config.minGroup);
     const names = new Map(groups.map((g) => [g.id, g.name]));
     const groupName = (d: string): string => names.get(groupOf(d)) ?? SMALLER_NAME;

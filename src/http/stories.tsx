@@ -12,7 +12,7 @@ import { storyDecider, storyRefErrors, storyStream } from '../domain/stories.ts'
 import type { Actor, StoryCommand } from '../domain/stories.ts';
 import { recordRead } from '../circulation/record-read.ts';
 import { orgQueries } from '../read/org.ts';
-import { getStory, isCurator, listThemes, storyRefs } from '../read/stories.ts';
+import { getStory, isCurator, listThemes, maySee, storyRefs } from '../read/stories.ts';
 import { renderStoryPage } from './story-page.tsx';
 import { colleagueNames, leaderCandidates, peopleStanding, resolveLeader } from './leaders.tsx';
 import type { Story } from '../read/stories.ts';
@@ -110,7 +110,7 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
 
   const readable = (storyId: string, viewer: CurrentUser | null): Story | undefined => {
     const s = getStory(db, storyId);
-    return s && (!s.retracted || isCurator(viewer)) ? s : undefined;
+    return s && (!s.retracted || isCurator(viewer)) && maySee(s, viewer) ? s : undefined;
   };
 
   const formProps = (values: StoryFormValues, errors: FieldErrors, viewer: CurrentUser) => {
@@ -233,7 +233,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
   /** The story if this viewer may see it, else the 404/410 response. */
   const storyOr = (c: C, storyId: string): Story | Response | Promise<Response> => {
     const story = getStory(db, storyId);
-    if (!story) return gone(c, 404);
+    // awaiting review: only its teller and curators know it is there
+    if (!story || !maySee(story, me(c))) return gone(c, 404);
     if (story.retracted && !isCurator(me(c))) return gone(c, 410);
     return story;
   };

@@ -1,13 +1,15 @@
 import type { Context } from 'hono';
 import type { CurrentUser, AppContext, AppEnv } from './env.ts';
 import type { Story } from '../read/stories.ts';
-import { getStory, isCurator, listThemes, retellingsOf, storyHistory } from '../read/stories.ts';
+import { getStory, isCurator, listThemes, maySee, retellingsOf, storyHistory } from '../read/stories.ts';
 import { circulationCounters, storyReach } from '../read/spread.ts';
 import { lastHeard } from '../read/reading.ts';
 import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import type { PanelState } from '../../views/fragments/circulation-panel.tsx';
 import { StoryHistory, StoryMain, StoryPage, StoryRetellings } from '../../views/pages/story.tsx';
 import { keptUntilViewsChange } from '../read/kept.ts';
+import { storyFamily } from '../read/stories.ts';
+import { seesTelling } from './lineage.tsx';
 import { perspectiveOf, sharedPart } from './shared-parts.ts';
 
 /**
@@ -60,8 +62,10 @@ export async function renderStoryPage(
     sharedPart(db, key('main'), () => {
       const now = current();
       const original = now.retellingOf ? getStory(db, now.retellingOf) : undefined;
-      const retells = original && (!original.retracted || isCurator(p.viewer)) ? original : null;
-      return <StoryMain story={now} viewer={p.viewer} retells={retells} />;
+      const retells = original && (!original.retracted || isCurator(p.viewer)) && maySee(original, p.viewer) ? original : null;
+      // the lineage link: when the family has more than one telling this perspective sees
+      const tellings = storyFamily(db, story.storyId).filter((s) => seesTelling(s, p.viewer)).length;
+      return <StoryMain story={now} viewer={p.viewer} retells={retells} tellings={tellings} />;
     }),
     sharedPart(db, key('retellings'), () => <StoryRetellings retellings={retellings()} viewer={p.viewer} />),
     sharedPart(db, key('history'), () => <StoryHistory story={current()} history={storyHistory(db, story.storyId)} viewer={p.viewer} />),

@@ -6,10 +6,11 @@ import { unreadSentTo } from '../read/reading.ts';
 import { startHerePath } from '../read/start-here.ts';
 import { colleagueNames } from './leaders.tsx';
 import {
-  getTheme, isCurator, listLeaders, listStoryDepartments, listThemes, recentStories, timeline,
+  awaitingReviewBy, getTheme, isCurator, listLeaders, listStoryDepartments, listThemes, recentStories, timeline,
 } from '../read/stories.ts';
 import type { TimelineFilter } from '../read/stories.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
+import { MyStoriesAwaitingReview } from '../../views/fragments/awaiting-review.tsx';
 import { TimelineBrowse } from '../../views/fragments/timeline-browse.tsx';
 import { TimelineItems } from '../../views/fragments/timeline-items.tsx';
 import { HomePage, RecentStories } from '../../views/pages/home.tsx';
@@ -90,6 +91,7 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
         recent={recent}
         recentPart={recentPart}
         sharedWithMe={<SharedWithMe items={unreadSentTo(db, viewer.employeeId)} />}
+        awaitingReview={<MyStoriesAwaitingReview stories={awaitingReviewBy(db, viewer.employeeId)} />}
       />,
       { title: 'Home' },
     );

@@ -25,7 +25,8 @@ export const auditProjection: Projection = {
   // 2: the organisation's changes, themes, failed sign-ins and exports (issue 11)
   // 3: its own copy of people's names (person:{id}), so the page joins no other read model's
   //    tables; `hallway export` as its own kind
-  version: 3,
+  // 4: review before publishing: the setting, approvals and returns (issue 12)
+  version: 4,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS audit_log (
@@ -139,6 +140,23 @@ export const auditProjection: Projection = {
         if (e.data.what === 'log-export') row('log-exported', null, e.data.detail);
         else row('exported', e.metadata.actor ?? null, e.data.detail);
         break;
+      // review before publishing: the curator is the actor; the teller is not named (an anonymous
+      // story's teller stays hidden from admins who are not curators), the story by its title
+      case 'StorySubmitted':
+        remember(`story:${e.data.storyId}`, e.data.title);
+        break;
+      case 'StoryAmended':
+        if (e.data.title !== undefined) remember(`story:${e.data.storyId}`, e.data.title);
+        break;
+      case 'ArchiveSettingsChanged':
+        row('review-setting', null, e.data.reviewBeforePublishing ? 'review before publishing turned on' : 'review before publishing turned off');
+        break;
+      case 'StoryApproved':
+        row('story-approved', null, nameOf(`story:${e.data.storyId}`) ?? e.data.storyId);
+        break;
+      case 'StoryReturned':
+        row('story-returned', null, `${nameOf(`story:${e.data.storyId}`) ?? e.data.storyId}: “${e.data.note}”`);
+        break;
       default:
         break;
     }
@@ -161,6 +179,7 @@ export const AUDIT_GROUPS = {
   themes: ['theme-defined', 'theme-described', 'theme-retired'],
   exports: ['exported', 'log-exported'],
   'api-tokens': ['api-token-issued', 'api-token-revoked'],
+  review: ['review-setting', 'story-approved', 'story-returned'],
 } as const;
 export type AuditGroup = keyof typeof AUDIT_GROUPS;
 export type AuditKind = (typeof AUDIT_GROUPS)[AuditGroup][number];

@@ -136,7 +136,7 @@ function follow(db: Views, storyId: string, people: string[], chunk: number): vo
  * so the dashboard can keep those figures while only exposures come in.
  */
 const ORG_CHANGES = new Set(['DepartmentOpened', 'DepartmentRenamed', 'DepartmentClosed', 'EmployeeJoined', 'EmployeeTransferred', 'EmployeeLeft', 'ThemeDefined']);
-const STORY_CHANGES = new Set(['StorySubmitted', 'StoryAmended', 'StoryThemed', 'StoryUnthemed', 'StoryRetracted']);
+const STORY_CHANGES = new Set(['StorySubmitted', 'StoryAmended', 'StoryThemed', 'StoryUnthemed', 'StoryRetracted', 'StoryApproved']);
 
 /** The story an event exposes someone to, and who may have joined its cascade: the source, then the person (SPREAD.md's exposures). */
 function exposure(e: ProjectedEvent): { storyId: string; people: string[] } | undefined {

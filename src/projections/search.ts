@@ -1,6 +1,7 @@
 import type { Projection, Views } from './runtime.ts';
 import { preparedPer } from './prepared.ts';
 import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
+import { applyReviewSetting, reviewCopyDrop, reviewCopySchema, reviewCopyStatements, reviewIsOn } from './review-copies.ts';
 
 /**
  * Full-text search over stories (SQLite FTS5 in views.db).
@@ -8,6 +9,7 @@ import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
  * `search_docs` holds one row per story with what results show and filter on; `search_fts` indexes
  * title, body and leader under the same rowid. A retracted story's row leaves the index at once,
  * so it can never match; its doc row stays (marked) so a late amendment cannot bring it back.
+ * A story awaiting review (`awaiting = 1`) is kept out of the index the same way until it is approved.
  * Themes are kept here too (names for the filter, a story's current themes), and so are tellers'
  * and departments' names (`search_people`, `search_departments`): search reads no other area's tables.
  */
@@ -25,18 +27,22 @@ interface DocRow {
   body: string;
   leader: string;
   retracted: number;
+  awaiting: number;
 }
 
 /** Statements prepared once per database (apply runs once per event; preparing dominated it). */
 function statements(db: Views) {
   return {
-    doc: db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted FROM search_docs WHERE story_id = ?'),
+    doc: db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted, awaiting FROM search_docs WHERE story_id = ?'),
     insertDoc: db.prepare(
       `INSERT INTO search_docs (story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     amendDoc: db.prepare('UPDATE search_docs SET title = ?, body = ? WHERE doc_id = ?'),
     retractDoc: db.prepare('UPDATE search_docs SET retracted = 1 WHERE doc_id = ?'),
+    awaitDoc: db.prepare('UPDATE search_docs SET awaiting = 1 WHERE doc_id = ?'),
+    approveDoc: db.prepare('UPDATE search_docs SET awaiting = 0 WHERE doc_id = ?'),
+    review: reviewCopyStatements(db, 'search'),
     unindex: db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
     index: db.prepare('INSERT INTO search_fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)'),
     theme: db.prepare('INSERT OR IGNORE INTO search_story_themes (story_id, theme_id) VALUES (?, ?)'),
@@ -51,19 +57,21 @@ const stmts = preparedPer(statements);
 
 function reindex(q: Statements, doc: DocRow): void {
   q.unindex.run(doc.doc_id);
-  if (doc.retracted) return;
+  if (doc.retracted || doc.awaiting) return;
   q.index.run(doc.doc_id, stripMarks(doc.title), stripMarks(doc.body), stripMarks(doc.leader));
 }
 
 export const searchProjection: Projection = {
   name: 'search',
-  version: 2,
+  // 3: stories awaiting review stay out of the index (issue 12)
+  version: 3,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS search_docs (
         doc_id INTEGER PRIMARY KEY, story_id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, body TEXT NOT NULL,
         leader TEXT NOT NULL, teller_id TEXT NOT NULL, anonymous INTEGER NOT NULL, happened_in TEXT,
-        occurred_on TEXT NOT NULL, told_at TEXT NOT NULL, retracted INTEGER NOT NULL DEFAULT 0);
+        occurred_on TEXT NOT NULL, told_at TEXT NOT NULL, retracted INTEGER NOT NULL DEFAULT 0,
+        awaiting INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX IF NOT EXISTS search_docs_dept ON search_docs (happened_in);
       CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
         title, body, leader, tokenize = 'porter unicode61 remove_diacritics 2');
@@ -73,17 +81,19 @@ export const searchProjection: Projection = {
       CREATE TABLE IF NOT EXISTS search_themes (theme_id TEXT PRIMARY KEY, name TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS search_people (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS search_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);
+      ${reviewCopySchema('search')}
     `);
   },
   reset(db) {
     stmts.forget(db);
     db.exec(`DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_docs;
              DROP TABLE IF EXISTS search_story_themes; DROP TABLE IF EXISTS search_themes;
-             DROP TABLE IF EXISTS search_people; DROP TABLE IF EXISTS search_departments;`);
+             DROP TABLE IF EXISTS search_people; DROP TABLE IF EXISTS search_departments; ${reviewCopyDrop('search')}`);
   },
   apply(db, e) {
     const q = stmts(db);
     if (applyNameCopy(q.names, e)) return;
+    if (applyReviewSetting(q.review, e)) return;
     switch (e.type) {
       case 'ThemeDefined':
         q.defineTheme.run(e.data.themeId, e.data.name);
@@ -96,7 +106,9 @@ export const searchProjection: Projection = {
         if (q.doc.get(d.storyId)) break; // the same story twice (a replayed import): keep the first
         q.insertDoc.run(d.storyId, d.title, d.body, d.leader, d.tellerId, d.anonymous ? 1 : 0, d.happenedIn ?? null, d.occurredOn, e.metadata.at);
         for (const t of d.themes) q.theme.run(d.storyId, t);
-        reindex(q, q.doc.get(d.storyId)!);
+        const doc = q.doc.get(d.storyId)!;
+        if (reviewIsOn(q.review)) q.awaitDoc.run(doc.doc_id);
+        reindex(q, { ...doc, awaiting: reviewIsOn(q.review) ? 1 : 0 });
         break;
       }
       case 'StoryAmended': {
@@ -113,6 +125,13 @@ export const searchProjection: Projection = {
       case 'StoryUnthemed':
         q.untheme.run(e.data.storyId, e.data.themeId);
         break;
+      case 'StoryApproved': {
+        const doc = q.doc.get(e.data.storyId);
+        if (!doc || !doc.awaiting) break;
+        q.approveDoc.run(doc.doc_id);
+        reindex(q, { ...doc, awaiting: 0 });
+        break;
+      }
       case 'StoryRetracted': {
         const doc = q.doc.get(e.data.storyId);
         if (!doc) break;

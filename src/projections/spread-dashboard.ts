@@ -111,7 +111,7 @@ function bucketMedian(db: Views, size: number): number | null {
 }
 
 /**
- * The first `limit` stories that are not retracted, by nodes added (more first), ties by story id.
+ * The first `limit` stories that are not retracted or awaiting review, by nodes added (more first), ties by story id.
  * Only the stories of the counts that can make the cut are looked up, a count at a time.
  */
 function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): [string, number][] {
@@ -121,14 +121,14 @@ function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): 
     if (xs) xs.push(storyNo);
     else byCount.set(n, [storyNo]);
   }
-  const row = sql<[number], { story_id: string; retracted: number }>(db, 'SELECT story_id, retracted FROM spread_stories WHERE rowid = ?');
+  const row = sql<[number], { story_id: string; retracted: number; awaiting: number }>(db, 'SELECT story_id, retracted, awaiting FROM spread_stories WHERE rowid = ?');
   const out: [string, number][] = [];
   for (const n of [...byCount.keys()].sort((a, b) => b - a)) {
     if (out.length >= limit) break;
     const ids: string[] = [];
     for (const storyNo of byCount.get(n)!) {
       const r = row.get(storyNo);
-      if (r && !r.retracted) ids.push(r.story_id);
+      if (r && !r.retracted && !r.awaiting) ids.push(r.story_id);
     }
     ids.sort(cmp);
     for (const id of ids.slice(0, limit - out.length)) out.push([id, n]);
@@ -286,14 +286,14 @@ function settledParts(db: Views, from: number, to: number, minGroup: number, sou
   const work = (): Settled => {
     const { groups, groupOf } = source === 'nodes' ? departmentGroups(db, minGroup) : departmentGroupsKept(db, minGroup);
     const toldByGroup = new Map<string, number>();
-    for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? GROUP BY d').all(from, to)) {
+    for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? AND awaiting = 0 GROUP BY d').all(from, to)) {
       const g = groupOf(r.d);
       toldByGroup.set(g, (toldByGroup.get(g) ?? 0) + r.n);
     }
     const themeNames = sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
     const toldByTheme = new Map(
       sql<[number, number], { t: string; n: number }>(db,
-        'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? GROUP BY st.theme_id',
+        'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? AND s.awaiting = 0 GROUP BY st.theme_id',
       ).all(from, to).map((r) => [r.t, r.n]),
     );
     // the story-theme table read as packed numbers: strings cost a microsecond a row here
@@ -386,7 +386,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
   }
 
 
-  // departments: stories told by their people in the window
+  // departments: stories told by their people in the window (not those awaiting review)
   const told = settled.toldByGroup;
   const departments: DepartmentRow[] = groups.map((g, k) => {
     const i = counts[k * K + k]!;

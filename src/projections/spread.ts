@@ -5,6 +5,7 @@ import { sizeBucket, viralityOf } from '../spread/figures.ts';
 import { encodeEdge, encodeStoryTheme } from '../spread/edge-code.ts';
 import { wienerGrowth } from '../spread/virality.ts';
 import { preparedPer } from './prepared.ts';
+import { applyReviewSetting, reviewCopyDrop, reviewCopySchema, reviewCopyStatements, reviewIsOn } from './review-copies.ts';
 
 /**
  * The spread read model (SPREAD.md): each story's cascade, stored node by node as exposures
@@ -35,7 +36,9 @@ CREATE TABLE IF NOT EXISTS spread_stories (
   bucket INTEGER NOT NULL DEFAULT 0,
   wiener INTEGER NOT NULL DEFAULT 0, -- Σ of all pairwise distances
   depth_sum INTEGER NOT NULL DEFAULT 0, depth INTEGER NOT NULL DEFAULT 0,
-  cross_edges INTEGER NOT NULL DEFAULT 0, within_edges INTEGER NOT NULL DEFAULT 0);
+  cross_edges INTEGER NOT NULL DEFAULT 0, within_edges INTEGER NOT NULL DEFAULT 0,
+  awaiting INTEGER NOT NULL DEFAULT 0 -- awaiting review: left out of the dashboard's lists and refused circulation
+);
 CREATE TABLE IF NOT EXISTS spread_story_depths (
   story_id TEXT NOT NULL, depth INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (story_id, depth)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spread_story_flows (
@@ -101,6 +104,8 @@ export interface StoryRow {
   depth: number;
   cross_edges: number;
   within_edges: number;
+  /** 1 while the story awaits review */
+  awaiting: number;
 }
 
 const toNode = (r: NodeRow): CascadeNode => ({
@@ -156,6 +161,8 @@ function statements(db: Views) {
     themeNo: db.prepare<[string], number>('SELECT no FROM spread_theme_numbers WHERE theme_id = ?').pluck(),
     numberTheme: db.prepare('INSERT INTO spread_theme_numbers (theme_id) VALUES (?)'),
     shared: db.prepare('INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES (?, ?, ?)'),
+    awaiting: db.prepare('UPDATE spread_stories SET awaiting = ? WHERE story_id = ?'),
+    review: reviewCopyStatements(db, 'spread'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -256,12 +263,13 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  version: 7,
+  // 8: stories awaiting review (issue 12)
+  version: 8,
   setup(db) {
-    db.exec(SCHEMA);
+    db.exec(SCHEMA + reviewCopySchema('spread'));
   },
   reset(db) {
-    db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
+    db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n') + reviewCopyDrop('spread'));
     stmts.forget(db);
     departmentNumbers.delete(db);
     storyRows.delete(db);
@@ -273,6 +281,7 @@ export const spreadProjection: Projection = {
   apply(db, e: ProjectedEvent) {
     const q = stmts(db);
     const atMs = Date.parse(e.metadata.at);
+    if (applyReviewSetting(q.review, e)) return;
     switch (e.type) {
       case 'DepartmentOpened':
         db.prepare('INSERT INTO spread_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1')
@@ -304,6 +313,7 @@ export const spreadProjection: Projection = {
         const dept = q.departmentAt.get(d.tellerId, e.position)?.department_id ?? UNKNOWN_DEPARTMENT;
         const root = rootNode(d.tellerId, dept, atMs);
         q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
+        if (reviewIsOn(q.review)) q.awaiting.run(1, d.storyId);
         q.insertNode.run(d.storyId, root.personId, 0, null, 0, dept, null, atMs, null);
         q.arrival.run(d.storyId, dept, atMs);
         q.breadth.run(d.storyId, 0);
@@ -323,6 +333,9 @@ export const spreadProjection: Projection = {
         return;
       case 'StoryRetracted':
         db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?').run(e.data.storyId);
+        return;
+      case 'StoryApproved':
+        q.awaiting.run(0, e.data.storyId);
         return;
       case 'StoryRead':
         applyExposure(db, e.data.storyId, { personId: e.data.readerId, atMs }, e.position);

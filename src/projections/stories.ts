@@ -1,6 +1,7 @@
 import type { Projection, Views } from './runtime.ts';
 import { preparedPer } from './prepared.ts';
 import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
+import { applyReviewSetting, reviewCopyDrop, reviewCopySchema, reviewCopyStatements, reviewIsOn } from './review-copies.ts';
 
 /**
  * Stories, themes, timelines and Start here, as one read model (tables `story_*` and `theme_*`).
@@ -15,6 +16,10 @@ import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
  * - `story_people`, `story_departments`: this model's own copy of the names it shows (tellers,
  *   actors, departments) and whether a department is open, kept from the org events, so its
  *   queries never join another projection's tables.
+ * - review before publishing: `review` is NULL for a published story, 'waiting' while it is in the
+ *   curators' queue, 'returned' while its teller has it back with `review_note`; `review_since` is
+ *   when it (re-)entered the queue. A story is listed (timelines, themes, home, Start here) only
+ *   when it is neither retracted nor awaiting review; `story_themes.live` says the same.
  * `story_themes` repeats each story's exposure and order so that a theme's most circulated stories
  * are read along one index (the home page asks for every theme's top three).
  */
@@ -47,8 +52,14 @@ function statements(db: Views) {
     ),
     theme: db.prepare(
       `INSERT OR IGNORE INTO story_themes (story_id, theme_id, exposure, live, occurred_on, told_position)
-       SELECT story_id, ?, exposure, 1 - retracted, occurred_on, told_position FROM story_stories WHERE story_id = ?`,
+       SELECT story_id, ?, exposure, retracted = 0 AND review IS NULL, occurred_on, told_position FROM story_stories WHERE story_id = ?`,
     ),
+    awaitReview: db.prepare("UPDATE story_stories SET review = 'waiting', review_since = ? WHERE story_id = ?"),
+    reviewOf: db.prepare<[string], { review: string | null }>('SELECT review FROM story_stories WHERE story_id = ?'),
+    approve: db.prepare('UPDATE story_stories SET review = NULL, review_note = NULL, review_since = NULL, revision = ? WHERE story_id = ?'),
+    liveThemes: db.prepare('UPDATE story_themes SET live = 1 WHERE story_id = ? AND (SELECT retracted FROM story_stories WHERE story_id = ?) = 0'),
+    returnStory: db.prepare("UPDATE story_stories SET review = 'returned', review_note = ?, review_returned_at = ?, revision = ? WHERE story_id = ?"),
+    review: reviewCopyStatements(db, 'story'),
     untheme: db.prepare('DELETE FROM story_themes WHERE story_id = ? AND theme_id = ?'),
     text: db.prepare<[string], { title: string; body: string }>('SELECT title, body FROM story_stories WHERE story_id = ?'),
     amend: db.prepare('UPDATE story_stories SET title = ?, body = ?, revision = ?, amended_at = ? WHERE story_id = ?'),
@@ -79,7 +90,8 @@ function history(q: Statements, row: Record<string, string | number | null>): vo
 
 export const storiesProjection: Projection = {
   name: 'stories',
-  version: 3,
+  // 4: review before publishing (issue 12)
+  version: 4,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS story_stories (
@@ -88,7 +100,9 @@ export const storiesProjection: Projection = {
         relation TEXT NOT NULL, retelling_of TEXT, anonymous INTEGER NOT NULL, told_at TEXT NOT NULL,
         told_position INTEGER NOT NULL, revision INTEGER NOT NULL, amended_at TEXT,
         retracted INTEGER NOT NULL DEFAULT 0, retracted_at TEXT, retracted_reason TEXT,
-        exposure INTEGER NOT NULL DEFAULT 0, leader_id TEXT);
+        exposure INTEGER NOT NULL DEFAULT 0, leader_id TEXT,
+        review TEXT, review_note TEXT, review_since TEXT, review_returned_at TEXT);
+      CREATE INDEX IF NOT EXISTS story_stories_review ON story_stories (review, review_since);
       CREATE INDEX IF NOT EXISTS story_stories_leader_id ON story_stories (leader_id);
       CREATE INDEX IF NOT EXISTS story_stories_when ON story_stories (retracted, occurred_on, told_position);
       CREATE INDEX IF NOT EXISTS story_stories_leader ON story_stories (leader_key);
@@ -111,17 +125,19 @@ export const storiesProjection: Projection = {
         theme_id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0,
         defined_position INTEGER NOT NULL, revision INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS story_start_here (rank INTEGER PRIMARY KEY, story_id TEXT NOT NULL);
+      ${reviewCopySchema('story')}
     `);
   },
   reset(db) {
     db.exec(`DROP TABLE IF EXISTS story_stories; DROP TABLE IF EXISTS story_themes; DROP TABLE IF EXISTS story_history;
              DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;
-             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments;`);
+             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments; ${reviewCopyDrop('story')}`);
     stmts.forget(db);
   },
   apply(db, e) {
     const q = stmts(db);
     if (applyNameCopy(q.names, e)) return;
+    if (applyReviewSetting(q.review, e)) return;
     const actor = e.metadata.actor ?? null;
     switch (e.type) {
       case 'ThemeDefined':
@@ -137,6 +153,7 @@ export const storiesProjection: Projection = {
         const d = e.data;
         q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
           d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision, d.leaderId ?? null);
+        if (reviewIsOn(q.review)) q.awaitReview.run(e.metadata.at, d.storyId);
         for (const t of d.themes) q.theme.run(t, d.storyId);
         history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
         // a retelling exposes its teller to the story it retells (SPREAD.md)
@@ -153,8 +170,17 @@ export const storiesProjection: Projection = {
           title_before: d.title !== undefined ? s.title : null, body_before: d.body !== undefined ? s.body : null,
           title_after: d.title ?? null, body_after: d.body ?? null,
         });
+        // a returned story, amended, is back in the queue; an approved one stays published
+        if (q.reviewOf.get(d.storyId)?.review === 'returned') q.awaitReview.run(e.metadata.at, d.storyId);
         break;
       }
+      case 'StoryApproved':
+        q.approve.run(e.revision, e.data.storyId);
+        q.liveThemes.run(e.data.storyId, e.data.storyId);
+        break;
+      case 'StoryReturned':
+        q.returnStory.run(e.data.note, e.metadata.at, e.revision, e.data.storyId);
+        break;
       case 'StoryThemed':
       case 'StoryUnthemed': {
         const d = e.data;

@@ -102,7 +102,7 @@ export function searchStories(db: Views, p: SearchParams): SearchResult | null {
   const match = toMatchQuery(p.q);
   if (!match && !p.themeId && !p.departmentId) return null;
 
-  const where: string[] = ['d.retracted = 0'];
+  const where: string[] = ['d.retracted = 0 AND d.awaiting = 0'];
   const args: (string | number)[] = [];
   if (match) {
     where.push('search_fts MATCH ?');
@@ -119,7 +119,7 @@ export function searchStories(db: Views, p: SearchParams): SearchResult | null {
   const from = match ? 'search_fts JOIN search_docs d ON d.doc_id = search_fts.rowid' : 'search_docs d';
   const whereSql = `WHERE ${where.join(' AND ')}`;
 
-  // retracted stories are not in the index, so words alone are counted on the index alone
+  // retracted stories and those awaiting review are not in the index, so words alone are counted on the index alone
   const countSql = match && !p.themeId && !p.departmentId
     ? 'SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?'
     : `SELECT count(*) AS n FROM ${from} ${whereSql}`;
@@ -197,7 +197,7 @@ export function departmentOptions(db: Views): FilterOption[] {
   return sql<[], { department_id: string; name: string }>(
       db,
       `SELECT department_id, name FROM search_departments
-       WHERE open = 1 OR department_id IN (SELECT happened_in FROM search_docs WHERE retracted = 0 AND happened_in IS NOT NULL)
+       WHERE open = 1 OR department_id IN (SELECT happened_in FROM search_docs WHERE retracted = 0 AND awaiting = 0 AND happened_in IS NOT NULL)
        ORDER BY name COLLATE NOCASE`,
     ).all()
     .map((r) => ({ id: r.department_id, name: r.name }));

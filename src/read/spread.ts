@@ -42,6 +42,9 @@ function statements(db: Views) {
       'SELECT department_id, at_ms, n FROM spread_arrivals WHERE story_id = ?',
     ),
     flows: db.prepare<[string], { from_id: string; to_id: string; n: number }>('SELECT from_id, to_id, n FROM spread_story_flows WHERE story_id = ?'),
+    tellerDepartment: db.prepare<[string], { department_id: string; name: string | null }>(
+      'SELECT s.department_id, d.name FROM spread_stories s LEFT JOIN spread_departments d ON d.department_id = s.department_id WHERE s.story_id = ?',
+    ),
     openCount: db.prepare<[], number>('SELECT count(*) FROM spread_departments WHERE open = 1').pluck(),
     counters: db.prepare<[string], { size: number; touches: number }>('SELECT size, touches FROM spread_stories WHERE story_id = ?'),
     shared: db.prepare<[string], { story_id: string; title: string; at_ms: number }>(
@@ -53,7 +56,7 @@ function statements(db: Views) {
       `SELECT count(*) FROM spread_arrivals a JOIN spread_stories s ON s.story_id = a.story_id
        WHERE a.story_id = ? AND (a.department_id <> s.department_id OR a.n > 1)`,
     ).pluck(),
-    teller: db.prepare<[string], { teller_id: string; retracted: number }>('SELECT teller_id, retracted FROM spread_stories WHERE story_id = ?'),
+    teller: db.prepare<[string], { teller_id: string; retracted: number; awaiting: number }>('SELECT teller_id, retracted, awaiting FROM spread_stories WHERE story_id = ?'),
     active: db.prepare<[string], { active: number }>('SELECT active FROM spread_people WHERE employee_id = ?'),
     latestEdge: db.prepare<[], number | null>('SELECT max(at_ms) FROM spread_nodes WHERE edge IS NOT NULL').pluck(),
   };
@@ -142,6 +145,17 @@ export function sharedWith(db: Views, employeeId: string): SharedItem[] {
 export function circulatingTeller(db: Views, storyId: string): string | null {
   const s = q(db).teller.get(storyId);
   return s && !s.retracted ? s.teller_id : null;
+}
+
+/** The department its teller was in when the story was told (the root of its cascade), with its name now. */
+export function tellerDepartmentOf(db: Views, storyId: string): { departmentId: string; name: string } | null {
+  const r = q(db).tellerDepartment.get(storyId);
+  return r ? { departmentId: r.department_id, name: r.name ?? r.department_id } : null;
+}
+
+/** Whether a story is awaiting review (no circulation is recorded for it until it is approved). */
+export function circulationHeld(db: Views, storyId: string): boolean {
+  return q(db).teller.get(storyId)?.awaiting === 1;
 }
 
 /** Whether a person is a current employee, has left, or is unknown to the log. */

@@ -38,6 +38,8 @@ export interface Story {
   retellingOf: string | null;
   anonymous: boolean;
   toldAt: string;
+  /** log position of its StorySubmitted: "the order told" */
+  toldPosition: number;
   amendedAt: string | null;
   /** stream revision the story reads at; the amend form carries it */
   revision: number;
@@ -47,6 +49,12 @@ export interface Story {
   /** distinct people other than the teller who read, heard, shared or retold it */
   exposure: number;
   themes: ThemeRef[];
+  /** review before publishing: null once published (or never reviewed); see `awaitingReview` */
+  review: 'waiting' | 'returned' | null;
+  /** the curator's note when the story was returned to its teller */
+  reviewNote: string | null;
+  /** when the story (re-)entered the review queue */
+  reviewSince: string | null;
 }
 
 export interface HistoryEntry {
@@ -96,12 +104,16 @@ interface StoryRow {
   retelling_of: string | null;
   anonymous: number;
   told_at: string;
+  told_position: number;
   amended_at: string | null;
   revision: number;
   retracted: number;
   retracted_at: string | null;
   retracted_reason: string | null;
   exposure: number;
+  review: Story['review'];
+  review_note: string | null;
+  review_since: string | null;
 }
 
 /** Names come from this read model's own copies (story_people, story_departments), never org's tables. */
@@ -113,12 +125,19 @@ const SELECT_STORY = `SELECT s.*, e.name AS teller_name, d.name AS department_na
 /** Timelines read in the order things happened: a year sorts before its months (plain string order). */
 const ORDER = 'ORDER BY s.occurred_on, s.told_position';
 
+/**
+ * The one visibility predicate for every list of stories (timelines, themes, leaders,
+ * departments, home, Start here, retellings): neither retracted nor awaiting review. A single
+ * story's page decides with `maySee`.
+ */
+const LISTED = 's.retracted = 0 AND s.review IS NULL';
+
 const FILTER_SQL: Record<TimelineFilter['kind'], string> = {
-  all: 's.retracted = 0',
-  theme: 's.retracted = 0 AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)',
-  leader: 's.retracted = 0 AND s.leader_key = ?',
-  person: 's.retracted = 0 AND s.leader_id = ?',
-  department: 's.retracted = 0 AND s.happened_in = ?',
+  all: LISTED,
+  theme: `${LISTED} AND s.story_id IN (SELECT story_id FROM story_themes WHERE theme_id = ?)`,
+  leader: `${LISTED} AND s.leader_key = ?`,
+  person: `${LISTED} AND s.leader_id = ?`,
+  department: `${LISTED} AND s.happened_in = ?`,
 };
 
 type ThemeRow = { theme_id: string; name: string; description: string; retired: number; revision: number; stories: number };
@@ -146,12 +165,12 @@ function statements(db: Views) {
        LEFT JOIN theme_themes t ON t.theme_id = h.theme_id
        WHERE h.story_id = ? ORDER BY h.revision`,
     ),
-    retellings: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.retelling_of = ? AND s.retracted = 0 ${ORDER}`),
+    retellings: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.retelling_of = ? AND ${LISTED} ${ORDER}`),
     themes: db.prepare<[], ThemeRow>(THEMES_SQL('WHERE t.retired = 0')),
     allThemes: db.prepare<[], ThemeRow>(THEMES_SQL('')),
     themeRetired: db.prepare<[string], { retired: number }>('SELECT retired FROM theme_themes WHERE theme_id = ?'),
     departmentOpen: db.prepare<[string], { open: number }>('SELECT open FROM story_departments WHERE department_id = ?'),
-    storyRetracted: db.prepare<[string], { retracted: number }>('SELECT retracted FROM story_stories WHERE story_id = ?'),
+    storyRetracted: db.prepare<[string], { retracted: number; review: string | null }>('SELECT retracted, review FROM story_stories WHERE story_id = ?'),
     timeline: {
       all: timelineBy('all'),
       theme: timelineBy('theme'),
@@ -163,23 +182,27 @@ function statements(db: Views) {
     mostCirculatedIds: db.prepare<[string, number], string>(
       'SELECT story_id FROM story_themes WHERE theme_id = ? AND live = 1 ORDER BY exposure DESC, occurred_on, told_position LIMIT ?',
     ).pluck(),
-    picks: db.prepare<[], StoryRow>(`${SELECT_STORY} JOIN story_start_here p ON p.story_id = s.story_id WHERE s.retracted = 0 ORDER BY p.rank`),
-    recent: db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE s.retracted = 0 ORDER BY s.told_position DESC LIMIT ?`),
+    picks: db.prepare<[], StoryRow>(`${SELECT_STORY} JOIN story_start_here p ON p.story_id = s.story_id WHERE ${LISTED} ORDER BY p.rank`),
+    recent: db.prepare<[number], StoryRow>(`${SELECT_STORY} WHERE ${LISTED} ORDER BY s.told_position DESC LIMIT ?`),
     // a linked leader is one person however the tellers spelled the name; the others group by spelling
     leaders: db.prepare<[], { leader: string; leader_id: string | null; person_name: string | null; stories: number }>(
       `SELECT min(s.leader) AS leader, s.leader_id, p.name AS person_name, count(*) AS stories FROM story_stories s
        LEFT JOIN story_people p ON p.employee_id = s.leader_id
-       WHERE s.retracted = 0 GROUP BY coalesce('#' || s.leader_id, s.leader_key)
+       WHERE ${LISTED} GROUP BY coalesce('#' || s.leader_id, s.leader_key)
        ORDER BY lower(coalesce(p.name, min(s.leader))), s.leader_id`,
     ),
     unlinkedKeys: db.prepare<[string], string>('SELECT story_id FROM story_stories WHERE leader_key = ? AND retracted = 0').pluck(),
     departments: db.prepare<[], { department_id: string; name: string | null; stories: number }>(
       `SELECT s.happened_in AS department_id, d.name, count(*) AS stories FROM story_stories s
        LEFT JOIN story_departments d ON d.department_id = s.happened_in
-       WHERE s.retracted = 0 AND s.happened_in IS NOT NULL GROUP BY s.happened_in ORDER BY d.name COLLATE NOCASE`,
+       WHERE ${LISTED} AND s.happened_in IS NOT NULL GROUP BY s.happened_in ORDER BY d.name COLLATE NOCASE`,
     ),
+    children: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.retelling_of = ? ORDER BY s.told_position`),
+    queue: db.prepare<[], StoryRow>(`${SELECT_STORY} WHERE s.review = 'waiting' AND s.retracted = 0 ORDER BY s.review_since, s.told_position`),
+    awaitingBy: db.prepare<[string], StoryRow>(`${SELECT_STORY} WHERE s.teller_id = ? AND s.review IS NOT NULL AND s.retracted = 0 ORDER BY s.told_position DESC`),
+    reviewOn: db.prepare<[], number>('SELECT review_on FROM story_review_setting WHERE id = 1').pluck(),
     pickable: db.prepare<[number], { story_id: string; title: string; occurred_on: string }>(
-      'SELECT story_id, title, occurred_on FROM story_stories WHERE retracted = 0 ORDER BY told_position DESC LIMIT ?',
+      `SELECT story_id, title, occurred_on FROM story_stories s WHERE ${LISTED} ORDER BY told_position DESC LIMIT ?`,
     ),
   };
 }
@@ -204,12 +227,16 @@ function toStory(db: Views, r: StoryRow): Story {
     retellingOf: r.retelling_of,
     anonymous: r.anonymous === 1,
     toldAt: r.told_at,
+    toldPosition: r.told_position,
     amendedAt: r.amended_at,
     revision: r.revision,
     retracted: r.retracted === 1,
     retractedAt: r.retracted_at,
     retractedReason: r.retracted_reason,
     exposure: r.exposure,
+    review: r.review,
+    reviewNote: r.review_note,
+    reviewSince: r.review_since,
     themes: q(db).themesOf.all(r.story_id).map((t) => ({ themeId: t.theme_id, name: t.name })),
   };
 }
@@ -229,6 +256,59 @@ export const isCurator = (user: CurrentUser | null): boolean => !!user && user.r
 export function visibleTeller(story: Pick<Story, 'anonymous' | 'tellerId' | 'tellerName'>, viewer: CurrentUser | null): { employeeId: string; name: string } | null {
   if (story.anonymous && !isCurator(viewer) && viewer?.employeeId !== story.tellerId) return null;
   return { employeeId: story.tellerId, name: story.tellerName ?? story.tellerId };
+}
+
+/** Whether a story is awaiting review (in the queue, or returned to its teller). */
+export const awaitingReview = (story: Pick<Story, 'review'>): boolean => story.review !== null;
+
+/**
+ * Whether this viewer may open the story's page: a story awaiting review only for its teller and
+ * curators; a retracted one only for curators (the caller answers 410 for it).
+ */
+export function maySee(story: Pick<Story, 'review' | 'tellerId'>, viewer: CurrentUser | null): boolean {
+  return !awaitingReview(story) || isCurator(viewer) || viewer?.employeeId === story.tellerId;
+}
+
+/**
+ * A story's family of tellings: the original it goes back to (following retellingOf up), and every
+ * retelling of it and of those, in the order told. Every telling, retracted or awaiting review
+ * too: callers decide what a viewer sees.
+ */
+export function storyFamily(db: Views, storyId: string): Story[] {
+  let root = getStory(db, storyId);
+  if (!root) return [];
+  const seen = new Set([root.storyId]);
+  while (root.retellingOf !== null) {
+    const up = getStory(db, root.retellingOf);
+    if (!up || seen.has(up.storyId)) break;
+    seen.add(up.storyId);
+    root = up;
+  }
+  const family: Story[] = [root];
+  const inFamily = new Set([root.storyId]);
+  for (let i = 0; i < family.length; i++) {
+    for (const r of q(db).children.all(family[i]!.storyId)) {
+      if (inFamily.has(r.story_id)) continue;
+      inFamily.add(r.story_id);
+      family.push(toStory(db, r));
+    }
+  }
+  return family.sort((a, b) => a.toldPosition - b.toldPosition);
+}
+
+/** Whether stories told now wait for a curator's review (the admin's setting; off by default). */
+export function reviewBeforePublishing(db: Views): boolean {
+  return q(db).reviewOn.get() === 1;
+}
+
+/** The curators' queue: stories awaiting review and not returned or retracted, longest waiting first. */
+export function reviewQueue(db: Views): Story[] {
+  return q(db).queue.all().map((r) => toStory(db, r));
+}
+
+/** A teller's stories awaiting review (in the queue or returned to them), newest first. */
+export function awaitingReviewBy(db: Views, tellerId: string): Story[] {
+  return q(db).awaitingBy.all(tellerId).map((r) => toStory(db, r));
 }
 
 /** Every change in a story's stream, oldest first, with the text each amendment replaced. */
@@ -279,7 +359,8 @@ export function storyRefs(db: Views, ids: { themes?: string[]; departments?: str
   }
   for (const id of ids.stories ?? []) {
     const s = story.get(id);
-    if (s && !s.retracted) refs.stories.push(id);
+    // a story awaiting review cannot be retold until it is published
+    if (s && !s.retracted && s.review === null) refs.stories.push(id);
   }
   return refs;
 }

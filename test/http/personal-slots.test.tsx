@@ -6,7 +6,8 @@ import { signedIn } from '../auth-helpers.ts';
 import { get, givenRead, givenStory, givenTheme } from './stories-given.ts';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import type { AppContext, CurrentUser } from '../../src/http/env.ts';
-import { getStory, isCurator, listThemes, recentStories, retellingsOf, storyHistory } from '../../src/read/stories.ts';
+import { getStory, isCurator, listThemes, recentStories, retellingsOf, storyFamily, storyHistory } from '../../src/read/stories.ts';
+import { seesTelling } from '../../src/http/lineage.tsx';
 import { unreadSentTo } from '../../src/read/reading.ts';
 import { startHerePath } from '../../src/read/start-here.ts';
 import { panelFor } from '../../src/http/story-page.tsx';
@@ -75,6 +76,7 @@ describe('the story page: kept parts and personal parts make the same page as a 
         notice={undefined}
         themeNotice={opts.themeNotice}
         thanks={opts.thanks === true}
+        tellings={storyFamily(db, id).filter((s) => seesTelling(s, viewer)).length}
       />,
     );
   };

@@ -22,6 +22,7 @@ export function AdminShell({ heading, children, notice }: { heading: string; chi
         <a href="/admin/import">Import CSV</a>
         <a href="/curation">Themes</a>
         <a href="/admin/audit">Audit</a>
+        <a href="/admin/settings">Settings</a>
         <a href="/admin/api-tokens">API tokens</a>
       </nav>
       <h1>{heading}</h1>

@@ -27,6 +27,9 @@ const KIND: Record<string, string> = {
   'log-exported': 'whole log exported',
   'api-token-issued': 'API token issued',
   'api-token-revoked': 'API token revoked',
+  'review-setting': 'review setting changed',
+  'story-approved': 'story approved',
+  'story-returned': 'story returned to its teller',
 };
 
 export const GROUP_LABEL: Record<AuditGroup, string> = {
@@ -37,6 +40,7 @@ export const GROUP_LABEL: Record<AuditGroup, string> = {
   themes: 'Themes',
   exports: 'Downloads',
   'api-tokens': 'API tokens',
+  review: 'Review before publishing',
 };
 
 /** Who did it: a name where one is known, never a raw id. */

@@ -14,6 +14,8 @@ export interface HomeProps {
   path: StartHerePath;
   recent: Story[];
   sharedWithMe?: Child;
+  /** the viewer's own stories awaiting review (personal: rendered per request) */
+  awaitingReview?: Child;
 }
 
 /**
@@ -70,12 +72,13 @@ export function RecentStories({ recent, viewer }: Pick<HomeProps, 'recent' | 'vi
 }
 
 /** `recentPart` replaces the recent stories with kept HTML when the route has it (src/http/timelines.tsx). */
-export function HomePage({ viewer, newHire, path, recent, sharedWithMe, recentPart }: HomeProps & { recentPart?: Child }) {
+export function HomePage({ viewer, newHire, path, recent, sharedWithMe, awaitingReview, recentPart }: HomeProps & { recentPart?: Child }) {
   const recentSection = recentPart ?? <RecentStories recent={recent} viewer={viewer} />;
   return (
     <div class="home">
       <h1>{newHire ? `Welcome, ${viewer.name}` : 'Hallway'}</h1>
       <p class="lead">Stories employees tell about their leaders. <a href="/stories/new">Tell one</a>.</p>
+      {awaitingReview}
       {sharedWithMe}
       {newHire ? <StartHere path={path} /> : null}
       {recentSection}

@@ -7,6 +7,8 @@ import { formatInstant, formatOccurredOn, leaderHref, RELATION_LABELS, TellerNam
 import { Avatar } from '../components/avatar.tsx';
 import { ThemeChips } from '../components/theme-chip.tsx';
 import { When } from '../components/when.tsx';
+import { similarityWords, WordDiffView } from '../components/word-diff.tsx';
+import { wordDiff } from '../../src/lineage/word-diff.ts';
 
 export interface StoryPageProps {
   story: Story;
@@ -24,6 +26,8 @@ export interface StoryPageProps {
   themeNotice?: string | undefined;
   /** just told by the viewer: thank them and say what happens next */
   thanks?: boolean;
+  /** how many tellings of its family this viewer sees: the page links to the lineage when more than one */
+  tellings?: number;
 }
 
 /** After telling a story: thanks, and what happens to it now. */
@@ -31,9 +35,15 @@ function ToldThanks({ story }: { story: Story }) {
   return (
     <section class="thanks" role="status" aria-labelledby="thanks-heading">
       <h2 id="thanks-heading">Thank you for telling it</h2>
-      <p>Your story is in the archive now. What happens next:</p>
+      {story.review ? (
+        <p class="notice awaiting-review">
+          This archive reviews stories before publishing them: yours waits for a curator. Until a curator approves it,
+          only you and curators see it.
+        </p>
+      ) : null}
+      <p>{story.review ? 'What happens next:' : 'Your story is in the archive now. What happens next:'}</p>
       <ul>
-        <li>Colleagues find it on the timelines{story.themes.length > 0 ? ', under its themes' : ''} and in search.</li>
+        <li>{story.review ? 'Once a curator approves it, colleagues' : 'Colleagues'} find it on the timelines{story.themes.length > 0 ? ', under its themes' : ''} and in search.</li>
         <li>When they read it, say they had heard it, send it on or retell it, you will see here how far it went: how many people and departments, never who.</li>
         <li>{story.anonymous ? 'Your name stays off it: only curators can see who told it.' : 'Your name is on it as its teller.'}</li>
         <li>You can amend it or retract it at any time, from this page.</li>
@@ -76,6 +86,13 @@ function History({ story, history, viewer }: { story: Story; history: HistoryEnt
                     <details class="earlier">
                       <summary>Earlier text</summary>
                       <StoryBody text={h.bodyBefore} />
+                    </details>
+                  ) : null}
+                  {/* the amendment shown as the lineage page shows a retelling: word by word, with the share kept */}
+                  {h.bodyBefore !== null && h.bodyAfter !== null ? (
+                    <details class="changes">
+                      <summary>What changed, word by word ({similarityWords(wordDiff(h.bodyBefore, h.bodyAfter))})</summary>
+                      <WordDiffView diff={wordDiff(h.bodyBefore, h.bodyAfter)} label={`Changes in the amendment of ${formatInstant(h.at)}`} />
                     </details>
                   ) : null}
                 </li>
@@ -135,7 +152,7 @@ function ThemeEditor({ story, themes, done }: { story: Story; themes: Theme[]; d
  */
 
 /** From the retraction notice to the teller's actions: the story itself (shared per perspective). */
-export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'story' | 'viewer' | 'retells'>) {
+export function StoryMain({ story, viewer, retells, tellings = 1 }: Pick<StoryPageProps, 'story' | 'viewer' | 'retells' | 'tellings'>) {
   const mayChange = isCurator(viewer) || viewer.employeeId === story.tellerId;
   return (
     <>
@@ -144,6 +161,7 @@ export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'stor
           Retracted {story.retractedAt ? formatInstant(story.retractedAt) : ''}: <q>{story.retractedReason}</q>. Only curators see this page.
         </p>
       ) : null}
+      <ReviewNotice story={story} viewer={viewer} />
       <h1>{story.title}</h1>
       <dl class="story-meta">
         <dt>Told by</dt>
@@ -171,6 +189,12 @@ export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'stor
             <dd><a href={`/stories/${retells.storyId}`}>{retells.title}</a></dd>
           </>
         ) : null}
+        {tellings > 1 ? (
+          <>
+            <dt>Lineage</dt>
+            <dd><a href={`/stories/${story.storyId}/lineage`}>How it changed as it was retold ({tellings} tellings)</a></dd>
+          </>
+        ) : null}
       </dl>
       <StoryBody text={story.body} />
       {mayChange && !story.retracted ? (
@@ -181,6 +205,34 @@ export function StoryMain({ story, viewer, retells }: Pick<StoryPageProps, 'stor
       ) : null}
     </>
   );
+}
+
+/**
+ * Awaiting review (only its teller and curators see the page): marked so, and when a curator
+ * returned it, their note and what to do.
+ */
+function ReviewNotice({ story, viewer }: Pick<StoryPageProps, 'story' | 'viewer'>) {
+  if (story.review === 'returned') {
+    return (
+      <div class="notice returned" role="note">
+        <p><strong>Returned by a curator</strong> with this note:</p>
+        <blockquote class="review-note">{story.reviewNote}</blockquote>
+        <p>
+          {viewer.employeeId === story.tellerId ? 'Amend the story and it goes back to the curators.' : 'It is with its teller until they amend it.'}{' '}
+          Until it is approved, only its teller and curators see it.
+        </p>
+      </div>
+    );
+  }
+  if (story.review === 'waiting') {
+    return (
+      <p class="notice awaiting-review" role="note">
+        <strong>Awaiting review</strong> since {formatInstant(story.reviewSince ?? story.toldAt)}: only its teller and curators see it until a
+        curator approves it.{isCurator(viewer) ? <> <a href={`/review#review-${story.storyId}`}>Review it in the queue</a>.</> : null}
+      </p>
+    );
+  }
+  return null;
 }
 
 /** The retellings (shared per perspective: an anonymous reteller sees their own name). */
@@ -228,7 +280,7 @@ export function StoryPage(props: StoryPageProps & { shared?: { main: Child; rete
     <article class="story">
       <StoryTopNotices {...props} />
       {shared ? shared.main : <StoryMain {...props} />}
-      {story.retracted ? null : circulation}
+      {story.retracted || story.review ? null : circulation}
       {shared ? shared.retellings : <StoryRetellings {...props} />}
       <StoryThemeEditor {...props} />
       {shared ? shared.history : <StoryHistory {...props} />}
