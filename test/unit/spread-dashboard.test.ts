@@ -234,3 +234,33 @@ describe('the dashboard read from the edge log kept in memory', () => {
     );
   });
 });
+
+describe('the dashboard’s kept parts', () => {
+  it('count a story approved after review once it is approved, though nothing but the approval changed', () => {
+    const db = openViews(':memory:');
+    spreadProjection.setup(db);
+    edgeLog.setup(db);
+    let position = 0;
+    const apply = (type: string, data: Record<string, unknown>): void => {
+      position += 1;
+      const e = { id: `e${position}`, type, data, stream: 'x', revision: 0, position, metadata: { at: new Date(T0 + position * 1000).toISOString() } } as unknown as ProjectedEvent;
+      spreadProjection.apply(db, e);
+      edgeLog.apply(db, e);
+    };
+    apply('DepartmentOpened', { departmentId: 'd-a', name: 'A' });
+    apply('ThemeDefined', { themeId: 't1', name: 'T1', description: '' });
+    apply('EmployeeJoined', { employeeId: 'p0', name: 'p0', departmentId: 'd-a', joinedOn: '2020-01-01' });
+    apply('ArchiveSettingsChanged', { reviewBeforePublishing: true });
+    apply('StorySubmitted', { storyId: 's1', title: 's1', body: 'b', tellerId: 'p0', leader: 'L', occurredOn: '2023', themes: ['t1'], relation: 'witnessed', anonymous: false });
+    const w: Window = { fromMs: null, toMs: T0 + 86_400_000 };
+    const told = (): number[] => {
+      const d = dashboard(db, w, 1);
+      expect(d).toEqual(dashboard(db, w, 1, 20, 'nodes'));
+      return [d.departments.reduce((n, x) => n + x.told, 0), d.themes.find((t) => t.themeId === 't1')!.told];
+    };
+    expect(told()).toEqual([0, 0]);
+    apply('StoryApproved', { storyId: 's1' });
+    expect(told()).toEqual([1, 1]);
+    db.close();
+  });
+});
