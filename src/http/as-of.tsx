@@ -29,7 +29,11 @@ import { dashboardRoutes } from './dashboard.tsx';
  */
 
 /** The pages that can be shown as of a date (paths, as in src/http/access.ts). */
-export const AS_OF_PAGES = ['/timelines', '/themes/:id', '/leaders/:name', '/leaders/people/:employeeId', '/departments/:id', '/stories/:id', '/search', '/dashboard', '/dashboard/stories/:id'];
+export const AS_OF_PAGES = [
+  '/timelines', '/themes/:id', '/leaders/:name', '/leaders/people/:employeeId', '/departments/:id', '/stories/:id', '/search', '/dashboard', '/dashboard/stories/:id',
+  // the dashboard's CSV tables, so that its download links keep the date too
+  '/dashboard/export.csv',
+];
 const NOT_PAGES = new Set(['/stories/new']);
 const patterns = AS_OF_PAGES.map((p) => new RegExp(`^${p.split('/').map((s) => (s.startsWith(':') ? '[^/]+' : s)).join('/')}/?$`));
 
@@ -94,7 +98,7 @@ function asOfContext(ctx: AppContext, snapshot: Snapshot): AppContext {
       const now = ctx.clock();
       return now.getTime() < cutoffMs ? now : new Date(cutoffMs);
     },
-    asOf: snapshot.asOf,
+    asOf: { ...snapshot.asOf, recordClock: ctx.clock },
   };
 }
 

@@ -35,6 +35,10 @@ export interface AppContext {
   setup: { token: string | null; expiresAt: number };
   /** false while the read models catch up after start-up (pages answer 503); absent means ready */
   ready?: () => boolean;
-  /** set when the pages show the archive as it stood on a date (src/http/as-of.tsx): nothing is recorded */
-  asOf?: AsOfDate;
+  /**
+   * Set when the pages show the archive as it stood on a date (src/http/as-of.tsx); `clock` is then
+   * the end of that day, and `recordClock` the real one, for the little an as-of page records (the
+   * audit trail's DataExported of a CSV download).
+   */
+  asOf?: AsOfDate & { recordClock: () => Date };
 }

@@ -115,6 +115,26 @@ describe('the archive as it stood on a date (?asOf=YYYY-MM-DD)', () => {
     expect((await page('/dashboard/stories/s-later?asOf=2021-03-04')).status).toBe(404);
   });
 
+  it('the dashboard\'s CSV as of a date has that day\'s figures, its links keep the date, and the download is audited now', async () => {
+    const d = await page('/dashboard?window=all&asOf=2021-03-04');
+    const csvLinks = [...d.doc.querySelectorAll('main a[href^="/dashboard/export.csv"]')].map((a) => a.getAttribute('href') ?? '');
+    expect(csvLinks.length).toBeGreaterThan(0);
+    for (const href of csvLinks) expect(href).toContain('asOf=2021-03-04');
+    const res = await h.app.request('/dashboard/export.csv?table=stories&window=all&asOf=2021-03-04', { headers: { Cookie: leader.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const csv = await res.text();
+    expect(csv).toContain('"The first words"');
+    expect(csv).not.toContain('corrected');
+    const today = await (await h.app.request('/dashboard/export.csv?table=stories&window=all', { headers: { Cookie: leader.cookie } })).text();
+    expect(today).toContain('"The corrected words"');
+    const exported = (await h.store.readAll({ after: 0 })).filter((e) => e.type === 'DataExported');
+    const asOfExport = exported.find((e) => String((e.data as { detail: string }).detail).includes('as it stood on 2021-03-04'));
+    expect(asOfExport).toBeDefined();
+    // recorded at the real time, not on 4 March 2021
+    expect(Date.parse(asOfExport!.metadata.at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('a date that is not a date is answered 422 with the reason and the date control, nothing appended', async () => {
     await flushReads(h);
     const head = await h.store.headPosition();

@@ -34,6 +34,7 @@ function pagesOf(events: LogEvent[]): string[] {
   return [
     '/timelines', '/themes/th-care', '/themes/th-craft', '/leaders/Maren%20Holt', '/leaders/people/emp-a', '/departments/d-eng', '/departments/d-ops',
     '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all', '/dashboard', '/dashboard?window=7',
+    ...['stories', 'flows', 'departments', 'themes'].map((t) => `/dashboard/export.csv?table=${t}&window=all`),
     ...stories.flatMap((s) => [`/dashboard/stories/${s}`, `/stories/${s}`]),
   ];
 }
