@@ -8,7 +8,7 @@ import type { AppContext, CurrentUser } from '../http/env.ts';
 import type { ApiTokenRow } from '../projections/api-tokens.ts';
 import { orgQueries } from '../read/org.ts';
 import { generateSecureRandomString } from './sessions.ts';
-import { apiTokenById } from '../read/auth.ts';
+import { apiTokenById, apiTokens } from '../read/auth.ts';
 
 /**
  * API tokens for leaders' tools: `hwt_<tokenId>.<secret>`, sent as `Authorization: Bearer …`.
@@ -54,5 +54,5 @@ export async function revokeApiToken(ctx: AppContext, admin: string, tokenId: st
 }
 
 export function listApiTokens(ctx: AppContext): ApiTokenRow[] {
-  return ctx.runtime.db.prepare<[], ApiTokenRow>('SELECT * FROM api_tokens ORDER BY issued_at DESC').all();
+  return apiTokens(ctx.runtime.db);
 }

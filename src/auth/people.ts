@@ -15,6 +15,7 @@ import type { DepartmentLookup } from '../domain/org.ts';
 import type { AppContext } from '../http/env.ts';
 import { sha256Hex } from '../ids.ts';
 import { orgQueries } from '../read/org.ts';
+import { invitationByHash, openSessionIds } from '../read/auth.ts';
 import { ConcurrencyError } from '../store/port.ts';
 import { credentialDecider } from './credentials.ts';
 import { parseCsv, planCsvImport } from './people-csv.ts';
@@ -36,14 +37,11 @@ export async function emailClaimHolder(ctx: CommandContext, email: string): Prom
 }
 
 export function otherAdmins(ctx: AppContext, employeeId: string): number {
-  const row = ctx.runtime.db
-    .prepare<[string], { n: number }>("SELECT count(*) AS n FROM org_employees WHERE left_at IS NULL AND employee_id <> ? AND (',' || roles || ',') LIKE '%,admin,%'")
-    .get(employeeId);
-  return row?.n ?? 0;
+  return orgQueries(ctx.runtime.db).otherAdmins(employeeId);
 }
 
 export function currentMembers(ctx: AppContext, departmentId: string): number {
-  return ctx.runtime.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM org_employees WHERE left_at IS NULL AND department_id = ?').get(departmentId)?.n ?? 0;
+  return orgQueries(ctx.runtime.db).currentMembers(departmentId);
 }
 
 /** A fresh invitation: the token for the link (shown once) and the event holding only its hash. */
@@ -189,7 +187,7 @@ export const revokeRole = (ctx: AppContext, actor: string, employeeId: string, r
 export async function markLeft(ctx: AppContext, actor: string, employeeId: string): Promise<(Handled & { sessionsEnded: number }) | DomainError> {
   // listed before leaving: the auth projection closes them as soon as EmployeeLeft lands, and each
   // still needs its own SessionEnded (revoked) in the log
-  const open = openSessionIds(ctx, employeeId);
+  const open = openSessionIds(ctx.runtime.db, employeeId);
   const r = await handle(ctx, `employee-${employeeId}`, employeeDecider, { type: 'MarkLeft', data: { employeeId }, otherAdmins: otherAdmins(ctx, employeeId) }, { actor });
   if (isDomainError(r)) return r;
   for (const id of open) await endSession(ctx, id, 'revoked', actor);
@@ -197,11 +195,6 @@ export async function markLeft(ctx: AppContext, actor: string, employeeId: strin
   return { ...r, sessionsEnded: open.length + (await endAllSessions(ctx, employeeId, actor)) };
 }
 
-const openSessionIds = (ctx: AppContext, employeeId: string): string[] =>
-  ctx.runtime.db
-    .prepare<[string], { session_id: string }>('SELECT session_id FROM auth_sessions WHERE employee_id = ? AND ended_at IS NULL')
-    .all(employeeId)
-    .map((r) => r.session_id);
 
 // ---------------------------------------------------------------- credentials
 
@@ -218,13 +211,9 @@ export async function reissueInvitation(ctx: AppContext, actor: string, employee
 /** The current employee an invitation token belongs to, if it is open and not expired. */
 export function invitationHolder(ctx: AppContext, token: string): { employeeId: string; name: string } | null {
   if (!/^[a-z2-9]{48}$/.test(token)) return null;
-  const row = ctx.runtime.db
-    .prepare<[string], { employee_id: string; invitation_expires_at: string | null }>(
-      'SELECT employee_id, invitation_expires_at FROM auth_credentials WHERE invitation_hash = ?',
-    )
-    .get(sha256Hex(token));
-  if (!row?.invitation_expires_at || Date.parse(row.invitation_expires_at) <= ctx.clock().getTime()) return null;
-  const e = orgQueries(ctx.runtime.db).employee(row.employee_id);
+  const row = invitationByHash(ctx.runtime.db, sha256Hex(token));
+  if (!row?.expiresAt || Date.parse(row.expiresAt) <= ctx.clock().getTime()) return null;
+  const e = orgQueries(ctx.runtime.db).employee(row.employeeId);
   if (!e || e.leftAt) return null;
   return { employeeId: e.employeeId, name: e.name };
 }

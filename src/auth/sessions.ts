@@ -15,7 +15,7 @@ import type { AppContext } from '../http/env.ts';
 import { ConcurrencyError } from '../store/port.ts';
 import { orgQueries } from '../read/org.ts';
 import type { Employee } from '../read/org.ts';
-import { sessionById } from '../read/auth.ts';
+import { openSessionIds, sessionById } from '../read/auth.ts';
 
 export const SESSION_COOKIE = 'hallway_session';
 /** idle limit: a session not used for this long expires */
@@ -117,10 +117,8 @@ export async function endSession(ctx: AppContext, sessionId: string, reason: 'si
 
 /** Ends every open session of a person (an admin's "sign out everywhere", or leaving). */
 export async function endAllSessions(ctx: AppContext, employeeId: string, actor: string): Promise<number> {
-  const open = ctx.runtime.db
-    .prepare<[string], { session_id: string }>('SELECT session_id FROM auth_sessions WHERE employee_id = ? AND ended_at IS NULL')
-    .all(employeeId);
-  for (const s of open) await endSession(ctx, s.session_id, 'revoked', actor);
+  const open = openSessionIds(ctx.runtime.db, employeeId);
+  for (const id of open) await endSession(ctx, id, 'revoked', actor);
   return open.length;
 }
 

@@ -37,6 +37,7 @@ import { isDomainError } from '../domain/decider.ts';
 import { auditEntries, isAuditGroup } from '../projections/audit.ts';
 import type { AuditFilter } from '../projections/audit.ts';
 import { orgQueries } from '../read/org.ts';
+import { liveSessionCount, passwordHashOf } from '../read/auth.ts';
 import { listThemes } from '../read/stories.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { validForm } from './forms.ts';
@@ -129,10 +130,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
   const actor = (c: C): string => c.get('user')!.employeeId;
   const noticeOf = (c: C): string | undefined => NOTICES[c.req.query('done') ?? ''];
   const link = (path: string): string => `${ctx.config.publicUrl.replace(/\/$/, '')}${path}`;
-  const openSessions = (employeeId?: string): number =>
-    ctx.runtime.db
-      .prepare<[string | null, string | null, string], { n: number }>('SELECT count(*) AS n FROM auth_sessions WHERE ended_at IS NULL AND (? IS NULL OR employee_id = ?) AND expires_at > ?')
-      .get(employeeId ?? null, employeeId ?? null, ctx.clock().toISOString())?.n ?? 0;
+  const openSessions = (employeeId?: string): number => liveSessionCount(ctx.runtime.db, ctx.clock().toISOString(), employeeId);
 
   // ------------------------------------------------------------ overview
 
@@ -256,7 +254,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
   const personPage = (c: C, employeeId: string, extra: Partial<PersonProps> = {}, status: 200 | RefusalStatus = 200) => {
     const person = org().employee(employeeId);
     if (!person) return c.notFound();
-    const cred = ctx.runtime.db.prepare<[string], { password_hash: string | null }>('SELECT password_hash FROM auth_credentials WHERE employee_id = ?').get(employeeId);
+    const cred = { password_hash: passwordHashOf(ctx.runtime.db, employeeId) };
     return page(
       c,
       person.name,
@@ -264,7 +262,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
         person={person}
         departments={org().departments()}
         openSessions={openSessions(employeeId)}
-        hasPassword={!!cred?.password_hash}
+        hasPassword={!!cred.password_hash}
         audit={auditEntries(ctx.runtime.db, { employeeId, limit: 20 })}
         {...extra}
       />,

@@ -17,6 +17,7 @@ import { createSession, deleteSessionCookie, endSession, SESSION_COOKIE, setSess
 import { consumeSetup, restoreSetup, setupStatus } from '../auth/setup.ts';
 import { isDomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
+import { passwordHashOf } from '../read/auth.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { getCookie } from 'hono/cookie';
 
@@ -122,9 +123,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
       c.status(429);
       return c.render(<SignInPage email={email} error={tooMany(attempt)} next={next} />, { title: 'Sign in' });
     }
-    const hashRow = employee
-      ? ctx.runtime.db.prepare<[string], { password_hash: string | null }>('SELECT password_hash FROM auth_credentials WHERE employee_id = ?').get(employee.employeeId)
-      : undefined;
+    const hashRow = employee ? { password_hash: passwordHashOf(ctx.runtime.db, employee.employeeId) } : undefined;
     // the same work and the same message whether or not the email exists
     const ok = employee && !employee.leftAt && hashRow?.password_hash ? await verifyPassword(hashRow.password_hash, password) : await verifyAgainstDummy(password);
     if (!ok || !employee) {

@@ -1,4 +1,10 @@
-import type { Projection } from './runtime.ts';
+import { preparedPer } from './prepared.ts';
+import type { Projection, Views } from './runtime.ts';
+
+const stmts = preparedPer((db: Views) => ({
+  issue: db.prepare('INSERT OR IGNORE INTO api_tokens (token_id, employee_id, secret_hash, label, issued_at) VALUES (?, ?, ?, ?, ?)'),
+  revoke: db.prepare('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE token_id = ?'),
+}));
 
 /** API tokens as they are now: holder, label, the secret's SHA-256, and whether revoked. */
 export const apiTokensProjection: Projection = {
@@ -11,13 +17,13 @@ export const apiTokensProjection: Projection = {
   },
   reset(db) {
     db.exec('DROP TABLE IF EXISTS api_tokens');
+    stmts.forget(db);
   },
   apply(db, e) {
     if (e.type === 'ApiTokenIssued') {
-      db.prepare('INSERT OR IGNORE INTO api_tokens (token_id, employee_id, secret_hash, label, issued_at) VALUES (?, ?, ?, ?, ?)')
-        .run(e.data.tokenId, e.data.employeeId, e.data.secretHash, e.data.label, e.metadata.at);
+      stmts(db).issue.run(e.data.tokenId, e.data.employeeId, e.data.secretHash, e.data.label, e.metadata.at);
     } else if (e.type === 'ApiTokenRevoked') {
-      db.prepare('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE token_id = ?').run(e.metadata.at, e.data.tokenId);
+      stmts(db).revoke.run(e.metadata.at, e.data.tokenId);
     }
   },
 };

@@ -1,5 +1,17 @@
+import type Database from 'better-sqlite3';
 import type { SIGN_IN_FAILURES } from '../../events/auth.ts';
-import type { Projection } from './runtime.ts';
+import { preparedPer } from './prepared.ts';
+import type { Projection, Views } from './runtime.ts';
+
+const stmts = preparedPer((db: Views) => ({
+  row: db.prepare('INSERT OR IGNORE INTO audit_log (position, at, kind, actor, employee_id, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+  nameOf: db.prepare<[string], { name: string }>('SELECT name FROM audit_names WHERE key = ?'),
+  remember: db.prepare('INSERT INTO audit_names (key, name) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET name = excluded.name'),
+  session: db.prepare('INSERT OR IGNORE INTO audit_sessions (session_id, employee_id) VALUES (?, ?)'),
+  sessionHolder: db.prepare<[string], { employee_id: string }>('SELECT employee_id FROM audit_sessions WHERE session_id = ?'),
+  token: db.prepare('INSERT OR IGNORE INTO audit_tokens (token_id, employee_id) VALUES (?, ?)'),
+  tokenHolder: db.prepare<[string], { employee_id: string }>('SELECT employee_id FROM audit_tokens WHERE token_id = ?'),
+}));
 
 /**
  * The admin's audit trail: every change of who can do what and of the organisation: sign-ins
@@ -11,7 +23,8 @@ import type { Projection } from './runtime.ts';
 export const auditProjection: Projection = {
   name: 'audit',
   // 2: the organisation's changes, themes, failed sign-ins and exports (issue 11)
-  version: 2,
+  // 3: its own copy of people's names (person:{id}), so the page joins no other read model's tables
+  version: 3,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS audit_log (
@@ -26,10 +39,13 @@ export const auditProjection: Projection = {
   },
   reset(db) {
     db.exec('DROP TABLE IF EXISTS audit_log; DROP TABLE IF EXISTS audit_sessions; DROP TABLE IF EXISTS audit_tokens; DROP TABLE IF EXISTS audit_names;');
+    stmts.forget(db);
+    pageQueries.forget(db);
   },
   apply(db, e) {
+    const q = stmts(db);
     const row = (kind: AuditKind, employeeId: string | null, detail = ''): void => {
-      db.prepare('INSERT OR IGNORE INTO audit_log (position, at, kind, actor, employee_id, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
+      q.row.run(
         e.position,
         e.metadata.at,
         kind,
@@ -39,18 +55,16 @@ export const auditProjection: Projection = {
       );
     };
     // names as they were when the event happened: departments, themes, and each person's department
-    const nameOf = (key: string): string | undefined => db.prepare<[string], { name: string }>('SELECT name FROM audit_names WHERE key = ?').get(key)?.name;
-    const remember = (key: string, name: string): void => {
-      db.prepare('INSERT INTO audit_names (key, name) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET name = excluded.name').run(key, name);
-    };
+    const nameOf = (key: string): string | undefined => q.nameOf.get(key)?.name;
+    const remember = (key: string, name: string): void => void q.remember.run(key, name);
     const deptName = (id: string): string => nameOf(`department:${id}`) ?? id;
     switch (e.type) {
       case 'SessionStarted':
-        db.prepare('INSERT OR IGNORE INTO audit_sessions (session_id, employee_id) VALUES (?, ?)').run(e.data.sessionId, e.data.employeeId);
+        q.session.run(e.data.sessionId, e.data.employeeId);
         row('signed-in', e.data.employeeId);
         break;
       case 'SessionEnded': {
-        const s = db.prepare<[string], { employee_id: string }>('SELECT employee_id FROM audit_sessions WHERE session_id = ?').get(e.data.sessionId);
+        const s = q.sessionHolder.get(e.data.sessionId);
         row(e.data.reason === 'signed-out' ? 'signed-out' : e.data.reason === 'revoked' ? 'session-revoked' : 'session-expired', s?.employee_id ?? null);
         break;
       }
@@ -64,6 +78,7 @@ export const auditProjection: Projection = {
         row('role-revoked', e.data.employeeId, e.data.role);
         break;
       case 'EmployeeJoined':
+        remember(`person:${e.data.employeeId}`, e.data.name);
         remember(`person-dept:${e.data.employeeId}`, e.data.departmentId);
         row('joined', e.data.employeeId, deptName(e.data.departmentId));
         break;
@@ -110,11 +125,11 @@ export const auditProjection: Projection = {
         row('password-set', e.data.employeeId);
         break;
       case 'ApiTokenIssued':
-        db.prepare('INSERT OR IGNORE INTO audit_tokens (token_id, employee_id) VALUES (?, ?)').run(e.data.tokenId, e.data.employeeId);
+        q.token.run(e.data.tokenId, e.data.employeeId);
         row('api-token-issued', e.data.employeeId, e.data.label);
         break;
       case 'ApiTokenRevoked': {
-        const t = db.prepare<[string], { employee_id: string }>('SELECT employee_id FROM audit_tokens WHERE token_id = ?').get(e.data.tokenId);
+        const t = q.tokenHolder.get(e.data.tokenId);
         row('api-token-revoked', t?.employee_id ?? null);
         break;
       }
@@ -171,9 +186,35 @@ export interface AuditFilter {
   to?: string | undefined;
 }
 
+interface AuditRow {
+  position: number;
+  at: string;
+  kind: string;
+  actor: string | null;
+  employee_id: string | null;
+  detail: string;
+  employee_name: string | null;
+  actor_name: string | null;
+}
+/** One statement per shape of filter (at most 2^5 of them), prepared once per connection. */
+const pageQueries = preparedPer(() => new Map<string, Database.Statement<(string | number)[], AuditRow>>());
+function pageQuery(db: Views, where: string): Database.Statement<(string | number)[], AuditRow> {
+  const cache = pageQueries(db);
+  let st = cache.get(where);
+  if (!st) {
+    st = db.prepare<(string | number)[], AuditRow>(
+      `SELECT a.position, a.at, a.kind, a.actor, a.employee_id, a.detail, e.name AS employee_name, x.name AS actor_name
+       FROM audit_log a LEFT JOIN audit_names e ON e.key = 'person:' || a.employee_id LEFT JOIN audit_names x ON x.key = 'person:' || a.actor
+       WHERE ${where} ORDER BY a.position DESC LIMIT ?`,
+    );
+    cache.set(where, st);
+  }
+  return st;
+}
+
 /** Newest first, `limit` rows before position `before` (exclusive; 0 = from the newest), filtered. */
 export function auditEntries(
-  db: import('./runtime.ts').Views,
+  db: Views,
   opts: { before?: number; limit?: number; employeeId?: string } & AuditFilter = {},
 ): AuditEntry[] {
   const before = opts.before && opts.before > 0 ? opts.before : Number.MAX_SAFE_INTEGER;
@@ -205,15 +246,7 @@ export function auditEntries(
     params.push(new Date(Date.parse(`${opts.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
   }
   params.push(limit);
-  const rows = db
-    .prepare<(string | number)[], {
-      position: number; at: string; kind: string; actor: string | null; employee_id: string | null; detail: string; employee_name: string | null; actor_name: string | null;
-    }>(
-      `SELECT a.position, a.at, a.kind, a.actor, a.employee_id, a.detail, e.name AS employee_name, x.name AS actor_name
-       FROM audit_log a LEFT JOIN org_employees e ON e.employee_id = a.employee_id LEFT JOIN org_employees x ON x.employee_id = a.actor
-       WHERE ${where.join(' AND ')} ORDER BY a.position DESC LIMIT ?`,
-    )
-    .all(...params);
+  const rows = pageQuery(db, where.join(' AND ')).all(...params);
   return rows.map((r) => ({
     position: r.position,
     at: r.at,

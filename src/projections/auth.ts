@@ -1,4 +1,21 @@
-import type { Projection } from './runtime.ts';
+import { preparedPer } from './prepared.ts';
+import type { Projection, Views } from './runtime.ts';
+
+const stmts = preparedPer((db: Views) => ({
+  invite: db.prepare(
+    `INSERT INTO auth_credentials (employee_id, invitation_hash, invitation_expires_at) VALUES (?, ?, ?)
+     ON CONFLICT(employee_id) DO UPDATE SET invitation_hash = excluded.invitation_hash, invitation_expires_at = excluded.invitation_expires_at`,
+  ),
+  // setting a password uses up any open invitation
+  password: db.prepare(
+    `INSERT INTO auth_credentials (employee_id, password_hash) VALUES (?, ?)
+     ON CONFLICT(employee_id) DO UPDATE SET password_hash = excluded.password_hash, invitation_hash = NULL, invitation_expires_at = NULL`,
+  ),
+  start: db.prepare('INSERT OR IGNORE INTO auth_sessions (session_id, secret_hash, employee_id, started_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+  extend: db.prepare('UPDATE auth_sessions SET expires_at = ? WHERE session_id = ?'),
+  end: db.prepare('UPDATE auth_sessions SET ended_at = ?, end_reason = ? WHERE session_id = ? AND ended_at IS NULL'),
+  endAll: db.prepare("UPDATE auth_sessions SET ended_at = ?, end_reason = 'revoked' WHERE employee_id = ? AND ended_at IS NULL"),
+}));
 
 /**
  * Credentials and sessions, for validating a session token and checking a password. Holds only
@@ -20,35 +37,29 @@ export const authProjection: Projection = {
   },
   reset(db) {
     db.exec('DROP TABLE IF EXISTS auth_credentials; DROP TABLE IF EXISTS auth_sessions;');
+    stmts.forget(db);
   },
   apply(db, e) {
+    const q = stmts(db);
     switch (e.type) {
       case 'InvitationIssued':
-        db.prepare(
-          `INSERT INTO auth_credentials (employee_id, invitation_hash, invitation_expires_at) VALUES (?, ?, ?)
-           ON CONFLICT(employee_id) DO UPDATE SET invitation_hash = excluded.invitation_hash, invitation_expires_at = excluded.invitation_expires_at`,
-        ).run(e.data.employeeId, e.data.tokenHash, e.data.expiresAt);
+        q.invite.run(e.data.employeeId, e.data.tokenHash, e.data.expiresAt);
         break;
       case 'PasswordSet':
-        // setting a password uses up any open invitation
-        db.prepare(
-          `INSERT INTO auth_credentials (employee_id, password_hash) VALUES (?, ?)
-           ON CONFLICT(employee_id) DO UPDATE SET password_hash = excluded.password_hash, invitation_hash = NULL, invitation_expires_at = NULL`,
-        ).run(e.data.employeeId, e.data.passwordHash);
+        q.password.run(e.data.employeeId, e.data.passwordHash);
         break;
       case 'SessionStarted':
-        db.prepare('INSERT OR IGNORE INTO auth_sessions (session_id, secret_hash, employee_id, started_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-          .run(e.data.sessionId, e.data.secretHash, e.data.employeeId, e.metadata.at, e.data.expiresAt);
+        q.start.run(e.data.sessionId, e.data.secretHash, e.data.employeeId, e.metadata.at, e.data.expiresAt);
         break;
       case 'SessionExtended':
-        db.prepare('UPDATE auth_sessions SET expires_at = ? WHERE session_id = ?').run(e.data.expiresAt, e.data.sessionId);
+        q.extend.run(e.data.expiresAt, e.data.sessionId);
         break;
       case 'SessionEnded':
-        db.prepare('UPDATE auth_sessions SET ended_at = ?, end_reason = ? WHERE session_id = ? AND ended_at IS NULL').run(e.metadata.at, e.data.reason, e.data.sessionId);
+        q.end.run(e.metadata.at, e.data.reason, e.data.sessionId);
         break;
       case 'EmployeeLeft':
         // leaving ends every session (the SessionEnded events are appended too; this closes the gap)
-        db.prepare("UPDATE auth_sessions SET ended_at = ?, end_reason = 'revoked' WHERE employee_id = ? AND ended_at IS NULL").run(e.metadata.at, e.data.employeeId);
+        q.endAll.run(e.metadata.at, e.data.employeeId);
         break;
       default:
         break;

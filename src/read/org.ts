@@ -48,6 +48,10 @@ function build(db: Views) {
   const depts = db.prepare<[], { department_id: string; name: string; open: number }>('SELECT department_id, name, open FROM org_departments ORDER BY name COLLATE NOCASE');
   const dept = db.prepare<[string], { department_id: string; name: string; open: number }>('SELECT department_id, name, open FROM org_departments WHERE department_id = ?');
   const admins = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM org_employees WHERE left_at IS NULL AND (',' || roles || ',') LIKE '%,admin,%'");
+  const otherAdmins = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM org_employees WHERE left_at IS NULL AND employee_id <> ? AND (',' || roles || ',') LIKE '%,admin,%'",
+  );
+  const members = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM org_employees WHERE left_at IS NULL AND department_id = ?');
   return {
     employee: (id: string): Employee | undefined => {
       const r = byId.get(id);
@@ -64,5 +68,9 @@ function build(db: Views) {
       return d && { departmentId: d.department_id, name: d.name, open: d.open === 1 };
     },
     adminCount: (): number => admins.get()?.n ?? 0,
+    /** current admins other than this person (the last admin may not be removed) */
+    otherAdmins: (employeeId: string): number => otherAdmins.get(employeeId)?.n ?? 0,
+    /** current employees in a department (a department with people may not close) */
+    currentMembers: (departmentId: string): number => members.get(departmentId)?.n ?? 0,
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { testHallway } from '../helpers.ts';
 import { cookieFor } from '../auth-helpers.ts';
@@ -64,6 +64,47 @@ describe('the read path over the demo archive', () => {
     }
     expect(prepared).toEqual([]);
   });
+
+  it("prepares no statement for the admin's pages and sign-in, nor in the org, auth, token and audit projections per event", async () => {
+    const db = h.runtime.db;
+    const admin = cookies['admin']!;
+    const post = async (path: string, fields: Record<string, string>, cookie = admin): Promise<number> => {
+      const res = await h.app.request(path, {
+        method: 'POST',
+        body: new URLSearchParams(fields).toString(),
+        headers: { Cookie: cookie, Origin: 'http://localhost', 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      await res.text();
+      return res.status;
+    };
+    // each round: pages, a refused sign-in, a person added (joined, email claimed, invited) and a role granted and revoked
+    const round = async (n: number): Promise<void> => {
+      for (const path of ['/admin', '/admin/people', `/admin/people/${DEMO_ACCOUNTS.employee}`, '/admin/audit', '/admin/audit?group=people&person=marta']) {
+        const res = await h.app.request(path, { headers: { Cookie: admin } });
+        await res.text();
+        expect(res.status, path).toBe(200);
+      }
+      expect(await post('/sign-in', { email: `nobody-${n}@example.test`, password: 'not a password at all' }, '')).toBe(401);
+      const id = `emp-prep-${n}`;
+      expect(await post('/admin/people', { employeeId: id, name: `Prepared Person ${n}`, email: `prep-${n}@example.test`, departmentId: 'dept-noc', joinedOn: '2024-01-02' })).toBe(200);
+      expect(await post(`/admin/people/${id}/roles`, { role: 'curator', action: 'grant' })).toBe(303);
+      expect(await post(`/admin/people/${id}/roles`, { role: 'curator', action: 'revoke' })).toBe(303);
+      await h.runtime.waitFor(await h.store.headPosition());
+    };
+    await round(1);
+    const prepare = db.prepare.bind(db);
+    const prepared: string[] = [];
+    db.prepare = ((source: string) => {
+      prepared.push(source);
+      return prepare(source);
+    }) as typeof db.prepare;
+    try {
+      await round(2);
+    } finally {
+      db.prepare = prepare;
+    }
+    expect(prepared).toEqual([]);
+  });
 });
 
 describe('each read model reads only its own tables', () => {
@@ -86,6 +127,23 @@ describe('each read model reads only its own tables', () => {
     const t = tables(source('read/reading.ts'));
     expect(t.length).toBeGreaterThan(3);
     expect(t.filter((x) => !/^reading_/.test(x))).toEqual([]);
+  });
+
+  it('the audit trail, auth and org read their own tables only (the audit trail keeps its own copy of names)', () => {
+    const audit = tables(source('projections/audit.ts'));
+    expect(audit.length).toBeGreaterThan(3);
+    expect(audit.filter((x) => !x.startsWith('audit_'))).toEqual([]);
+    expect(tables(source('read/auth.ts')).filter((x) => !/^(auth_|api_tokens$)/.test(x))).toEqual([]);
+    expect(tables(source('read/org.ts')).filter((x) => !x.startsWith('org_'))).toEqual([]);
+  });
+
+  it('routes and services hold no SQL: every query lives in a projection or a read module', () => {
+    const dirs = ['http', 'auth', 'circulation', 'cli'];
+    for (const dir of dirs) {
+      for (const f of readdirSync(fileURLToPath(new URL(`../../src/${dir}`, import.meta.url)))) {
+        expect(source(`${dir}/${f}`), `src/${dir}/${f}`).not.toMatch(/\.prepare\(|\.exec\(\s*['"`]/);
+      }
+    }
   });
 
   it('views query nothing: no fragment or page reaches the database', () => {
