@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { upcast } from '../../events/catalogue.ts';
 import { allProjections } from '../projections/index.ts';
 import { openViews } from '../projections/runtime.ts';
@@ -22,8 +25,10 @@ import type { AsOfDate } from './date.ts';
  * A snapshot is kept up to date as the log grows: each use first applies the events appended
  * since (those before the cutoff; today's snapshot takes everything new), which is exactly what a
  * rebuild of the longer truncated log would do. Snapshots are kept by date, least recently used
- * first out, within a byte budget (SQLite's pages of each in-memory database): memory is bounded
- * by `maxBytes` plus the one snapshot in use, whatever the number of dates asked for.
+ * first out, within a byte budget and a number of dates. Each snapshot is a temporary SQLite file
+ * (a directory of its own under the system's temporary directory, removed when the snapshot is
+ * evicted or closed) with a page cache of CACHE_MB: memory stays bounded by `maxSnapshots` ×
+ * CACHE_MB whatever the size of the log, and disk by `maxBytes` plus the snapshots in use.
  */
 
 export interface Snapshot {
@@ -34,7 +39,7 @@ export interface Snapshot {
 }
 
 export interface SnapshotOptions {
-  /** byte budget of all snapshots kept (default 256 MiB) */
+  /** byte budget (on disk) of all snapshots kept (default 1 GiB) */
   maxBytes?: number;
   /** at most this many dates kept (default 16) */
   maxSnapshots?: number;
@@ -43,7 +48,9 @@ export interface SnapshotOptions {
 }
 
 /** events read from the log per page while building */
-const PAGE = 2000;
+const PAGE = 5000;
+/** each snapshot's SQLite page cache, in MiB (what it holds in memory) */
+const CACHE_MB = 16;
 
 interface Entry {
   snapshot: Snapshot;
@@ -54,23 +61,47 @@ interface Entry {
   /** the catch-up under way: one at a time per snapshot, later askers wait for it */
   running: Promise<void> | null;
   bytes: number;
+  /** closes the database and deletes its file */
+  remove: () => void;
   /** requests reading it now: never closed under them */
   users: number;
 }
 
+/** A temporary views database for one snapshot, and how to remove it. */
+function openSnapshotFile(dir: string, date: string, n: number): { db: Views; remove: () => void } {
+  const file = join(dir, `${date}-${n}.db`);
+  const db = openViews(file);
+  // a cache, never read after a crash: no WAL file, the rollback journal (savepoints) in memory
+  db.pragma('journal_mode = MEMORY');
+  db.pragma(`cache_size = -${CACHE_MB * 1024}`);
+  return {
+    db,
+    remove: () => {
+      if (db.open) db.close();
+      for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(f, { force: true });
+    },
+  };
+}
+
 const bytesOf = (db: Views): number => (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+
+/** Snapshot sets with files on disk: removed when the process exits, if not closed before. */
+const open = new Set<AsOfSnapshots>();
+let exitHook = false;
 
 export class AsOfSnapshots {
   private readonly entries = new Map<string, Entry>();
   private readonly maxBytes: number;
   private readonly maxSnapshots: number;
   private readonly projections: () => Projection[];
+  private dir: string | undefined;
+  private opened = 0;
 
   constructor(
     private readonly store: EventStore,
     opts: SnapshotOptions = {},
   ) {
-    this.maxBytes = opts.maxBytes ?? 256 * 2 ** 20;
+    this.maxBytes = opts.maxBytes ?? 2 ** 30;
     this.maxSnapshots = opts.maxSnapshots ?? 16;
     this.projections = opts.projections ?? allProjections;
   }
@@ -88,7 +119,7 @@ export class AsOfSnapshots {
       return await read(entry.snapshot);
     } finally {
       entry.users -= 1;
-      if (entry.users === 0 && !this.entries.has(asOf.date)) entry.snapshot.db.close();
+      if (entry.users === 0 && this.entries.get(asOf.date) !== entry) entry.remove();
     }
   }
 
@@ -99,10 +130,20 @@ export class AsOfSnapshots {
       this.entries.delete(asOf.date);
       this.entries.set(asOf.date, entry);
     } else {
-      const db = openViews(':memory:');
+      if (this.dir === undefined) {
+        this.dir = mkdtempSync(join(tmpdir(), 'hallway-asof-'));
+        open.add(this);
+        if (!exitHook) {
+          exitHook = true;
+          process.once('exit', () => {
+            for (const s of open) s.close();
+          });
+        }
+      }
+      const { db, remove } = openSnapshotFile(this.dir, asOf.date, ++this.opened);
       const projections = this.projections();
       for (const p of projections) p.setup(db);
-      entry = { snapshot: { asOf, db, through: 0 }, failed: new Set(), projections, seen: this.store.uniqueIds ? null : new Set(), running: null, bytes: 0, users: 0 };
+      entry = { snapshot: { asOf, db, through: 0 }, failed: new Set(), projections, seen: this.store.uniqueIds ? null : new Set(), running: null, bytes: 0, users: 0, remove };
       this.entries.set(asOf.date, entry);
     }
     return entry;
@@ -116,8 +157,11 @@ export class AsOfSnapshots {
   }
 
   close(): void {
-    for (const e of this.entries.values()) e.snapshot.db.close();
+    for (const e of this.entries.values()) e.remove();
     this.entries.clear();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+    open.delete(this);
   }
 
   private catchUp(entry: Entry): Promise<void> {
@@ -186,7 +230,22 @@ export class AsOfSnapshots {
       this.entries.delete(date);
       total -= e.bytes;
       // one in use is closed by its last user (see use)
-      if (e.users === 0) e.snapshot.db.close();
+      if (e.users === 0) e.remove();
     }
   }
+}
+
+/** Snapshot sets by owner (an app's context): closed together with it. */
+const owned = new WeakMap<object, Set<AsOfSnapshots>>();
+
+export function closedWith(owner: object, snapshots: AsOfSnapshots): void {
+  let set = owned.get(owner);
+  if (!set) owned.set(owner, (set = new Set()));
+  set.add(snapshots);
+}
+
+/** Closes the owner's snapshot sets (their temporary files are removed). */
+export function closeSnapshotsOf(owner: object): void {
+  for (const s of owned.get(owner) ?? []) s.close();
+  owned.delete(owner);
 }

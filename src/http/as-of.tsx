@@ -4,7 +4,7 @@ import { renderer } from '../../views/renderer.tsx';
 import { AsOfBanner, AsOfProblem } from '../../views/fragments/as-of-banner.tsx';
 import { parseAsOf, utcDate } from '../asof/date.ts';
 import type { AsOfDate } from '../asof/date.ts';
-import { AsOfSnapshots } from '../asof/snapshots.ts';
+import { AsOfSnapshots, closedWith } from '../asof/snapshots.ts';
 import type { Snapshot } from '../asof/snapshots.ts';
 import type { Runtime, Views } from '../projections/runtime.ts';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
@@ -123,6 +123,8 @@ function pagesOver(ctx: AppContext): Hono<AppEnv> {
 
 /** The middleware (app.ts mounts it after the access table). */
 export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.store)): MiddlewareHandler<AppEnv> {
+  // closed (their files removed) when the context is (src/services.ts)
+  closedWith(ctx, snapshots);
   const apps = new WeakMap<Views, Hono<AppEnv>>();
   const appFor = (s: Snapshot): Hono<AppEnv> => {
     let app = apps.get(s.db);
