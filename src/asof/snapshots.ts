@@ -27,8 +27,11 @@ import type { AsOfDate } from './date.ts';
  * rebuild of the longer truncated log would do. Snapshots are kept by date, least recently used
  * first out, within a byte budget and a number of dates. Each snapshot is a temporary SQLite file
  * (a directory of its own under the system's temporary directory, removed when the snapshot is
- * evicted or closed) with a page cache of CACHE_MB: memory stays bounded by `maxSnapshots` ×
- * CACHE_MB whatever the size of the log, and disk by `maxBytes` plus the snapshots in use.
+ * evicted or closed) with a page cache of CACHE_MB. Memory therefore stays bounded whatever the
+ * size of the log: per date kept, its page cache (CACHE_MB) and what pages keep computed from it
+ * (src/read/kept.ts: at most about 32 MB, usually far less), so at most `maxSnapshots` × 48 MB
+ * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
+ * the snapshots in use.
  */
 
 export interface Snapshot {
@@ -41,7 +44,7 @@ export interface Snapshot {
 export interface SnapshotOptions {
   /** byte budget (on disk) of all snapshots kept (default 1 GiB) */
   maxBytes?: number;
-  /** at most this many dates kept (default 16) */
+  /** at most this many dates kept (default 4) */
   maxSnapshots?: number;
   /** the read models to build (default: all of them, as views.db has) */
   projections?: () => Projection[];
@@ -102,7 +105,7 @@ export class AsOfSnapshots {
     opts: SnapshotOptions = {},
   ) {
     this.maxBytes = opts.maxBytes ?? 2 ** 30;
-    this.maxSnapshots = opts.maxSnapshots ?? 16;
+    this.maxSnapshots = opts.maxSnapshots ?? 4;
     this.projections = opts.projections ?? allProjections;
   }
 
