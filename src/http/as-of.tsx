@@ -140,7 +140,7 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
     const parsed = parseAsOf(value, ctx.clock());
     if (!parsed.ok) {
       c.status(422);
-      return c.render(<AsOfProblem message={parsed.message} path={c.req.path} keep={keep} max={today} />, { title: 'That date cannot be shown' });
+      return c.render(<AsOfProblem message={parsed.message} path={c.req.path} keep={keep} max={today} todayHref={todayHref(c.req.path, keep)} />, { title: 'That date cannot be shown' });
     }
     const asOf: AsOfDate = parsed.asOf;
     return snapshots.use(asOf, async (s) => {

@@ -143,6 +143,7 @@ describe('the archive as it stood on a date (?asOf=YYYY-MM-DD)', () => {
       expect(p.status, bad).toBe(422);
       expect(p.doc.querySelector('[role="alert"]')?.textContent).toMatch(/not a date/);
       expect(p.doc.querySelector('form.as-of-control input[name="asOf"]')).not.toBeNull();
+      expect(p.doc.querySelector('main a[href="/timelines"]')?.textContent).toBe('See this page as it stands today');
       expect(p.html).not.toContain('<script>x');
     }
     await flushReads(h);

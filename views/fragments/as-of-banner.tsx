@@ -40,12 +40,15 @@ export function AsOfControl({ path, keep, date, max }: { path: string; keep: [st
 }
 
 /** A page for an `asOf` that is not a date, or a date after today (answered 422). */
-export function AsOfProblem({ message, path, keep, max }: { message: string; path: string; keep: [string, string][]; max: string }) {
+export function AsOfProblem({ message, path, keep, max, todayHref }: { message: string; path: string; keep: [string, string][]; max: string; todayHref: string }) {
   return (
     <section class="narrow as-of-problem">
       <h1>That date cannot be shown</h1>
       <p class="error" role="alert">{message}</p>
       <AsOfControl path={path} keep={keep} date="" max={max} />
+      <p>
+        <a href={todayHref}>See this page as it stands today</a>
+      </p>
     </section>
   );
 }
