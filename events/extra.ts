@@ -31,13 +31,15 @@ export const ApiTokenRevoked = defineEvent({
 });
 
 /**
- * Someone downloaded figures out of Hallway (today the dashboard's CSV tables), for the admins'
- * audit trail. `detail` says what, in words (the table and the window); the actor is in metadata.
+ * Someone took data out of Hallway, for the admins' audit trail: a dashboard CSV table
+ * (`dashboard-csv`), or the whole log with `hallway export` (`log-export`, actor `cli:<os user>`).
+ * `detail` says what, in words (the table and the window, or how many events); the actor is in
+ * metadata.
  */
 export const DataExported = defineEvent({
   type: 'DataExported',
   version: 1,
-  schema: z.object({ exportId: Id, what: z.enum(['dashboard-csv']), detail: z.string().max(200, 'must be at most 200 characters') }),
+  schema: z.object({ exportId: Id, what: z.enum(['dashboard-csv', 'log-export']), detail: z.string().max(200, 'must be at most 200 characters') }),
   stream: (d) => `export-${d.exportId}`,
 });
 

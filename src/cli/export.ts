@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { isAuthStream } from '../../events/auth.ts';
+import { commit } from '../command.ts';
+import { cliActor } from './admin.ts';
 import { loadConfig } from '../config.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
@@ -45,10 +48,29 @@ export async function exportCommand(args: string[]): Promise<number> {
   }
   const store = await openStore(loadConfig());
   try {
-    const n = await exportEvents(store, writeStdout, { includeAuth: args.includes('--include-auth') });
+    const includeAuth = args.includes('--include-auth');
+    const n = await exportEvents(store, writeStdout, { includeAuth });
     process.stderr.write(`exported ${n} events\n`);
+    await recordExport(store, n, includeAuth);
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * The export goes into the admins' audit trail after it is written (so it is not in its own
+ * output). A log that cannot be written to (a read-only copy, a backup) is still exported; the
+ * operator is told that this one is not recorded.
+ */
+async function recordExport(store: EventStore, events: number, includeAuth: boolean): Promise<void> {
+  const exportId = randomUUID();
+  const detail = `${events} events${includeAuth ? ', sign-in streams included' : ''}`;
+  try {
+    await commit({ store, clock: () => new Date(), newId: randomUUID }, cliActor(), [
+      { stream: `export-${exportId}`, events: [{ type: 'DataExported', data: { exportId, what: 'log-export', detail } }], expectedRevision: 'no_stream' },
+    ]);
+  } catch (e) {
+    process.stderr.write(`note: this export is not in the audit trail (${(e as Error).message})\n`);
   }
 }

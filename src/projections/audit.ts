@@ -23,7 +23,8 @@ const stmts = preparedPer((db: Views) => ({
 export const auditProjection: Projection = {
   name: 'audit',
   // 2: the organisation's changes, themes, failed sign-ins and exports (issue 11)
-  // 3: its own copy of people's names (person:{id}), so the page joins no other read model's tables
+  // 3: its own copy of people's names (person:{id}), so the page joins no other read model's
+  //    tables; `hallway export` as its own kind
   version: 3,
   setup(db) {
     db.exec(`
@@ -135,7 +136,8 @@ export const auditProjection: Projection = {
       }
       case 'DataExported':
         // the person is whoever downloaded it
-        row('exported', e.metadata.actor ?? null, e.data.detail);
+        if (e.data.what === 'log-export') row('log-exported', null, e.data.detail);
+        else row('exported', e.metadata.actor ?? null, e.data.detail);
         break;
       default:
         break;
@@ -157,7 +159,7 @@ export const AUDIT_GROUPS = {
   people: ['joined', 'transferred', 'left', 'invited', 'password-set'],
   departments: ['department-opened', 'department-renamed', 'department-closed'],
   themes: ['theme-defined', 'theme-described', 'theme-retired'],
-  exports: ['exported'],
+  exports: ['exported', 'log-exported'],
   'api-tokens': ['api-token-issued', 'api-token-revoked'],
 } as const;
 export type AuditGroup = keyof typeof AUDIT_GROUPS;

@@ -72,12 +72,20 @@ describe('hallway import / export', () => {
     const again = await runCli(['import', '--include-auth', file], a);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('imported 0 events from 3002 lines (3002 already in the log)');
-    expect(parse(await exportOf(a, true))).toHaveLength(3002);
+    // the export went into the admins' audit trail after its own output: one DataExported by cli:<os user>
+    const afterExport = parse(await exportOf(a, true));
+    expect(afterExport).toHaveLength(3003);
+    expect(afterExport[3002]).toMatchObject({
+      type: 'DataExported',
+      data: { what: 'log-export', detail: '3002 events, sign-in streams included' },
+      metadata: { actor: expect.stringMatching(/^cli:\S+$/) },
+    });
+    expect(afterExport[3002]!.stream).toBe(`export-${(afterExport[3002]!.data as { exportId: string }).exportId}`);
 
-    // without --include-auth the credential stream stays out
+    // without --include-auth the credential stream stays out (the recorded export is in)
     const plain = await runCli(['export'], a);
     expect(plain.code).toBe(0);
-    expect(parse(plain.stdout)).toHaveLength(3001);
+    expect(parse(plain.stdout)).toHaveLength(3002);
     expect(parse(plain.stdout).some((e) => e.stream.startsWith('credential-'))).toBe(false);
     expect(firstEvents.filter((e) => e.stream === 'credential-emp-1').map((e) => e.type)).toEqual(['InvitationIssued']);
     // five CLI processes (each starts tsx): on a shared 2-core machine that passes 30 s

@@ -102,6 +102,16 @@ describe('administration, issue 11', () => {
     expect(auditEntries(h.runtime.db, { group: 'exports' })).toHaveLength(1);
     const trail = dom(await (await get('/admin/audit?action=exports')).text());
     expect(trail.querySelector('tr[data-kind="exported"]')!.textContent).toContain('figures downloaded: flows table, all time');
+
+    // `hallway export` records itself the same way (test/cli/import-export.test.ts runs the real CLI); here, its event on the page
+    const at = new Date().toISOString();
+    const r = await h.store.append('export-cli-1', [
+      { id: 'cli-export-1', type: 'DataExported', data: { exportId: 'cli-1', what: 'log-export', detail: '812 events' }, metadata: { at, actor: 'cli:ops', v: 1 } },
+    ], { expectedRevision: 'no_stream' });
+    await h.runtime.waitFor(r.position);
+    const row = dom(await (await get('/admin/audit?action=exports')).text()).querySelector('tr[data-kind="log-exported"]');
+    expect(row!.textContent).toContain('whole log exported: 812 events');
+    expect(row!.textContent).toContain('the command line (ops)');
   });
 
   it('filters the audit trail by action, person and date, and pages it', async () => {

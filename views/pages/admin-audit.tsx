@@ -24,6 +24,7 @@ const KIND: Record<string, string> = {
   'theme-described': 'theme described',
   'theme-retired': 'theme retired',
   exported: 'figures downloaded',
+  'log-exported': 'whole log exported',
   'api-token-issued': 'API token issued',
   'api-token-revoked': 'API token revoked',
 };
@@ -44,6 +45,8 @@ function by(e: AuditEntry): string {
   if (e.actorName) return e.actorName;
   if (e.actor === 'anonymous') return 'someone signing in';
   if (!e.actor || e.actor === 'system') return 'Hallway';
+  // `hallway admin …` and `hallway export` record the shell's user as `cli:<os user>`
+  if (e.actor.startsWith('cli:')) return `the command line (${e.actor.slice(4)})`;
   return 'someone no longer listed';
 }
 
