@@ -118,9 +118,11 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     } else {
       body = csvOf(['theme', 'storiesTold', 'peopleReached'], d.themes.map((t) => [t.name, t.told, t.nodesAdded]));
     }
-    // the download is recorded for the admins' audit trail (who took which figures out, and when)
-    await commit(ctx, c.get('user')!.employeeId, [
-      { stream: `export-${exportId}`, events: [{ type: 'DataExported', data: { exportId, what: 'dashboard-csv', detail: `${table} table, ${p.w.label}`.slice(0, 200) } }], expectedRevision: 'no_stream' },
+    // the download is recorded for the admins' audit trail (who took which figures out, and when:
+    // the figures of the archive as it stood on a date are taken out now, not on that date)
+    const asOf = ctx.asOf ? `, as it stood on ${ctx.asOf.date}` : '';
+    await commit(ctx.asOf ? { ...ctx, clock: ctx.asOf.recordClock } : ctx, c.get('user')!.employeeId, [
+      { stream: `export-${exportId}`, events: [{ type: 'DataExported', data: { exportId, what: 'dashboard-csv', detail: `${table} table, ${p.w.label}${asOf}`.slice(0, 200) } }], expectedRevision: 'no_stream' },
     ]);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="hallway-${table}.csv"`);
