@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { openViews } from '../src/projections/runtime.ts';
 import { spreadProjection } from '../src/projections/spread.ts';
+import { edgeLogProjection } from '../src/projections/edge-log.ts';
 import { dashboard } from '../src/projections/spread-dashboard.ts';
 import { loadConfig } from '../src/config.ts';
 import { DashboardPage } from '../views/pages/dashboard.tsx';
@@ -23,9 +24,11 @@ if (!file) throw new Error('usage: npx tsx bench/dashboard-profile.ts VIEWS_DB_F
 const fresh = !existsSync(file);
 const views = openViews(file);
 spreadProjection.setup(views);
+const edgeLog = edgeLogProjection();
+edgeLog.setup(views);
 if (fresh) {
   const t = performance.now();
-  const n = applyAll(views, log(11), 5000);
+  const n = applyAll(views, log(11), 5000, [edgeLog]);
   console.log(`built: ${n} events in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 

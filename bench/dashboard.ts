@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { openViews } from '../src/projections/runtime.ts';
 import type { ProjectedEvent } from '../src/projections/runtime.ts';
 import { spreadProjection } from '../src/projections/spread.ts';
+import { edgeLogProjection } from '../src/projections/edge-log.ts';
 import { loadConfig } from '../src/config.ts';
 import { applyAll } from './spread.ts';
 import { dashboardBenchApp } from './dashboard-app.ts';
@@ -78,8 +79,10 @@ export const dashboardBench: Bench = {
     try {
       const views = openViews(join(dir, 'views.db'));
       spreadProjection.setup(views);
+      const edgeLog = edgeLogProjection();
+      edgeLog.setup(views);
       let t = performance.now();
-      const n = applyAll(views, log(11), 5000);
+      const n = applyAll(views, log(11), 5000, [edgeLog]);
       const buildMs = performance.now() - t;
       logLine(`applied ${n} events in ${(buildMs / 1000).toFixed(1)} s`);
       const app = dashboardBenchApp(views, loadConfig({ HALLWAY_DATA_DIR: dir, HALLWAY_MIN_GROUP: '5' }), START + SPAN);

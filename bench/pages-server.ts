@@ -7,10 +7,11 @@
  *   eld-start  reset the event-loop delay monitor
  *   eld        print {"maxMs": …, "p99Ms": …, "rssMb": …} (delay since eld-start, resident memory now)
  *   has <id>   print {"has": true|false, "at": ms}: whether /stories/<id> answers 200 for the employee
+ *   trickle N  append N reads of recent stories a second (scale mode; 0 stops): events arriving during the load
  *   dir        print {"dir": …} (the data directory, for a second process to import into)
  * and shuts down (flushing pending work) when standard input ends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,13 +22,16 @@ import { Hono } from 'hono';
 import { DEMO_ACCOUNTS, DEMO_TODAY } from '../events/seed/org.ts';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
 import { DEMO_FILE } from '../src/cli/demo.ts';
-import { loadConfig } from '../src/config.ts';
+import { eventsFile, loadConfig, viewsFile } from '../src/config.ts';
+import { allProjections } from '../src/projections/index.ts';
 import { createApp } from '../src/http/app.ts';
 import { importFile } from '../src/importer.ts';
 import { openHallway } from '../src/services.ts';
 import { openStore } from '../src/store/open.ts';
 import type { EventStore, BatchAppend } from '../src/store/port.ts';
 import { parseEvent } from '../events/catalogue.ts';
+import { dashboard } from '../src/projections/spread-dashboard.ts';
+import { resolveWindow } from '../src/spread/window.ts';
 import { log as scaleLog, SCALE_NOW } from './dashboard.ts';
 
 /**
@@ -54,8 +58,9 @@ async function seedScale(store: EventStore, at: number): Promise<Record<string, 
   await add('EmployeeRoleGranted', { employeeId: 'e0', role: 'leader' }, new Date(at - 1000).toISOString());
   await add('EmployeeJoined', { employeeId: 'new-hire', name: 'New Hire', departmentId: 'd1', joinedOn: day }, new Date(at - 1000).toISOString());
   await flush();
-  return { leader: 'e0', employee: 'e4', 'new-hire': 'new-hire' };
+  return SCALE_ACCOUNTS;
 }
+const SCALE_ACCOUNTS: Record<string, string> = { leader: 'e0', employee: 'e4', 'new-hire': 'new-hire' };
 
 const dir = mkdtempSync(join(tmpdir(), 'hallway-bench-pages-'));
 const config = loadConfig({ HALLWAY_DATA_DIR: dir, PORT: '3000' });
@@ -65,19 +70,56 @@ const SCALE = process.env['BENCH_PAGES_SCALE'] === '1';
 // at scale, the end of the generated three years
 const now = SCALE ? SCALE_NOW : Date.parse(`${DEMO_TODAY}T12:00:00Z`);
 
-const seedStore = await openStore(config);
+/**
+ * BENCH_PAGES_SEED_CACHE=<dir> (scale mode): keep the seeded log there (events.db, named by the
+ * BENCH_DASH_* sizes) and copy it on later runs instead of appending two million events again.
+ */
+const seedCache = SCALE ? process.env['BENCH_PAGES_SEED_CACHE'] : undefined;
+const cached = seedCache
+  ? join(seedCache, `scale-events-${process.env['BENCH_DASH_EMPLOYEES'] ?? 5000}-${process.env['BENCH_DASH_STORIES'] ?? 20000}-${process.env['BENCH_DASH_EXPOSURES'] ?? 2000000}.db`)
+  : undefined;
 const seeded = performance.now();
-const accounts: Record<string, string> = SCALE ? await seedScale(seedStore, now) : { ...DEMO_ACCOUNTS };
-if (!SCALE) await importFile(seedStore, DEMO_FILE);
+let accounts: Record<string, string>;
+let seedFrom: 'appended' | 'copied' = 'appended';
+if (cached && existsSync(cached)) {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(cached, eventsFile(config));
+  accounts = SCALE_ACCOUNTS;
+  seedFrom = 'copied';
+} else {
+  const seedStore = await openStore(config);
+  accounts = SCALE ? await seedScale(seedStore, now) : { ...DEMO_ACCOUNTS };
+  if (!SCALE) await importFile(seedStore, DEMO_FILE);
+  await seedStore.close();
+  if (cached) {
+    mkdirSync(seedCache!, { recursive: true });
+    // the store closed cleanly, so its WAL is checkpointed into the one file
+    copyFileSync(eventsFile(config), cached);
+  }
+}
+const seedStore = await openStore(config);
 const events = await seedStore.headPosition();
-process.stderr.write(`seeded ${events.toLocaleString('en-US')} events in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`);
 await seedStore.close();
+const seedMs = performance.now() - seeded;
+process.stderr.write(`seeded ${events.toLocaleString('en-US')} events in ${(seedMs / 1000).toFixed(1)} s (${seedFrom})\n`);
 
+/**
+ * With BENCH_PAGES_SEED_CACHE, the read models built from the cached log are kept too (named by the
+ * projections' versions) and copied on a later run, which then skips the build: its `buildMs` is
+ * the copy's, and the first dashboards still start from an empty memory (the edge log is loaded).
+ */
+const viewsCached = cached && seedFrom === 'copied' ? `${cached}.views-${allProjections().map((p) => `${p.name}${p.version}`).join('-')}.db` : undefined;
+let viewsFrom: 'built' | 'copied' = 'built';
+if (viewsCached && existsSync(viewsCached)) {
+  copyFileSync(viewsCached, viewsFile(config));
+  viewsFrom = 'copied';
+}
 // a fresh views.db: the projections (in serve's worker thread) build every read model from the log, as after `hallway rebuild`
 const built = performance.now();
 const hallway = await openHallway(config, { clock: () => new Date(now), log: (m) => process.stderr.write(`${m}\n`), projectIn: 'worker' });
 const buildMs = performance.now() - built;
-process.stderr.write(`read models built in ${(buildMs / 1000).toFixed(1)} s\n`);
+process.stderr.write(`read models ${viewsFrom} in ${(buildMs / 1000).toFixed(1)} s\n`);
+if (viewsCached && viewsFrom === 'built') hallway.runtime.db.exec(`VACUUM INTO '${viewsCached.replace(/'/g, "''")}'`);
 const app = createApp(hallway);
 const cookies: Record<string, string> = {};
 for (const [role, employeeId] of Object.entries(accounts)) {
@@ -85,13 +127,33 @@ for (const [role, employeeId] of Object.entries(accounts)) {
 }
 /** the first answer of each page after the rebuild (nothing kept yet), in ms, measured in-process */
 const first: Record<string, number> = {};
+/** and the size of each of those pages, in bytes (every later answer sends as much) */
+const firstBytes: Record<string, number> = {};
 const firstPaths = SCALE ? ['/dashboard', '/dashboard?window=7', '/dashboard?window=90', '/dashboard?window=365', '/dashboard?window=all'] : [];
 for (const path of firstPaths) {
   const t = performance.now();
   const res = await app.request(path, { headers: { Cookie: cookies['leader']! } });
-  await res.text();
+  const body = await res.text();
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
   first[path] = performance.now() - t;
+  firstBytes[path] = Buffer.byteLength(body);
+}
+/**
+ * Scale mode: each window's figures computed as before the edge log (reading the window's edges
+ * from the spread model's nodes), once, for comparison with `first` (nothing rendered or kept).
+ */
+const fromNodes: Record<string, number> = {};
+if (SCALE) {
+  const end = new Date(Math.ceil(now / 60_000) * 60_000);
+  for (const window of ['30', '7', '90', '365', 'all'] as const) {
+    const w = resolveWindow({ window }, end);
+    const t = performance.now();
+    dashboard(hallway.runtime.db, w, config.minGroup, 20, 'nodes');
+    fromNodes[window] = performance.now() - t;
+    const t2 = performance.now();
+    dashboard(hallway.runtime.db, w, config.minGroup, 20);
+    process.stderr.write(`window ${window}: figures from the nodes ${fromNodes[window].toFixed(0)} ms, from the edge log (held) ${(performance.now() - t2).toFixed(0)} ms\n`);
+  }
 }
 // the most circulated story: the story page to load
 const story = hallway.runtime.db.prepare<[], string>('SELECT story_id FROM story_stories WHERE retracted = 0 ORDER BY exposure DESC LIMIT 1').pluck().get();
@@ -108,8 +170,10 @@ const portOf = (s: ReturnType<typeof serve>): number => (s.address() as AddressI
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 const reply = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
-reply({ app: portOf(appServer), hello: portOf(helloServer), cookies, story, events, buildMs, first, rssMiB: process.memoryUsage().rss / 2 ** 20 });
+reply({ app: portOf(appServer), hello: portOf(helloServer), cookies, story, events, seedMs, seedFrom, viewsFrom, buildMs, first, firstBytes, fromNodes, rssMiB: process.memoryUsage().rss / 2 ** 20 });
 
+let trickle: ReturnType<typeof setInterval> | undefined;
+let trickled = 0;
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   const [cmd, arg] = line.trim().split(/\s+/);
@@ -121,6 +185,24 @@ for await (const line of lines) {
     reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20 });
   } else if (cmd === 'mem') {
     reply({ rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
+  } else if (cmd === 'trickle') {
+    // scale mode: a read of a recent story every 1000/arg ms, appended as the story page would
+    // (new events keep changing the read models while the dashboard is under load); 0 stops
+    if (trickle) clearInterval(trickle);
+    trickle = undefined;
+    const perSecond = Number(arg);
+    if (perSecond > 0) {
+      const stories = Number(process.env['BENCH_DASH_STORIES'] ?? 20_000);
+      const employees = Number(process.env['BENCH_DASH_EMPLOYEES'] ?? 5_000);
+      trickle = setInterval(() => {
+        trickled += 1;
+        const data = { storyId: `s${stories - 1 - (trickled % 200)}`, readerId: `e${(trickled * 7919) % employees}` };
+        const parsed = parseEvent('StoryRead', data);
+        if (!parsed.ok) throw new Error(parsed.error);
+        void hallway.store.append(parsed.stream, [{ id: `00000000-0000-4000-9000-${trickled.toString(16).padStart(12, '0')}`, type: 'StoryRead', data, metadata: { at: new Date(now).toISOString(), actor: data.readerId } }]);
+      }, 1000 / perSecond);
+    }
+    reply({ ok: true, trickled });
   } else if (cmd === 'dir') {
     reply({ dir });
   } else if (cmd === 'has') {
@@ -129,6 +211,7 @@ for await (const line of lines) {
     reply({ has: res.status === 200, at: Date.now() });
   }
 }
+if (trickle) clearInterval(trickle);
 eld.disable();
 await new Promise<void>((r) => appServer.close(() => r()));
 await new Promise<void>((r) => helloServer.close(() => r()));

@@ -11,6 +11,7 @@ import { searchBench } from './search.ts';
 import { spreadBench } from './spread.ts';
 import { dashboardBench } from './dashboard.ts';
 import { pagesBench } from './pages.ts';
+import { asOfBench } from './asof.ts';
 
 // ---- the list of benchmarks (add yours here) -------------------------------------------------
 const BENCHES: Bench[] = [
@@ -19,6 +20,7 @@ const BENCHES: Bench[] = [
   spreadBench,
   dashboardBench,
   pagesBench,
+  asOfBench,
 ];
 // -----------------------------------------------------------------------------------------------
 

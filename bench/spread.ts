@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openViews } from '../src/projections/runtime.ts';
-import type { ProjectedEvent, Views } from '../src/projections/runtime.ts';
+import type { ProjectedEvent, Projection, Views } from '../src/projections/runtime.ts';
 import { spreadProjection } from '../src/projections/spread.ts';
 import { MemoryCascade } from '../src/spread/cascade.ts';
 import { apiRoutes } from '../src/http/api.tsx';
@@ -58,11 +58,18 @@ function* log(seed: number): Generator<ProjectedEvent> {
   }
 }
 
-export function applyAll(db: Views, events: Iterable<ProjectedEvent>, batch = 1000): number {
+export function applyAll(db: Views, events: Iterable<ProjectedEvent>, batch = 1000, after: Projection[] = []): number {
   let n = 0;
   let pending: ProjectedEvent[] = [];
-  // as the runtime does: one applyBatch per batch, in the batch's transaction
-  const flush = db.transaction((es: ProjectedEvent[]) => spreadProjection.applyBatch!(db, es));
+  // per batch, the spread model first (one applyBatch, as the runtime does), then the projections
+  // that follow it in its lane (as the runtime orders them)
+  const flush = db.transaction((es: ProjectedEvent[]) => {
+    spreadProjection.applyBatch!(db, es);
+    for (const p of after) {
+      if (p.applyBatch) p.applyBatch(db, es);
+      else es.forEach((e) => p.apply(db, e));
+    }
+  });
   for (const e of events) {
     pending.push(e);
     n++;

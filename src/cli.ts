@@ -18,7 +18,8 @@ Usage:
                                     append the events of a JSONL file, all or nothing
   hallway export [--include-auth]   write every event as JSONL to standard output
   hallway rebuild                   rebuild every read model from the log
-  hallway spread STORY_ID           print a story's spread figures as JSON
+  hallway spread STORY_ID [--as-of YYYY-MM-DD]
+                                    print a story's spread figures as JSON (as they stood on a date)
   hallway lineage STORY_ID          print the family of tellings a story belongs to as JSON
   hallway demo                      load the demo company into an empty archive
   hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)

@@ -8,6 +8,7 @@ import { startProjectionsInWorker, wakingStore } from './projections/in-worker.t
 import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
 import { flushReads } from './circulation/record-read.ts';
+import { closeSnapshotsOf } from './asof/snapshots.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -52,6 +53,8 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     async close() {
       // reads queued by story pages are appended before the store closes
       await flushReads(hallway, { wait: false });
+      // the archive as it stood on dates: temporary files
+      closeSnapshotsOf(hallway);
       await runtime.close();
       views.close();
       await opened.close();

@@ -26,6 +26,7 @@ import { reviewRoutes } from './review.tsx';
 import { lineageRoutes } from './lineage.tsx';
 import { formBodies, requestLimits } from './limits.ts';
 import { isReady, readiness } from './readiness.ts';
+import { asOfPages } from './as-of.tsx';
 
 const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -77,6 +78,8 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.use(originCheck(ctx));
   app.use(sessionMiddleware(ctx));
   app.use(enforceAccess);
+  // ?asOf=YYYY-MM-DD: after the access table, so each page's audience is unchanged
+  app.use(asOfPages(ctx));
   app.use(formBodies());
 
   app.onError((err, c) => {

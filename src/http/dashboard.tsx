@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { commit } from '../command.ts';
 import type { AppContext, AppEnv } from './env.ts';
-import { dashboard, departmentGroups, SMALLER_NAME } from '../projections/spread-dashboard.ts';
+import { dashboard, departmentGroups, departmentGroupsKept, SMALLER_NAME } from '../projections/spread-dashboard.ts';
 import { latestSpreadAt, spreadStory, storyFigures, storyNodes } from '../read/spread.ts';
 import { resolveWindow, WindowQuery } from '../spread/window.ts';
 import { firstArrivals, headlines, windowPhrase } from '../spread/headlines.ts';
@@ -72,7 +72,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
         const last = latestSpreadAt(ctx.runtime.db);
         if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
       }
-      const said = d.stories.length ? headlines(d, firstArrivals(ctx.runtime.db, d, p.w, departmentGroups(ctx.runtime.db, ctx.config.minGroup).groupOf), windowPhrase(p.w)) : [];
+      const said = d.stories.length ? headlines(d, firstArrivals(ctx.runtime.db, d, p.w, departmentGroupsKept(ctx.runtime.db, ctx.config.minGroup).groupOf), windowPhrase(p.w)) : [];
       return <DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} headlines={said} />;
     });
     return c.render(part, { title: 'Dashboard' });
@@ -118,9 +118,11 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     } else {
       body = csvOf(['theme', 'storiesTold', 'peopleReached'], d.themes.map((t) => [t.name, t.told, t.nodesAdded]));
     }
-    // the download is recorded for the admins' audit trail (who took which figures out, and when)
-    await commit(ctx, c.get('user')!.employeeId, [
-      { stream: `export-${exportId}`, events: [{ type: 'DataExported', data: { exportId, what: 'dashboard-csv', detail: `${table} table, ${p.w.label}`.slice(0, 200) } }], expectedRevision: 'no_stream' },
+    // the download is recorded for the admins' audit trail (who took which figures out, and when:
+    // the figures of the archive as it stood on a date are taken out now, not on that date)
+    const asOf = ctx.asOf ? `, as it stood on ${ctx.asOf.date}` : '';
+    await commit(ctx.asOf ? { ...ctx, clock: ctx.asOf.recordClock } : ctx, c.get('user')!.employeeId, [
+      { stream: `export-${exportId}`, events: [{ type: 'DataExported', data: { exportId, what: 'dashboard-csv', detail: `${table} table, ${p.w.label}${asOf}`.slice(0, 200) } }], expectedRevision: 'no_stream' },
     ]);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="hallway-${table}.csv"`);

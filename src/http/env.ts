@@ -2,6 +2,7 @@ import type { Role } from '../../events/org.ts';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../projections/runtime.ts';
 import type { EventStore } from '../store/port.ts';
+import type { AsOfDate } from '../asof/date.ts';
 
 /** The signed-in person, as the session (or an API token) resolved them. */
 export interface CurrentUser {
@@ -34,4 +35,10 @@ export interface AppContext {
   setup: { token: string | null; expiresAt: number };
   /** false while the read models catch up after start-up (pages answer 503); absent means ready */
   ready?: () => boolean;
+  /**
+   * Set when the pages show the archive as it stood on a date (src/http/as-of.tsx); `clock` is then
+   * the end of that day, and `recordClock` the real one, for the little an as-of page records (the
+   * audit trail's DataExported of a CSV download).
+   */
+  asOf?: AsOfDate & { recordClock: () => Date };
 }

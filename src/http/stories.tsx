@@ -244,7 +244,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
     const found = storyOr(c, c.req.param('id'));
     if (!('storyId' in found)) return found;
     // queued, not awaited: the page does not wait for the read's append (src/circulation/record-read.ts)
-    if (!found.retracted) recordRead(ctx, user, found.storyId, found.tellerId);
+    // the archive as it stood on a date is not today's story: looking at it is not a read
+    if (!found.retracted && !ctx.asOf) recordRead(ctx, user, found.storyId, found.tellerId);
     const thanks = c.req.query('told') === '1' && found.tellerId === user.employeeId && !found.retracted;
     return renderStoryPage(ctx, c, user, found, { thanks });
   });

@@ -3,6 +3,7 @@ import { orgProjection } from './org.ts';
 import { authProjection } from './auth.ts';
 import { auditProjection } from './audit.ts';
 import { spreadProjection } from './spread.ts';
+import { edgeLogProjection } from './edge-log.ts';
 import { apiTokensProjection } from './api-tokens.ts';
 import { searchProjection } from './search.ts';
 import { storiesProjection } from './stories.ts';
@@ -18,6 +19,8 @@ export function allProjections(): Projection[] {
     authProjection,
     auditProjection,
     spreadProjection,
+    // after spread: it copies the edges the spread model added in the same batch
+    edgeLogProjection(),
     apiTokensProjection,
     searchProjection,
     storiesProjection,

@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Views } from './runtime.ts';
 import { spreadStory } from '../read/spread.ts';
 import { bucketLabel, sizeBucket } from '../spread/figures.ts';
-import { edgeFrom, edgeStory, edgeTo, pairStory, pairTheme } from '../spread/edge-code.ts';
+import { pairStory, pairTheme } from '../spread/edge-code.ts';
+import { edgesInWindow, edgesInWindowFromNodes, orgAndStoriesVersion } from '../read/edge-log.ts';
+import type { EdgeMark } from '../read/edge-log.ts';
 
 /**
  * The leadership dashboard's figures (SPREAD.md, "Organisation figures") for a window of recorded
@@ -134,14 +136,201 @@ function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): 
   return out;
 }
 
-export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): Dashboard {
+/**
+ * What one pass over a window's edges gives: the flow matrix (groups K × K), nodes added per story
+ * (story numbers are the spread model's row ids), the stories each group received from and passed
+ * to other groups (marks per (story, group): distinct counts without sets or sorting).
+ */
+interface Tally {
+  K: number;
+  groupOfNo: Int32Array;
+  counts: Float64Array;
+  storySlots: number;
+  addedOf: Int32Array;
+  touched: number[];
+  intoMarks: Uint8Array;
+  outOfMarks: Uint8Array;
+  received: number[];
+  passed: number[];
+  /** an edge from or to a department numbered after groupOfNo was read: this tally is not kept */
+  unknownDepartment: boolean;
+  /** the latest time among the edges counted */
+  latest: number;
+  mark?: EdgeMark;
+}
+
+function newTally(K: number, groupOfNo: Int32Array, storySlots: number): Tally {
+  return {
+    K, groupOfNo, counts: new Float64Array(K * K), storySlots, addedOf: new Int32Array(storySlots), touched: [],
+    intoMarks: new Uint8Array(storySlots * K), outOfMarks: new Uint8Array(storySlots * K),
+    received: new Array<number>(K).fill(0), passed: new Array<number>(K).fill(0), unknownDepartment: false, latest: Number.NEGATIVE_INFINITY,
+  };
+}
+
+function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
+  const K = x.K;
+  if (storyNo >= x.storySlots) {
+    // a story numbered after the arrays were sized
+    const more = Math.max(storyNo + 1, x.storySlots * 2);
+    const a = new Int32Array(more);
+    a.set(x.addedOf);
+    const i = new Uint8Array(more * K);
+    i.set(x.intoMarks);
+    const o = new Uint8Array(more * K);
+    o.set(x.outOfMarks);
+    Object.assign(x, { addedOf: a, intoMarks: i, outOfMarks: o, storySlots: more });
+  }
+  const was = x.addedOf[storyNo]!;
+  x.addedOf[storyNo] = was + 1;
+  if (was === 0) x.touched.push(storyNo);
+  const f = x.groupOfNo[fromNo];
+  const t = x.groupOfNo[toNo];
+  if (f === undefined || t === undefined) {
+    x.unknownDepartment = true;
+    return;
+  }
+  x.counts[f * K + t]! += 1;
+  // a crossing between shown departments (two small ones folded together do not cross)
+  if (f !== t) {
+    const at = storyNo * K;
+    if (!x.intoMarks[at + t]) {
+      x.intoMarks[at + t] = 1;
+      x.received[t]! += 1;
+    }
+    if (!x.outOfMarks[at + f]) {
+      x.outOfMarks[at + f] = 1;
+      x.passed[f]! += 1;
+    }
+  }
+}
+
+/**
+ * Each window's tally, kept per views connection and topped up with the edges appended to the edge
+ * log since (new events add to a window's figures; none is taken away, the log being append-only),
+ * so an event costs the dashboard its own edges, not a pass over the window. A tally is keyed by
+ * the window and the grouping of departments (folding changes with headcounts); windows move each
+ * minute, so a few are kept and the oldest dropped.
+ */
+const tallies = new WeakMap<Views, Map<string, Tally>>();
+const TALLIES_KEPT = 8;
+
+/** Where the window's edges come from: the edge log in memory (kept and topped up), or the spread model's nodes (the from-scratch reference, nothing kept). */
+export type EdgeSourceName = 'edge-log' | 'nodes';
+
+function windowTally(db: Views, from: number, to: number, K: number, groupOfNo: Int32Array, source: EdgeSourceName): Tally {
+  const slots = sql<[], number>(db, 'SELECT coalesce(max(rowid), 0) + 1 FROM spread_stories').pluck().get()!;
+  if (source === 'nodes') {
+    const x = newTally(K, groupOfNo, slots);
+    edgesInWindowFromNodes(db, from, to, (s, f, t) => count(x, s, f, t));
+    return x;
+  }
+  let kept = tallies.get(db);
+  if (!kept) tallies.set(db, (kept = new Map()));
+  const topUp = (key: string, end: number): Tally => {
+    let x = kept.get(key) ?? newTally(K, groupOfNo, slots);
+    const visit = (y: Tally) => (s: number, f: number, t: number, at: number) => {
+      count(y, s, f, t);
+      if (at > y.latest) y.latest = at;
+    };
+    let r = edgesInWindow(db, from, end, visit(x), x.mark);
+    if (r.restarted) {
+      // the edge log was rebuilt: count again from its start
+      x = newTally(K, groupOfNo, slots);
+      r = edgesInWindow(db, from, end, visit(x));
+    }
+    x.mark = r.mark;
+    kept.delete(key);
+    if (!x.unknownDepartment) {
+      if (kept.size >= TALLIES_KEPT) kept.delete(kept.keys().next().value!);
+      kept.set(key, x);
+    }
+    return x;
+  };
+  const groupsKey = `${K}|${groupOfNo.join(',')}`;
+  // while every edge is before the window's end, the window is the same as one without an end, whose
+  // tally serves the next minutes' windows too (all time, above all, is then counted once)
+  const open = topUp(`${from}|open|${groupsKey}`, Number.POSITIVE_INFINITY);
+  if (open.latest < to) return open;
+  return topUp(`${from}|${to}|${groupsKey}`, to);
+}
+
+/**
+ * The parts of a window's figures that depend on departments, people, themes and stories only, not
+ * on exposures: kept per views connection under the counts of the events that change them
+ * (src/projections/edge-log.ts), so a stream of reads and hearings does not make them be read again.
+ */
+interface Settled {
+  groups: readonly Group[];
+  groupOf: (departmentId: string) => string;
+  toldByGroup: Map<string, number>;
+  themeNames: { theme_id: string; name: string }[];
+  toldByTheme: Map<string, number>;
+  themeIdOf: string[];
+  storyThemePairs: number[];
+}
+const settledKept = new WeakMap<Views, Map<string, Settled>>();
+
+const groupsKept = new WeakMap<Views, { key: string; value: ReturnType<typeof departmentGroups> }>();
+
+/** departmentGroups, kept until departments or people change (the headlines ask for it beside the figures). */
+export function departmentGroupsKept(db: Views, minGroup: number): ReturnType<typeof departmentGroups> {
+  const key = `${orgAndStoriesVersion(db)}|${minGroup}`;
+  const k = groupsKept.get(db);
+  if (k && k.key === key) return k.value;
+  const value = departmentGroups(db, minGroup);
+  groupsKept.set(db, { key, value });
+  return value;
+}
+
+function settledParts(db: Views, from: number, to: number, minGroup: number, source: EdgeSourceName): Settled {
+  const work = (): Settled => {
+    const { groups, groupOf } = source === 'nodes' ? departmentGroups(db, minGroup) : departmentGroupsKept(db, minGroup);
+    const toldByGroup = new Map<string, number>();
+    for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? AND awaiting = 0 GROUP BY d').all(from, to)) {
+      const g = groupOf(r.d);
+      toldByGroup.set(g, (toldByGroup.get(g) ?? 0) + r.n);
+    }
+    const themeNames = sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
+    const toldByTheme = new Map(
+      sql<[number, number], { t: string; n: number }>(db,
+        'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? AND s.awaiting = 0 GROUP BY st.theme_id',
+      ).all(from, to).map((r) => [r.t, r.n]),
+    );
+    // the story-theme table read as packed numbers: strings cost a microsecond a row here
+    const themeIdOf: string[] = [];
+    for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, theme_id FROM spread_theme_numbers').raw().all()) themeIdOf[no] = id;
+    const storyThemePairs = sql<[], number>(db, 'SELECT pair FROM spread_story_themes WHERE pair IS NOT NULL').pluck().all();
+    return { groups, groupOf, toldByGroup, themeNames, toldByTheme, themeIdOf, storyThemePairs };
+  };
+  if (source === 'nodes') return work();
+  let kept = settledKept.get(db);
+  if (!kept) settledKept.set(db, (kept = new Map()));
+  // while every story was told before the window's end, the window's end changes nothing here
+  const latestTold = sql<[], number | null>(db, 'SELECT max(t0_ms) FROM spread_stories').pluck().get() ?? MIN;
+  const key = `${orgAndStoriesVersion(db)}|${minGroup}|${from}|${latestTold < to ? 'open' : to}`;
+  let x = kept.get(key);
+  if (!x) {
+    x = work();
+    if (kept.size >= TALLIES_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(key, x);
+  }
+  return x;
+}
+
+/**
+ * The figures for a window. `source` says where the window's edges come from: the edge log kept in
+ * memory (the default), or the spread model's nodes (the from-scratch reference the tests compare with).
+ */
+export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, source: EdgeSourceName = 'edge-log'): Dashboard {
   const from = w.fromMs ?? MIN;
   const to = w.toMs;
-  const { groups, groupOf } = departmentGroups(db, minGroup);
+  const settled = settledParts(db, from, to, minGroup, source);
+  const { groupOf } = settled;
+  const groups = [...settled.groups];
 
-  // One scan of the edges added in the window (along the (at_ms, edge) covering index) feeds the
-  // ranking, the flow matrix, the crossings and the themes; joins per row cost too much here.
-  // Each edge is one packed number and groups are numbered, so the per-row work is arithmetic.
+  // One pass over the edges added in the window (the edge log held in memory as typed columns,
+  // src/read/edge-log.ts; later, only the edges added since) feeds the ranking, the flow matrix,
+  // the crossings and the themes. Stories and groups are numbered: the per-edge work is arithmetic.
   // people whose department the model does not know (an import can carry them) fall in the folded
   // group; it is dropped again below if nothing landed in it
   const hadSmaller = groups.some((g) => g.id === SMALLER);
@@ -155,43 +344,18 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
     return i;
   };
   // departments are numbered in the packed edges (src/spread/edge-code.ts): number -> group index
-  const groupOfNo: number[] = [];
-  for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all()) groupOfNo[no] = gi(id);
-  const counts = new Float64Array(K * K);
-  const edges = sql<[number, number], number>(db, 'SELECT edge FROM spread_nodes WHERE at_ms >= ? AND at_ms < ? AND edge IS NOT NULL').pluck().all(from, to);
-  // stories numbered densely in the order the window meets them, so that a (story, group) pair
-  // is a place in a flat array of marks (distinct counts without sets or sorting)
-  const localOf = new Map<number, number>();
+  const tallyOnce = (): Tally => {
+    const numbered = sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all();
+    const groupOfNo = new Int32Array(numbered.reduce((m, [no]) => Math.max(m, no + 1), 0));
+    for (const [no, id] of numbered) groupOfNo[no] = gi(id);
+    return windowTally(db, from, to, K, groupOfNo, source);
+  };
+  let tally = tallyOnce();
+  // a department numbered between reading the numbers and the edges: read them again (once is enough)
+  if (tally.unknownDepartment) tally = tallyOnce();
+  const { counts, addedOf, touched, received, passed } = tally;
   const addedByNo = new Map<number, number>();
-  const local = new Int32Array(edges.length);
-  edges.forEach((edge, i) => {
-    const storyNo = edgeStory(edge);
-    let l = localOf.get(storyNo);
-    if (l === undefined) localOf.set(storyNo, (l = localOf.size));
-    local[i] = l;
-    addedByNo.set(storyNo, (addedByNo.get(storyNo) ?? 0) + 1);
-  });
-  const intoMarks = new Uint8Array(localOf.size * K);
-  const outOfMarks = new Uint8Array(localOf.size * K);
-  const received = new Array<number>(K).fill(0);
-  const passed = new Array<number>(K).fill(0);
-  edges.forEach((edge, i) => {
-    const f = groupOfNo[edgeFrom(edge)]!;
-    const t = groupOfNo[edgeTo(edge)]!;
-    counts[f * K + t]! += 1;
-    // a crossing between shown departments (two small ones folded together do not cross)
-    if (f !== t) {
-      const at = local[i]! * K;
-      if (!intoMarks[at + t]) {
-        intoMarks[at + t] = 1;
-        received[t]! += 1;
-      }
-      if (!outOfMarks[at + f]) {
-        outOfMarks[at + f] = 1;
-        passed[f]! += 1;
-      }
-    }
-  });
+  for (const storyNo of touched) addedByNo.set(storyNo, addedOf[storyNo]!);
   const flows: { from: string; to: string; count: number }[] = [];
   for (let f = 0; f < K; f++) for (let t = 0; t < K; t++) if (counts[f * K + t]) flows.push({ from: groups[f]!.id, to: groups[t]!.id, count: counts[f * K + t]! });
 
@@ -223,11 +387,7 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
 
 
   // departments: stories told by their people in the window (not those awaiting review)
-  const told = new Map<string, number>();
-  for (const r of sql<[number, number], { d: string; n: number }>(db, 'SELECT department_id AS d, count(*) AS n FROM spread_stories WHERE t0_ms >= ? AND t0_ms < ? AND awaiting = 0 GROUP BY d').all(from, to)) {
-    const g = groupOf(r.d);
-    told.set(g, (told.get(g) ?? 0) + r.n);
-  }
+  const told = settled.toldByGroup;
   const departments: DepartmentRow[] = groups.map((g, k) => {
     const i = counts[k * K + k]!;
     let e = 0;
@@ -237,17 +397,9 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20): D
   });
 
   // themes: stories told, and nodes added, in the window
-  const themeNames = sql<[], { theme_id: string; name: string }>(db, 'SELECT theme_id, name FROM spread_themes ORDER BY name COLLATE NOCASE').all();
-  const toldBy = new Map(
-    sql<[number, number], { t: string; n: number }>(db, 
-      'SELECT st.theme_id AS t, count(*) AS n FROM spread_stories s JOIN spread_story_themes st ON st.story_id = s.story_id WHERE s.t0_ms >= ? AND s.t0_ms < ? AND s.awaiting = 0 GROUP BY st.theme_id',
-    ).all(from, to).map((r) => [r.t, r.n]),
-  );
-  // the story-theme table read as packed numbers: strings cost a microsecond a row here
-  const themeIdOf: string[] = [];
-  for (const [no, id] of sql<[], [number, string]>(db, 'SELECT no, theme_id FROM spread_theme_numbers').raw().all()) themeIdOf[no] = id;
+  const { themeNames, toldByTheme: toldBy, themeIdOf, storyThemePairs } = settled;
   const themeAdded = new Map<string, number>();
-  for (const pair of sql<[], number>(db, 'SELECT pair FROM spread_story_themes WHERE pair IS NOT NULL').pluck().all()) {
+  for (const pair of storyThemePairs) {
     const n = addedByNo.get(pairStory(pair));
     if (n) {
       const themeId = themeIdOf[pairTheme(pair)]!;

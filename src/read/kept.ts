@@ -46,8 +46,6 @@ export function viewsVersion(db: Views): string {
 interface Kept {
   version: string;
   values: Map<string, unknown>;
-  /** values being computed asynchronously: later askers wait for the same computation */
-  pending: Map<string, Promise<unknown>>;
   /** characters of the strings kept */
   chars: number;
 }
@@ -69,7 +67,7 @@ function freeze<T>(value: T): T {
 function keptNow(db: Views): Kept {
   const version = viewsVersion(db);
   let k = kept.get(db);
-  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map(), pending: new Map(), chars: 0 }));
+  if (!k || k.version !== version) kept.set(db, (k = { version, values: new Map(), chars: 0 }));
   return k;
 }
 
@@ -93,27 +91,57 @@ export function keptUntilViewsChange<T>(db: Views, key: string, compute: () => T
 }
 
 /**
+ * Computations in flight per key, whatever version they started at: at most one runs per key, so
+ * when the read models change faster than a value is computed (a dashboard while reads keep
+ * coming in), requests do not start one computation each and pile up.
+ */
+interface Flight {
+  version: string;
+  promise: Promise<unknown>;
+  /** the one computation that starts after this one, for everyone who asked meanwhile */
+  next?: Promise<unknown>;
+}
+const flights = new WeakMap<Views, Map<string, Flight>>();
+
+/**
  * Like keptUntilViewsChange, for a value computed asynchronously (rendered HTML). Requests that ask
- * while it is being computed wait for that one computation (twenty leaders opening the dashboard at
- * once cost one dashboard, not twenty). Kept only if the read models did not change meanwhile.
+ * while it is being computed for the read models as they are wait for that one computation (twenty
+ * leaders opening the dashboard at once cost one dashboard, not twenty). A request that finds one
+ * in flight for an older version waits for it and then for one more, shared with every request
+ * that came meanwhile, so what it gets is never older than the read models it arrived at. Kept
+ * only if the read models did not change meanwhile.
  */
 export function keptUntilViewsChangeAsync<T>(db: Views, key: string, compute: () => Promise<T>): Promise<T> {
   const k = keptNow(db);
   if (k.values.has(key)) return Promise.resolve(k.values.get(key) as T);
-  const pending = k.pending.get(key);
-  if (pending) return pending as Promise<T>;
+  let inFlight = flights.get(db);
+  if (!inFlight) flights.set(db, (inFlight = new Map()));
+  const f = inFlight.get(key);
+  if (f && f.version === k.version) return f.promise as Promise<T>;
+  if (f) {
+    f.next ??= f.promise.then(
+      () => keptUntilViewsChangeAsync(db, key, compute),
+      () => keptUntilViewsChangeAsync(db, key, compute),
+    );
+    return f.next as Promise<T>;
+  }
+  const flights_ = inFlight;
+  const done = (): void => {
+    if (flights_.get(key) === flight) flights_.delete(key);
+  };
   const computing = compute().then(
     (value) => {
-      k.pending.delete(key);
+      done();
       if (kept.get(db) === k && viewsVersion(db) === k.version) keep(k, key, value);
       return value;
     },
     (err: unknown) => {
-      k.pending.delete(key);
+      done();
       throw err;
     },
   );
-  k.pending.set(key, computing);
+  const flight: Flight = { version: k.version, promise: computing };
+  inFlight.set(key, flight);
   return computing;
 }
 

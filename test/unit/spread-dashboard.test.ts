@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { openViews } from '../../src/projections/runtime.ts';
 import type { ProjectedEvent, Views } from '../../src/projections/runtime.ts';
 import { spreadProjection } from '../../src/projections/spread.ts';
+import { edgeLogProjection } from '../../src/projections/edge-log.ts';
 import { dashboard, departmentGroups, SMALLER } from '../../src/projections/spread-dashboard.ts';
 import type { Window } from '../../src/projections/spread-dashboard.ts';
 
@@ -42,6 +43,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 const T0 = Date.UTC(2024, 0, 1);
+/** chunks of three edges, so the logs below fill several chunks and a tail */
+const edgeLog = edgeLogProjection(3);
 const personId = (i: number): string => PEOPLE[i] ?? 'stranger';
 
 function logOf(steps: Step[]): ProjectedEvent[] {
@@ -149,7 +152,11 @@ describe('the dashboard read from packed edges', () => {
         const log = logOf(steps);
         const live = openViews(':memory:');
         spreadProjection.setup(live);
-        for (const e of log) spreadProjection.apply(live, e);
+        edgeLog.setup(live);
+        for (const e of log) {
+          spreadProjection.apply(live, e);
+          edgeLog.apply(live, e);
+        }
         const w: Window = { fromMs: win.from === null ? null : T0 + win.from, toMs: T0 + (win.from ?? 0) + win.length };
         const got = figuresOf(live, w, minGroup, limit);
         // the folded group is listed when some department is folded, or when something landed in it
@@ -159,12 +166,101 @@ describe('the dashboard read from packed edges', () => {
         for (const x of scanned.departments) if (!shown.includes(x.id)) expect(x.eiIndex, `${x.id} has edges but no row`).toBeNull();
         const scratch = openViews(':memory:');
         spreadProjection.setup(scratch);
+        edgeLog.setup(scratch);
         scratch.transaction(() => log.forEach((e) => spreadProjection.apply(scratch, e)))();
+        scratch.transaction(() => log.forEach((e) => edgeLog.apply(scratch, e)))();
         expect(figuresOf(scratch, w, minGroup, limit)).toEqual(got);
         live.close();
         scratch.close();
       }),
       { numRuns: 120 },
     );
+  });
+});
+
+describe('the dashboard read from the edge log kept in memory', () => {
+  it('equals the from-scratch computation over the spread model’s nodes, on random logs, batches and windows, asked between batches and after a rebuild', () => {
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 20 }),
+        fc.array(windowArb, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        (steps, batches, wins, minGroup, limit, rebuildMidway) => {
+          const log = logOf(steps);
+          const db = openViews(':memory:');
+          spreadProjection.setup(db);
+          edgeLog.setup(db);
+          const windows: Window[] = wins.map((win) => ({ fromMs: win.from === null ? null : T0 + win.from, toMs: T0 + (win.from ?? 0) + win.length }));
+          const same = (): void => {
+            for (const w of [...windows, { fromMs: null, toMs: Number.MAX_SAFE_INTEGER }]) {
+              expect(dashboard(db, w, minGroup, limit)).toEqual(dashboard(db, w, minGroup, limit, 'nodes'));
+            }
+          };
+          // as the runtime does: per batch, the spread model first, then the edge log
+          let at = 0;
+          let batch = 0;
+          let rebuilt = !rebuildMidway;
+          while (at < log.length) {
+            const size = batches[batch++ % batches.length]!;
+            const part = log.slice(at, at + size);
+            db.transaction(() => part.forEach((e) => spreadProjection.apply(db, e)))();
+            db.transaction(() => part.forEach((e) => edgeLog.apply(db, e)))();
+            at += size;
+            same();
+            if (!rebuilt && at > (log.length * 2) / 3) {
+              rebuilt = true;
+              // both read models rebuilt from the start, and so far only up to half way: the edge
+              // log has a new generation, and the reader must drop the edges it holds
+              at = Math.floor(at / 2);
+              db.transaction(() => {
+                for (const p of [spreadProjection, edgeLog]) {
+                  p.reset(db);
+                  p.setup(db);
+                }
+                log.slice(0, at).forEach((e) => spreadProjection.apply(db, e));
+                log.slice(0, at).forEach((e) => edgeLog.apply(db, e));
+              })();
+              same();
+            }
+          }
+          same();
+          db.close();
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('the dashboard’s kept parts', () => {
+  it('count a story approved after review once it is approved, though nothing but the approval changed', () => {
+    const db = openViews(':memory:');
+    spreadProjection.setup(db);
+    edgeLog.setup(db);
+    let position = 0;
+    const apply = (type: string, data: Record<string, unknown>): void => {
+      position += 1;
+      const e = { id: `e${position}`, type, data, stream: 'x', revision: 0, position, metadata: { at: new Date(T0 + position * 1000).toISOString() } } as unknown as ProjectedEvent;
+      spreadProjection.apply(db, e);
+      edgeLog.apply(db, e);
+    };
+    apply('DepartmentOpened', { departmentId: 'd-a', name: 'A' });
+    apply('ThemeDefined', { themeId: 't1', name: 'T1', description: '' });
+    apply('EmployeeJoined', { employeeId: 'p0', name: 'p0', departmentId: 'd-a', joinedOn: '2020-01-01' });
+    apply('ArchiveSettingsChanged', { reviewBeforePublishing: true });
+    apply('StorySubmitted', { storyId: 's1', title: 's1', body: 'b', tellerId: 'p0', leader: 'L', occurredOn: '2023', themes: ['t1'], relation: 'witnessed', anonymous: false });
+    const w: Window = { fromMs: null, toMs: T0 + 86_400_000 };
+    const told = (): number[] => {
+      const d = dashboard(db, w, 1);
+      expect(d).toEqual(dashboard(db, w, 1, 20, 'nodes'));
+      return [d.departments.reduce((n, x) => n + x.told, 0), d.themes.find((t) => t.themeId === 't1')!.told];
+    };
+    expect(told()).toEqual([0, 0]);
+    apply('StoryApproved', { storyId: 's1' });
+    expect(told()).toEqual([1, 1]);
+    db.close();
   });
 });

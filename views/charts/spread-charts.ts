@@ -53,7 +53,19 @@ export function ramp(t: number): { fill: Rgb; ink: Rgb } {
   const a = [238, 243, 251];
   const b = [8, 48, 107];
   const fill = a.map((v, i) => Math.round(v + (b[i]! - v) * t)) as unknown as Rgb;
-  return { fill, ink: inkFor(fill) };
+  return { fill, ink: inkOf(fill) };
+}
+
+/** The ink for each fill worked out once: a heatmap of fifty departments asks for it 2,500 times a render. */
+const inks = new Map<string, Rgb>();
+function inkOf(fill: Rgb): Rgb {
+  const key = rgbText(fill);
+  let ink = inks.get(key);
+  if (ink === undefined) {
+    if (inks.size >= 4096) inks.clear();
+    inks.set(key, (ink = inkFor(fill)));
+  }
+  return ink;
 }
 
 /** Rough width of a label at `size` px in the UI font (no text measuring on the server). */
@@ -67,6 +79,10 @@ const textWidth = (s: string, size: number): number => s.length * size * 0.58;
  * the chart has them whole). The SVG keeps its size (the page scrolls it in its own box on a
  * phone) rather than shrinking its text below reading size.
  */
+/** heatmap cells already drawn (about 300 bytes each: at most a few MB) */
+const cellsDrawn = new Map<string, string>();
+const CELLS_KEPT = 20_000;
+
 export function flowHeatmap(cells: { from: string; to: string; count: number }[], order: string[]): string {
   const C = 34;
   const FONT = 12;
@@ -97,13 +113,20 @@ export function flowHeatmap(cells: { from: string; to: string; count: number }[]
     const i = index.get(c.from);
     const j = index.get(c.to);
     if (i === undefined || j === undefined) continue;
-    const { fill, ink } = ramp(Math.sqrt(c.count / max));
-    const x = L + j * C;
-    const y = T + i * C;
-    parts.push(
-      `<g><title>${escapeXml(`${c.from} → ${c.to}: ${c.count}`)}</title><rect x="${r1(x + 1)}" y="${r1(y + 1)}" width="${C - 2}" height="${C - 2}" fill="${rgbText(fill)}"></rect>` +
-        `<text class="${ink[0] === 0 ? 'ink-dark' : 'ink-light'}" x="${r1(x + C / 2)}" y="${r1(y + C / 2 + 4)}" text-anchor="middle" fill="${rgbText(ink)}" font-size="${c.count >= 1000 ? 10 : FONT}">${c.count}</text></g>`,
-    );
+    // a cell's markup depends on these alone: kept, so a new edge redraws the cells it changed
+    const key = `${L}\u0000${T}\u0000${max}\u0000${i}\u0000${j}\u0000${c.count}\u0000${c.from}\u0000${c.to}`;
+    let cell = cellsDrawn.get(key);
+    if (cell === undefined) {
+      const { fill, ink } = ramp(Math.sqrt(c.count / max));
+      const x = L + j * C;
+      const y = T + i * C;
+      cell =
+        `<g><title>${escapeXml(`${c.from} → ${c.to}: ${c.count}`)}</title><rect x="${r1(x + 1)}" y="${r1(y + 1)}" width="${C - 2}" height="${C - 2}" fill="${rgbText(fill)}"></rect>` +
+        `<text class="${ink[0] === 0 ? 'ink-dark' : 'ink-light'}" x="${r1(x + C / 2)}" y="${r1(y + C / 2 + 4)}" text-anchor="middle" fill="${rgbText(ink)}" font-size="${c.count >= 1000 ? 10 : FONT}">${c.count}</text></g>`;
+      if (cellsDrawn.size >= CELLS_KEPT) cellsDrawn.clear();
+      cellsDrawn.set(key, cell);
+    }
+    parts.push(cell);
   }
   parts.push('</svg>');
   return parts.join('');

@@ -1,0 +1,254 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { upcast } from '../../events/catalogue.ts';
+import { allProjections } from '../projections/index.ts';
+import { openViews } from '../projections/runtime.ts';
+import type { ProjectedEvent, Projection, Views } from '../projections/runtime.ts';
+import type { EventStore, RecordedEvent } from '../store/port.ts';
+import type { AsOfDate } from './date.ts';
+
+/**
+ * The archive as it stood on a date: read models built by the real projections (the same
+ * `allProjections()` views.db is built with) into a temporary in-memory views database, from the
+ * events whose `metadata.at` is before the date's cutoff (the next UTC midnight), in log order.
+ * A page read from it is therefore, by construction, the page a fresh Hallway would show if its
+ * log held only those events (test/http/as-of.test.ts checks it on random logs).
+ *
+ * The rule is "every event whose `at` is before the cutoff", not "the log up to the first event at
+ * or after the cutoff": `at` need not grow with log order (an import of older history appends
+ * events with earlier `at` after later ones), so an event far down the log with an early `at` is
+ * in, and an event early in the log with a late `at` is out, while the kept events stay in log
+ * order. Projections already cope with an event that names something the log does not hold (an
+ * import may carry one), which is what such a cut can produce.
+ *
+ * A snapshot is kept up to date as the log grows: each use first applies the events appended
+ * since (those before the cutoff; today's snapshot takes everything new), which is exactly what a
+ * rebuild of the longer truncated log would do. Snapshots are kept by date, least recently used
+ * first out, within a byte budget and a number of dates. Each snapshot is a temporary SQLite file
+ * (a directory of its own under the system's temporary directory, removed when the snapshot is
+ * evicted or closed) with a page cache of CACHE_MB. Memory therefore stays bounded whatever the
+ * size of the log: per date kept, its page cache (CACHE_MB) and what pages keep computed from it
+ * (src/read/kept.ts: at most about 32 MB, usually far less), so at most `maxSnapshots` × 48 MB
+ * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
+ * the snapshots in use.
+ */
+
+export interface Snapshot {
+  readonly asOf: AsOfDate;
+  readonly db: Views;
+  /** the last log position read (kept or not) */
+  through: number;
+}
+
+export interface SnapshotOptions {
+  /** byte budget (on disk) of all snapshots kept (default 1 GiB) */
+  maxBytes?: number;
+  /** at most this many dates kept (default 4) */
+  maxSnapshots?: number;
+  /** the read models to build (default: all of them, as views.db has) */
+  projections?: () => Projection[];
+}
+
+/** events read from the log per page while building */
+const PAGE = 5000;
+/** each snapshot's SQLite page cache, in MiB (what it holds in memory) */
+const CACHE_MB = 16;
+
+interface Entry {
+  snapshot: Snapshot;
+  failed: Set<Projection>;
+  projections: Projection[];
+  /** ids applied, for stores that may deliver an id twice (as the runtime does) */
+  seen: Set<string> | null;
+  /** the catch-up under way: one at a time per snapshot, later askers wait for it */
+  running: Promise<void> | null;
+  bytes: number;
+  /** closes the database and deletes its file */
+  remove: () => void;
+  /** requests reading it now: never closed under them */
+  users: number;
+}
+
+/** A temporary views database for one snapshot, and how to remove it. */
+function openSnapshotFile(dir: string, date: string, n: number): { db: Views; remove: () => void } {
+  const file = join(dir, `${date}-${n}.db`);
+  const db = openViews(file);
+  // a cache, never read after a crash: no WAL file, the rollback journal (savepoints) in memory
+  db.pragma('journal_mode = MEMORY');
+  db.pragma(`cache_size = -${CACHE_MB * 1024}`);
+  return {
+    db,
+    remove: () => {
+      if (db.open) db.close();
+      for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(f, { force: true });
+    },
+  };
+}
+
+const bytesOf = (db: Views): number => (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+
+/** Snapshot sets with files on disk: removed when the process exits, if not closed before. */
+const open = new Set<AsOfSnapshots>();
+let exitHook = false;
+
+export class AsOfSnapshots {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxBytes: number;
+  private readonly maxSnapshots: number;
+  private readonly projections: () => Projection[];
+  private dir: string | undefined;
+  private opened = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    opts: SnapshotOptions = {},
+  ) {
+    this.maxBytes = opts.maxBytes ?? 2 ** 30;
+    this.maxSnapshots = opts.maxSnapshots ?? 4;
+    this.projections = opts.projections ?? allProjections;
+  }
+
+  /**
+   * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
+   * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
+   */
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>): Promise<T> {
+    const entry = this.entry(asOf);
+    entry.users += 1;
+    try {
+      await this.catchUp(entry);
+      this.evict(entry);
+      return await read(entry.snapshot);
+    } finally {
+      entry.users -= 1;
+      if (entry.users === 0 && this.entries.get(asOf.date) !== entry) entry.remove();
+    }
+  }
+
+  private entry(asOf: AsOfDate): Entry {
+    let entry = this.entries.get(asOf.date);
+    if (entry) {
+      // most recently used last
+      this.entries.delete(asOf.date);
+      this.entries.set(asOf.date, entry);
+    } else {
+      if (this.dir === undefined) {
+        this.dir = mkdtempSync(join(tmpdir(), 'hallway-asof-'));
+        open.add(this);
+        if (!exitHook) {
+          exitHook = true;
+          process.once('exit', () => {
+            for (const s of open) s.close();
+          });
+        }
+      }
+      const { db, remove } = openSnapshotFile(this.dir, asOf.date, ++this.opened);
+      const projections = this.projections();
+      for (const p of projections) p.setup(db);
+      entry = { snapshot: { asOf, db, through: 0 }, failed: new Set(), projections, seen: this.store.uniqueIds ? null : new Set(), running: null, bytes: 0, users: 0, remove };
+      this.entries.set(asOf.date, entry);
+    }
+    return entry;
+  }
+
+  /** Bytes held by the snapshots kept (for tests and the bench). */
+  size(): { snapshots: number; bytes: number } {
+    let bytes = 0;
+    for (const e of this.entries.values()) bytes += e.bytes;
+    return { snapshots: this.entries.size, bytes };
+  }
+
+  close(): void {
+    for (const e of this.entries.values()) e.remove();
+    this.entries.clear();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+    open.delete(this);
+  }
+
+  private catchUp(entry: Entry): Promise<void> {
+    if (entry.running) return entry.running;
+    const run = (async () => {
+      try {
+        const head = await this.store.headPosition();
+        while (entry.snapshot.through < head) {
+          const page = await this.store.readAll({ after: entry.snapshot.through, limit: PAGE });
+          if (page.length === 0) break;
+          this.apply(entry, page);
+          entry.snapshot.through = page[page.length - 1]!.position;
+          // let requests run between pages while a large log is read
+          if (entry.snapshot.through < head) await new Promise<void>((r) => setImmediate(r));
+        }
+      } finally {
+        entry.running = null;
+        entry.bytes = bytesOf(entry.snapshot.db);
+      }
+    })();
+    entry.running = run;
+    return run;
+  }
+
+  /**
+   * One page of the log: the events before the cutoff, in log order, through every projection, as
+   * the runtime applies a batch (src/projections/runtime.ts): upcast, each projection in its own
+   * savepoint, a projection that throws stops there for good and the others go on.
+   */
+  private apply(entry: Entry, page: RecordedEvent[]): void {
+    const { cutoffMs } = entry.snapshot.asOf;
+    const events: ProjectedEvent[] = [];
+    for (const e of page) {
+      // the rule (see above): kept when recorded before the cutoff, wherever it is in the log
+      if (!(Date.parse(e.metadata.at) < cutoffMs)) continue;
+      if (entry.seen) {
+        if (entry.seen.has(e.id)) continue;
+        entry.seen.add(e.id);
+      }
+      const data = upcast(e.type, e.data, e.metadata.v ?? 1);
+      events.push((data === e.data ? e : { ...e, data }) as unknown as ProjectedEvent);
+    }
+    if (events.length === 0) return;
+    const db = entry.snapshot.db;
+    db.transaction(() => {
+      for (const p of entry.projections) {
+        if (entry.failed.has(p)) continue;
+        try {
+          db.transaction(() => {
+            for (const e of events) p.apply(db, e);
+          })();
+        } catch {
+          p.invalidate?.(db);
+          entry.failed.add(p);
+        }
+      }
+    })();
+  }
+
+  /** Least recently used out until the kept snapshots fit; the one just used always stays. */
+  private evict(keep: Entry): void {
+    let total = this.size().bytes;
+    for (const [date, e] of this.entries) {
+      if (total <= this.maxBytes && this.entries.size <= this.maxSnapshots) break;
+      if (e === keep) continue;
+      this.entries.delete(date);
+      total -= e.bytes;
+      // one in use is closed by its last user (see use)
+      if (e.users === 0) e.remove();
+    }
+  }
+}
+
+/** Snapshot sets by owner (an app's context): closed together with it. */
+const owned = new WeakMap<object, Set<AsOfSnapshots>>();
+
+export function closedWith(owner: object, snapshots: AsOfSnapshots): void {
+  let set = owned.get(owner);
+  if (!set) owned.set(owner, (set = new Set()));
+  set.add(snapshots);
+}
+
+/** Closes the owner's snapshot sets (their temporary files are removed). */
+export function closeSnapshotsOf(owner: object): void {
+  for (const s of owned.get(owner) ?? []) s.close();
+  owned.delete(owner);
+}

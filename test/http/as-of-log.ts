@@ -1,0 +1,106 @@
+import { prng } from '../../events/seed/seed-types.ts';
+
+/**
+ * A random Hallway log across a few days of March 2021, for the as-of tests: departments, people
+ * (one of them the viewer, a leader and curator), themes, stories told, retold, amended, themed,
+ * unthemed and retracted, reads, hearings and shares, transfers. `at` mostly grows with log order,
+ * but not always: now and then an older story is "imported" (its whole stream dated days earlier,
+ * appended later), and a hearing is recorded with an earlier date than the events before it.
+ * Every stream's own events keep growing `at`, so a stream cut at a date is a prefix of itself.
+ */
+export interface LogEvent {
+  stream: string;
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: { at: string; actor: string; v?: number };
+}
+
+export const VIEWER = 'emp-viewer';
+export const DAY = 86_400_000;
+export const START = Date.UTC(2021, 2, 1, 8);
+
+export function randomLog(seed: number, steps = 70): LogEvent[] {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const out: LogEvent[] = [];
+  let n = 0;
+  let clock = START;
+  const add = (stream: string, type: string, data: Record<string, unknown>, atMs: number, v?: number) =>
+    out.push({ stream, id: `${seed}-${++n}`, type, data, metadata: { at: new Date(atMs).toISOString(), actor: 'system', ...(v ? { v } : {}) } });
+
+  const departments = ['d-eng', 'd-ops', 'd-sales'];
+  for (const d of departments) add(`department-${d}`, 'DepartmentOpened', { departmentId: d, name: `Dept ${d.slice(2)}` }, clock);
+  const people = [VIEWER, 'emp-a', 'emp-b', 'emp-c', 'emp-d', 'emp-e', 'emp-f', 'emp-g'];
+  for (const [i, p] of people.entries()) add(`employee-${p}`, 'EmployeeJoined', { employeeId: p, name: `Person ${p.slice(4)}`, email: `${p}@example.test`, departmentId: departments[i % 3], joinedOn: '2020-01-01' }, clock);
+  add(`employee-${VIEWER}`, 'EmployeeRoleGranted', { employeeId: VIEWER, role: 'leader' }, clock);
+  add(`employee-${VIEWER}`, 'EmployeeRoleGranted', { employeeId: VIEWER, role: 'curator' }, clock);
+  const themes = ['th-care', 'th-craft'];
+  for (const t of themes) add(`theme-${t}`, 'ThemeDefined', { themeId: t, name: `Theme ${t.slice(3)}`, description: '' }, clock);
+
+  interface S { id: string; teller: string; themes: Set<string>; retracted: boolean; last: number }
+  const stories: S[] = [];
+  const live = () => stories.filter((s) => !s.retracted);
+  const tell = (atMs: number, retellingOf?: string): S => {
+    const id = `s${stories.length + 1}-${seed}`;
+    const s: S = { id, teller: pick(people), themes: new Set(rnd() < 0.6 ? [pick(themes)] : []), retracted: false, last: atMs };
+    stories.push(s);
+    add(`story-${id}`, 'StorySubmitted', {
+      storyId: id, title: `Story ${stories.length} told`, body: `Word${stories.length} happened, and the leader listened.`, tellerId: s.teller,
+      leader: pick(['Maren Holt', 'Ode Sato', 'Ivy Kern']), occurredOn: '2020', themes: [...s.themes], relation: 'witnessed',
+      ...(retellingOf ? { retellingOf } : {}), anonymous: rnd() < 0.2,
+    }, atMs, 2);
+    return s;
+  };
+  const expose = (s: S, atMs: number) => {
+    const x = pick(people);
+    const r = rnd();
+    if (r < 0.4) add(`circulation-${s.id}`, 'StoryRead', { storyId: s.id, readerId: x }, atMs);
+    else {
+      const y = pick(people.filter((p) => p !== x));
+      if (r < 0.7) add(`circulation-${s.id}`, 'StoryHeard', { storyId: s.id, listenerId: x, fromId: y, setting: 'conversation' }, atMs);
+      else add(`circulation-${s.id}`, 'StoryShared', { storyId: s.id, fromId: y, toId: x }, atMs);
+    }
+  };
+
+  for (let k = 0; k < steps; k++) {
+    clock += Math.floor(rnd() * DAY * 0.4);
+    const r = rnd();
+    const ls = live();
+    if (ls.length === 0 || r < 0.18) tell(clock, ls.length && rnd() < 0.3 ? pick(ls).id : undefined);
+    else if (r < 0.26) {
+      const s = pick(ls);
+      s.last = Math.max(s.last, clock);
+      add(`story-${s.id}`, 'StoryAmended', { storyId: s.id, ...(rnd() < 0.5 ? { title: `Story amended at ${k}` } : {}), body: `Amended${k}: the leader listened twice.`, reason: 'clearer' }, s.last);
+    } else if (r < 0.3) {
+      const s = pick(ls);
+      s.retracted = true;
+      s.last = Math.max(s.last, clock);
+      add(`story-${s.id}`, 'StoryRetracted', { storyId: s.id, reason: 'asked to' }, s.last);
+    } else if (r < 0.36) {
+      const s = pick(ls);
+      const t = pick(themes);
+      s.last = Math.max(s.last, clock);
+      if (s.themes.has(t)) {
+        s.themes.delete(t);
+        add(`story-${s.id}`, 'StoryUnthemed', { storyId: s.id, themeId: t }, s.last);
+      } else {
+        s.themes.add(t);
+        add(`story-${s.id}`, 'StoryThemed', { storyId: s.id, themeId: t }, s.last);
+      }
+    } else if (r < 0.4) {
+      const p = pick(people.filter((x) => x !== VIEWER));
+      add(`employee-${p}`, 'EmployeeTransferred', { employeeId: p, departmentId: pick(departments) }, clock);
+    } else if (r < 0.45) {
+      // an older story imported now: its stream dated one to three days back
+      const back = clock - DAY * (1 + Math.floor(rnd() * 3));
+      const s = tell(back);
+      add(`story-${s.id}`, 'StoryAmended', { storyId: s.id, body: `Imported${k}: as first written.`, reason: 'import' }, back + 60_000);
+      s.last = back + 60_000;
+    } else if (r < 0.5) {
+      // a hearing recorded late: dated before events already in the log
+      expose(pick(ls), Math.max(START, clock - DAY * 2));
+    } else expose(pick(ls), clock);
+  }
+  return out;
+}
