@@ -7,19 +7,26 @@ import { commit } from '../command.ts';
 import type { AppContext } from '../http/env.ts';
 import { nameUuid } from '../ids.ts';
 import type { Views } from '../projections/runtime.ts';
-import { circulatingTeller, circulationHeld, standingOf } from '../read/spread.ts';
+import { orgQueries } from '../read/org.ts';
+import { circulationStory } from '../read/stories.ts';
 import { lastHeard } from '../read/reading.ts';
 
 /**
  * Records circulation: look up the facts the decider needs (does the story exist, is each person
- * a current employee) in the spread read model, decide, append to circulation-{storyId}, and wait
- * until the projections have it so the next page shows it.
+ * a current employee) in the stories and org read models, decide, append to circulation-{storyId},
+ * and wait until the projections have it so the next page shows it. Both read models run in the
+ * projections' main lane, ahead of spread: what a page shows can be circulated at once.
  */
 
 export function facts(db: Views, storyId: string, people: string[]): CirculationFacts {
   const standing: Record<string, Standing> = {};
-  for (const p of people) standing[p] = standingOf(db, p);
-  return { tellerId: circulatingTeller(db, storyId), standing, ...(circulationHeld(db, storyId) ? { awaitingReview: true } : {}) };
+  const org = orgQueries(db);
+  for (const p of people) {
+    const e = org.employee(p);
+    standing[p] = !e ? 'unknown' : e.leftAt ? 'left' : 'active';
+  }
+  const story = circulationStory(db, storyId);
+  return { tellerId: story.tellerId, standing, ...(story.awaitingReview ? { awaitingReview: true } : {}) };
 }
 
 /**

@@ -56,8 +56,6 @@ function statements(db: Views) {
       `SELECT count(*) FROM spread_arrivals a JOIN spread_stories s ON s.story_id = a.story_id
        WHERE a.story_id = ? AND (a.department_id <> s.department_id OR a.n > 1)`,
     ).pluck(),
-    teller: db.prepare<[string], { teller_id: string; retracted: number; awaiting: number }>('SELECT teller_id, retracted, awaiting FROM spread_stories WHERE story_id = ?'),
-    active: db.prepare<[string], { active: number }>('SELECT active FROM spread_people WHERE employee_id = ?'),
     latestEdge: db.prepare<[], number | null>('SELECT max(at_ms) FROM spread_nodes WHERE edge IS NOT NULL').pluck(),
   };
 }
@@ -141,27 +139,10 @@ export function sharedWith(db: Views, employeeId: string): SharedItem[] {
   return q(db).shared.all(employeeId).map((r) => ({ storyId: r.story_id, title: r.title, atMs: r.at_ms }));
 }
 
-/** Who told the story, if the log holds it and it is not retracted (circulation's decider needs it). */
-export function circulatingTeller(db: Views, storyId: string): string | null {
-  const s = q(db).teller.get(storyId);
-  return s && !s.retracted ? s.teller_id : null;
-}
-
 /** The department its teller was in when the story was told (the root of its cascade), with its name now. */
 export function tellerDepartmentOf(db: Views, storyId: string): { departmentId: string; name: string } | null {
   const r = q(db).tellerDepartment.get(storyId);
   return r ? { departmentId: r.department_id, name: r.name ?? r.department_id } : null;
-}
-
-/** Whether a story is awaiting review (no circulation is recorded for it until it is approved). */
-export function circulationHeld(db: Views, storyId: string): boolean {
-  return q(db).teller.get(storyId)?.awaiting === 1;
-}
-
-/** Whether a person is a current employee, has left, or is unknown to the log. */
-export function standingOf(db: Views, employeeId: string): Standing {
-  const r = q(db).active.get(employeeId);
-  return !r ? 'unknown' : r.active ? 'active' : 'left';
 }
 
 /** When the archive last saw a story pass from one person to another (null: never). */

@@ -171,6 +171,7 @@ function statements(db: Views) {
     themeRetired: db.prepare<[string], { retired: number }>('SELECT retired FROM theme_themes WHERE theme_id = ?'),
     departmentOpen: db.prepare<[string], { open: number }>('SELECT open FROM story_departments WHERE department_id = ?'),
     storyRetracted: db.prepare<[string], { retracted: number; review: string | null }>('SELECT retracted, review FROM story_stories WHERE story_id = ?'),
+    circulation: db.prepare<[string], { teller_id: string; retracted: number; review: string | null }>('SELECT teller_id, retracted, review FROM story_stories WHERE story_id = ?'),
     timeline: {
       all: timelineBy('all'),
       theme: timelineBy('theme'),
@@ -450,4 +451,15 @@ export function listStoryDepartments(db: Views): { departmentId: string; name: s
 /** Stories a curator can pick for Start here (not retracted), newest told first. */
 export function pickableStories(db: Views, limit = 500): { storyId: string; title: string; occurredOn: string }[] {
   return q(db).pickable.all(limit).map((s) => ({ storyId: s.story_id, title: s.title, occurredOn: s.occurred_on }));
+}
+
+/**
+ * What recording circulation needs to know about a story: its teller while it is told and not
+ * retracted (null otherwise), and whether it awaits review. Read from this read model, which runs
+ * in the projections' main lane, so a story a page shows can be read, heard and shared at once,
+ * even while the spread lane is still catching up after a large import.
+ */
+export function circulationStory(db: Views, storyId: string): { tellerId: string | null; awaitingReview: boolean } {
+  const r = q(db).circulation.get(storyId);
+  return { tellerId: r && !r.retracted ? r.teller_id : null, awaitingReview: !!r && r.review !== null };
 }

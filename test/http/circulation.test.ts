@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { testHallway } from '../helpers.ts';
 import { cookieFor, formHeaders, givenEmployee, signedIn } from '../auth-helpers.ts';
 import { flushReads, recordRead } from '../../src/circulation/record-read.ts';
+import { facts } from '../../src/circulation/record.ts';
 import { circulationCounters, storyFigures } from '../../src/read/spread.ts';
 import { unreadSentTo } from '../../src/read/reading.ts';
 import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
@@ -147,5 +148,37 @@ describe('recording circulation from the story page', () => {
     const html = String(await CirculationPanel({ counters: circulationCounters(h.runtime.db, 's1'), storyId: 's1' }));
     expect(html).toContain('href="/stories/new?retellingOf=s1"');
     expect(html).toContain('hx-post="/stories/s1/share"');
+  });
+});
+
+describe('what recording circulation checks, while the spread lane lags', () => {
+  it('takes the story and the people from the main lane (stories, org), so a story a page shows can be circulated before spread has it', async () => {
+    const h = await testHallway();
+    try {
+      const teller = await givenEmployee(h, { departmentId: 'eng', name: 'Lane Teller' });
+      const reader = await givenEmployee(h, { departmentId: 'ops', name: 'Lane Reader' });
+      const r = await h.store.append('story-lag', [{
+        id: randomUUID(), type: 'StorySubmitted',
+        data: { storyId: 'lag', title: 'Told during an import', body: 'B', tellerId: teller.employeeId, leader: 'L', occurredOn: '2024', themes: [], relation: 'witnessed', anonymous: false },
+        metadata: { at: new Date().toISOString(), actor: teller.employeeId, v: 2 },
+      }], { expectedRevision: 'no_stream' });
+      await h.runtime.waitFor(r.position);
+      const db = h.runtime.db;
+      // the spread lane behind the main lane: its tables without the story and the people (rolled back after)
+      db.exec('SAVEPOINT lag');
+      try {
+        db.prepare('DELETE FROM spread_stories WHERE story_id = ?').run('lag');
+        db.prepare('DELETE FROM spread_people WHERE employee_id IN (?, ?)').run(teller.employeeId, reader.employeeId);
+        expect(facts(db, 'lag', [reader.employeeId, teller.employeeId, 'nobody'])).toEqual({
+          tellerId: teller.employeeId,
+          standing: { [reader.employeeId]: 'active', [teller.employeeId]: 'active', nobody: 'unknown' },
+        });
+      } finally {
+        db.exec('ROLLBACK TO lag; RELEASE lag');
+      }
+      expect(facts(db, 'no-such-story', [reader.employeeId]).tellerId).toBeNull();
+    } finally {
+      await h.dispose();
+    }
   });
 });
