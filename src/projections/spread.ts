@@ -160,6 +160,13 @@ function statements(db: Views) {
     // rows in order: the first share of a story to a person is the one kept, as one by one
     shareds: db.prepare(`INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`),
     awaiting: db.prepare('UPDATE spread_stories SET awaiting = ? WHERE story_id = ?'),
+    openDepartment: db.prepare('INSERT INTO spread_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1'),
+    renameDepartment: db.prepare('UPDATE spread_departments SET name = ? WHERE department_id = ?'),
+    closeDepartment: db.prepare('UPDATE spread_departments SET open = 0 WHERE department_id = ?'),
+    defineTheme: db.prepare('INSERT INTO spread_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name'),
+    retitle: db.prepare('UPDATE spread_stories SET title = ? WHERE story_id = ?'),
+    untheme: db.prepare('DELETE FROM spread_story_themes WHERE story_id = ? AND theme_id = ?'),
+    retract: db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?'),
     review: reviewCopyStatements(db, 'spread'),
   };
 }
@@ -459,14 +466,13 @@ function applyOne(db: Views, e: ProjectedEvent): void {
   if (applyReviewSetting(q.review, e)) return;
   switch (e.type) {
     case 'DepartmentOpened':
-      db.prepare('INSERT INTO spread_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1')
-        .run(e.data.departmentId, e.data.name);
+q.openDepartment.run(e.data.departmentId, e.data.name);
       return;
     case 'DepartmentRenamed':
-      db.prepare('UPDATE spread_departments SET name = ? WHERE department_id = ?').run(e.data.name, e.data.departmentId);
+      q.renameDepartment.run(e.data.name, e.data.departmentId);
       return;
     case 'DepartmentClosed':
-      db.prepare('UPDATE spread_departments SET open = 0 WHERE department_id = ?').run(e.data.departmentId);
+      q.closeDepartment.run(e.data.departmentId);
       return;
     case 'EmployeeJoined':
       q.person.run(e.data.employeeId, e.data.departmentId);
@@ -482,7 +488,7 @@ function applyOne(db: Views, e: ProjectedEvent): void {
       q.left.run(e.data.employeeId);
       return;
     case 'ThemeDefined':
-      db.prepare('INSERT INTO spread_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name').run(e.data.themeId, e.data.name);
+      q.defineTheme.run(e.data.themeId, e.data.name);
       return;
     case 'StorySubmitted': {
       const d = e.data;
@@ -504,16 +510,16 @@ function applyOne(db: Views, e: ProjectedEvent): void {
       return;
     }
     case 'StoryAmended':
-      if (e.data.title !== undefined) db.prepare('UPDATE spread_stories SET title = ? WHERE story_id = ?').run(e.data.title, e.data.storyId);
+      if (e.data.title !== undefined) q.retitle.run(e.data.title, e.data.storyId);
       return;
     case 'StoryThemed':
       themeStory(q, e.data.storyId, e.data.themeId);
       return;
     case 'StoryUnthemed':
-      db.prepare('DELETE FROM spread_story_themes WHERE story_id = ? AND theme_id = ?').run(e.data.storyId, e.data.themeId);
+      q.untheme.run(e.data.storyId, e.data.themeId);
       return;
     case 'StoryRetracted':
-      db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?').run(e.data.storyId);
+      q.retract.run(e.data.storyId);
       return;
     case 'StoryApproved': {
       q.awaiting.run(0, e.data.storyId);
