@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,22 @@ import type { Config } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { openHallway } from '../src/services.ts';
 import type { OpenOptions } from '../src/services.ts';
+
+/** The SQL sources `db.prepare` was given while `run` ran (the read path and projections should give none once warm). */
+export async function preparedDuring(db: Database.Database, run: () => Promise<void>): Promise<string[]> {
+  const prepare = db.prepare.bind(db);
+  const prepared: string[] = [];
+  db.prepare = ((source: string) => {
+    prepared.push(source);
+    return prepare(source);
+  }) as typeof db.prepare;
+  try {
+    await run();
+  } finally {
+    db.prepare = prepare;
+  }
+  return prepared;
+}
 
 /** A TCP port that was free a moment ago on 127.0.0.1 (for servers started in tests and benches). */
 export function freePort(): Promise<number> {

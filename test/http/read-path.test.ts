@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { testHallway } from '../helpers.ts';
+import { preparedDuring, testHallway } from '../helpers.ts';
 import { cookieFor } from '../auth-helpers.ts';
 import { importFile } from '../../src/importer.ts';
 import { DEMO_ACCOUNTS, DEMO_TODAY } from '../../events/seed/org.ts';
@@ -49,19 +49,11 @@ describe('the read path over the demo archive', () => {
     for (const [path, as] of PAGES) await get(path, as);
     await get('/stories/story-open-house', 'employee');
     const db = h.runtime.db;
-    const prepare = db.prepare.bind(db);
-    const prepared: string[] = [];
-    db.prepare = ((source: string) => {
-      prepared.push(source);
-      return prepare(source);
-    }) as typeof db.prepare;
-    try {
+    const prepared = await preparedDuring(db, async () => {
       for (const [path, as] of PAGES) await get(path, as);
       await get('/stories/story-open-house', 'employee');
       await get('/stories/story-open-house', 'curator');
-    } finally {
-      db.prepare = prepare;
-    }
+    });
     expect(prepared).toEqual([]);
   });
 
@@ -92,17 +84,7 @@ describe('the read path over the demo archive', () => {
       await h.runtime.waitFor(await h.store.headPosition());
     };
     await round(1);
-    const prepare = db.prepare.bind(db);
-    const prepared: string[] = [];
-    db.prepare = ((source: string) => {
-      prepared.push(source);
-      return prepare(source);
-    }) as typeof db.prepare;
-    try {
-      await round(2);
-    } finally {
-      db.prepare = prepare;
-    }
+    const prepared = await preparedDuring(db, () => round(2));
     expect(prepared).toEqual([]);
   });
 });

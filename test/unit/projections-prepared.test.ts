@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { testHallway } from '../helpers.ts';
+import { preparedDuring, testHallway } from '../helpers.ts';
 import type { NewEvent } from '../../src/store/port.ts';
 
 /** One of each kind of event every projection handles, with ids fresh per round. */
@@ -46,18 +46,7 @@ describe('projections prepare their statements once', () => {
       await apply(0);
       await apply(1);
       const db = h.runtime.db;
-      const prepare = db.prepare.bind(db);
-      const prepared: string[] = [];
-      db.prepare = ((source: string) => {
-        prepared.push(source);
-        return prepare(source);
-      }) as typeof db.prepare;
-      try {
-        await apply(2);
-      } finally {
-        db.prepare = prepare;
-      }
-      expect(prepared).toEqual([]);
+      expect(await preparedDuring(db, () => apply(2))).toEqual([]);
       // the round was applied, not skipped
       expect(db.prepare<[], number>("SELECT count(*) FROM story_stories WHERE story_id = 'story-2'").pluck().get()).toBe(1);
     } finally {
