@@ -16,10 +16,7 @@ import { getTheme } from '../../src/read/stories.ts';
  * Screenshots go to .tmp/screens/journeys/ for review. One server for the file.
  */
 const SHOTS = '.tmp/screens/journeys';
-const SIZES = [
-  [1280, 800],
-  [390, 844],
-] as const;
+export type Size = readonly [width: number, height: number];
 
 /** words typed in the picks' search box, and the demo story they find, per run */
 const PICKS: Record<string, [string, string]> = {
@@ -29,46 +26,51 @@ const PICKS: Record<string, [string, string]> = {
   '390-nojs': ['helen', 'The contract Helen walked away from'],
 };
 
-describe('staff journeys in Chromium', () => {
-  let e: E2E;
-  const cookies: Record<string, string> = {};
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    e = await startE2E();
-    await importFile(e.ctx.store, DEMO_FILE);
-    await e.ctx.runtime.waitFor(await e.ctx.store.headPosition(), 60_000);
-    for (const role of ['curator', 'leader', 'admin'] as const) cookies[role] = (await cookieFor(e.ctx, DEMO_ACCOUNTS[role])).split('=')[1]!;
-  }, 120_000);
-  afterAll(async () => e?.close());
+/**
+ * The journeys at one window size, with and without JavaScript. Each size is its own test file
+ * (journeys-staff-desktop, journeys-staff-phone), so the two run side by side and the suite's
+ * slowest file is half as long.
+ */
+export function staffJourneys(size: Size): void {
+  describe(`staff journeys in Chromium at ${size[0]}×${size[1]}`, () => {
+    let e: E2E;
+    const cookies: Record<string, string> = {};
+    beforeAll(async () => {
+      mkdirSync(SHOTS, { recursive: true });
+      e = await startE2E();
+      await importFile(e.ctx.store, DEMO_FILE);
+      await e.ctx.runtime.waitFor(await e.ctx.store.headPosition(), 60_000);
+      for (const role of ['curator', 'leader', 'admin'] as const) cookies[role] = (await cookieFor(e.ctx, DEMO_ACCOUNTS[role])).split('=')[1]!;
+    }, 120_000);
+    afterAll(async () => e?.close());
 
-  /** A signed-in context for the role, and what its pages report (console errors, CSP violations, dialogs). */
-  async function open(role: string, js: boolean, [width, height]: readonly [number, number]) {
-    const context: BrowserContext = await e.newContext({ js, viewport: { width, height }, ...(js ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}) });
-    await context.addCookies([{ name: 'hallway_session', value: cookies[role]!, url: e.baseUrl }]);
-    const page = await context.newPage();
-    const problems = watchConsole(page);
-    page.on('response', (r) => {
-      if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`);
-    });
-    const dialogs: string[] = [];
-    failOnDialogs(page, dialogs);
-    return { context, page, problems, dialogs };
-  }
+    /** A signed-in context for the role, and what its pages report (console errors, CSP violations, dialogs). */
+    async function open(role: string, js: boolean, [width, height]: readonly [number, number]) {
+      const context: BrowserContext = await e.newContext({ js, viewport: { width, height }, ...(js ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}) });
+      await context.addCookies([{ name: 'hallway_session', value: cookies[role]!, url: e.baseUrl }]);
+      const page = await context.newPage();
+      const problems = watchConsole(page);
+      page.on('response', (r) => {
+        if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`);
+      });
+      const dialogs: string[] = [];
+      failOnDialogs(page, dialogs);
+      return { context, page, problems, dialogs };
+    }
 
-  /**
-   * The page as it is: no sideways scroll, axe, a screenshot. The width is read from the DevTools
-   * protocol's layout metrics, which work with the page's JavaScript off (page.evaluate does not).
-   */
-  async function look(page: Page, name: string, label: string): Promise<void> {
-    const cdp = await page.context().newCDPSession(page);
-    const m = (await cdp.send('Page.getLayoutMetrics')) as { cssContentSize: { width: number }; cssLayoutViewport: { clientWidth: number } };
-    await cdp.detach();
-    expect(Math.round(m.cssContentSize.width), `${label} scrolls sideways`).toBeLessThanOrEqual(m.cssLayoutViewport.clientWidth);
-    await checkA11y(page, label);
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  }
+    /**
+     * The page as it is: no sideways scroll, axe, a screenshot. The width is read from the DevTools
+     * protocol's layout metrics, which work with the page's JavaScript off (page.evaluate does not).
+     */
+    async function look(page: Page, name: string, label: string): Promise<void> {
+      const cdp = await page.context().newCDPSession(page);
+      const m = (await cdp.send('Page.getLayoutMetrics')) as { cssContentSize: { width: number }; cssLayoutViewport: { clientWidth: number } };
+      await cdp.detach();
+      expect(Math.round(m.cssContentSize.width), `${label} scrolls sideways`).toBeLessThanOrEqual(m.cssLayoutViewport.clientWidth);
+      await checkA11y(page, label);
+      await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+    }
 
-  for (const size of SIZES) {
     for (const js of [true, false]) {
       const mode = `${size[0]}×${size[1]} ${js ? 'with' : 'without'} JavaScript`;
       const tag = `${size[0]}-${js ? 'js' : 'nojs'}`;
@@ -237,5 +239,5 @@ describe('staff journeys in Chromium', () => {
         BROWSER_TEST_MS * 2,
       );
     }
-  }
-});
+  });
+}
