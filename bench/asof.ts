@@ -12,16 +12,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
 import { parseEvent } from '../events/catalogue.ts';
 import { loadConfig } from '../src/config.ts';
 import { AsOfSnapshots } from '../src/asof/snapshots.ts';
 import { asOfPages } from '../src/http/as-of.tsx';
-import type { AppContext, AppEnv } from '../src/http/env.ts';
+import type { AppContext } from '../src/http/env.ts';
 import { openViews } from '../src/projections/runtime.ts';
 import { openEmbeddedStore } from '../src/store/embedded.ts';
 import type { BatchAppend } from '../src/store/port.ts';
-import { renderer } from '../views/renderer.tsx';
+import { leaderBenchApp, timedGet } from './dashboard-app.ts';
 import { log as scaleLog, SCALE_NOW } from './dashboard.ts';
 import type { Bench, BenchRow } from './types.ts';
 
@@ -61,20 +60,9 @@ export const asOfBench: Bench = {
 
       const views = openViews(':memory:');
       const ctx = { store, runtime: { db: views }, config: loadConfig({ HALLWAY_DATA_DIR: dir, HALLWAY_MIN_GROUP: '5' }), clock: () => new Date(SCALE_NOW) } as unknown as AppContext;
-      const app = new Hono<AppEnv>();
-      app.use(async (c, next) => {
-        c.set('user', { employeeId: 'e0', name: 'Leader', departmentId: 'd0', joinedOn: '2020-01-01', roles: ['leader'], via: 'session' });
-        await next();
-      });
-      app.use(renderer);
+      const app = leaderBenchApp();
       app.use(asOfPages(ctx, snapshots));
-      const timeIt = async (path: string): Promise<number> => {
-        const s = performance.now();
-        const res = await app.request(path);
-        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-        await res.text();
-        return performance.now() - s;
-      };
+      const timeIt = (path: string): Promise<number> => timedGet(app, path);
 
       const rows: BenchRow[] = [];
       const middle = new Date(START + (SCALE_NOW - START) / 2).toISOString().slice(0, 10);

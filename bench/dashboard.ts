@@ -16,7 +16,7 @@ import { spreadProjection } from '../src/projections/spread.ts';
 import { edgeLogProjection } from '../src/projections/edge-log.ts';
 import { loadConfig } from '../src/config.ts';
 import { applyAll } from './spread.ts';
-import { dashboardBenchApp } from './dashboard-app.ts';
+import { dashboardBenchApp, timedGet } from './dashboard-app.ts';
 import type { Bench, BenchRow } from './types.ts';
 import { prng } from '../events/seed/seed-types.ts';
 
@@ -86,13 +86,7 @@ export const dashboardBench: Bench = {
       const buildMs = performance.now() - t;
       logLine(`applied ${n} events in ${(buildMs / 1000).toFixed(1)} s`);
       const app = dashboardBenchApp(views, loadConfig({ HALLWAY_DATA_DIR: dir, HALLWAY_MIN_GROUP: '5' }), START + SPAN);
-      const timeIt = async (path: string): Promise<number> => {
-        const s = performance.now();
-        const res = await app.request(path);
-        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-        await res.text();
-        return performance.now() - s;
-      };
+      const timeIt = (path: string): Promise<number> => timedGet(app, path);
       const first = await timeIt('/dashboard');
       const recent: number[] = [];
       for (let i = 0; i < 40; i++) recent.push(await timeIt('/dashboard'));

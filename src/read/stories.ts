@@ -170,8 +170,8 @@ function statements(db: Views) {
     allThemes: db.prepare<[], ThemeRow>(THEMES_SQL('')),
     themeRetired: db.prepare<[string], { retired: number }>('SELECT retired FROM theme_themes WHERE theme_id = ?'),
     departmentOpen: db.prepare<[string], { open: number }>('SELECT open FROM story_departments WHERE department_id = ?'),
-    storyRetracted: db.prepare<[string], { retracted: number; review: string | null }>('SELECT retracted, review FROM story_stories WHERE story_id = ?'),
-    circulation: db.prepare<[string], { teller_id: string; retracted: number; review: string | null }>('SELECT teller_id, retracted, review FROM story_stories WHERE story_id = ?'),
+    // what commands check about a story: retelling it (storyRefs), circulating it (circulationStory)
+    storyState: db.prepare<[string], { teller_id: string; retracted: number; review: string | null }>('SELECT teller_id, retracted, review FROM story_stories WHERE story_id = ?'),
     timeline: {
       all: timelineBy('all'),
       theme: timelineBy('theme'),
@@ -349,7 +349,7 @@ export function getTheme(db: Views, themeId: string): Theme | undefined {
 /** The facts `decide` needs about the ids a command names (see StoryRefs). */
 export function storyRefs(db: Views, ids: { themes?: string[]; departments?: string[]; stories?: string[] }): StoryRefs {
   const refs: StoryRefs = { themes: {}, departments: {}, stories: [] };
-  const { themeRetired: theme, departmentOpen: dept, storyRetracted: story } = q(db);
+  const { themeRetired: theme, departmentOpen: dept, storyState: story } = q(db);
   for (const id of ids.themes ?? []) {
     const t = theme.get(id);
     if (t) refs.themes[id] = t.retired ? 'retired' : 'active';
@@ -460,6 +460,6 @@ export function pickableStories(db: Views, limit = 500): { storyId: string; titl
  * even while the spread lane is still catching up after a large import.
  */
 export function circulationStory(db: Views, storyId: string): { tellerId: string | null; awaitingReview: boolean } {
-  const r = q(db).circulation.get(storyId);
+  const r = q(db).storyState.get(storyId);
   return { tellerId: r && !r.retracted ? r.teller_id : null, awaitingReview: !!r && r.review !== null };
 }

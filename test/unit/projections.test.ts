@@ -57,6 +57,18 @@ const dump = (db: Views) => ({
   tables: db.prepare("SELECT name, sql FROM sqlite_master WHERE name LIKE 'test_%' ORDER BY name").all(),
 });
 
+/** A projection in a lane of its own that only observes, once per event, what `look` reads. */
+const slowLane = (look: () => void): Projection => ({
+  name: 'test-slow',
+  version: 1,
+  lane: 'slow',
+  setup() {},
+  reset() {},
+  apply() {
+    look();
+  },
+});
+
 describe('projections runtime', () => {
   let tmp: ReturnType<typeof tempDir>;
   let store: EventStore;
@@ -182,18 +194,10 @@ describe('projections runtime', () => {
     // what a second connection (the serving thread's) sees committed while the slow lane applies
     const reader = openViews(viewsFile);
     const seen: number[] = [];
-    const slow: Projection = {
-      name: 'test-slow',
-      version: 1,
-      lane: 'slow',
-      setup() {},
-      reset() {},
-      apply() {
-        seen.push(reader.prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE name = 'test_names'").pluck().get()! > 0
-          ? reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!
-          : 0);
-      },
-    };
+    const slow = slowLane(() =>
+      seen.push(reader.prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE name = 'test_names'").pluck().get()! > 0
+        ? reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!
+        : 0));
     const rt = await startProjections({ store, views, projections: [namesProjection(), slow], log: () => {} });
     const head = await store.headPosition();
     await rt.waitFor(head, 3000);
@@ -211,16 +215,7 @@ describe('projections runtime', () => {
     const views = openViews(viewsFile);
     const reader = openViews(viewsFile);
     const seen: number[] = [];
-    const slow: Projection = {
-      name: 'test-slow',
-      version: 1,
-      lane: 'slow',
-      setup() {},
-      reset() {},
-      apply() {
-        seen.push(reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!);
-      },
-    };
+    const slow = slowLane(() => seen.push(reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!));
     // batches of 64 events: without priority the lanes would take turns, a batch each
     const rt = await startProjections({ store, views, projections: [namesProjection(), slow], log: () => {}, batch: { min: 64, max: 64, targetMs: 1000 } });
     await rt.waitFor(await store.headPosition(), 5000);
