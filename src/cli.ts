@@ -1,5 +1,6 @@
 import { loadConfig } from './config.ts';
 import { openHallway } from './services.ts';
+import { prepareDashboards } from './http/dashboard.tsx';
 import { startServer } from './server.ts';
 import { spreadCommand } from './cli/spread.ts';
 import { importCommand } from './cli/import.ts';
@@ -31,7 +32,8 @@ const serveCommand: Command = async () => {
   const config = loadConfig();
   // listen at once: until the read models have caught up, pages answer 503 and /readyz says so
   // projections in a worker thread: a large import from another process never stalls requests
-  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker' });
+  // once caught up, the dashboard's windows are worked out before /readyz says ready
+  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker', prepare: prepareDashboards });
   const { port, stop } = await startServer(hallway);
   console.log(`Hallway is serving on http://localhost:${port} (data in ${config.dataDir})`);
   void hallway.runtime.caughtUp.then(() => {

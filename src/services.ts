@@ -24,6 +24,13 @@ export interface OpenOptions {
    * thread with its own connections, so catching up with a large import never stalls requests.
    */
   projectIn?: 'thread' | 'worker';
+  /**
+   * Work to do once the read models have caught up and before the archive says it is ready (and
+   * before openHallway resolves when it waits): `serve` prepares the dashboard's windows
+   * (prepareDashboards), so the first page after a start or a rebuild is not the one that pays.
+   * A failure is logged, never fatal.
+   */
+  prepare?: (ctx: AppContext) => Promise<void>;
 }
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
@@ -40,8 +47,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
   }
   let caughtUp = false;
-  void runtime.caughtUp.then(() => (caughtUp = true), () => {});
-  if (opts.waitForCatchUp ?? true) await runtime.caughtUp;
+  const log = opts.log ?? ((m: string) => console.error(m));
   const hallway: AppContext & { close(): Promise<void> } = {
     store,
     runtime,
@@ -60,5 +66,20 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
       await opened.close();
     },
   };
+  const prepared = runtime.caughtUp.then(
+    async () => {
+      try {
+        await opts.prepare?.(hallway);
+      } catch (err) {
+        log(`preparing pages after catch-up failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      caughtUp = true;
+    },
+    () => {},
+  );
+  if (opts.waitForCatchUp ?? true) {
+    await runtime.caughtUp;
+    await prepared;
+  }
   return hallway;
 }
