@@ -165,6 +165,13 @@ describe('the dashboard read from packed edges', () => {
         expect(got).toEqual(byPlainScan(live, w, minGroup, limit, shown));
         const scanned = byPlainScan(live, w, minGroup, limit, [...departmentGroups(live, minGroup).groups.map((g) => g.id), SMALLER]);
         for (const x of scanned.departments) if (!shown.includes(x.id)) expect(x.eiIndex, `${x.id} has edges but no row`).toBeNull();
+        // each circulating story's touches in the window, counted row by row (the dashboard takes the story's total when the window holds them all)
+        for (const window of [w, { fromMs: null, toMs: Number.MAX_SAFE_INTEGER }]) {
+          for (const s of dashboard(live, window, minGroup, limit).stories) {
+            const plain = live.prepare<[string, number, number], number>('SELECT count(*) FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?').pluck().get(s.storyId, window.fromMs ?? Number.MIN_SAFE_INTEGER, window.toMs);
+            expect(s.touches, s.storyId).toBe(plain);
+          }
+        }
         const scratch = openViews(':memory:');
         spreadProjection.setup(scratch);
         edgeLog.setup(scratch);
