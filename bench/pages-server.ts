@@ -25,6 +25,7 @@ import { DEMO_FILE } from '../src/cli/demo.ts';
 import { eventsFile, loadConfig, viewsFile } from '../src/config.ts';
 import { allProjections } from '../src/projections/index.ts';
 import { createApp } from '../src/http/app.ts';
+import type { WorkerRuntime } from '../src/projections/in-worker.ts';
 import { prepareDashboards } from '../src/http/dashboard.tsx';
 import { importFile } from '../src/importer.ts';
 import { openHallway } from '../src/services.ts';
@@ -209,7 +210,14 @@ for await (const line of lines) {
     // rss: the whole process, the projection worker's thread included
     reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20 });
   } else if (cmd === 'mem') {
-    reply({ rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
+    // where the memory is: this thread's heap, the projection worker's, typed arrays (the edge log)
+    const m = process.memoryUsage();
+    const worker = 'memory' in hallway.runtime ? await (hallway.runtime as WorkerRuntime).memory() : undefined;
+    const MiB = 2 ** 20;
+    reply({
+      rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB, heapTotalMiB: m.heapTotal / MiB, arrayBuffersMiB: m.arrayBuffers / MiB, externalMiB: m.external / MiB,
+      workerHeapMiB: (worker?.heapUsed ?? 0) / MiB, workerHeapTotalMiB: (worker?.heapTotal ?? 0) / MiB, workerExternalMiB: (worker?.external ?? 0) / MiB,
+    });
   } else if (cmd === 'trickle') {
     // scale mode: a read of a recent story every 1000/arg ms, appended as the story page would
     // (new events keep changing the read models while the dashboard is under load); 0 stops

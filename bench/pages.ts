@@ -178,8 +178,10 @@ export const pagesBench: Bench = {
         rows.push({ measure: trickling ? `${page.name}, ${TRICKLE} reads/s arriving` : page.name, value: r.rps, unit: 'req/s', ceiling: ceil, ...(page.aim !== undefined ? { aim: page.aim } : {}) });
         rows.push({ measure: `  p50 / p99 (aim p99 < ${P99_AIM} ms)`, value: r.p50, unit: `ms / ${r.p99} ms${r.p99 < P99_AIM ? '' : '  ABOVE AIM'}` });
       }
-      const mem = (await server.ask('mem')) as { rssMiB: number; heapMiB: number };
-      rows.push({ measure: `serve's memory after the pages (RSS${SCALE ? ', aim < 300 MB' : ''}; JS heap ${mem.heapMiB.toFixed(0)} MiB)`, value: mem.rssMiB, unit: `MiB${SCALE && mem.rssMiB >= 300 ? '  ABOVE AIM' : ''}` });
+      const mem = (await server.ask('mem')) as Record<string, number>;
+      const f = (k: string): string => (mem[k] ?? 0).toFixed(0);
+      log(`memory: rss ${f('rssMiB')} MiB; serving thread heap ${f('heapMiB')} of ${f('heapTotalMiB')} MiB, typed arrays ${f('arrayBuffersMiB')} MiB, external ${f('externalMiB')} MiB; projection worker heap ${f('workerHeapMiB')} of ${f('workerHeapTotalMiB')} MiB, external ${f('workerExternalMiB')} MiB`);
+      rows.push({ measure: `serve's memory after the pages (RSS${SCALE ? ', aim < 300 MB' : ''}; JS heap ${f('heapMiB')} MiB, worker's ${f('workerHeapMiB')} MiB, typed arrays ${f('arrayBuffersMiB')} MiB)`, value: mem['rssMiB']!, unit: `MiB${SCALE && mem['rssMiB']! >= 300 ? '  ABOVE AIM' : ''}` });
       if (IMPORT > 0 && !SCALE) rows.push(...(await catchUpBesideImport(server, log)));
       return rows;
     } finally {

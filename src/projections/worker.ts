@@ -12,6 +12,7 @@ import { allProjections } from './index.ts';
 import { BACKGROUND_BATCH, openViews, startProjections } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
 import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
+import { threadMemory } from './thread-memory.ts';
 
 // this thread catches up with imports; the serving thread keeps the CPU it needs for requests
 runInBackground();
@@ -39,6 +40,7 @@ send({ t: 'started', head: await store.headPosition(), position: Math.min(...ini
 
 port.on('message', (m: ToWorker) => {
   if (m.t === 'wake') store.wake?.();
+  else if (m.t === 'memory') send({ t: 'memory', memory: threadMemory() });
   else if (m.t === 'close') {
     void (async () => {
       await runtime.close();
