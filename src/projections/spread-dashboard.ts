@@ -180,6 +180,7 @@ interface Tally {
   storySlots: number;
   addedOf: Int32Array;
   touched: number[];
+  /** one bit per (story, group): the story reached / left the group across a border (bits, not bytes: at 20,000 stories and 50 groups a byte each made 2 MB a tally) */
   intoMarks: Uint8Array;
   outOfMarks: Uint8Array;
   received: number[];
@@ -191,10 +192,12 @@ interface Tally {
   mark?: EdgeMark;
 }
 
+const marksBytes = (storySlots: number, K: number): number => Math.ceil((storySlots * K) / 8);
+
 function newTally(K: number, groupOfNo: Int32Array, storySlots: number): Tally {
   return {
     K, groupOfNo, counts: new Float64Array(K * K), storySlots, addedOf: new Int32Array(storySlots), touched: [],
-    intoMarks: new Uint8Array(storySlots * K), outOfMarks: new Uint8Array(storySlots * K),
+    intoMarks: new Uint8Array(marksBytes(storySlots, K)), outOfMarks: new Uint8Array(marksBytes(storySlots, K)),
     received: new Array<number>(K).fill(0), passed: new Array<number>(K).fill(0), unknownDepartment: false, latest: Number.NEGATIVE_INFINITY,
   };
 }
@@ -206,9 +209,9 @@ function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
     const more = Math.max(storyNo + 1, x.storySlots * 2);
     const a = new Int32Array(more);
     a.set(x.addedOf);
-    const i = new Uint8Array(more * K);
+    const i = new Uint8Array(marksBytes(more, K));
     i.set(x.intoMarks);
-    const o = new Uint8Array(more * K);
+    const o = new Uint8Array(marksBytes(more, K));
     o.set(x.outOfMarks);
     Object.assign(x, { addedOf: a, intoMarks: i, outOfMarks: o, storySlots: more });
   }
@@ -224,13 +227,14 @@ function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
   x.counts[f * K + t]! += 1;
   // a crossing between shown departments (two small ones folded together do not cross)
   if (f !== t) {
-    const at = storyNo * K;
-    if (!x.intoMarks[at + t]) {
-      x.intoMarks[at + t] = 1;
+    const into = storyNo * K + t;
+    if (!(x.intoMarks[into >> 3]! & (1 << (into & 7)))) {
+      x.intoMarks[into >> 3]! |= 1 << (into & 7);
       x.received[t]! += 1;
     }
-    if (!x.outOfMarks[at + f]) {
-      x.outOfMarks[at + f] = 1;
+    const outOf = storyNo * K + f;
+    if (!(x.outOfMarks[outOf >> 3]! & (1 << (outOf & 7)))) {
+      x.outOfMarks[outOf >> 3]! |= 1 << (outOf & 7);
       x.passed[f]! += 1;
     }
   }

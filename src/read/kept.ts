@@ -21,8 +21,8 @@ import { preparedPer } from '../projections/prepared.ts';
 
 /** at most this many values are kept per version; past it, everything is dropped (a rare reset is cheaper than an LRU here) */
 const MAX_ENTRIES = 5000;
-/** and at most this many characters of kept text (rendered parts), so that memory stays bounded (about 32 MB) */
-const MAX_CHARS = 16_000_000;
+/** and at most this many characters of kept text (rendered parts), so that memory stays bounded (about 16 MB; serve's RSS aim at organisation size is 300 MB) */
+const MAX_CHARS = 8_000_000;
 
 const statements = preparedPer((db: Views) => ({
   changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
@@ -154,11 +154,12 @@ export function keptSize(db: Views): { entries: number; chars: number } {
 /**
  * Values kept under their own version instead of views.db's (keptUntilChangeAsync): for a value
  * that depends on a few read models only, so changes to the others leave it kept. At most
- * VERSIONED_MAX values per connection (least recently used dropped first) and VERSIONED_CHARS
- * characters (about 16 MB).
+ * VERSIONED_MAX values per connection (least recently used dropped first: the dashboard's five
+ * windows, each kept under the minute it ends at, and a few dated ones) and VERSIONED_CHARS
+ * characters (about 8 MB).
  */
-const VERSIONED_MAX = 64;
-const VERSIONED_CHARS = 8_000_000;
+const VERSIONED_MAX = 16;
+const VERSIONED_CHARS = 4_000_000;
 interface Versioned {
   values: Map<string, { version: string; value: unknown; chars: number }>;
   chars: number;
