@@ -83,14 +83,6 @@ export interface BatchSizing {
  */
 export const BACKGROUND_BATCH: BatchSizing = { min: 64, max: 20_000, targetMs: 500 };
 
-/**
- * serve's projection worker: large batches too, but shorter ones, because its lanes share the
- * thread: while the spread lane applies a batch, the main lane (what pages show) waits for it, so
- * after an import from another process the last stories reach the pages one short spread batch
- * later, not one long one (issue 10: within 2 s of the import's end).
- */
-export const WORKER_BATCH: BatchSizing = { min: 64, max: 20_000, targetMs: 200 };
-
 /** a lane that waits for the first one stops waiting once it has committed nothing for this long (ms) */
 const LEAD_IDLE_MS = 250;
 

@@ -9,7 +9,7 @@ import { viewsFile } from '../config.ts';
 import { openStore } from '../store/open.ts';
 import { runInBackground } from '../background.ts';
 import { allProjections } from './index.ts';
-import { openViews, startProjections, WORKER_BATCH } from './runtime.ts';
+import { BACKGROUND_BATCH, openViews, startProjections } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
 import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
 import { threadMemory } from './thread-memory.ts';
@@ -33,7 +33,7 @@ const runtime = (started = await startProjections({
   onProgress: (position) => send({ t: 'applied', position, status: started?.status() ?? [] }),
   onStopped: (e) => send({ t: 'stopped', message: e.message }),
   // nobody waits on this thread's event loop
-  batch: WORKER_BATCH,
+  batch: BACKGROUND_BATCH,
 }));
 const initial = runtime.status();
 send({ t: 'started', head: await store.headPosition(), position: Math.min(...initial.map((s) => s.position)), status: initial });
