@@ -40,6 +40,8 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   let store = opened;
   let runtime: Runtime;
   if (opts.projectIn === 'worker') {
+    // this thread only reads views.db (the worker writes it): 8 MB of SQLite page cache, not 16 (serve's memory aim)
+    views.pragma('cache_size = -8000');
     const inWorker = await startProjectionsInWorker({ config, views, ...(opts.log ? { log: opts.log } : {}) });
     store = wakingStore(opened, inWorker);
     runtime = inWorker;
