@@ -151,9 +151,10 @@ export function staffJourneys(size: Size): void {
               expect(await tip.isVisible()).toBe(false);
             }
             // the flow matrix keeps reading size: it scrolls in its own box on a phone
-            const count = page.locator('table.heatmap td[class]').first();
             // (a string: the tests are typed without the DOM's types)
-            const shown = (await count.evaluate('(td) => { const s = getComputedStyle(td); return { fontSize: s.fontSize, backgroundColor: s.backgroundColor }; }')) as { fontSize: string; backgroundColor: string };
+            const shown = (await page.evaluate(
+              '(() => { const s = getComputedStyle(document.querySelector("table.heatmap td[class]")); return { fontSize: s.fontSize, backgroundColor: s.backgroundColor }; })()',
+            )) as { fontSize: string; backgroundColor: string };
             expect(parseFloat(shown.fontSize)).toBeGreaterThanOrEqual(12);
             expect(shown.backgroundColor).not.toBe('rgba(0, 0, 0, 0)');
             // a story's own page
