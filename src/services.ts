@@ -70,10 +70,13 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   };
   const prepared = runtime.caughtUp.then(
     async () => {
-      try {
-        await opts.prepare?.(hallway);
-      } catch (err) {
-        log(`preparing pages after catch-up failed: ${err instanceof Error ? err.message : String(err)}`);
+      // (without anything to prepare, ready in the same turn as the catch-up)
+      if (opts.prepare) {
+        try {
+          await opts.prepare(hallway);
+        } catch (err) {
+          log(`preparing pages after catch-up failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
       caughtUp = true;
     },
