@@ -40,7 +40,7 @@ export async function spreadCommand(args: string[]): Promise<number> {
     asOf = parsed.asOf;
   }
   const hallway = await openHallway(loadConfig(), { log: (m) => process.stderr.write(`${m}\n`) });
-  const snapshots = new AsOfSnapshots(hallway.store);
+  const snapshots = new AsOfSnapshots(hallway.store, { live: hallway.runtime });
   try {
     const figures = asOf ? await snapshots.use(asOf, (s) => storyFigures(s.db, storyId)) : storyFigures(hallway.runtime.db, storyId);
     if (!figures) {
