@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
+import { storyFiguresAsOf } from '../../src/asof/figures.ts';
 import { keepDate } from '../../src/http/as-of.tsx';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import { storyFigures } from '../../src/read/spread.ts';
@@ -41,7 +42,7 @@ function pagesOf(events: LogEvent[]): string[] {
 
 describe('the archive as it stood on a date equals a Hallway rebuilt from the log cut there', () => {
   // how the dates were answered, over all logs (src/asof/snapshots.ts): each way must be checked
-  const answered = { live: 0, stoppedAtCut: 0, wholeLog: 0 };
+  const answered = { live: 0, stoppedAtCut: 0, wholeLog: 0, figuresDirect: 0, figuresBuilt: 0 };
   // each seed: one random log, four dates: the day of its latest event (answered from the live read
   // models until a CSV download is recorded after it), its first day, and two at random in it or
   // after its end; `at` goes back now and then
@@ -85,6 +86,13 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
             for (const id of storyIds) {
               const figures = await snapshots.use(parsed.asOf, (s) => storyFigures(s.db, id));
               expect(figures, `${id} as of ${date}`).toEqual(rebuiltFigures.get(id));
+              // and without building: the live cascade cut at the date, when the cut is a prefix of the log
+              const direct = await storyFiguresAsOf(live.store, live.runtime, parsed.asOf, id);
+              if (direct === 'build') answered.figuresBuilt += 1;
+              else {
+                answered.figuresDirect += 1;
+                expect(direct, `${id} as of ${date}, from the live cascade`).toEqual(rebuiltFigures.get(id));
+              }
             }
             const freshCookie = await cookieFor(fresh, VIEWER);
             for (const path of pagesOf(events)) {
@@ -113,9 +121,12 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     }, 120_000);
   }
 
-  it('answered dates each way: from the live read models, by a build stopped at the cut, by a build reading the whole log', () => {
+  it('answered dates each way: from the live read models, by a build stopped at the cut, by a build reading the whole log; figures from the live cascade cut at the date', () => {
     expect(answered.live, JSON.stringify(answered)).toBeGreaterThan(0);
     expect(answered.stoppedAtCut).toBeGreaterThan(0);
     expect(answered.wholeLog).toBeGreaterThan(0);
+    // `hallway spread --as-of`'s figures from the live cascade, and built where the cut is not a prefix
+    expect(answered.figuresDirect).toBeGreaterThan(0);
+    expect(answered.figuresBuilt).toBeGreaterThan(0);
   });
 });
