@@ -46,8 +46,8 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
   // each seed: one random log, four dates: the day of its latest event (answered from the live read
   // models until a CSV download is recorded after it), its first day, and two at random in it or
   // after its end; `at` goes back now and then
-  // in the logs of seeds 3, 17 and 42, never in those marked ordered (every cut is then a prefix)
-  for (const [seed, ordered] of [[3, false], [17, false], [42, false], [5, true]] as const) {
+  // in the logs of seeds 3 and 42, never in those marked ordered (every cut is then a prefix)
+  for (const [seed, ordered] of [[3, false], [42, false], [5, true]] as const) {
     it(`random log ${seed}${ordered ? ' (ordered)' : ''}: every as-of page and figure is the rebuilt Hallway's`, async () => {
       const events = randomLog(seed, 70, { ordered });
       const latest = Math.max(...events.map((e) => Date.parse(e.metadata.at)));
