@@ -1,11 +1,17 @@
 import { finishFigures, summarizeTree } from '../spread/figures.ts';
 import type { SpreadFigures } from '../spread/figures.ts';
 import { spreadStory, storyNodes } from '../read/spread.ts';
-import type { Runtime } from '../projections/runtime.ts';
 import { spreadProjection } from '../projections/spread.ts';
 import type { EventStore } from '../store/port.ts';
 import type { AsOfDate } from './date.ts';
-import { cutIsPrefix, logOrderProjection, readOrder } from './log-order.ts';
+import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder } from './log-order.ts';
+import { preparedPer } from '../projections/prepared.ts';
+import type { Runtime, Views } from '../projections/runtime.ts';
+
+const statements = preparedPer((db: Views) => ({
+  touches: db.prepare<[string, number], number>('SELECT count(*) FROM spread_touches WHERE story_id = ? AND at_ms < ?').pluck(),
+  departments: db.prepare<[], string>('SELECT department_id FROM spread_departments').pluck(),
+}));
 
 /**
  * One story's spread figures as they stood on a date (`hallway spread --as-of`), without building
@@ -37,14 +43,15 @@ export async function storyFiguresAsOf(store: EventStore, live: Runtime, asOf: A
     } catch {
       return 'build' as const;
     }
-    const cp = (name: string) => db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck().get(name);
+    const cps = checkpointsOf(db);
+    const cp = (name: string) => cps.find((c) => c.name === name)?.position;
     const position = cp(logOrderProjection.name);
     if (!order || position === undefined || cp(spreadProjection.name) !== position || !cutIsPrefix(order, C)) return 'build' as const;
     const story = spreadStory(db, storyId);
     if (!story || !(story.t0_ms < C)) return { position, story: undefined };
     const nodes = storyNodes(db, storyId).filter((n) => n.atMs < C);
-    const touches = db.prepare<[string, number], number>('SELECT count(*) FROM spread_touches WHERE story_id = ? AND at_ms < ?').pluck().get(storyId, C)!;
-    const departments = db.prepare<[], string>('SELECT department_id FROM spread_departments').pluck().all();
+    const touches = statements(db).touches.get(storyId, C)!;
+    const departments = statements(db).departments.all();
     return { position, story, nodes, touches, departments };
   })();
   if (read === 'build') return 'build';

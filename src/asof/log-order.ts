@@ -1,4 +1,5 @@
 import type { Projection, Views } from '../projections/runtime.ts';
+import { preparedPer } from '../projections/prepared.ts';
 
 /**
  * What the archive as it stood on a date needs to know of the order of `metadata.at` along the
@@ -75,10 +76,21 @@ const fromRow = (maxAt: number | null, gaps: string): AtOrder => ({
   gaps: (JSON.parse(gaps) as [number, number][]).map(([l, h]) => [l, h >= 1e300 ? Number.POSITIVE_INFINITY : h]),
 });
 
-/** The facts as views.db holds them (through the projection's checkpoint), or undefined before it ran. */
+const statements = preparedPer((db: Views) => ({
+  read: db.prepare<[], { max_at: number | null; gaps: string }>('SELECT max_at, gaps FROM asof_order WHERE k = 1'),
+  write: db.prepare('UPDATE asof_order SET max_at = ?, gaps = ? WHERE k = 1'),
+  checkpoints: db.prepare<[], { name: string; position: number }>('SELECT name, position FROM checkpoints'),
+}));
+
+/** The facts as views.db holds them (through the projection's checkpoint), or undefined before it ran (throws on a views.db without its table). */
 export function readOrder(db: Views): AtOrder | undefined {
-  const r = db.prepare<[], { max_at: number | null; gaps: string }>('SELECT max_at, gaps FROM asof_order WHERE k = 1').get();
+  const r = statements(db).read.get();
   return r && fromRow(r.max_at, r.gaps);
+}
+
+/** Every read model's checkpoint: the log position it has applied. */
+export function checkpointsOf(db: Views): { name: string; position: number }[] {
+  return statements(db).checkpoints.all();
 }
 
 export const logOrderProjection: Projection = {
@@ -90,6 +102,7 @@ export const logOrderProjection: Projection = {
   },
   reset(db) {
     db.exec('DROP TABLE IF EXISTS asof_order');
+    statements.forget(db);
     memory.delete(db);
   },
   invalidate(db) {
@@ -108,6 +121,6 @@ export const logOrderProjection: Projection = {
     for (const e of events) observe(o, Date.parse(e.metadata.at));
     const after = toRow(o);
     // at most one small row write per batch
-    if (after[0] !== before[0] || after[1] !== before[1]) db.prepare('UPDATE asof_order SET max_at = ?, gaps = ? WHERE k = 1').run(after[0], after[1]);
+    if (after[0] !== before[0] || after[1] !== before[1]) statements(db).write.run(after[0], after[1]);
   },
 };

@@ -8,7 +8,7 @@ import { openViews } from '../projections/runtime.ts';
 import type { ProjectedEvent, Projection, Runtime, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { AsOfDate } from './date.ts';
-import { cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
+import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
 
 /**
@@ -184,7 +184,7 @@ export class AsOfSnapshots {
     } catch {
       return undefined; // views.db from before the projection: no facts
     }
-    const cps = db.prepare<[], { name: string; position: number }>('SELECT name, position FROM checkpoints').all();
+    const cps = checkpointsOf(db);
     const position = cps.find((c) => c.name === logOrderProjection.name)?.position;
     if (!order || position === undefined) return undefined;
     return { order, position, consistent: cps.every((c) => c.position <= position) };
