@@ -9,6 +9,9 @@ import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
+import type { Logger } from './observability/logger.ts';
+import { countingAppends, createMetrics } from './observability/metrics.ts';
+import type { Metrics } from './observability/metrics.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -31,6 +34,10 @@ export interface OpenOptions {
    * A failure is logged, never fatal.
    */
   prepare?: (ctx: AppContext) => Promise<void>;
+  /** serve's JSON logger; absent: requests are not logged */
+  logger?: Logger;
+  /** collect Prometheus metrics for /metrics (serve does; tests that check them do) */
+  metrics?: boolean;
 }
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
@@ -48,6 +55,12 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   } else {
     runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
   }
+  let metrics: Metrics | undefined;
+  if (opts.metrics) {
+    const counted = store;
+    metrics = createMetrics({ store: () => counted, runtime: () => runtime });
+    store = countingAppends(store, metrics);
+  }
   let caughtUp = false;
   const log = opts.log ?? ((m: string) => console.error(m));
   const hallway: AppContext & { close(): Promise<void> } = {
@@ -58,6 +71,8 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     newId: opts.newId ?? (() => randomUUID()),
     setup: { token: null, expiresAt: 0 },
     ready: () => caughtUp,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(metrics ? { metrics } : {}),
     async close() {
       // reads queued by story pages are appended before the store closes
       await flushReads(hallway, { wait: false });
