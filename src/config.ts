@@ -26,3 +26,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export const eventsFile = (c: Config): string => join(c.dataDir, 'events.db');
 export const viewsFile = (c: Config): string => join(c.dataDir, 'views.db');
+/** the embedded key store (docs/trust.md): kept apart from the log, backed up apart from it */
+export const keysFile = (c: Config): string => join(c.dataDir, 'keys.db');

@@ -7,6 +7,7 @@ import type { Runtime } from './projections/runtime.ts';
 import { startProjectionsInWorker, wakingStore } from './projections/in-worker.ts';
 import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
+import type { EventStore } from './store/port.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
 
@@ -30,7 +31,7 @@ export interface OpenOptions {
 export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
   const opened = await openStore(config);
   const views = openViews(viewsFile(config));
-  let store = opened;
+  let store: EventStore = opened;
   let runtime: Runtime;
   if (opts.projectIn === 'worker') {
     const inWorker = await startProjectionsInWorker({ config, views, ...(opts.log ? { log: opts.log } : {}) });
