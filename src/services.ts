@@ -10,6 +10,7 @@ import { openStore } from './store/open.ts';
 import type { EventStore } from './store/port.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
+import { finishErasures } from './privacy/erase.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -41,8 +42,16 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
   }
   let caughtUp = false;
+  // erasures the log holds whose key is still there (a crash between append and forget, a restored key store)
+  const finishing = runtime.caughtUp.then(
+    () => finishErasures(opened, views).then((ids) => ids.forEach((id) => (opts.log ?? console.error)(`erasure of ${id} finished: its key was still in the key store`))).catch((e: unknown) => (opts.log ?? console.error)(`finishing erasures: ${String(e)}`)),
+    () => {},
+  );
   void runtime.caughtUp.then(() => (caughtUp = true), () => {});
-  if (opts.waitForCatchUp ?? true) await runtime.caughtUp;
+  if (opts.waitForCatchUp ?? true) {
+    await runtime.caughtUp;
+    await finishing;
+  }
   const hallway: AppContext & { close(): Promise<void> } = {
     store,
     runtime,
