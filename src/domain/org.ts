@@ -121,7 +121,7 @@ export const employeeDecider: Decider<EmployeeCommand, EmployeeState> = {
   decide(command, state): HallwayEvent[] | DomainError {
     if (command.type === 'ErasePerson') {
       if (state.status === 'none') return err('employee-unknown', 'this person does not exist', undefined, 'not-found');
-      if (state.status === 'current') return err('employee-current', 'is still employed: erasure follows leaving, so mark them as left first', 'employeeId', 'invalid');
+      if (state.status === 'current') return err('employee-current', 'this person is still employed: erasure follows leaving, so mark them as left first', undefined, 'invalid');
       // erasing twice changes nothing, so a repeated confirmation is harmless
       return state.erased ? [] : [{ type: 'PersonErased', data: command.data }];
     }

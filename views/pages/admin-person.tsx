@@ -29,6 +29,7 @@ export function PersonPage({ person: p, departments, openSessions, hasPassword, 
   return (
     <AdminShell heading={p.name} notice={notice}>
       {invitation ? <InvitationLink {...invitation} /> : null}
+      {current ? <FormError errors={errorsFor('erase')} /> : null}
       <dl class="facts">
         <dt>Employee id</dt>
         <dd>
