@@ -9,6 +9,7 @@ import { openSetup } from './auth/setup.ts';
 import { demoCommand } from './cli/demo.ts';
 import { adminCommand } from './cli/admin.ts';
 import { lineageCommand } from './cli/lineage.ts';
+import { backupCommand, restoreCommand } from './cli/backup.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -22,6 +23,8 @@ Usage:
                                     print a story's spread figures as JSON (as they stood on a date)
   hallway lineage STORY_ID          print the family of tellings a story belongs to as JSON
   hallway demo                      load the demo company into an empty archive
+  hallway backup DIR                copy the log (and the data directory's secret) into a new directory, while serve runs
+  hallway restore DIR               restore such a copy into an empty data directory
   hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)
 `;
 
@@ -60,6 +63,8 @@ export const commands: Record<string, Command> = {
   demo: demoCommand,
   admin: adminCommand,
   lineage: lineageCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
