@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../src/store/sqlite-driver.ts';
 import { definitionOf } from '../events/catalogue.ts';
 import { openViews, startProjections } from '../src/projections/runtime.ts';
 import { openEmbeddedStore } from '../src/store/embedded.ts';
