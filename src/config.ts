@@ -4,6 +4,9 @@ export interface Config {
   port: number;
   dataDir: string;
   eventstoreUrl?: string;
+  /** a key keeper (`hallway keys serve`) instead of keys.db in the data directory (docs/trust.md) */
+  keysUrl?: string;
+  keysToken?: string;
   /** departments with fewer employees are folded together in leadership figures */
   minGroup: number;
   /** public origin, for links printed on the console and for the Origin check */
@@ -15,10 +18,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env['PORT']}`);
   const minGroup = Number(env['HALLWAY_MIN_GROUP'] ?? 5);
   if (!Number.isInteger(minGroup) || minGroup < 1) throw new Error(`HALLWAY_MIN_GROUP must be a positive whole number, got ${env['HALLWAY_MIN_GROUP']}`);
+  if (env['HALLWAY_KEYS_URL'] && !env['HALLWAY_KEYS_TOKEN']) throw new Error('HALLWAY_KEYS_URL needs HALLWAY_KEYS_TOKEN, the bearer token the key keeper expects');
   return {
     port,
     dataDir: resolve(env['HALLWAY_DATA_DIR'] ?? 'data'),
     ...(env['EVENTSTORE_URL'] ? { eventstoreUrl: env['EVENTSTORE_URL'] } : {}),
+    ...(env['HALLWAY_KEYS_URL'] ? { keysUrl: env['HALLWAY_KEYS_URL'] } : {}),
+    ...(env['HALLWAY_KEYS_TOKEN'] ? { keysToken: env['HALLWAY_KEYS_TOKEN'] } : {}),
     minGroup,
     publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
   };

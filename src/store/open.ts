@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { eventsFile, keysFile } from '../config.ts';
 import { openKeyFile } from '../privacy/keys.ts';
+import { remoteKeyStore } from '../privacy/key-keeper.ts';
 import type { KeyStore } from '../privacy/keys.ts';
 import { sealedStore } from '../privacy/sealed-store.ts';
 import type { SealedStore } from '../privacy/sealed-store.ts';
@@ -16,8 +17,9 @@ export async function openRawStore(config: Config): Promise<EventStore> {
   return openEmbeddedStore(eventsFile(config));
 }
 
-/** The key store of a data directory: keys.db beside the log (docs/trust.md). */
+/** The key store: a key keeper when HALLWAY_KEYS_URL says so, else keys.db beside the log (docs/trust.md). */
 export function openKeyStore(config: Config): KeyStore {
+  if (config.keysUrl) return remoteKeyStore(config.keysUrl, config.keysToken ?? '');
   return openKeyFile(keysFile(config));
 }
 
