@@ -1,6 +1,7 @@
 import { loadConfig } from './config.ts';
 import { openHallway } from './services.ts';
 import { startServer } from './server.ts';
+import { createLogger } from './observability/logger.ts';
 import { spreadCommand } from './cli/spread.ts';
 import { importCommand } from './cli/import.ts';
 import { exportCommand } from './cli/export.ts';
@@ -34,16 +35,20 @@ type Command = (args: string[]) => Promise<number>;
 
 const serveCommand: Command = async () => {
   const config = loadConfig();
+  // JSON lines on standard output (pino): request id, route pattern, status, duration; no text anyone typed
+  const logger = createLogger(config.logLevel);
   // listen at once: until the read models have caught up, pages answer 503 and /readyz says so
   // projections in a worker thread: a large import from another process never stalls requests
-  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker' });
+  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker', logger, metrics: true, log: (m) => logger.warn(m) });
   const { port, stop } = await startServer(hallway);
-  console.log(`Hallway is serving on http://localhost:${port} (data in ${config.dataDir})`);
+  logger.info({ port, dataDir: config.dataDir, store: hallway.store.kind }, `Hallway is serving on http://localhost:${port}`);
   void hallway.runtime.caughtUp.then(() => {
-    console.log('Hallway has caught up with the log: ready');
+    logger.info('Hallway has caught up with the log: ready');
     // whether an admin exists is read from the read models, so only once they are current
     const setupLink = openSetup(hallway);
-    if (setupLink) console.log(`No admin yet. Create the first admin within the hour (this link works once): ${setupLink}`);
+    // the one thing printed outside the JSON log, on standard error: the operator needs this
+    // one-time link (it holds a token, valid for an hour), and no log line may hold a token
+    if (setupLink) process.stderr.write(`No admin yet. Create the first admin within the hour (this link works once): ${setupLink}\n`);
   });
   const shutdown = async (): Promise<void> => {
     await stop();

@@ -1,4 +1,7 @@
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { LOG_LEVELS } from './observability/logger.ts';
+import type { LogLevel } from './observability/logger.ts';
 
 export interface Config {
   port: number;
@@ -11,6 +14,10 @@ export interface Config {
   minGroup: number;
   /** public origin, for links printed on the console and for the Origin check */
   publicUrl: string;
+  /** serve's JSON log level (pino) */
+  logLevel: LogLevel;
+  /** addresses and subnets that may read /metrics without an admin's API token */
+  metricsAllow: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -19,6 +26,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const minGroup = Number(env['HALLWAY_MIN_GROUP'] ?? 5);
   if (!Number.isInteger(minGroup) || minGroup < 1) throw new Error(`HALLWAY_MIN_GROUP must be a positive whole number, got ${env['HALLWAY_MIN_GROUP']}`);
   if (env['HALLWAY_KEYS_URL'] && !env['HALLWAY_KEYS_TOKEN']) throw new Error('HALLWAY_KEYS_URL needs HALLWAY_KEYS_TOKEN, the bearer token the key keeper expects');
+  const logLevel = (env['HALLWAY_LOG_LEVEL'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`HALLWAY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${env['HALLWAY_LOG_LEVEL']}`);
+  const metricsAllow = (env['HALLWAY_METRICS_ALLOW'] ?? '127.0.0.1,::1')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const a of metricsAllow) {
+    const [addr, bits, extra] = a.split('/');
+    const family = isIP(addr ?? '');
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !okBits || extra !== undefined) throw new Error(`HALLWAY_METRICS_ALLOW takes addresses and subnets (10.0.0.0/8, ::1), separated by commas; ${JSON.stringify(a)} is neither`);
+  }
   return {
     port,
     dataDir: resolve(env['HALLWAY_DATA_DIR'] ?? 'data'),
@@ -27,6 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env['HALLWAY_KEYS_TOKEN'] ? { keysToken: env['HALLWAY_KEYS_TOKEN'] } : {}),
     minGroup,
     publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
+    logLevel,
+    metricsAllow,
   };
 }
 

@@ -11,6 +11,9 @@ import type { EventStore } from './store/port.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
 import { finishErasures } from './privacy/erase.ts';
+import type { Logger } from './observability/logger.ts';
+import { countingAppends, createMetrics } from './observability/metrics.ts';
+import type { Metrics } from './observability/metrics.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -26,6 +29,10 @@ export interface OpenOptions {
    * thread with its own connections, so catching up with a large import never stalls requests.
    */
   projectIn?: 'thread' | 'worker';
+  /** serve's JSON logger; absent: requests are not logged */
+  logger?: Logger;
+  /** collect Prometheus metrics for /metrics (serve does; tests that check them do) */
+  metrics?: boolean;
 }
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
@@ -40,6 +47,12 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     runtime = inWorker;
   } else {
     runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
+  }
+  let metrics: Metrics | undefined;
+  if (opts.metrics) {
+    const counted = store;
+    metrics = createMetrics({ store: () => counted, runtime: () => runtime });
+    store = countingAppends(store, metrics);
   }
   let caughtUp = false;
   // erasures the log holds whose key is still there (a crash between append and forget, a restored key store)
@@ -60,6 +73,8 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     newId: opts.newId ?? (() => randomUUID()),
     setup: { token: null, expiresAt: 0 },
     ready: () => caughtUp,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(metrics ? { metrics } : {}),
     async close() {
       // reads queued by story pages are appended before the store closes
       await flushReads(hallway, { wait: false });
