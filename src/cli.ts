@@ -12,6 +12,7 @@ import { demoCommand } from './cli/demo.ts';
 import { adminCommand } from './cli/admin.ts';
 import { lineageCommand } from './cli/lineage.ts';
 import { backupCommand, restoreCommand } from './cli/backup.ts';
+import { keysCommand } from './cli/keys.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -27,7 +28,8 @@ Usage:
   hallway demo                      load the demo company into an empty archive
   hallway backup DIR                copy the log (and the data directory's secret) into a new directory, while serve runs
   hallway restore DIR               restore such a copy into an empty data directory
-  hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)
+  hallway admin SUBCOMMAND …        roles, invitations, sessions and erasure from the shell (hallway admin help)
+  hallway keys serve                the key keeper for several processes on EventStoreDB (HALLWAY_KEYS_TOKEN)
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -72,6 +74,7 @@ export const commands: Record<string, Command> = {
   lineage: lineageCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  keys: keysCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,9 @@ export interface Config {
   port: number;
   dataDir: string;
   eventstoreUrl?: string;
+  /** a key keeper (`hallway keys serve`) instead of keys.db in the data directory (docs/trust.md) */
+  keysUrl?: string;
+  keysToken?: string;
   /** departments with fewer employees are folded together in leadership figures */
   minGroup: number;
   /** public origin, for links printed on the console and for the Origin check */
@@ -22,6 +25,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env['PORT']}`);
   const minGroup = Number(env['HALLWAY_MIN_GROUP'] ?? 5);
   if (!Number.isInteger(minGroup) || minGroup < 1) throw new Error(`HALLWAY_MIN_GROUP must be a positive whole number, got ${env['HALLWAY_MIN_GROUP']}`);
+  if (env['HALLWAY_KEYS_URL'] && !env['HALLWAY_KEYS_TOKEN']) throw new Error('HALLWAY_KEYS_URL needs HALLWAY_KEYS_TOKEN, the bearer token the key keeper expects');
   const logLevel = (env['HALLWAY_LOG_LEVEL'] ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`HALLWAY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${env['HALLWAY_LOG_LEVEL']}`);
   const metricsAllow = (env['HALLWAY_METRICS_ALLOW'] ?? '127.0.0.1,::1')
@@ -38,6 +42,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     dataDir: resolve(env['HALLWAY_DATA_DIR'] ?? 'data'),
     ...(env['EVENTSTORE_URL'] ? { eventstoreUrl: env['EVENTSTORE_URL'] } : {}),
+    ...(env['HALLWAY_KEYS_URL'] ? { keysUrl: env['HALLWAY_KEYS_URL'] } : {}),
+    ...(env['HALLWAY_KEYS_TOKEN'] ? { keysToken: env['HALLWAY_KEYS_TOKEN'] } : {}),
     minGroup,
     publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
     logLevel,
@@ -47,3 +53,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export const eventsFile = (c: Config): string => join(c.dataDir, 'events.db');
 export const viewsFile = (c: Config): string => join(c.dataDir, 'views.db');
+/** the embedded key store (docs/trust.md): kept apart from the log, backed up apart from it */
+export const keysFile = (c: Config): string => join(c.dataDir, 'keys.db');

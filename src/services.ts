@@ -7,8 +7,10 @@ import type { Runtime } from './projections/runtime.ts';
 import { startProjectionsInWorker, wakingStore } from './projections/in-worker.ts';
 import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
+import type { EventStore } from './store/port.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
+import { finishErasures } from './privacy/erase.ts';
 import type { Logger } from './observability/logger.ts';
 import { countingAppends, createMetrics } from './observability/metrics.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -44,7 +46,7 @@ export interface OpenOptions {
 export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
   const opened = await openStore(config);
   const views = openViews(viewsFile(config));
-  let store = opened;
+  let store: EventStore = opened;
   let runtime: Runtime;
   if (opts.projectIn === 'worker') {
     // this thread only reads views.db (the worker writes it): 8 MB of SQLite page cache, not 16 (serve's memory aim)
@@ -63,6 +65,11 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   }
   let caughtUp = false;
   const log = opts.log ?? ((m: string) => console.error(m));
+  // erasures the log holds whose key is still there (a crash between append and forget, a restored key store)
+  const finishing = runtime.caughtUp.then(
+    () => finishErasures(opened, views).then((ids) => ids.forEach((id) => log(`erasure of ${id} finished: its key was still in the key store`))).catch((e: unknown) => log(`finishing erasures: ${String(e)}`)),
+    () => {},
+  );
   const hallway: AppContext & { close(): Promise<void> } = {
     store,
     runtime,
@@ -85,6 +92,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   };
   const prepared = runtime.caughtUp.then(
     async () => {
+      await finishing;
       // (without anything to prepare, ready in the same turn as the catch-up)
       if (opts.prepare) {
         try {

@@ -52,6 +52,8 @@ export const ACCESS: AccessRule[] = [
   { method: 'POST', path: '/admin/people/:employeeId/left', allow: ['admin'], what: 'mark as left (ends their sessions)' },
   { method: 'POST', path: '/admin/people/:employeeId/sessions/end', allow: ['admin'], what: 'end every session of the person' },
   { method: 'POST', path: '/admin/people/:employeeId/invitation', allow: ['admin'], what: 'a new invitation link (shown once)' },
+  { method: 'GET', path: '/admin/people/:employeeId/erase', allow: ['admin'], what: 'confirm erasing a person who has left (what goes, what stays)' },
+  { method: 'POST', path: '/admin/people/:employeeId/erase', allow: ['admin'], what: 'erase a person who has left (after the confirm step: confirm=yes): PersonErased, their key destroyed' },
   { method: 'GET', path: '/admin/import', allow: ['admin'], what: 'CSV import form' },
   { method: 'POST', path: '/admin/import', allow: ['admin'], what: 'import employees from CSV, all or nothing' },
   { method: 'GET', path: '/admin/audit', allow: ['admin'], what: 'audit trail, newest first (?before=position)' },
