@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { eventsFile, loadConfig } from '../config.ts';
+import { eventsFile, keysFile, loadConfig } from '../config.ts';
 import type { Config } from '../config.ts';
-import Database from '../store/sqlite-driver.ts';
+import { checkedKeys, checkedLog, snapshotInto } from '../store/sqlite-files.ts';
 
 /**
  * `hallway backup DIR` and `hallway restore DIR` for the embedded store.
  *
- * What is durable in a data directory: events.db (the log) and device-cookie.key (the secret that
- * signs "this browser signed in before" cookies). views.db is left out: it is derived from the log
- * and rebuilt on start. The key store of erasure (keys.db), when there is one, is backed up apart
- * (see docs/trust.md), never by this command.
- *
- * The log is copied with `VACUUM INTO`, which reads one consistent snapshot in a single read
- * transaction: in WAL mode it neither blocks `serve`'s writes nor is disturbed by them. SQLite's
- * page-by-page backup API would start over each time another connection writes, so under a steady
- * write load it might never finish.
+ * What is durable in a data directory: events.db (the log), device-cookie.key (the secret that
+ * signs "this browser signed in before" cookies) and keys.db (erasure's key store). views.db is
+ * left out: it is derived from the log and rebuilt on start. The key store goes to a directory of
+ * its own, DIR.keys beside DIR, because it must be kept apart and for a bounded time: erasure
+ * reaches a backup only once the last key-store copy from before it is gone (docs/trust.md).
+ * Files are copied with `VACUUM INTO` (src/store/sqlite-files.ts): one consistent snapshot while
+ * `serve` writes.
  */
 export const MANIFEST = 'hallway-backup.json';
 const SECRET_FILES = ['device-cookie.key'];
@@ -35,43 +33,66 @@ const sha256 = (file: string): string => createHash('sha256').update(readFileSyn
 
 const isEmptyDir = (dir: string): boolean => !existsSync(dir) || readdirSync(dir).length === 0;
 
-/** The log's size and head in a SQLite events file, after SQLite's own integrity check. */
-function inspect(file: string): { events: number; lastPosition: number } {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const check = db.pragma('integrity_check', { simple: true });
-    if (check !== 'ok') throw new Error(`${basename(file)} fails SQLite's integrity check: ${String(check)}`);
-    const row = db.prepare<[], { n: number; p: number | null }>('SELECT count(*) AS n, max(position) AS p FROM events').get();
-    return { events: row?.n ?? 0, lastPosition: row?.p ?? 0 };
-  } finally {
-    db.close();
-  }
+/** Where the key store of the backup in `dir` goes: a directory of its own beside it. */
+export const keysDirOf = (dir: string): string => `${dir.replace(/[\\/]+$/, '')}.keys`;
+const KEYS_MANIFEST = 'hallway-keys-backup.json';
+
+export interface BackupResult {
+  manifest: BackupManifest;
+  /** where the key store went, or null when there is none here (a key keeper holds it) */
+  keysDir: string | null;
 }
 
-export function backup(config: Config, dir: string): BackupManifest {
+export function backup(config: Config, dir: string): BackupResult {
   const source = eventsFile(config);
   if (!existsSync(source)) throw new Error(`there is no archive in ${config.dataDir} (no events.db)`);
   if (!isEmptyDir(dir)) throw new Error(`${dir} is not empty: back up into a new or empty directory`);
+  const keys = config.keysUrl ? null : keysFile(config);
+  const keysDir = keys && existsSync(keys) ? keysDirOf(dir) : null;
+  if (keysDir && !isEmptyDir(keysDir)) throw new Error(`${keysDir} (for the key store) is not empty: back up into a new directory`);
   mkdirSync(dir, { recursive: true });
   try {
-    return writeBackup(config, source, dir);
+    const manifest = writeBackup(config, source, dir);
+    // after the log: every key the copied log needs is in the key store by then
+    if (keys && keysDir) {
+      mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+      const target = join(keysDir, 'keys.db');
+      snapshotInto(keys, target);
+      const { keys: count } = checkedKeys(target);
+      writeFileSync(join(keysDir, KEYS_MANIFEST), JSON.stringify({ format: 1, createdAt: manifest.createdAt, keys: count, sha256: sha256(target) }, null, 2) + '\n', { mode: 0o600 });
+    }
+    return { manifest, keysDir };
   } catch (e) {
     // a failed backup leaves no half-written copy behind to be mistaken for a good one
     for (const name of ['events.db', ...SECRET_FILES, MANIFEST]) rmSync(join(dir, name), { force: true });
+    if (keysDir) for (const name of ['keys.db', KEYS_MANIFEST]) rmSync(join(keysDir, name), { force: true });
     throw e;
   }
 }
 
+const keysManifestSchema = z.object({ format: z.literal(1), createdAt: z.string(), keys: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** The key store's backup, checked; null when `keysDir` holds none. */
+function checkedKeyBackup(keysDir: string): string | null {
+  const manifestFile = join(keysDir, KEYS_MANIFEST);
+  if (!existsSync(manifestFile)) return null;
+  let m: z.infer<typeof keysManifestSchema>;
+  try {
+    m = keysManifestSchema.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
+  } catch {
+    throw new Error(`${manifestFile} is not a Hallway key-store backup manifest`);
+  }
+  const file = join(keysDir, 'keys.db');
+  if (!existsSync(file)) throw new Error(`the key-store backup is incomplete: ${file} is missing`);
+  if (sha256(file) !== m.sha256) throw new Error(`the key-store backup is damaged: keys.db does not match its checksum`);
+  if (checkedKeys(file).keys !== m.keys) throw new Error(`the key-store backup's keys.db does not hold the ${m.keys} keys its manifest says`);
+  return file;
+}
+
 function writeBackup(config: Config, source: string, dir: string): BackupManifest {
   const target = join(dir, 'events.db');
-  const db = new Database(source, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.prepare('VACUUM INTO ?').run(target);
-  } finally {
-    db.close();
-  }
-  const { events, lastPosition } = inspect(target);
+  snapshotInto(source, target);
+  const { events, lastPosition } = checkedLog(target);
   const files: Record<string, string> = { 'events.db': sha256(target) };
   for (const name of SECRET_FILES) {
     const from = join(config.dataDir, name);
@@ -85,7 +106,14 @@ function writeBackup(config: Config, source: string, dir: string): BackupManifes
 }
 
 /** Checks everything before it writes anything; then copies each file under a temporary name and renames it. */
-export function restore(config: Config, dir: string): BackupManifest {
+export interface RestoreOptions {
+  /** where the key store's backup is (default: DIR.keys beside DIR) */
+  keysDir?: string;
+  /** restore the log without a key store: every sealed name and story text then reads as erased */
+  withoutKeys?: boolean;
+}
+
+export function restore(config: Config, dir: string, opts: RestoreOptions = {}): BackupManifest & { keys: boolean } {
   const manifestFile = join(dir, MANIFEST);
   if (!existsSync(manifestFile)) throw new Error(`${dir} holds no Hallway backup (no ${MANIFEST})`);
   let manifest: BackupManifest;
@@ -101,11 +129,19 @@ export function restore(config: Config, dir: string): BackupManifest {
     if (!existsSync(file)) throw new Error(`the backup is incomplete: ${name} is missing`);
     if (sha256(file) !== hash) throw new Error(`the backup is damaged: ${name} does not match its checksum`);
   }
-  const found = inspect(join(dir, 'events.db'));
+  const found = checkedLog(join(dir, 'events.db'));
   if (found.events !== manifest.events || found.lastPosition !== manifest.lastPosition) {
     throw new Error(`the backup's events.db holds ${found.events} events up to ${found.lastPosition}, not the ${manifest.events} up to ${manifest.lastPosition} its manifest says`);
   }
-  const taken = ['events.db', 'views.db', ...SECRET_FILES].filter((f) => existsSync(join(config.dataDir, f)));
+  const keysDir = opts.keysDir ?? keysDirOf(dir);
+  const keyFile = config.keysUrl || opts.withoutKeys ? null : checkedKeyBackup(keysDir);
+  if (!keyFile && !config.keysUrl && !opts.withoutKeys) {
+    throw new Error(
+      `there is no key-store backup at ${keysDir}: without it every sealed name and story text would read as erased. ` +
+        'Name it with --keys DIR, or restore the log alone with --without-keys',
+    );
+  }
+  const taken = ['events.db', 'views.db', 'keys.db', ...SECRET_FILES].filter((f) => existsSync(join(config.dataDir, f)));
   if (taken.length > 0) throw new Error(`${config.dataDir} is not empty (${taken.join(', ')}): restore only into an empty data directory`);
   mkdirSync(config.dataDir, { recursive: true });
   for (const name of Object.keys(manifest.files)) {
@@ -113,29 +149,47 @@ export function restore(config: Config, dir: string): BackupManifest {
     copyFileSync(join(dir, name), temp);
     renameSync(temp, join(config.dataDir, name));
   }
-  return manifest;
+  if (keyFile) {
+    const temp = join(config.dataDir, 'keys.db.restoring');
+    copyFileSync(keyFile, temp);
+    chmodSync(temp, 0o600);
+    renameSync(temp, keysFile(config));
+  }
+  return { ...manifest, keys: !!keyFile };
 }
 
 export async function backupCommand(args: string[]): Promise<number> {
-  return withArchive('backup', args, (config, dir) => {
-    const m = backup(config, dir);
+  const [dir, ...rest] = args;
+  if (!dir || rest.length > 0) return usage('usage: hallway backup DIR');
+  return withArchive('backup', (config) => {
+    const { manifest: m, keysDir } = backup(config, dir);
     process.stdout.write(`backed up ${m.events} events (up to position ${m.lastPosition}) to ${dir}; views.db is not copied (it is rebuilt from the log)\n`);
+    if (keysDir) process.stdout.write(`the key store went to ${keysDir}: keep it apart from the log's backups, encrypted, and for at most 30 days (docs/trust.md)\n`);
+    else if (config.keysUrl) process.stdout.write('the key store is the key keeper\'s: back up its volume apart (docs/trust.md)\n');
   });
 }
 
 export async function restoreCommand(args: string[]): Promise<number> {
-  return withArchive('restore', args, (config, dir) => {
-    const m = restore(config, dir);
-    process.stdout.write(`restored ${m.events} events (up to position ${m.lastPosition}, backed up ${m.createdAt}) into ${config.dataDir}; hallway serve builds the read models on start\n`);
+  const dir = args[0];
+  const opts: RestoreOptions = {};
+  for (let i = 1; i < args.length; i += 1) {
+    if (args[i] === '--without-keys') opts.withoutKeys = true;
+    else if (args[i] === '--keys' && args[i + 1]) opts.keysDir = args[++i]!;
+    else return usage('usage: hallway restore DIR [--keys KEYS_DIR | --without-keys]');
+  }
+  if (!dir || dir.startsWith('--')) return usage('usage: hallway restore DIR [--keys KEYS_DIR | --without-keys]');
+  return withArchive('restore', (config) => {
+    const m = restore(config, dir, opts);
+    process.stdout.write(`restored ${m.events} events (up to position ${m.lastPosition}, backed up ${m.createdAt}) into ${config.dataDir}${m.keys ? ', with its key store' : ''}; hallway serve builds the read models on start\n`);
   });
 }
 
-async function withArchive(name: 'backup' | 'restore', args: string[], run: (config: Config, dir: string) => void): Promise<number> {
-  const dir = args[0];
-  if (!dir || args.length > 1) {
-    process.stderr.write(`usage: hallway ${name} DIR\n`);
-    return 2;
-  }
+function usage(text: string): number {
+  process.stderr.write(`${text}\n`);
+  return 2;
+}
+
+async function withArchive(name: 'backup' | 'restore', run: (config: Config) => void): Promise<number> {
   const config = loadConfig();
   if (config.eventstoreUrl) {
     process.stderr.write(
@@ -144,7 +198,7 @@ async function withArchive(name: 'backup' | 'restore', args: string[], run: (con
     return 1;
   }
   try {
-    run(config, dir);
+    run(config);
     return 0;
   } catch (e) {
     process.stderr.write(`hallway ${name}: ${e instanceof Error ? e.message : String(e)}\n`);

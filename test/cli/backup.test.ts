@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.ts';
@@ -109,8 +109,9 @@ describe('hallway backup and restore', () => {
     const quietRestored = join(tmp.dir, 'restored-quiet');
     expect((await inProcess(['restore', second], quietRestored)).code).toBe(0);
     expect(await exportOf(quietRestored)).toEqual(await exportOf(h.dir));
-    // the key store is backed up apart from the log (docs/trust.md): restored from its own copy
-    copyFileSync(join(h.dir, 'keys.db'), join(quietRestored, 'keys.db'));
+    // the key store was backed up apart from the log (docs/trust.md), beside it, and restored with it
+    expect(readdirSync(`${second}.keys`).sort()).toEqual(['hallway-keys-backup.json', 'keys.db']);
+    expect(existsSync(join(quietRestored, 'keys.db'))).toBe(true);
     const other = await openHallway(loadConfig({ HALLWAY_DATA_DIR: quietRestored, PORT: '3000' }), { log: () => {} });
     try {
       const otherApp = createApp(other);
@@ -156,6 +157,18 @@ describe('hallway backup and restore', () => {
     expect(d.code).toBe(1);
     expect(d.stderr).toContain('damaged: events.db does not match its checksum');
     expect(existsSync(join(target, 'events.db'))).toBe(false);
+
+    // without its key store a restore would show every name and story as erased: refused unless asked
+    const keyless = join(tmp.dir, 'keyless');
+    expect((await inProcess(['backup', keyless], h.dir)).code).toBe(0);
+    rmSync(`${keyless}.keys`, { recursive: true });
+    const refusedKeys = await inProcess(['restore', keyless], join(tmp.dir, 'restored-keyless'));
+    expect(refusedKeys.code).toBe(1);
+    expect(refusedKeys.stderr).toContain('there is no key-store backup');
+    expect(existsSync(join(tmp.dir, 'restored-keyless', 'events.db'))).toBe(false);
+    const anyway = await inProcess(['restore', keyless, '--without-keys'], join(tmp.dir, 'restored-keyless'));
+    expect(anyway.code).toBe(0);
+    expect(existsSync(join(tmp.dir, 'restored-keyless', 'keys.db'))).toBe(false);
 
     const none = await inProcess(['restore', used], join(tmp.dir, 'restored-none'));
     expect(none.code).toBe(1);
