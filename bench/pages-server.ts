@@ -28,7 +28,9 @@ import { createApp } from '../src/http/app.ts';
 import type { WorkerRuntime } from '../src/projections/in-worker.ts';
 import { prepareDashboards } from '../src/http/dashboard.tsx';
 import { importFile } from '../src/importer.ts';
+import { pino } from 'pino';
 import { openHallway } from '../src/services.ts';
+import { createLogger } from '../src/observability/logger.ts';
 import { openStore } from '../src/store/open.ts';
 import type { EventStore, BatchAppend } from '../src/store/port.ts';
 import { parseEvent } from '../events/catalogue.ts';
@@ -126,6 +128,9 @@ const hallway = await openHallway(config, {
   clock: () => new Date(clockAt),
   log: (m) => process.stderr.write(`${m}\n`),
   projectIn: 'worker',
+  // as `serve` does: a JSON line per request (to /dev/null here, so autocannon's pipe is not measured) and metrics
+  logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: true })),
+  metrics: true,
   prepare: async (ctx) => {
     const t = performance.now();
     await prepareDashboards(ctx);
