@@ -9,6 +9,7 @@ import { openSetup } from './auth/setup.ts';
 import { demoCommand } from './cli/demo.ts';
 import { adminCommand } from './cli/admin.ts';
 import { lineageCommand } from './cli/lineage.ts';
+import { verifyCommand } from './cli/verify.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -21,6 +22,8 @@ Usage:
   hallway spread STORY_ID [--as-of YYYY-MM-DD]
                                     print a story's spread figures as JSON (as they stood on a date)
   hallway lineage STORY_ID          print the family of tellings a story belongs to as JSON
+  hallway verify [--json]           recompute the log's hash chain and check its seals: exit 0
+                                    with a summary, 1 naming the first position that disagrees
   hallway demo                      load the demo company into an empty archive
   hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)
 `;
@@ -60,6 +63,7 @@ export const commands: Record<string, Command> = {
   demo: demoCommand,
   admin: adminCommand,
   lineage: lineageCommand,
+  verify: verifyCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

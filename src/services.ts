@@ -9,6 +9,9 @@ import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
+import { startChainKeeper } from './chain/keeper.ts';
+import type { ChainKeeper } from './chain/keeper.ts';
+import { loadPublicKeys, loadSealKey } from './chain/seal.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -28,16 +31,23 @@ export interface OpenOptions {
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
 export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
+  // a seal key that cannot be read stops the start here, before anything runs
+  const sealKey = config.sealKeyFile ? loadSealKey(config.sealKeyFile) : undefined;
+  const publicKeys = loadPublicKeys(config);
   const opened = await openStore(config);
   const views = openViews(viewsFile(config));
   let store = opened;
   let runtime: Runtime;
+  // the chain keeper runs where the projections run (the worker starts its own)
+  let keeper: ChainKeeper | undefined;
   if (opts.projectIn === 'worker') {
     const inWorker = await startProjectionsInWorker({ config, views, ...(opts.log ? { log: opts.log } : {}) });
     store = wakingStore(opened, inWorker);
     runtime = inWorker;
   } else {
     runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
+    // the chain covers the log as stored: `opened`, not a store that opens sealed fields
+    keeper = startChainKeeper({ store: opened, views, ...(sealKey ? { sealKey } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) });
   }
   let caughtUp = false;
   void runtime.caughtUp.then(() => (caughtUp = true), () => {});
@@ -50,12 +60,14 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     newId: opts.newId ?? (() => randomUUID()),
     setup: { token: null, expiresAt: 0 },
     ready: () => caughtUp,
+    chain: { store: opened, sealing: !!sealKey, publicKeys, ...(keeper ? { keeper } : {}) },
     async close() {
       // reads queued by story pages are appended before the store closes
       await flushReads(hallway, { wait: false });
       // the archive as it stood on dates: temporary files
       closeSnapshotsOf(hallway);
       await runtime.close();
+      await keeper?.close();
       views.close();
       await opened.close();
     },
