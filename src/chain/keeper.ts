@@ -73,16 +73,20 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
   const flush = (): void => {
     flushScheduled = false;
     if (!dirty) return;
-    const m = marks;
-    const s = seals;
+    try {
+      db.transaction(() => {
+        for (const r of marks) addMark.run(...r);
+        for (const r of seals) addSeal.run(...r);
+        setState.run(CHAIN_TABLES_VERSION, ordinal, position, link);
+      }).immediate();
+    } catch (e) {
+      // kept for the next flush (views.db busy, say); the tables are a cache, the log is intact
+      log(`chain: recording the chain failed at position ${ordinal}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     marks = [];
     seals = [];
     dirty = false;
-    db.transaction(() => {
-      for (const r of m) addMark.run(...r);
-      for (const r of s) addSeal.run(...r);
-      setState.run(CHAIN_TABLES_VERSION, ordinal, position, link);
-    }).immediate();
   };
 
   const appendSeal = async (upTo: number, at: Buffer): Promise<SealData | undefined> => {

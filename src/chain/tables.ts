@@ -31,7 +31,19 @@ export interface SealRow {
 
 const sealColumns = 'up_to AS upToPosition, chain_hash AS chainHash, key_id AS keyId, signature, sealed_at AS sealedAt, ordinal, position';
 
-export function chainQueries(db: Views) {
+const prepared = new WeakMap<Views, ReturnType<typeof prepare>>();
+
+/** the chain's queries on a views.db connection, prepared once per connection */
+export function chainQueries(db: Views): ReturnType<typeof prepare> {
+  let q = prepared.get(db);
+  if (!q) {
+    q = prepare(db);
+    prepared.set(db, q);
+  }
+  return q;
+}
+
+function prepare(db: Views) {
   chainTables(db);
   return {
     latestSeal: db.prepare<[], SealRow>(`SELECT ${sealColumns} FROM chain_seals ORDER BY up_to DESC LIMIT 1`),

@@ -169,3 +169,33 @@ describe('the same chain from both stores', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('seals in export and import', () => {
+  const tmp = tempDir('hallway-chain-export-');
+  afterAll(() => tmp.remove());
+
+  it('export leaves seals out, and import refuses a LogSealed line, appending nothing', async () => {
+    const { exportEvents } = await import('../../src/cli/export.ts');
+    const { importLines, ImportRefused } = await import('../../src/importer.ts');
+    const store = openEmbeddedStore(`${tmp.dir}/events.db`, { synchronous: 'NORMAL' });
+    try {
+      const key = newKey();
+      await store.append('export-x', [{ id: 'x-1', type: 'DataExported', data: { exportId: 'x', what: 'log-export', detail: '0 events' }, metadata: { at: '2026-01-01T00:00:00.000Z' } }]);
+      const seal = makeSeal(key, 1, 'ab'.repeat(32));
+      await store.append('seal-1', [{ id: sealEventId(1), type: 'LogSealed', data: seal, metadata: { at: '2026-01-01T00:00:01.000Z', actor: 'system' } }]);
+      let out = '';
+      const n = await exportEvents(store, async (c) => void (out += c));
+      expect(n).toBe(1);
+      expect(out).toContain('DataExported');
+      expect(out).not.toContain('LogSealed');
+
+      const line = JSON.stringify({ id: 'seal-99', type: 'LogSealed', stream: 'seal-99', data: { ...seal, upToPosition: 99 }, metadata: { at: '2026-01-01T00:00:02.000Z' } });
+      const before = await store.headPosition();
+      await expect(importLines(store, [out.trim(), line])).rejects.toThrow(ImportRefused);
+      await expect(importLines(store, [line])).rejects.toThrow(/line 1: LogSealed: seals belong to the archive that made them/);
+      expect(await store.headPosition()).toBe(before);
+    } finally {
+      await store.close();
+    }
+  });
+});
