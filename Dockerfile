@@ -1,15 +1,16 @@
 # Hallway: node bin/hallway.mjs serve, with the embedded store in the /data volume unless
 # EVENTSTORE_URL points at EventStoreDB (see docker-compose.yml).
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
-# better-sqlite3 and @node-rs/argon2 ship prebuilt binaries; the tool chain is the fallback build
+# Node 24 (LTS) loads better-sqlite3 13, which ships its binaries; @node-rs/argon2 too. The tool chain
+# builds better-sqlite3 12, an optional dependency only Node 20 uses (src/store/sqlite-driver.ts)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     HALLWAY_DATA_DIR=/data

@@ -4,7 +4,8 @@
  * better-sqlite3 FTS5 doing the least the same answer needs (the ceiling). Stories are made from
  * the demo archive's sentences, deterministically.
  */
-import Database from 'better-sqlite3';
+import Database from '../src/store/sqlite-driver.ts';
+import type { SqliteDatabase } from '../src/store/sqlite-driver.ts';
 import { DEMO_STORIES } from '../events/seed/story-content.ts';
 import { prng } from '../events/seed/seed-types.ts';
 import { searchProjection } from '../src/projections/search.ts';
@@ -34,7 +35,7 @@ function makeStories(n: number) {
   }));
 }
 
-function views(): Database.Database {
+function views(): SqliteDatabase {
   const db = new Database(':memory:');
   db.exec(`CREATE TABLE org_employees (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL);
            CREATE TABLE org_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../src/store/sqlite-driver.ts';
+import type { SqliteDatabase, SqliteStatement } from '../src/store/sqlite-driver.ts';
 import { openViews, startProjections } from '../src/projections/runtime.ts';
 import type { Projection } from '../src/projections/runtime.ts';
 import { openEmbeddedStore } from '../src/store/embedded.ts';
@@ -27,7 +28,7 @@ CREATE TABLE events (
   UNIQUE (stream, revision)
 );`;
 
-function plainDb(file: string): Database.Database {
+function plainDb(file: string): SqliteDatabase {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -45,7 +46,7 @@ function events(n: number, seed: number): NewEvent[] {
 
 /** a projection that does little real work (counts events by type), to measure the runtime itself */
 function countByType(): Projection {
-  let bump: Database.Statement | undefined;
+  let bump: SqliteStatement | undefined;
   return {
     name: 'bench-count-by-type',
     version: 1,

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from '../src/store/sqlite-driver.ts';
 
 /** every table of views.db, rows in a stable order */
 export function dumpViews(file: string): Record<string, unknown[]> {

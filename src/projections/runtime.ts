@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.ts';
+import type { SqliteDatabase } from '../store/sqlite-driver.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { upcast } from '../../events/catalogue.ts';
@@ -6,7 +7,7 @@ import type { HallwayEvent } from '../../events/catalogue.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.ts';
 import { positionWaiters } from './position-waiters.ts';
 
-export type Views = Database.Database;
+export type Views = SqliteDatabase;
 
 /** A recorded event whose data has been lifted to the current version of its type. */
 export type ProjectedEvent = HallwayEvent & Omit<RecordedEvent, 'type' | 'data'>;

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from './sqlite-driver.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConcurrencyError } from './port.ts';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.ts';
 import { importFile } from '../../src/importer.ts';

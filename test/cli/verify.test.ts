@@ -4,7 +4,8 @@
  * case tampers with a COPY of its events.db, with the append-only triggers dropped first, and runs
  * the real `hallway verify` on it.
  */
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.ts';
+import type { SqliteDatabase } from '../../src/store/sqlite-driver.ts';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -72,7 +73,7 @@ beforeAll(async () => {
   // a seal for 2,400 with the right chain hash, signed by a key that is not the configured one
   const forged = { ...makeSeal({ ...other, keyId: keyIdOf(other.publicKey) }, 2400, linkAt(2400)), keyId: ours };
   const wrong = makeSeal(loadSealKey(keyFile), 1500, 'ab'.repeat(32));
-  const insertSeal = (db: Database.Database, id: string, stream: string, data: unknown): void =>
+  const insertSeal = (db: SqliteDatabase, id: string, stream: string, data: unknown): void =>
     void db.prepare("INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, 0, 'LogSealed', ?, ?)").run(id, stream, JSON.stringify(data), JSON.stringify({ at: '2026-02-01T00:00:00.000Z' }));
   const runs: Record<string, Promise<CliResult>> = {
     intact: verify(tamperedCopy(() => {})),
@@ -101,7 +102,7 @@ afterAll(() => {
 });
 
 /** a copy of events.db with the triggers dropped, changed by `tamper` */
-function tamperedCopy(tamper: (db: Database.Database) => void): string {
+function tamperedCopy(tamper: (db: SqliteDatabase) => void): string {
   const dir = join(archive.dir, `copy-${++copies}`);
   mkdirSync(dir);
   copyFileSync(join(archive.dir, 'events.db'), join(dir, 'events.db'));

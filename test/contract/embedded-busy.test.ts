@@ -3,7 +3,7 @@
  * timer, not in SQLite's busy handler: `serve` keeps answering meanwhile (issue 10).
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.ts';
 import { describe, expect, it } from 'vitest';
 import { openEmbeddedStore } from '../../src/store/embedded.ts';
 import { tempDir } from '../helpers.ts';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.ts';
 import { openEmbeddedStore } from '../../src/store/embedded.ts';
 import type { EventStore, ExpectedRevision, NewEvent } from '../../src/store/port.ts';
 import { tempDir } from '../helpers.ts';

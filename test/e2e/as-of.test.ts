@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BROWSER_TEST_MS, checkA11y, signIn, startE2E, watchConsole } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, signIn, startE2E, watchConsole, screenshot } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { givenDepartment } from '../auth-helpers.ts';
 
@@ -43,7 +43,7 @@ describe('the archive as it stood on a date, in Chromium', () => {
     expect(await page.locator('main').innerText()).toContain('The CIO at the open house');
     expect(await page.locator('main').innerText()).not.toContain('Told the week after');
     await checkA11y(page, 'timelines as of 4 March 2021');
-    await page.screenshot({ path: `${SHOTS}timelines-as-of.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}timelines-as-of.png`);
 
     // a story inside keeps the date: its text of that day
     await page.getByRole('link', { name: 'The CIO at the open house' }).first().click();
@@ -51,7 +51,7 @@ describe('the archive as it stood on a date, in Chromium', () => {
     expect(await page.locator('h1').innerText()).toContain('The CIO at the open house');
     expect(await banner.innerText()).toContain('4 March 2021');
     await checkA11y(page, 'a story as of 4 March 2021');
-    await page.screenshot({ path: `${SHOTS}story-as-of.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}story-as-of.png`);
 
     // the date control: a later date shows the amended text
     await page.getByLabel('Show the archive as it stood on').fill('2021-03-08');
@@ -76,12 +76,12 @@ describe('the archive as it stood on a date, in Chromium', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('week');
     expect(new URL(page.url()).searchParams.get('asOf')).toBe('2021-03-04');
     expect(await page.locator('#search-results').innerText()).not.toContain('Told the week after');
-    await page.screenshot({ path: `${SHOTS}search-as-of.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}search-as-of.png`);
     // the dashboard as it stood, for a leader, with its window form keeping the date
     await page.goto('/dashboard?asOf=2021-03-04');
     expect(await page.locator('.as-of-banner').innerText()).toContain('4 March 2021');
     await checkA11y(page, 'dashboard as of 4 March 2021');
-    await page.screenshot({ path: `${SHOTS}dashboard-as-of.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}dashboard-as-of.png`);
     await context.close();
   }, BROWSER_TEST_MS);
 
@@ -91,7 +91,7 @@ describe('the archive as it stood on a date, in Chromium', () => {
     await signIn(page, reader, '/timelines?asOf=2021-02-30');
     expect(await page.getByRole('alert').innerText()).toContain('is not a date on the calendar');
     await checkA11y(page, 'a bad date');
-    await page.screenshot({ path: `${SHOTS}bad-date.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}bad-date.png`);
     await context.close();
   }, BROWSER_TEST_MS);
 });

@@ -142,6 +142,17 @@ async function runAxe(page: Page, label: string): Promise<Violation[]> {
   return violations;
 }
 
+/**
+ * A full-page screenshot for a person to look at, written only when HALLWAY_E2E_SCREENS=1: no test
+ * asserts on it, and capturing and encoding a full page costs a third of a second per step, which
+ * across the browser tests is a minute of `npm test`. `caret: 'initial'` because hiding the caret
+ * injects a <style>, which the page's CSP rightly reports.
+ */
+export async function screenshot(page: Page, path: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
+  if (process.env['HALLWAY_E2E_SCREENS'] !== '1') return;
+  await page.screenshot({ path, fullPage, caret: 'initial' });
+}
+
 /** Console errors and warnings (Chromium reports CSP violations there) and page errors the page reports from now on. */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];

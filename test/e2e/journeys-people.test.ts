@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { BROWSER_TEST_MS, checkA11y, given, startE2E, watchConsole } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, given, startE2E, watchConsole, screenshot } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { cookieFor, givenDepartment, givenEmployee } from '../auth-helpers.ts';
 import { givenStory } from '../http/stories-given.ts';
@@ -16,7 +16,7 @@ import { SESSION_COOKIE } from '../../src/auth/sessions.ts';
  * colleague's story (twice: the second time records nothing), sends it to a new hire and retells
  * it from the original. The new hire finds it under "Sent to you" with the sender's name, opens it
  * and sees their own Start here progress move. Every page: axe clean, no console error, no
- * sideways scroll; screenshots go to .tmp/screens/journeys/ for review. One server for the file.
+ * sideways scroll; with HALLWAY_E2E_SCREENS=1, screenshots go to .tmp/screens/journeys/ for review. One server for the file.
  */
 const SCREENS = fileURLToPath(new URL('../../.tmp/screens/journeys/', import.meta.url));
 const DAY = 86_400_000;
@@ -78,7 +78,7 @@ describe('the new hire and the employee, journeys in Chromium', () => {
             // from the top, so the sticky header is not painted over the middle of a full-page capture
             await page.evaluate('window.scrollTo(0, 0)');
             // caret 'initial': hiding the caret injects a <style>, which the page's CSP rightly reports
-            await page.screenshot({ path: `${SCREENS}${step}-${mode}.png`, fullPage: true, caret: 'initial' });
+            await screenshot(page, `${SCREENS}${step}-${mode}.png`);
           };
           const heardEvents = async () =>
             (await e.ctx.store.readStream(`circulation-${pickId}`)).filter((x) => x.type === 'StoryHeard' && (x.data as { listenerId: string }).listenerId === emma.employeeId);

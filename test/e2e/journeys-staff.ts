@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { BROWSER_TEST_MS, checkA11y, failOnDialogs, startE2E, watchConsole } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, failOnDialogs, startE2E, watchConsole, screenshot } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { cookieFor } from '../auth-helpers.ts';
 import { DEMO_ACCOUNTS } from '../../events/seed/org.ts';
@@ -68,7 +68,7 @@ export function staffJourneys(size: Size): void {
       await cdp.detach();
       expect(Math.round(m.cssContentSize.width), `${label} scrolls sideways`).toBeLessThanOrEqual(m.cssLayoutViewport.clientWidth);
       await checkA11y(page, label);
-      await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+      await screenshot(page, `${SHOTS}/${name}.png`);
     }
 
     for (const js of [true, false]) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_TEST_MS, checkA11y, failOnDialogs, signIn, startE2E, watchConsole } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, failOnDialogs, signIn, startE2E, watchConsole, screenshot } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { importFile } from '../../src/importer.ts';
 
@@ -41,12 +41,12 @@ describe('the lineage page in Chromium', () => {
       expect(await page.locator('li.telling.current').getAttribute('id')).toBe('telling-story-open-house-repair');
       await checkA11y(page, `lineage page ${js ? 'with' : 'without'} JavaScript`);
       if (js) {
-        await page.screenshot({ path: `${SHOTS}/lineage.png`, fullPage: true });
+        await screenshot(page, `${SHOTS}/lineage.png`);
         await page.setViewportSize({ width: 390, height: 844 });
         await checkA11y(page, 'lineage page on a phone');
         const overflow = await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth');
         expect(overflow).toBe(false);
-        await page.screenshot({ path: `${SHOTS}/lineage-phone.png`, fullPage: false });
+        await screenshot(page, `${SHOTS}/lineage-phone.png`, { fullPage: false });
       }
       expect(problems).toEqual([]);
       expect(dialogs).toEqual([]);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_TEST_MS, checkA11y, failOnDialogs, given, signIn, startE2E, watchConsole } from './harness.ts';
+import { BROWSER_TEST_MS, checkA11y, failOnDialogs, given, signIn, startE2E, watchConsole, screenshot } from './harness.ts';
 import type { E2E } from './harness.ts';
 import { givenDepartment } from '../auth-helpers.ts';
 
@@ -42,7 +42,7 @@ describe('the review queue in Chromium', () => {
     await a.page.getByLabel('On: curators review each new story').check();
     await Promise.all([a.page.waitForURL(/done=on/), a.page.getByRole('button', { name: 'Save' }).click()]);
     expect(await a.page.locator('.notice').textContent()).toContain('is on');
-    await a.page.screenshot({ path: `${SHOTS}/settings.png`, fullPage: true });
+    await screenshot(a.page, `${SHOTS}/settings.png`);
 
     // the teller tells a story: it waits
     const t = await as();
@@ -59,7 +59,7 @@ describe('the review queue in Chromium', () => {
     expect(await t.page.locator('.thanks .awaiting-review').textContent()).toContain('waits for a curator');
     expect(await t.page.locator('p.notice.awaiting-review[role="note"]').textContent()).toContain('Awaiting review');
     await checkA11y(t.page, 'story awaiting review (teller)');
-    await t.page.screenshot({ path: `${SHOTS}/story-awaiting.png`, fullPage: true });
+    await screenshot(t.page, `${SHOTS}/story-awaiting.png`);
 
     // a colleague cannot find it
     const o = await as();
@@ -75,7 +75,7 @@ describe('the review queue in Chromium', () => {
     expect(await item.locator('.waited').textContent()).toMatch(/^Waiting /);
     expect(await item.textContent()).toContain('Tess Teller');
     await checkA11y(c.page, 'review queue');
-    await c.page.screenshot({ path: `${SHOTS}/queue.png`, fullPage: true });
+    await screenshot(c.page, `${SHOTS}/queue.png`);
     await item.getByLabel('Note to the teller').fill('Which weeks did the calls come? Say so.');
     await Promise.all([c.page.waitForURL(/done=returned/), item.getByRole('button', { name: 'Return with this note' }).click()]);
     expect(await c.page.locator('.notice').first().textContent()).toContain('Returned');
@@ -86,7 +86,7 @@ describe('the review queue in Chromium', () => {
     await t.page.goto('/');
     expect(await t.page.locator('section.awaiting-review blockquote').textContent()).toBe('Which weeks did the calls come? Say so.');
     await checkA11y(t.page, 'home with a returned story');
-    await t.page.screenshot({ path: `${SHOTS}/home-returned.png`, fullPage: true });
+    await screenshot(t.page, `${SHOTS}/home-returned.png`);
     await Promise.all([t.page.waitForURL(/\/amend$/), t.page.getByRole('link', { name: 'Amend “Her own cell number”' }).click()]);
     await t.page.getByLabel('What happened').fill('She gave the NOC her own cell number, and took the calls for two weeks.');
     await t.page.getByLabel('Why are you amending it?').fill('Said when, as the curator asked');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.ts';
 import { testHallway } from '../helpers.ts';
 import { signedIn } from '../auth-helpers.ts';
 import { dom, get, givenRead, givenStory, givenTheme, post } from './stories-given.ts';

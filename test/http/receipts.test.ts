@@ -4,7 +4,7 @@
  * so seals stand at 1,000 (before the story), 2,000 and 3,000 (after it). The last case tampers
  * with the story's event in events.db itself (triggers dropped) and is therefore last.
  */
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
