@@ -49,29 +49,23 @@ function wellFormed(v: unknown): unknown {
   return v;
 }
 
-/** one field: its UTF-8 length as 4 bytes big-endian, then the bytes */
-function field(s: string): Buffer {
-  const body = Buffer.from(s, 'utf8');
-  const out = Buffer.allocUnsafe(4 + body.length);
-  out.writeUInt32BE(body.length, 0);
-  body.copy(out, 4);
-  return out;
-}
-
 /**
- * enc(event): each of position, id, stream, revision, type, data and metadata, length-prefixed,
- * so no two different events encode alike (a field's end cannot be moved into the next one).
+ * enc(event): each of position, id, stream, revision, type, data and metadata as its UTF-8 length
+ * (4 bytes, big-endian) and its bytes, so no two different events encode alike (a field's end
+ * cannot be moved into the next one). Written into one buffer: this runs once per event of the log.
  */
 export function encodeEvent(position: number, e: ChainEvent): Buffer {
-  return Buffer.concat([
-    field(String(position)),
-    field(e.id),
-    field(e.stream),
-    field(String(e.revision)),
-    field(e.type),
-    field(canonicalJson(e.data)),
-    field(canonicalJson(e.metadata)),
-  ]);
+  const fields = [String(position), e.id, e.stream, String(e.revision), e.type, canonicalJson(e.data), canonicalJson(e.metadata)];
+  let size = 0;
+  for (const f of fields) size += 4 + Buffer.byteLength(f, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const f of fields) {
+    const n = out.write(f, at + 4, 'utf8');
+    out.writeUInt32BE(n, at);
+    at += 4 + n;
+  }
+  return out;
 }
 
 /** SHA-256 of the event as stored (what a receipt carries) */
