@@ -49,7 +49,7 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
   const clock = opts.clock ?? (() => new Date());
   const log = opts.log ?? ((m: string) => console.error(m));
   const q = chainQueries(db);
-  const setState = db.prepare('INSERT INTO chain_state (one, version, ordinal, position, link) VALUES (1, ?, ?, ?, ?) ON CONFLICT(one) DO UPDATE SET version = excluded.version, ordinal = excluded.ordinal, position = excluded.position, link = excluded.link');
+  const setState = db.prepare('INSERT INTO chain_state (one, version, ordinal, position, link, last_content) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT(one) DO UPDATE SET version = excluded.version, ordinal = excluded.ordinal, position = excluded.position, link = excluded.link, last_content = excluded.last_content');
   const addMark = db.prepare('INSERT OR REPLACE INTO chain_marks (ordinal, position, link) VALUES (?, ?, ?)');
   const addSeal = db.prepare('INSERT OR IGNORE INTO chain_seals (up_to, chain_hash, key_id, signature, sealed_at, ordinal, position) VALUES (?, ?, ?, ?, ?, ?, ?)');
 
@@ -64,7 +64,7 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
   const latest = q.latestSeal.get();
   let lastSeal = latest ? { upTo: latest.upToPosition, at: Date.parse(latest.sealedAt) } : undefined;
   /** the last event that is not itself a seal: a head with only seals after the last seal needs none */
-  let lastContent = ordinal;
+  let lastContent = saved?.lastContent ?? 0;
 
   let marks: [number, number, Buffer][] = [];
   let seals: [number, string, string, string, string, number, number][] = [];
@@ -77,7 +77,7 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
       db.transaction(() => {
         for (const r of marks) addMark.run(...r);
         for (const r of seals) addSeal.run(...r);
-        setState.run(CHAIN_TABLES_VERSION, ordinal, position, link);
+        setState.run(CHAIN_TABLES_VERSION, ordinal, position, link, lastContent);
       }).immediate();
     } catch (e) {
       // kept for the next flush (views.db busy, say); the tables are a cache, the log is intact

@@ -167,6 +167,13 @@ describe('the same chain from both stores', () => {
     const a = chainOf(fromEmbedded).map((b) => b.toString('hex'));
     const b = chainOf(fromEsdb).map((b) => b.toString('hex'));
     expect(b).toEqual(a);
+    // and `hallway verify`'s walk finds both logs sound, with the same chain head
+    const { verifyStore } = await import('../../src/cli/verify.ts');
+    const [ve, vd] = [await verifyStore(embedded, {}), await verifyStore(esdb, {})];
+    expect(ve.problems).toEqual([]);
+    expect(vd.problems).toEqual([]);
+    expect(vd.head).toBe(ve.head);
+    expect(ve.head).toBe(a[a.length - 1]);
   });
 });
 
