@@ -10,6 +10,7 @@ import { demoCommand } from './cli/demo.ts';
 import { adminCommand } from './cli/admin.ts';
 import { lineageCommand } from './cli/lineage.ts';
 import { verifyCommand } from './cli/verify.ts';
+import { backupCommand, restoreCommand } from './cli/backup.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -25,6 +26,8 @@ Usage:
   hallway verify [--json]           recompute the log's hash chain and check its seals: exit 0
                                     with a summary, 1 naming the first position that disagrees
   hallway demo                      load the demo company into an empty archive
+  hallway backup DIR                copy the log (and the data directory's secret) into a new directory, while serve runs
+  hallway restore DIR               restore such a copy into an empty data directory
   hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)
 `;
 
@@ -64,6 +67,8 @@ export const commands: Record<string, Command> = {
   admin: adminCommand,
   lineage: lineageCommand,
   verify: verifyCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
