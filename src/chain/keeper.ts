@@ -70,9 +70,15 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
   let seals: [number, string, string, string, string, number, number][] = [];
   let dirty = false;
   let flushScheduled = false;
-  const flush = (): void => {
+  /**
+   * Records pending marks and seals, with the state. Only when there are rows to record (about one
+   * write per 1,000 events), or when `always` (caught up, closing): every write to views.db moves
+   * its version, which drops what pages keep (src/read/kept.ts), so the keeper must not write per
+   * event. After a crash it re-chains from the last recorded state: at most about 1,000 events.
+   */
+  const flush = (always = false): void => {
     flushScheduled = false;
-    if (!dirty) return;
+    if (!dirty || (!always && marks.length + seals.length === 0)) return;
     try {
       db.transaction(() => {
         for (const r of marks) addMark.run(...r);
@@ -131,15 +137,15 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
       return appendSeal(upTo, link).then(() => undefined);
     }
     if (marks.length + seals.length > 1000) flush();
-    else if (!flushScheduled) {
+    else if (!flushScheduled && marks.length + seals.length > 0) {
       flushScheduled = true;
-      setImmediate(flush);
+      setImmediate(() => flush());
     }
   };
 
   let closed = false;
   const sub: Subscription = store.subscribe(position, onEvent, (err) => log(`chain: the keeper stopped: ${err instanceof Error ? err.message : String(err)}`));
-  const caughtUp = sub.caughtUp.then(() => flush());
+  const caughtUp = sub.caughtUp.then(() => flush(true));
   caughtUp.catch(() => {});
 
   let sealing: Promise<SealData | undefined> | undefined;
@@ -173,7 +179,7 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
       if (timer) clearInterval(timer);
       await sub.close();
       await sealing;
-      flush();
+      flush(true);
     },
   };
 }
