@@ -13,7 +13,7 @@ import { edgeLogProjection } from '../src/projections/edge-log.ts';
 import { dashboard } from '../src/projections/spread-dashboard.ts';
 import { loadConfig } from '../src/config.ts';
 import { DashboardPage } from '../views/pages/dashboard.tsx';
-import { flowHeatmap } from '../views/charts/spread-charts.ts';
+import { flowHeatmap } from '../views/fragments/flow-heatmap.ts';
 import { resolveWindow } from '../src/spread/window.ts';
 import { applyAll } from './spread.ts';
 import { log } from './dashboard.ts';
@@ -58,7 +58,7 @@ console.log(`  read the edges:        ${time(() => edgeRead.all(w.fromMs, w.toMs
 console.log(`  dashboard figures:     ${time(() => dashboard(views, w, 5))}`);
 const d = dashboard(views, w, 5);
 const name = new Map(d.groups.map((g) => [g.id, g.name]));
-console.log(`  flow heatmap (SVG):    ${time(() => flowHeatmap(d.flows.map((c) => ({ ...c, from: name.get(c.from)!, to: name.get(c.to)! })), d.groups.map((g) => g.name)))}`);
+console.log(`  flow heatmap (table):  ${time(() => flowHeatmap(d.flows.map((c) => ({ ...c, from: name.get(c.from)!, to: name.get(c.to)! })), d.groups.map((g) => g.name)))}`);
 const rw = resolveWindow({}, new Date(now));
 console.log(`  page body (JSX):       ${time(() => String(DashboardPage({ d, w: rw, minGroup: 5 })))}`);
 const requests: number[] = [];

@@ -13,6 +13,7 @@ import { dashboardBench } from './dashboard.ts';
 import { pagesBench } from './pages.ts';
 import { asOfBench } from './asof.ts';
 import { verifyBench } from './verify.ts';
+import { sealingBench } from './sealing.ts';
 
 // ---- the list of benchmarks (add yours here) -------------------------------------------------
 const BENCHES: Bench[] = [
@@ -23,6 +24,7 @@ const BENCHES: Bench[] = [
   pagesBench,
   asOfBench,
   verifyBench,
+  sealingBench,
 ];
 // -----------------------------------------------------------------------------------------------
 

@@ -64,6 +64,18 @@ export const EmployeeLeft = defineEvent({
 });
 
 /**
+ * A person who has left asked to be erased (docs/trust.md): their key is destroyed, so their name,
+ * email and stories' text can no longer be read anywhere, old copies of the log included. Only
+ * after EmployeeLeft.
+ */
+export const PersonErased = defineEvent({
+  type: 'PersonErased',
+  version: 1,
+  schema: z.object({ employeeId: Id }),
+  stream: (d) => `employee-${d.employeeId}`,
+});
+
+/**
  * An email address is taken: its own stream `email-{emailHash}` (SHA-256 of the trimmed, lower-cased
  * address), appended with no_stream before the employee joins, so two admins (on two processes,
  * or on EventStoreDB) cannot both add one address. The address itself stays out of the event (it
@@ -86,5 +98,6 @@ export const orgEvents = [
   EmployeeRoleGranted,
   EmployeeRoleRevoked,
   EmployeeLeft,
+  PersonErased,
   EmailClaimed,
 ] as const;

@@ -1,6 +1,8 @@
 import { loadConfig } from './config.ts';
 import { openHallway } from './services.ts';
+import { prepareDashboards } from './http/dashboard.tsx';
 import { startServer } from './server.ts';
+import { createLogger } from './observability/logger.ts';
 import { spreadCommand } from './cli/spread.ts';
 import { importCommand } from './cli/import.ts';
 import { exportCommand } from './cli/export.ts';
@@ -11,6 +13,7 @@ import { adminCommand } from './cli/admin.ts';
 import { lineageCommand } from './cli/lineage.ts';
 import { verifyCommand } from './cli/verify.ts';
 import { backupCommand, restoreCommand } from './cli/backup.ts';
+import { keysCommand } from './cli/keys.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -28,23 +31,29 @@ Usage:
   hallway demo                      load the demo company into an empty archive
   hallway backup DIR                copy the log (and the data directory's secret) into a new directory, while serve runs
   hallway restore DIR               restore such a copy into an empty data directory
-  hallway admin SUBCOMMAND …        roles, invitations and sessions from the shell (hallway admin help)
+  hallway admin SUBCOMMAND …        roles, invitations, sessions and erasure from the shell (hallway admin help)
+  hallway keys serve                the key keeper for several processes on EventStoreDB (HALLWAY_KEYS_TOKEN)
 `;
 
 type Command = (args: string[]) => Promise<number>;
 
 const serveCommand: Command = async () => {
   const config = loadConfig();
+  // JSON lines on standard output (pino): request id, route pattern, status, duration; no text anyone typed
+  const logger = createLogger(config.logLevel);
   // listen at once: until the read models have caught up, pages answer 503 and /readyz says so
   // projections in a worker thread: a large import from another process never stalls requests
-  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker' });
+  // once caught up, the dashboard's windows are worked out before /readyz says ready
+  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker', logger, metrics: true, log: (m) => logger.warn(m), prepare: prepareDashboards });
   const { port, stop } = await startServer(hallway);
-  console.log(`Hallway is serving on http://localhost:${port} (data in ${config.dataDir})`);
+  logger.info({ port, dataDir: config.dataDir, store: hallway.store.kind }, `Hallway is serving on http://localhost:${port}`);
   void hallway.runtime.caughtUp.then(() => {
-    console.log('Hallway has caught up with the log: ready');
+    logger.info('Hallway has caught up with the log: ready');
     // whether an admin exists is read from the read models, so only once they are current
     const setupLink = openSetup(hallway);
-    if (setupLink) console.log(`No admin yet. Create the first admin within the hour (this link works once): ${setupLink}`);
+    // the one thing printed outside the JSON log, on standard error: the operator needs this
+    // one-time link (it holds a token, valid for an hour), and no log line may hold a token
+    if (setupLink) process.stderr.write(`No admin yet. Create the first admin within the hour (this link works once): ${setupLink}\n`);
   });
   const shutdown = async (): Promise<void> => {
     await stop();
@@ -69,6 +78,7 @@ export const commands: Record<string, Command> = {
   verify: verifyCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  keys: keysCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

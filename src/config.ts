@@ -1,9 +1,15 @@
 import { join, relative, resolve, isAbsolute } from 'node:path';
+import { isIP } from 'node:net';
+import { LOG_LEVELS } from './observability/logger.ts';
+import type { LogLevel } from './observability/logger.ts';
 
 export interface Config {
   port: number;
   dataDir: string;
   eventstoreUrl?: string;
+  /** a key keeper (`hallway keys serve`) instead of keys.db in the data directory (docs/trust.md) */
+  keysUrl?: string;
+  keysToken?: string;
   /** departments with fewer employees are folded together in leadership figures */
   minGroup: number;
   /** public origin, for links printed on the console and for the Origin check */
@@ -12,6 +18,10 @@ export interface Config {
   sealKeyFile?: string;
   /** the public key(s) seals are checked with (HALLWAY_SEAL_PUBLIC_KEY: PEM text or a file) */
   sealPublicKey?: string;
+  /** serve's JSON log level (pino) */
+  logLevel: LogLevel;
+  /** addresses and subnets that may read /metrics without an admin's API token */
+  metricsAllow: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -23,14 +33,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sealKeyFile = env['HALLWAY_SEAL_KEY_FILE'] ? resolve(env['HALLWAY_SEAL_KEY_FILE']) : undefined;
   // a copy of the data directory (a backup, a disk) must not carry the key that could re-seal it
   if (sealKeyFile && isInside(dataDir, sealKeyFile)) throw new Error(`HALLWAY_SEAL_KEY_FILE must be outside the data directory (${dataDir}), got ${sealKeyFile}`);
+  if (env['HALLWAY_KEYS_URL'] && !env['HALLWAY_KEYS_TOKEN']) throw new Error('HALLWAY_KEYS_URL needs HALLWAY_KEYS_TOKEN, the bearer token the key keeper expects');
+  const logLevel = (env['HALLWAY_LOG_LEVEL'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`HALLWAY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${env['HALLWAY_LOG_LEVEL']}`);
+  const metricsAllow = (env['HALLWAY_METRICS_ALLOW'] ?? '127.0.0.1,::1')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const a of metricsAllow) {
+    const [addr, bits, extra] = a.split('/');
+    const family = isIP(addr ?? '');
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !okBits || extra !== undefined) throw new Error(`HALLWAY_METRICS_ALLOW takes addresses and subnets (10.0.0.0/8, ::1), separated by commas; ${JSON.stringify(a)} is neither`);
+  }
   return {
     port,
     dataDir,
     ...(env['EVENTSTORE_URL'] ? { eventstoreUrl: env['EVENTSTORE_URL'] } : {}),
+    ...(env['HALLWAY_KEYS_URL'] ? { keysUrl: env['HALLWAY_KEYS_URL'] } : {}),
+    ...(env['HALLWAY_KEYS_TOKEN'] ? { keysToken: env['HALLWAY_KEYS_TOKEN'] } : {}),
     minGroup,
     publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
     ...(sealKeyFile ? { sealKeyFile } : {}),
     ...(env['HALLWAY_SEAL_PUBLIC_KEY'] ? { sealPublicKey: env['HALLWAY_SEAL_PUBLIC_KEY'] } : {}),
+    logLevel,
+    metricsAllow,
   };
 }
 
@@ -41,3 +68,5 @@ const isInside = (dir: string, file: string): boolean => {
 
 export const eventsFile = (c: Config): string => join(c.dataDir, 'events.db');
 export const viewsFile = (c: Config): string => join(c.dataDir, 'views.db');
+/** the embedded key store (docs/trust.md): kept apart from the log, backed up apart from it */
+export const keysFile = (c: Config): string => join(c.dataDir, 'keys.db');

@@ -7,11 +7,16 @@ import type { Runtime } from './projections/runtime.ts';
 import { startProjectionsInWorker, wakingStore } from './projections/in-worker.ts';
 import type { AppContext } from './http/env.ts';
 import { openStore } from './store/open.ts';
+import type { EventStore } from './store/port.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
 import { startChainKeeper } from './chain/keeper.ts';
 import type { ChainKeeper } from './chain/keeper.ts';
 import { loadPublicKeys, loadSealKey } from './chain/seal.ts';
+import { finishErasures } from './privacy/erase.ts';
+import type { Logger } from './observability/logger.ts';
+import { countingAppends, createMetrics } from './observability/metrics.ts';
+import type { Metrics } from './observability/metrics.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -27,6 +32,17 @@ export interface OpenOptions {
    * thread with its own connections, so catching up with a large import never stalls requests.
    */
   projectIn?: 'thread' | 'worker';
+  /**
+   * Work to do once the read models have caught up and before the archive says it is ready (and
+   * before openHallway resolves when it waits): `serve` prepares the dashboard's windows
+   * (prepareDashboards), so the first page after a start or a rebuild is not the one that pays.
+   * A failure is logged, never fatal.
+   */
+  prepare?: (ctx: AppContext) => Promise<void>;
+  /** serve's JSON logger; absent: requests are not logged */
+  logger?: Logger;
+  /** collect Prometheus metrics for /metrics (serve does; tests that check them do) */
+  metrics?: boolean;
 }
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
@@ -36,22 +52,34 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   const publicKeys = loadPublicKeys(config);
   const opened = await openStore(config);
   const views = openViews(viewsFile(config));
-  let store = opened;
+  let store: EventStore = opened;
   let runtime: Runtime;
   // the chain keeper runs where the projections run (the worker starts its own)
   let keeper: ChainKeeper | undefined;
   if (opts.projectIn === 'worker') {
+    // this thread only reads views.db (the worker writes it): 8 MB of SQLite page cache, not 16 (serve's memory aim)
+    views.pragma('cache_size = -8000');
     const inWorker = await startProjectionsInWorker({ config, views, ...(opts.log ? { log: opts.log } : {}) });
     store = wakingStore(opened, inWorker);
     runtime = inWorker;
   } else {
     runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
     // the chain covers the log as stored: `opened`, not a store that opens sealed fields
-    keeper = startChainKeeper({ store: opened, views, ...(sealKey ? { sealKey } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) });
+    keeper = startChainKeeper({ store: opened.inner, views, ...(sealKey ? { sealKey } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  }
+  let metrics: Metrics | undefined;
+  if (opts.metrics) {
+    const counted = store;
+    metrics = createMetrics({ store: () => counted, runtime: () => runtime });
+    store = countingAppends(store, metrics);
   }
   let caughtUp = false;
-  void runtime.caughtUp.then(() => (caughtUp = true), () => {});
-  if (opts.waitForCatchUp ?? true) await runtime.caughtUp;
+  const log = opts.log ?? ((m: string) => console.error(m));
+  // erasures the log holds whose key is still there (a crash between append and forget, a restored key store)
+  const finishing = runtime.caughtUp.then(
+    () => finishErasures(opened, views).then((ids) => ids.forEach((id) => log(`erasure of ${id} finished: its key was still in the key store`))).catch((e: unknown) => log(`finishing erasures: ${String(e)}`)),
+    () => {},
+  );
   const hallway: AppContext & { close(): Promise<void> } = {
     store,
     runtime,
@@ -60,7 +88,9 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     newId: opts.newId ?? (() => randomUUID()),
     setup: { token: null, expiresAt: 0 },
     ready: () => caughtUp,
-    chain: { store: opened, sealing: !!sealKey, publicKeys, ...(keeper ? { keeper } : {}) },
+    chain: { store: opened.inner, sealing: !!sealKey, publicKeys, ...(keeper ? { keeper } : {}) },
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(metrics ? { metrics } : {}),
     async close() {
       // reads queued by story pages are appended before the store closes
       await flushReads(hallway, { wait: false });
@@ -72,5 +102,24 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
       await opened.close();
     },
   };
+  const prepared = runtime.caughtUp.then(
+    async () => {
+      await finishing;
+      // (without anything to prepare, ready in the same turn as the catch-up)
+      if (opts.prepare) {
+        try {
+          await opts.prepare(hallway);
+        } catch (err) {
+          log(`preparing pages after catch-up failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      caughtUp = true;
+    },
+    () => {},
+  );
+  if (opts.waitForCatchUp ?? true) {
+    await runtime.caughtUp;
+    await prepared;
+  }
   return hallway;
 }

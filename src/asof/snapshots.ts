@@ -1,12 +1,15 @@
+import Database from '../store/sqlite-driver.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upcast } from '../../events/catalogue.ts';
 import { allProjections } from '../projections/index.ts';
 import { openViews } from '../projections/runtime.ts';
-import type { ProjectedEvent, Projection, Views } from '../projections/runtime.ts';
+import type { ProjectedEvent, Projection, Runtime, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { AsOfDate } from './date.ts';
+import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
+import type { AtOrder } from './log-order.ts';
 
 /**
  * The archive as it stood on a date: read models built by the real projections (the same
@@ -32,6 +35,17 @@ import type { AsOfDate } from './date.ts';
  * (src/read/kept.ts: at most about 32 MB, usually far less), so at most `maxSnapshots` × 48 MB
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
+ *
+ * Two shortcuts, both exact, both decided on what the `asof-order` projection keeps of the order of
+ * `at` along the log (src/asof/log-order.ts), read from the live views.db:
+ * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
+ *   whole log: its pages are read from the live read models themselves, through a read-only
+ *   connection in one read transaction, in which the facts are checked too (so an event appended
+ *   meanwhile, with a later `at`, cannot slip into the page). Nothing is built; no memory but that
+ *   connection's page cache (CACHE_MB).
+ * - when the date's cut is a prefix of the log (`at` never goes back across the cutoff), building
+ *   stops at the first event at or after the cutoff: the rest of the log is not read. Otherwise
+ *   (an import of older history after newer events) the whole log is read, as described above.
  */
 
 export interface Snapshot {
@@ -48,6 +62,21 @@ export interface SnapshotOptions {
   maxSnapshots?: number;
   /** the read models to build (default: all of them, as views.db has) */
   projections?: () => Projection[];
+  /** the live read models (views.db), for the shortcuts above; without them every date is built */
+  live?: Runtime;
+  /** events read from the log per page while building (default PAGE) */
+  pageSize?: number;
+}
+
+/** how long a request waits for the live read models to reach the log's head before building instead */
+const LIVE_WAIT_MS = 2000;
+
+/** The facts of src/asof/log-order.ts and the log position they hold through. */
+interface OrderFacts {
+  order: AtOrder;
+  position: number;
+  /** every read model is at or before `position`: none holds an event the facts have not seen */
+  consistent: boolean;
 }
 
 /** events read from the log per page while building */
@@ -99,6 +128,12 @@ export class AsOfSnapshots {
   private readonly projections: () => Projection[];
   private dir: string | undefined;
   private opened = 0;
+  private readonly live: Runtime | undefined;
+  private readonly pageSize: number;
+  /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
+  readonly counts = { live: 0, eventsRead: 0, stoppedAtCut: 0 };
+  /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
+  private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot> } | undefined | null;
 
   constructor(
     private readonly store: EventStore,
@@ -106,7 +141,9 @@ export class AsOfSnapshots {
   ) {
     this.maxBytes = opts.maxBytes ?? 2 ** 30;
     this.maxSnapshots = opts.maxSnapshots ?? 4;
-    this.projections = opts.projections ?? allProjections;
+    this.projections = opts.projections ?? (() => allProjections().filter((p) => p.name !== logOrderProjection.name));
+    this.live = opts.live;
+    this.pageSize = opts.pageSize ?? PAGE;
   }
 
   /**
@@ -114,6 +151,8 @@ export class AsOfSnapshots {
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
   async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>): Promise<T> {
+    const live = await this.useLive(asOf, read);
+    if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
     try {
@@ -123,6 +162,76 @@ export class AsOfSnapshots {
     } finally {
       entry.users -= 1;
       if (entry.users === 0 && this.entries.get(asOf.date) !== entry) entry.remove();
+    }
+  }
+
+  /** The live connection, opened on first use; null when there is none to open (no live views, or in memory). */
+  private liveReader(): NonNullable<AsOfSnapshots['reader']> | null {
+    if (this.reader !== undefined) return this.reader;
+    const file = this.live?.db.name;
+    if (!this.live || !file || file === ':memory:') return (this.reader = null);
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 10000');
+    db.pragma(`cache_size = -${CACHE_MB * 1024}`);
+    return (this.reader = { db, users: 0, facts: undefined, snapshots: new Map() });
+  }
+
+  /** The facts as `db` holds them now (inside the caller's transaction, if any). */
+  private static factsOf(db: Views): OrderFacts | undefined {
+    let order: AtOrder | undefined;
+    try {
+      order = readOrder(db);
+    } catch {
+      return undefined; // views.db from before the projection: no facts
+    }
+    const cps = checkpointsOf(db);
+    const position = cps.find((c) => c.name === logOrderProjection.name)?.position;
+    if (!order || position === undefined) return undefined;
+    return { order, position, consistent: cps.every((c) => c.position <= position) };
+  }
+
+  /** The facts for building: read in a short transaction of their own. */
+  private buildFacts(): OrderFacts | undefined {
+    const r = this.liveReader();
+    if (!r) return undefined;
+    if (r.users > 0) return r.facts;
+    return r.db.transaction(() => AsOfSnapshots.factsOf(r.db))();
+  }
+
+  /**
+   * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
+   * (see above) and its value is returned; otherwise undefined, and nothing was read.
+   */
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>): Promise<{ value: T } | undefined> {
+    const r = this.liveReader();
+    if (!r || !this.live) return undefined;
+    if (r.users === 0) {
+      try {
+        await this.live.waitFor(await this.store.headPosition(), LIVE_WAIT_MS);
+      } catch {
+        return undefined; // catching up (a rebuild, a large import): build the date instead
+      }
+    }
+    // requests that overlap share one read transaction: the later ones see the log as the first did
+    if (r.users === 0) {
+      r.db.exec('BEGIN');
+      r.facts = AsOfSnapshots.factsOf(r.db);
+    }
+    const f = r.facts;
+    if (!f || !f.consistent || !wholeLogBefore(f.order, asOf.cutoffMs)) {
+      if (r.users === 0) r.db.exec('COMMIT');
+      return undefined;
+    }
+    let snapshot = r.snapshots.get(asOf.date);
+    if (!snapshot) r.snapshots.set(asOf.date, (snapshot = { asOf, db: r.db, through: f.position }));
+    snapshot.through = f.position;
+    r.users += 1;
+    this.counts.live += 1;
+    try {
+      return { value: await read(snapshot) };
+    } finally {
+      r.users -= 1;
+      if (r.users === 0 && r.db.open) r.db.exec('COMMIT');
     }
   }
 
@@ -160,6 +269,11 @@ export class AsOfSnapshots {
   }
 
   close(): void {
+    if (this.reader) {
+      if (this.reader.db.inTransaction) this.reader.db.exec('COMMIT');
+      this.reader.db.close();
+    }
+    this.reader = undefined;
     for (const e of this.entries.values()) e.remove();
     this.entries.clear();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
@@ -172,11 +286,20 @@ export class AsOfSnapshots {
     const run = (async () => {
       try {
         const head = await this.store.headPosition();
+        const facts = this.buildFacts();
+        // the second shortcut: a cut that is a prefix of the log as far as the facts hold
+        const prefixThrough = facts && cutIsPrefix(facts.order, entry.snapshot.asOf.cutoffMs) ? facts.position : 0;
         while (entry.snapshot.through < head) {
-          const page = await this.store.readAll({ after: entry.snapshot.through, limit: PAGE });
+          const page = await this.store.readAll({ after: entry.snapshot.through, limit: this.pageSize });
           if (page.length === 0) break;
-          this.apply(entry, page);
+          const reached = this.apply(entry, page);
+          this.counts.eventsRead += page.length;
           entry.snapshot.through = page[page.length - 1]!.position;
+          // an event at or after the cutoff, within what the facts hold: every later one they hold is too
+          if (reached !== undefined && reached <= prefixThrough && entry.snapshot.through < prefixThrough) {
+            entry.snapshot.through = prefixThrough;
+            this.counts.stoppedAtCut += 1;
+          }
           // let requests run between pages while a large log is read
           if (entry.snapshot.through < head) await new Promise<void>((r) => setImmediate(r));
         }
@@ -192,14 +315,20 @@ export class AsOfSnapshots {
   /**
    * One page of the log: the events before the cutoff, in log order, through every projection, as
    * the runtime applies a batch (src/projections/runtime.ts): upcast, each projection in its own
-   * savepoint, a projection that throws stops there for good and the others go on.
+   * savepoint (the whole page through `applyBatch` where the projection has it), a projection that
+   * throws stops there for good and the others go on. Returns the position of the page's first
+   * event at or after the cutoff, if any.
    */
-  private apply(entry: Entry, page: RecordedEvent[]): void {
+  private apply(entry: Entry, page: RecordedEvent[]): number | undefined {
     const { cutoffMs } = entry.snapshot.asOf;
     const events: ProjectedEvent[] = [];
+    let reached: number | undefined;
     for (const e of page) {
       // the rule (see above): kept when recorded before the cutoff, wherever it is in the log
-      if (!(Date.parse(e.metadata.at) < cutoffMs)) continue;
+      if (!(Date.parse(e.metadata.at) < cutoffMs)) {
+        reached ??= e.position;
+        continue;
+      }
       if (entry.seen) {
         if (entry.seen.has(e.id)) continue;
         entry.seen.add(e.id);
@@ -207,14 +336,15 @@ export class AsOfSnapshots {
       const data = upcast(e.type, e.data, e.metadata.v ?? 1);
       events.push((data === e.data ? e : { ...e, data }) as unknown as ProjectedEvent);
     }
-    if (events.length === 0) return;
+    if (events.length === 0) return reached;
     const db = entry.snapshot.db;
     db.transaction(() => {
       for (const p of entry.projections) {
         if (entry.failed.has(p)) continue;
         try {
           db.transaction(() => {
-            for (const e of events) p.apply(db, e);
+            if (p.applyBatch) p.applyBatch(db, events);
+            else for (const e of events) p.apply(db, e);
           })();
         } catch {
           p.invalidate?.(db);
@@ -222,6 +352,7 @@ export class AsOfSnapshots {
         }
       }
     })();
+    return reached;
   }
 
   /** Least recently used out until the kept snapshots fit; the one just used always stays. */

@@ -10,7 +10,9 @@ import { isDomainError } from '../domain/decider.ts';
 import type { AppContext } from '../http/env.ts';
 import { authProjection } from '../projections/auth.ts';
 import { orgProjection } from '../projections/org.ts';
-import { openViews, startProjections } from '../projections/runtime.ts';
+import { openViews, startProjections, truncateWal } from '../projections/runtime.ts';
+import { allProjections } from '../projections/index.ts';
+import { erasePerson } from '../privacy/erase.ts';
 import { orgQueries } from '../read/org.ts';
 import type { Employee } from '../read/org.ts';
 import { openStore } from '../store/open.ts';
@@ -34,6 +36,8 @@ export const ADMIN_USAGE = `usage:
   hallway admin revoke PERSON ROLE           refused for the last admin
   hallway admin invite PERSON                print a fresh invitation link (to set a new password)
   hallway admin end-sessions PERSON          sign PERSON out everywhere
+  hallway admin erase PERSON                 erase someone who has left, at their request (docs/trust.md):
+                                             their key is destroyed; cannot be undone
   hallway admin setup-link                   explains where the first admin's setup link comes from
   hallway admin seal-key init FILE           a new Ed25519 key pair for seals: FILE (private, 0600)
                                              and FILE.pub; FILE must be outside the data directory
@@ -170,6 +174,31 @@ const SUBCOMMANDS: Record<string, Sub> = {
       const p = person(ctx, args[0]!);
       const n = await endAllSessions(ctx, p.employeeId, actor);
       out(`ended ${n} session${n === 1 ? '' : 's'} of ${label(p)}`);
+    },
+  },
+
+  erase: {
+    arity: 1,
+    async run(ctx, args, actor) {
+      const p = person(ctx, args[0]!);
+      const shown = label(p);
+      const r = await erasePerson(ctx, actor, p.employeeId);
+      if (isDomainError(r)) return refuse(p, r);
+      if (r.events.length === 0) {
+        out(`${p.employeeId} was already erased: nothing changed`);
+        return;
+      }
+      // every read model now, not at the server's next look: views.db must not keep their words
+      const views = openViews(viewsFile(ctx.config));
+      try {
+        const all = await startProjections({ store: ctx.store, views, projections: allProjections(), log: note });
+        await all.caughtUp;
+        await all.close();
+        truncateWal(views, note);
+      } finally {
+        views.close();
+      }
+      out(`erased ${shown}: their key is destroyed; Hallway now shows "a former colleague" and their stories' text as removed`);
     },
   },
 

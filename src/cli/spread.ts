@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { parseAsOf } from '../asof/date.ts';
 import { AsOfSnapshots } from '../asof/snapshots.ts';
+import { storyFiguresAsOf } from '../asof/figures.ts';
 import { storyFigures } from '../read/spread.ts';
 import { openHallway } from '../services.ts';
 
@@ -40,9 +41,11 @@ export async function spreadCommand(args: string[]): Promise<number> {
     asOf = parsed.asOf;
   }
   const hallway = await openHallway(loadConfig(), { log: (m) => process.stderr.write(`${m}\n`) });
-  const snapshots = new AsOfSnapshots(hallway.store);
+  const snapshots = new AsOfSnapshots(hallway.store, { live: hallway.runtime });
   try {
-    const figures = asOf ? await snapshots.use(asOf, (s) => storyFigures(s.db, storyId)) : storyFigures(hallway.runtime.db, storyId);
+    // as of a date: from the live spread model cut at the date when the cut is a prefix of the log, else from the date built
+    const direct = asOf ? await storyFiguresAsOf(hallway.store, hallway.runtime, asOf, storyId) : undefined;
+    const figures = !asOf ? storyFigures(hallway.runtime.db, storyId) : direct !== 'build' ? direct : await snapshots.use(asOf, (s) => storyFigures(s.db, storyId));
     if (!figures) {
       process.stderr.write(`hallway spread: no story ${JSON.stringify(storyId)} in the archive${asOf ? ` as it stood on ${asOf.label}` : ''}\n`);
       return 1;

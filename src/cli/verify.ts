@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { loadPublicKeys } from '../chain/seal.ts';
 import { LogVerifier } from '../chain/verify.ts';
 import type { VerifyReport } from '../chain/verify.ts';
-import { openStore } from '../store/open.ts';
+import { openRawStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
 import { progress } from './progress.ts';
 
@@ -38,7 +38,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const store = await openStore(config);
+  // the log as stored (ciphertext for sealed fields): what the chain covers
+  const store = await openRawStore(config);
   const started = Date.now();
   let report: Awaited<ReturnType<typeof verifyStore>>;
   try {

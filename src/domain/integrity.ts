@@ -144,6 +144,9 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
       case 'EmployeeRoleGranted':
       case 'EmployeeLeft':
         return active(event.data.employeeId);
+      case 'PersonErased':
+        // erasure follows leaving (docs/trust.md)
+        return s.employees.get(event.data.employeeId) === 'left' ? null : s.employees.has(event.data.employeeId) ? `employee ${event.data.employeeId} has not left` : `employee ${event.data.employeeId} has not joined`;
       case 'EmployeeRoleRevoked':
         return employee(event.data.employeeId);
       case 'ThemeDefined':

@@ -84,10 +84,13 @@ export type EmployeeCommand =
   | { type: 'TransferEmployee'; data: DataOf<'EmployeeTransferred'>; department: DepartmentLookup }
   | { type: 'GrantRole'; data: DataOf<'EmployeeRoleGranted'> }
   | { type: 'RevokeRole'; data: DataOf<'EmployeeRoleRevoked'>; /** current admins other than this employee */ otherAdmins: number }
-  | { type: 'MarkLeft'; data: DataOf<'EmployeeLeft'>; otherAdmins: number };
+  | { type: 'MarkLeft'; data: DataOf<'EmployeeLeft'>; otherAdmins: number }
+  | { type: 'ErasePerson'; data: DataOf<'PersonErased'> };
 
 export interface EmployeeState {
   status: 'none' | 'current' | 'left';
+  /** PersonErased is in the stream */
+  erased?: boolean;
   departmentId: string;
   roles: Role[];
 }
@@ -109,11 +112,19 @@ export const employeeDecider: Decider<EmployeeCommand, EmployeeState> = {
         return { ...state, roles: state.roles.filter((r) => r !== event.data.role) };
       case 'EmployeeLeft':
         return { ...state, status: 'left' };
+      case 'PersonErased':
+        return { ...state, erased: true };
       default:
         return state;
     }
   },
   decide(command, state): HallwayEvent[] | DomainError {
+    if (command.type === 'ErasePerson') {
+      if (state.status === 'none') return err('employee-unknown', 'this person does not exist', undefined, 'not-found');
+      if (state.status === 'current') return err('employee-current', 'this person is still employed: erasure follows leaving, so mark them as left first', undefined, 'invalid');
+      // erasing twice changes nothing, so a repeated confirmation is harmless
+      return state.erased ? [] : [{ type: 'PersonErased', data: command.data }];
+    }
     if (command.type !== 'JoinEmployee') {
       if (state.status === 'none') return err('employee-unknown', 'this person does not exist', undefined, 'not-found');
       if (state.status === 'left') return err('employee-left', 'this person has left', undefined, 'invalid');

@@ -25,6 +25,7 @@ export const ACCESS: AccessRule[] = [
   // static files and health
   { method: 'GET', path: '/static/*', allow: 'public', what: 'stylesheet, htmx, fonts, icons and the web manifest' },
   { method: 'GET', path: '/favicon.ico', allow: 'public', what: 'the favicon browsers ask for at the root' },
+  { method: 'GET', path: '/metrics', allow: 'public', what: 'Prometheus metrics: from the addresses in HALLWAY_METRICS_ALLOW (loopback by default), or with an admin\'s API token; 401 or 403 otherwise' },
   { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness: 200 {ok:true}, or 503 when a read model has stopped' },
   { method: 'GET', path: '/readyz', allow: 'public', what: 'readiness: 200 {ready:true} once the read models have caught up, 503 before' },
 
@@ -51,6 +52,8 @@ export const ACCESS: AccessRule[] = [
   { method: 'POST', path: '/admin/people/:employeeId/left', allow: ['admin'], what: 'mark as left (ends their sessions)' },
   { method: 'POST', path: '/admin/people/:employeeId/sessions/end', allow: ['admin'], what: 'end every session of the person' },
   { method: 'POST', path: '/admin/people/:employeeId/invitation', allow: ['admin'], what: 'a new invitation link (shown once)' },
+  { method: 'GET', path: '/admin/people/:employeeId/erase', allow: ['admin'], what: 'confirm erasing a person who has left (what goes, what stays)' },
+  { method: 'POST', path: '/admin/people/:employeeId/erase', allow: ['admin'], what: 'erase a person who has left (after the confirm step: confirm=yes): PersonErased, their key destroyed' },
   { method: 'GET', path: '/admin/import', allow: ['admin'], what: 'CSV import form' },
   { method: 'POST', path: '/admin/import', allow: ['admin'], what: 'import employees from CSV, all or nothing' },
   { method: 'GET', path: '/admin/audit', allow: ['admin'], what: 'audit trail, newest first (?before=position)' },

@@ -11,7 +11,8 @@ import { DepartmentsPage } from '../../views/pages/admin-departments.tsx';
 import type { DepartmentsProps } from '../../views/pages/admin-departments.tsx';
 import { PeoplePage } from '../../views/pages/admin-people.tsx';
 import type { PeopleProps } from '../../views/pages/admin-people.tsx';
-import { PersonPage } from '../../views/pages/admin-person.tsx';
+import { EraseConfirm, PersonPage } from '../../views/pages/admin-person.tsx';
+import { erasePerson } from '../privacy/erase.ts';
 import type { PersonProps } from '../../views/pages/admin-person.tsx';
 import { AuditPage } from '../../views/pages/admin-audit.tsx';
 import { ImportPage } from '../../views/pages/admin-import.tsx';
@@ -110,6 +111,7 @@ const NOTICES: Record<string, string> = {
   unchanged: 'Nothing to change.',
   left: 'Marked as left; their sessions have ended.',
   sessions: 'Every session of this person has ended.',
+  erased: 'Erased: their key is destroyed. Hallway now shows “a former colleague” and their stories’ text as removed.',
 };
 
 /** A page: a full layout normally, only the admin frame for htmx (which swaps #admin-page). */
@@ -308,6 +310,28 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const r = await markLeft(ctx, actor(c), id);
     if (isDomainError(r)) return personPage(c, id, { failed: { form: 'left', values: {}, errors: domainErrors(r) } }, statusOf(r));
     return after(c, personUrl(id), 'left', () => personPage(c, id, { notice: NOTICES['left'] }));
+  });
+
+  // erasure (docs/trust.md): a confirm step that names the person and says what goes and what stays
+  const confirmErase = (c: C, id: string) => {
+    const person = org().employee(id)!;
+    return page(c, `Erase ${person.name}?`, <EraseConfirm person={person} />);
+  };
+  app.get('/admin/people/:employeeId/erase', (c) => {
+    const id = c.req.param('employeeId');
+    if (!org().employee(id)) return c.notFound();
+    return confirmErase(c, id);
+  });
+  app.post('/admin/people/:employeeId/erase', async (c) => {
+    const id = c.req.param('employeeId');
+    if (!org().employee(id)) return c.notFound();
+    // only the confirm step's button says yes: anything else shows the question, and erases nothing
+    if (formValues(await c.req.parseBody())['confirm'] !== 'yes') return confirmErase(c, id);
+    const r = await erasePerson(ctx, actor(c), id);
+    if (isDomainError(r)) return personPage(c, id, { failed: { form: 'erase', values: {}, errors: domainErrors(r) } }, statusOf(r));
+    // the person's page shows the marker only once the read models have applied the erasure
+    await ctx.runtime.waitFor(r.position);
+    return after(c, personUrl(id), 'erased', () => personPage(c, id, { notice: NOTICES['erased'] }));
   });
 
   app.post('/admin/people/:employeeId/sessions/end', async (c) => {

@@ -28,6 +28,7 @@ import { formBodies, requestLimits } from './limits.ts';
 import { isReady, readiness } from './readiness.ts';
 import { asOfPages } from './as-of.tsx';
 import { receiptRoutes } from './receipts.tsx';
+import { metricsRoutes, observe } from './observe.ts';
 
 const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -55,6 +56,8 @@ function originCheck(ctx: AppContext): MiddlewareHandler<AppEnv> {
 export function createApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  // outermost: every answer, refusals included, gets a request id, a log line and its metrics
+  app.use(observe(ctx));
   app.use(
     secureHeadersUpFront({
       contentSecurityPolicy: {
@@ -93,7 +96,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
       return problemResponse(c, statusOf(err), 'Saved, still catching up', 'Your change was saved, but the pages are still catching up. Reload in a moment to see it.');
     }
     if ('getResponse' in err && typeof err.getResponse === 'function') return err.getResponse() as Response;
-    console.error(err);
+    c.get('log').error({ err }, 'unhandled error');
     return problemResponse(c, 500, 'Something went wrong on our side', 'Nothing was changed. Try again; if it keeps happening, tell your administrator.');
   });
 
@@ -105,6 +108,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   });
   // readiness: 200 once the read models have caught up with the log, 503 before (nothing more)
   app.get('/readyz', (c) => (isReady(ctx) ? c.json({ ready: true }, 200) : c.json({ ready: false }, 503)));
+  app.route('/', metricsRoutes(ctx));
   app.route('/', authRoutes(ctx));
   app.route('/', adminRoutes(ctx));
   app.route('/', storyRoutes(ctx));

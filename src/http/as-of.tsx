@@ -6,7 +6,7 @@ import { parseAsOf, utcDate } from '../asof/date.ts';
 import type { AsOfDate } from '../asof/date.ts';
 import { AsOfSnapshots, closedWith } from '../asof/snapshots.ts';
 import type { Snapshot } from '../asof/snapshots.ts';
-import type { Runtime, Views } from '../projections/runtime.ts';
+import type { Runtime } from '../projections/runtime.ts';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { storyRoutes } from './stories.tsx';
 import { timelineRoutes } from './timelines.tsx';
@@ -122,13 +122,14 @@ function pagesOver(ctx: AppContext): Hono<AppEnv> {
 }
 
 /** The middleware (app.ts mounts it after the access table). */
-export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.store)): MiddlewareHandler<AppEnv> {
+export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.store, { live: ctx.runtime })): MiddlewareHandler<AppEnv> {
   // closed (their files removed) when the context is (src/services.ts)
   closedWith(ctx, snapshots);
-  const apps = new WeakMap<Views, Hono<AppEnv>>();
+  // by snapshot, not by connection: dates read from the live read models share one connection
+  const apps = new WeakMap<Snapshot, Hono<AppEnv>>();
   const appFor = (s: Snapshot): Hono<AppEnv> => {
-    let app = apps.get(s.db);
-    if (!app) apps.set(s.db, (app = pagesOver(asOfContext(ctx, s))));
+    let app = apps.get(s);
+    if (!app) apps.set(s, (app = pagesOver(asOfContext(ctx, s))));
     return app;
   };
 

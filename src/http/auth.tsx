@@ -121,6 +121,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     if (typeof attempt === 'number') {
       c.header('Retry-After', String(attempt));
       c.status(429);
+      ctx.metrics?.signInFailures.inc({ reason: 'too-many-attempts' });
       return c.render(<SignInPage email={email} error={tooMany(attempt)} next={next} />, { title: 'Sign in' });
     }
     const hashRow = employee ? { password_hash: passwordHashOf(ctx.runtime.db, employee.employeeId) } : undefined;
@@ -129,7 +130,9 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     if (!ok || !employee) {
       attempt.fail(now());
       // a blank address is no attempt on anyone; everything else goes into the audit trail
-      if (email) await recordSignInFailure(ctx, employee?.employeeId, failureReason(employee, !!hashRow?.password_hash));
+      const reason = email ? failureReason(employee, !!hashRow?.password_hash) : null;
+      ctx.metrics?.signInFailures.inc({ reason: reason ?? 'blank-email' });
+      if (reason) await recordSignInFailure(ctx, employee?.employeeId, reason);
       c.status(401);
       return c.render(<SignInPage email={email} error={GENERIC_FAILURE} next={next} />, { title: 'Sign in' });
     }

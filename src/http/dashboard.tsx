@@ -3,12 +3,14 @@ import { commit } from '../command.ts';
 import type { AppContext, AppEnv } from './env.ts';
 import { dashboard, departmentGroups, departmentGroupsKept, SMALLER_NAME } from '../projections/spread-dashboard.ts';
 import { latestSpreadAt, spreadStory, storyFigures, storyNodes } from '../read/spread.ts';
-import { resolveWindow, WindowQuery } from '../spread/window.ts';
+import { PRESETS, resolveWindow, WindowQuery } from '../spread/window.ts';
 import { firstArrivals, headlines, windowPhrase } from '../spread/headlines.ts';
 import type { ResolvedWindow } from '../spread/window.ts';
 import { DashboardPage, WindowForm } from '../../views/pages/dashboard.tsx';
 import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
-import { sharedPart } from './shared-parts.ts';
+import { sharedPartUntil } from './shared-parts.ts';
+import { dashboardVersion } from '../read/edge-log.ts';
+import type { HtmlEscapedString } from 'hono/utils/html';
 
 /**
  * One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it. Ratios
@@ -26,6 +28,49 @@ const csvOf = (header: string[], rows: (string | number | null)[][]): string =>
 const TABLES = ['stories', 'flows', 'departments', 'themes'] as const;
 const MINUTE = 60_000;
 
+/** Windows end at the next whole minute (see dashboardRoutes). */
+const dashboardWindowEnd = (ctx: AppContext): Date => new Date(Math.ceil(ctx.clock().getTime() / MINUTE) * MINUTE);
+
+/** How many times a dashboard body was worked out and rendered in this process (for tests and the bench). */
+export const dashboardRenders = { count: 0 };
+
+/**
+ * The dashboard's body for a window: the same for every leader, so worked out and rendered once
+ * per window and kept until what it reads changes (dashboardVersion: departments, people, themes,
+ * stories or exposures; not sign-ins, searches or the other read models), so a page read while
+ * unrelated events arrive costs a look-up, and one read while exposures arrive is rendered once
+ * per change, not once per request.
+ */
+function dashboardPart(ctx: AppContext, w: ResolvedWindow): Promise<HtmlEscapedString> {
+  const db = ctx.runtime.db;
+  const key = `dashboard-page:${JSON.stringify(w)}:${ctx.config.minGroup}`;
+  return sharedPartUntil(db, key, () => dashboardVersion(db), () => {
+    dashboardRenders.count += 1;
+    const d = dashboard(db, w, ctx.config.minGroup);
+    // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
+    let latest: { from: string; to: string } | undefined;
+    if (d.flows.length === 0) {
+      const last = latestSpreadAt(db);
+      if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
+    }
+    const said = d.stories.length ? headlines(d, firstArrivals(db, d, w, departmentGroupsKept(db, ctx.config.minGroup).groupOf), windowPhrase(w)) : [];
+    return <DashboardPage d={d} w={w} minGroup={ctx.config.minGroup} latest={latest} headlines={said} />;
+  });
+}
+
+/**
+ * Works out and keeps every preset window's dashboard for the read models as they are (serve's
+ * start calls it once they have caught up, before it says it is ready), so the first leader to
+ * open the dashboard after a start or a rebuild does not wait for the edge log to load and the
+ * figures to be counted. One window a turn of the event loop.
+ */
+export async function prepareDashboards(ctx: AppContext): Promise<void> {
+  for (const preset of PRESETS) {
+    await dashboardPart(ctx, resolveWindow({ window: preset }, dashboardWindowEnd(ctx)));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 /** The leadership dashboard, one story's spread, and the CSV export of the dashboard's tables (leader role; see access.ts). */
 export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -39,7 +84,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
    * minute (unless an event comes in), so they are worked out once and kept (src/read/kept.ts)
    * instead of once per request. Nothing recorded is left out: the end is never before now.
    */
-  const windowEnd = (): Date => new Date(Math.ceil(ctx.clock().getTime() / MINUTE) * MINUTE);
+  const windowEnd = (): Date => dashboardWindowEnd(ctx);
 
   const parseWindow = (query: Record<string, string>): { ok: true; w: ResolvedWindow } | { ok: false; errors: Record<string, string> } => {
     const r = WindowQuery.safeParse({ window: query['window'] || undefined, from: query['from'], to: query['to'] });
@@ -62,19 +107,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
         { title: 'Dashboard' },
       );
     }
-    // the same for every leader: worked out and rendered once per window until the read models change
-    const key = `dashboard-page:${JSON.stringify(p.w)}:${ctx.config.minGroup}`;
-    const part = await sharedPart(ctx.runtime.db, key, () => {
-      const d = dashboard(ctx.runtime.db, p.w, ctx.config.minGroup);
-      // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
-      let latest: { from: string; to: string } | undefined;
-      if (d.flows.length === 0) {
-        const last = latestSpreadAt(ctx.runtime.db);
-        if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
-      }
-      const said = d.stories.length ? headlines(d, firstArrivals(ctx.runtime.db, d, p.w, departmentGroupsKept(ctx.runtime.db, ctx.config.minGroup).groupOf), windowPhrase(p.w)) : [];
-      return <DashboardPage d={d} w={p.w} minGroup={ctx.config.minGroup} latest={latest} headlines={said} />;
-    });
+    const part = await dashboardPart(ctx, p.w);
     return c.render(part, { title: 'Dashboard' });
   });
 

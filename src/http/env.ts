@@ -1,3 +1,5 @@
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { Role } from '../../events/org.ts';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../projections/runtime.ts';
@@ -35,6 +37,9 @@ export type AppEnv = {
     user: CurrentUser | null;
     /** per-response CSP nonce (no inline script is used; kept for a future need) */
     secureHeadersNonce?: string;
+    /** this request's id (X-Request-Id) and its logger, which puts the id on every line */
+    requestId: string;
+    log: Logger;
   };
 };
 
@@ -57,4 +62,8 @@ export interface AppContext {
   asOf?: AsOfDate & { recordClock: () => Date };
   /** tamper evidence; absent in contexts built by hand (then `store` stands in, without seals) */
   chain?: ChainContext;
+  /** serve's JSON logger (src/observability/logger.ts); absent: nothing is logged */
+  logger?: Logger;
+  /** this process's Prometheus metrics; absent: /metrics answers 404 */
+  metrics?: Metrics;
 }

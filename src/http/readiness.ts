@@ -19,7 +19,7 @@ export function readiness(ctx: AppContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (isReady(ctx)) return next();
     const p = c.req.path;
-    if (p === '/healthz' || p === '/readyz' || p.startsWith('/static/')) return next();
+    if (p === '/healthz' || p === '/readyz' || p === '/metrics' || p.startsWith('/static/')) return next();
     c.header('Retry-After', String(CATCHING_UP_RETRY_AFTER));
     return problemResponse(c, 503, 'Catching up', 'Hallway has just started and is still catching up with the archive. Nothing was changed. Reload this page in a few seconds.');
   };

@@ -1,3 +1,4 @@
+import { keptUntilViewsChange } from '../read/kept.ts';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { parseEvent } from '../../events/catalogue.ts';
@@ -232,7 +233,8 @@ export function storyRoutes(ctx: AppContext): Hono<AppEnv> {
 
   /** The story if this viewer may see it, else the 404/410 response. */
   const storyOr = (c: C, storyId: string): Story | Response | Promise<Response> => {
-    const story = getStory(db, storyId);
+    // read once per version of the read models (a busy story page reads it for every request)
+    const story = keptUntilViewsChange(db, `story-row:${storyId}`, () => getStory(db, storyId) ?? null) ?? undefined;
     // awaiting review: only its teller and curators know it is there
     if (!story || !maySee(story, me(c))) return gone(c, 404);
     if (story.retracted && !isCurator(me(c))) return gone(c, 410);

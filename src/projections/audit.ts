@@ -1,10 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { SIGN_IN_FAILURES } from '../../events/auth.ts';
 import { preparedPer } from './prepared.ts';
+import { FORMER_COLLEAGUE, REMOVED_TEXT } from '../privacy/markers.ts';
 import type { Projection, Views } from './runtime.ts';
 
 const stmts = preparedPer((db: Views) => ({
-  row: db.prepare('INSERT OR IGNORE INTO audit_log (position, at, kind, actor, employee_id, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+  row: db.prepare('INSERT OR IGNORE INTO audit_log (position, at, kind, actor, employee_id, detail, story_id, subject_len) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+  // PersonErased: the rows naming an erased teller's stories by title begin with the marker instead
+  storiesOf: db.prepare<[string], string>("SELECT substr(key, 14) FROM audit_names WHERE key LIKE 'story-teller:%' AND name = ?").pluck(),
+  eraseSubject: db.prepare('UPDATE audit_log SET detail = ? || substr(detail, subject_len + 1), subject_len = ? WHERE story_id = ? AND subject_len IS NOT NULL'),
   nameOf: db.prepare<[string], { name: string }>('SELECT name FROM audit_names WHERE key = ?'),
   remember: db.prepare('INSERT INTO audit_names (key, name) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET name = excluded.name'),
   session: db.prepare('INSERT OR IGNORE INTO audit_sessions (session_id, employee_id) VALUES (?, ?)'),
@@ -26,12 +30,16 @@ export const auditProjection: Projection = {
   // 3: its own copy of people's names (person:{id}), so the page joins no other read model's
   //    tables; `hallway export` as its own kind
   // 4: review before publishing: the setting, approvals and returns (issue 12)
-  version: 4,
+  // 5: the story a row names, so erasing its teller rewrites its title (issue 13)
+  version: 5,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS audit_log (
         position INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT,
-        employee_id TEXT, detail TEXT NOT NULL DEFAULT '');
+        employee_id TEXT, detail TEXT NOT NULL DEFAULT '',
+        -- the story a row names by its title (the first subject_len characters of detail)
+        story_id TEXT, subject_len INTEGER);
+      CREATE INDEX IF NOT EXISTS audit_log_story ON audit_log (story_id) WHERE story_id IS NOT NULL;
       CREATE INDEX IF NOT EXISTS audit_log_employee ON audit_log (employee_id, position);
       CREATE INDEX IF NOT EXISTS audit_log_kind ON audit_log (kind, position);
       CREATE TABLE IF NOT EXISTS audit_sessions (session_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL);
@@ -46,7 +54,7 @@ export const auditProjection: Projection = {
   },
   apply(db, e) {
     const q = stmts(db);
-    const row = (kind: AuditKind, employeeId: string | null, detail = ''): void => {
+    const row = (kind: AuditKind, employeeId: string | null, detail = '', story?: { storyId: string; titleLength: number }): void => {
       q.row.run(
         e.position,
         e.metadata.at,
@@ -54,6 +62,8 @@ export const auditProjection: Projection = {
         e.metadata.actor ?? null,
         employeeId,
         detail,
+        story?.storyId ?? null,
+        story?.titleLength ?? null,
       );
     };
     // names as they were when the event happened: departments, themes, and each person's department
@@ -144,6 +154,15 @@ export const auditProjection: Projection = {
       // story's teller stays hidden from admins who are not curators), the story by its title
       case 'StorySubmitted':
         remember(`story:${e.data.storyId}`, e.data.title);
+        remember(`story-teller:${e.data.storyId}`, e.data.tellerId);
+        break;
+      case 'PersonErased':
+        row('erased', e.data.employeeId);
+        remember(`person:${e.data.employeeId}`, FORMER_COLLEAGUE);
+        for (const storyId of q.storiesOf.all(e.data.employeeId)) {
+          remember(`story:${storyId}`, REMOVED_TEXT);
+          q.eraseSubject.run(REMOVED_TEXT, REMOVED_TEXT.length, storyId);
+        }
         break;
       case 'StoryAmended':
         if (e.data.title !== undefined) remember(`story:${e.data.storyId}`, e.data.title);
@@ -151,12 +170,16 @@ export const auditProjection: Projection = {
       case 'ArchiveSettingsChanged':
         row('review-setting', null, e.data.reviewBeforePublishing ? 'review before publishing turned on' : 'review before publishing turned off');
         break;
-      case 'StoryApproved':
-        row('story-approved', null, nameOf(`story:${e.data.storyId}`) ?? e.data.storyId);
+      case 'StoryApproved': {
+        const title = nameOf(`story:${e.data.storyId}`) ?? e.data.storyId;
+        row('story-approved', null, title, { storyId: e.data.storyId, titleLength: title.length });
         break;
-      case 'StoryReturned':
-        row('story-returned', null, `${nameOf(`story:${e.data.storyId}`) ?? e.data.storyId}: “${e.data.note}”`);
+      }
+      case 'StoryReturned': {
+        const title = nameOf(`story:${e.data.storyId}`) ?? e.data.storyId;
+        row('story-returned', null, `${title}: “${e.data.note}”`, { storyId: e.data.storyId, titleLength: title.length });
         break;
+      }
       default:
         break;
     }
@@ -174,7 +197,7 @@ const SIGN_IN_FAILURE_WORDS: Record<(typeof SIGN_IN_FAILURES)[number], string> =
 export const AUDIT_GROUPS = {
   'sign-ins': ['signed-in', 'signed-out', 'session-revoked', 'session-expired', 'sign-in-failed'],
   roles: ['role-granted', 'role-revoked'],
-  people: ['joined', 'transferred', 'left', 'invited', 'password-set'],
+  people: ['joined', 'transferred', 'left', 'erased', 'invited', 'password-set'],
   departments: ['department-opened', 'department-renamed', 'department-closed'],
   themes: ['theme-defined', 'theme-described', 'theme-retired'],
   exports: ['exported', 'log-exported'],

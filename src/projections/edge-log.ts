@@ -15,7 +15,9 @@ import { edgeFrom, edgeStory, edgeTo } from '../spread/edge-code.ts';
  * this projection runs (it comes after `spread` in allProjections). After each exposure it copies
  * the nodes that exposure added (see follow), so the log holds each edge once, in log order,
  * whatever the batch boundaries: a rebuild writes the same log. It also counts the events that change
- * what the dashboard reads besides exposures (ORG_CHANGES, STORY_CHANGES). Its version follows the spread
+ * what the dashboard reads besides exposures (ORG_CHANGES, STORY_CHANGES), and keeps the log position
+ * of the last event that changed anything the dashboard reads (`changed_at`): the dashboard keeps its
+ * pages until that moves (src/read/edge-log.ts, dashboardVersion). Its version follows the spread
  * projection's, so rebuilding that model rebuilds this one.
  */
 
@@ -26,7 +28,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS edge_log_meta (
   k INTEGER PRIMARY KEY CHECK (k = 1),
   org_changes INTEGER NOT NULL DEFAULT 0, -- events that change departments, people or themes
-  story_changes INTEGER NOT NULL DEFAULT 0 -- events that change a story's existence, themes or state
+  story_changes INTEGER NOT NULL DEFAULT 0, -- events that change a story's existence, themes or state
+  changed_at INTEGER NOT NULL DEFAULT 0 -- the log position of the last event that changed anything the dashboard reads
 );
 CREATE TABLE IF NOT EXISTS edge_log_chunks (
   first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,
@@ -45,8 +48,7 @@ const statements = preparedPer((db: Views) => ({
   append: db.prepare('INSERT INTO edge_log_tail (seq, at_ms, edge) VALUES (?, ?, ?)'),
   tail: db.prepare<[], [number, number]>('SELECT at_ms, edge FROM edge_log_tail ORDER BY seq').raw(),
   clearTail: db.prepare('DELETE FROM edge_log_tail'),
-  orgChanged: db.prepare('UPDATE edge_log_meta SET org_changes = org_changes + 1 WHERE k = 1'),
-  storyChanged: db.prepare('UPDATE edge_log_meta SET story_changes = story_changes + 1 WHERE k = 1'),
+  changed: db.prepare<[number, number, number]>('UPDATE edge_log_meta SET org_changes = org_changes + ?, story_changes = story_changes + ?, changed_at = max(changed_at, ?) WHERE k = 1'),
   pack: db.prepare('INSERT INTO edge_log_chunks (first_seq, n, data) VALUES (?, ?, ?)'),
   nextSeq: db.prepare<[], number>(
     'SELECT coalesce((SELECT max(seq) + 1 FROM edge_log_tail), (SELECT max(first_seq + n) FROM edge_log_chunks), 0)',
@@ -156,7 +158,7 @@ function exposure(e: ProjectedEvent): { storyId: string; people: string[] } | un
 
 /** The projection, with the chunk size as a parameter so tests can make chunks of a few edges. */
 export function edgeLogProjection(chunk = CHUNK): Projection {
-  return {
+  const projection: Projection = {
     name: 'edge-log',
     version: spreadProjection.version * 1000 + 4,
     // it reads the spread model's tables as they stand after each batch: it must share its lane
@@ -164,6 +166,10 @@ export function edgeLogProjection(chunk = CHUNK): Projection {
     ...(spreadProjection.lane !== undefined ? { lane: spreadProjection.lane } : {}),
     setup(db) {
       db.exec(SCHEMA);
+      // a model built before changed_at (issue 10) gains the column without a rebuild: it is read
+      // only to see that something changed, so starting from 0 loses nothing
+      const columns = db.prepare<[], { name: string }>('PRAGMA table_info(edge_log_meta)').all();
+      if (!columns.some((c) => c.name === 'changed_at')) db.exec('ALTER TABLE edge_log_meta ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0');
       db.prepare('INSERT OR IGNORE INTO edge_log_meta (k) VALUES (1)').run();
     },
     reset(db) {
@@ -175,10 +181,22 @@ export function edgeLogProjection(chunk = CHUNK): Projection {
       memory.delete(db);
     },
     apply(db, e) {
-      if (ORG_CHANGES.has(e.type)) statements(db).orgChanged.run();
-      if (STORY_CHANGES.has(e.type)) statements(db).storyChanged.run();
-      const x = exposure(e);
-      if (x !== undefined) follow(db, x.storyId, x.people, chunk);
+      projection.applyBatch!(db, [e]);
+    },
+    applyBatch(db, events) {
+      // the counts and the position of the last change are written once per batch
+      let org = 0;
+      let story = 0;
+      let changedAt = -1;
+      for (const e of events) {
+        const x = exposure(e);
+        if (ORG_CHANGES.has(e.type)) org += 1;
+        if (STORY_CHANGES.has(e.type)) story += 1;
+        if (x !== undefined) follow(db, x.storyId, x.people, chunk);
+        if (x !== undefined || ORG_CHANGES.has(e.type) || STORY_CHANGES.has(e.type)) changedAt = e.position;
+      }
+      if (changedAt >= 0) statements(db).changed.run(org, story, changedAt);
     },
   };
+  return projection;
 }

@@ -3,11 +3,13 @@ import type { Config } from '../config.ts';
 import type { EventStore } from '../store/port.ts';
 import { positionWaiters } from './position-waiters.ts';
 import type { ProjectionStatus, Runtime, Views } from './runtime.ts';
-import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
+import type { FromWorker, ThreadMemory, ToWorker, WorkerData } from './worker-protocol.ts';
 
 export interface WorkerRuntime extends Runtime {
   /** tells the worker that this thread appended, so it reads the new events at once */
   wake(): void;
+  /** the worker thread's JavaScript memory (for the bench) */
+  memory(): Promise<ThreadMemory>;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
     onFailedStart = reject;
   });
   let onClosed: (() => void) | undefined;
+  const memoryAsked: ((m: ThreadMemory) => void)[] = [];
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
   worker.on('message', (m: FromWorker) => {
@@ -55,6 +58,9 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
       case 'closed':
         status = m.status;
         onClosed?.();
+        return;
+      case 'memory':
+        memoryAsked.shift()?.(m.memory);
         return;
     }
   });
@@ -85,6 +91,11 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
     wake: () => {
       if (!waits.stoppedBy) send({ t: 'wake' });
     },
+    memory: () =>
+      new Promise<ThreadMemory>((resolve) => {
+        memoryAsked.push(resolve);
+        send({ t: 'memory' });
+      }),
     async close() {
       if (waits.stoppedBy) {
         await worker.terminate();

@@ -8,6 +8,7 @@ import { apiTokensProjection } from './api-tokens.ts';
 import { searchProjection } from './search.ts';
 import { storiesProjection } from './stories.ts';
 import { readingProjection } from './reading.ts';
+import { logOrderProjection } from '../asof/log-order.ts';
 
 /**
  * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
@@ -25,5 +26,7 @@ export function allProjections(): Projection[] {
     searchProjection,
     storiesProjection,
     readingProjection,
+    // the order of `at` along the log: lets the archive as it stood on a date skip what it can (src/asof/)
+    logOrderProjection,
   ];
 }

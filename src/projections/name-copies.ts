@@ -1,4 +1,5 @@
 import type { ProjectedEvent, Views } from './runtime.ts';
+import { FORMER_COLLEAGUE } from '../privacy/markers.ts';
 
 /**
  * A read model's own copy of people's and departments' names (`{prefix}_people`,
@@ -7,6 +8,7 @@ import type { ProjectedEvent, Views } from './runtime.ts';
  */
 export function nameCopyStatements(db: Views, prefix: 'story' | 'search') {
   return {
+    erase: db.prepare(`UPDATE ${prefix}_people SET name = ? WHERE employee_id = ?`),
     person: db.prepare(`INSERT INTO ${prefix}_people (employee_id, name) VALUES (?, ?) ON CONFLICT(employee_id) DO UPDATE SET name = excluded.name`),
     department: db.prepare(
       `INSERT INTO ${prefix}_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1`,
@@ -31,6 +33,10 @@ export function applyNameCopy(q: ReturnType<typeof nameCopyStatements>, e: Proje
     case 'EmployeeJoined':
       q.person.run(e.data.employeeId, e.data.name);
       return true;
+    case 'PersonErased':
+      // the copy reads as a rebuild would once the key is gone (the caller may rewrite its own rows too)
+      q.erase.run(FORMER_COLLEAGUE, e.data.employeeId);
+      return false;
     default:
       return false;
   }

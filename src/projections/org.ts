@@ -1,4 +1,5 @@
 import { preparedPer } from './prepared.ts';
+import { FORMER_COLLEAGUE } from '../privacy/markers.ts';
 import type { Projection, Views } from './runtime.ts';
 
 const stmts = preparedPer((db: Views) => ({
@@ -15,6 +16,8 @@ const stmts = preparedPer((db: Views) => ({
   roles: db.prepare<[string], { roles: string }>('SELECT roles FROM org_employees WHERE employee_id = ?'),
   setRoles: db.prepare('UPDATE org_employees SET roles = ? WHERE employee_id = ?'),
   leave: db.prepare('UPDATE org_employees SET left_at = ? WHERE employee_id = ?'),
+  // what a rebuild gives once the key is gone: the marker, and no email
+  erase: db.prepare('UPDATE org_employees SET name = ?, email = NULL WHERE employee_id = ?'),
 }));
 
 /** Departments and employees as they are now (roles, department, whether they have left). */
@@ -66,6 +69,9 @@ export const orgProjection: Projection = {
       }
       case 'EmployeeLeft':
         q.leave.run(e.metadata.at, e.data.employeeId);
+        break;
+      case 'PersonErased':
+        q.erase.run(FORMER_COLLEAGUE, e.data.employeeId);
         break;
       default:
         break;

@@ -1,5 +1,6 @@
 import type { Projection, Views } from './runtime.ts';
 import { preparedPer } from './prepared.ts';
+import { FORMER_COLLEAGUE, REMOVED_TEXT } from '../privacy/markers.ts';
 
 /**
  * What each person has read, heard and been sent (tables `reading_*`): the facts behind their own
@@ -17,6 +18,8 @@ function statements(db: Views) {
     person: db.prepare('INSERT INTO reading_people (employee_id, name) VALUES (?, ?) ON CONFLICT(employee_id) DO UPDATE SET name = excluded.name'),
     story: db.prepare('INSERT OR IGNORE INTO reading_stories (story_id, title, teller_id) VALUES (?, ?, ?)'),
     retitle: db.prepare('UPDATE reading_stories SET title = ? WHERE story_id = ?'),
+    erasePerson: db.prepare('UPDATE reading_people SET name = ? WHERE employee_id = ?'),
+    eraseTitles: db.prepare('UPDATE reading_stories SET title = ? WHERE teller_id = ?'),
     retract: db.prepare('UPDATE reading_stories SET retracted = 1 WHERE story_id = ?'),
     read: db.prepare('INSERT OR IGNORE INTO reading_reads (reader_id, story_id) VALUES (?, ?)'),
     heard: db.prepare(
@@ -67,6 +70,10 @@ export const readingProjection: Projection = {
         break;
       case 'StoryRetracted':
         q.retract.run(e.data.storyId);
+        break;
+      case 'PersonErased':
+        q.erasePerson.run(FORMER_COLLEAGUE, e.data.employeeId);
+        q.eraseTitles.run(REMOVED_TEXT, e.data.employeeId);
         break;
       case 'StoryRead':
         q.read.run(e.data.readerId, e.data.storyId);

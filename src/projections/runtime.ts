@@ -96,9 +96,22 @@ export function openViews(file: string): Views {
   // views.db is a cache that can be rebuilt from the log: no need to sync it to disk.
   db.pragma('synchronous = OFF');
   db.pragma('busy_timeout = 10000');
+  // an erased person's rows are rewritten with the markers: the old bytes are zeroed, not left in
+  // free space (docs/trust.md); the WAL is truncated after such a batch (see flush)
+  db.pragma('secure_delete = ON');
   db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
            CREATE TABLE IF NOT EXISTS applied_event_ids (projection TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (projection, id)) WITHOUT ROWID;`);
   return db;
+}
+
+/**
+ * Copies the WAL into views.db and empties it. Readers still on an older snapshot make it wait
+ * (busy_timeout); if one holds on past that, the next erasure's checkpoint (or SQLite's own
+ * checkpoints) completes it, and the operator is told.
+ */
+export function truncateWal(db: Views, log: (m: string) => void = () => {}): void {
+  const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+  if (r && r.busy) log('views.db: the WAL could not be truncated after an erasure (a reader held it); it will be at the next checkpoint');
 }
 
 export interface StartOptions {
@@ -262,6 +275,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
           }
         }
       }).immediate();
+      // an erasure's rewrite leaves no page image with the old words in the WAL
+      if (batch.some((e) => e.type === 'PersonErased')) truncateWal(db, log);
       lane.applied = batch[batch.length - 1]!.position;
       lane.atTail = !full;
       const took = performance.now() - started;

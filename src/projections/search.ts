@@ -1,5 +1,6 @@
 import type { Projection, Views } from './runtime.ts';
 import { preparedPer } from './prepared.ts';
+import { REMOVED_TEXT } from '../privacy/markers.ts';
 import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
 import { applyReviewSetting, reviewCopyDrop, reviewCopySchema, reviewCopyStatements, reviewIsOn } from './review-copies.ts';
 
@@ -39,6 +40,8 @@ function statements(db: Views) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     amendDoc: db.prepare('UPDATE search_docs SET title = ?, body = ? WHERE doc_id = ?'),
+    docsOf: db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted, awaiting FROM search_docs WHERE teller_id = ?'),
+    eraseDoc: db.prepare('UPDATE search_docs SET title = ?, body = ?, leader = ? WHERE doc_id = ?'),
     retractDoc: db.prepare('UPDATE search_docs SET retracted = 1 WHERE doc_id = ?'),
     awaitDoc: db.prepare('UPDATE search_docs SET awaiting = 1 WHERE doc_id = ?'),
     approveDoc: db.prepare('UPDATE search_docs SET awaiting = 0 WHERE doc_id = ?'),
@@ -64,7 +67,8 @@ function reindex(q: Statements, doc: DocRow): void {
 export const searchProjection: Projection = {
   name: 'search',
   // 3: stories awaiting review stay out of the index (issue 12)
-  version: 3,
+  // 4: FTS5 secure-delete, rebuilt so no earlier deletion left words in the index (issue 13)
+  version: 4,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS search_docs (
@@ -83,6 +87,8 @@ export const searchProjection: Projection = {
       CREATE TABLE IF NOT EXISTS search_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);
       ${reviewCopySchema('search')}
     `);
+    // deleted rows leave the index's pages at once, so an erased story's words are not kept there
+    db.exec("INSERT INTO search_fts (search_fts, rank) VALUES ('secure-delete', 1)");
   },
   reset(db) {
     stmts.forget(db);
@@ -132,6 +138,13 @@ export const searchProjection: Projection = {
         reindex(q, { ...doc, awaiting: 0 });
         break;
       }
+      case 'PersonErased':
+        // the index forgets the words (FTS5 secure-delete, set up above): only the markers are indexed
+        for (const doc of q.docsOf.all(e.data.employeeId)) {
+          q.eraseDoc.run(REMOVED_TEXT, REMOVED_TEXT, REMOVED_TEXT, doc.doc_id);
+          reindex(q, { ...doc, title: REMOVED_TEXT, body: REMOVED_TEXT, leader: REMOVED_TEXT });
+        }
+        break;
       case 'StoryRetracted': {
         const doc = q.doc.get(e.data.storyId);
         if (!doc) break;

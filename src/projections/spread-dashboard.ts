@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Views } from './runtime.ts';
 import { spreadStory } from '../read/spread.ts';
+import type { StoryRow } from '../read/spread.ts';
 import { bucketLabel, sizeBucket } from '../spread/figures.ts';
-import { pairStory, pairTheme } from '../spread/edge-code.ts';
+import { pairStory, pairTheme, STORY_LIMIT } from '../spread/edge-code.ts';
 import { edgesInWindow, edgesInWindowFromNodes, orgAndStoriesVersion } from '../read/edge-log.ts';
 import type { EdgeMark } from '../read/edge-log.ts';
 
@@ -112,28 +113,59 @@ function bucketMedian(db: Views, size: number): number | null {
 
 /**
  * The first `limit` stories that are not retracted or awaiting review, by nodes added (more first), ties by story id.
- * Only the stories of the counts that can make the cut are looked up, a count at a time.
+ * The touched stories are sorted by count as packed numbers (count × STORY_LIMIT + story number: one
+ * numeric sort, no objects); only the stories of the counts that can make the cut are looked up, a count at a time.
  */
-function rankStories(db: Views, addedByNo: Map<number, number>, limit: number): [string, number][] {
-  const byCount = new Map<number, number[]>();
-  for (const [storyNo, n] of addedByNo) {
-    const xs = byCount.get(n);
-    if (xs) xs.push(storyNo);
-    else byCount.set(n, [storyNo]);
-  }
+function rankStories(db: Views, addedOf: Int32Array, touched: readonly number[], limit: number): [string, number][] {
+  const keys = new Float64Array(touched.length);
+  for (let i = 0; i < touched.length; i++) keys[i] = addedOf[touched[i]!]! * STORY_LIMIT + touched[i]!;
+  keys.sort();
   const row = sql<[number], { story_id: string; retracted: number; awaiting: number }>(db, 'SELECT story_id, retracted, awaiting FROM spread_stories WHERE rowid = ?');
   const out: [string, number][] = [];
-  for (const n of [...byCount.keys()].sort((a, b) => b - a)) {
-    if (out.length >= limit) break;
+  let i = keys.length - 1;
+  while (i >= 0 && out.length < limit) {
+    const n = Math.floor(keys[i]! / STORY_LIMIT);
     const ids: string[] = [];
-    for (const storyNo of byCount.get(n)!) {
-      const r = row.get(storyNo);
+    for (; i >= 0 && Math.floor(keys[i]! / STORY_LIMIT) === n; i--) {
+      const r = row.get(keys[i]! % STORY_LIMIT);
       if (r && !r.retracted && !r.awaiting) ids.push(r.story_id);
     }
     ids.sort(cmp);
     for (const id of ids.slice(0, limit - out.length)) out.push([id, n]);
   }
   return out;
+}
+
+/**
+ * A circulating story's touches and departments newly reached in a window, and its curve: kept per
+ * views connection under the story's touches and size (every exposure adds a touch, every new node
+ * a person), so while events come in for one story the others' rows are not read again.
+ */
+const storyRowsKept = new WeakMap<Views, Map<string, Pick<CirculatingStory, 'touches' | 'newDepartments' | 'curve'>>>();
+const STORY_ROWS_KEPT = 2000;
+
+function storyInWindow(db: Views, s: StoryRow, from: number, to: number): Pick<CirculatingStory, 'touches' | 'newDepartments' | 'curve'> {
+  let kept = storyRowsKept.get(db);
+  if (!kept) storyRowsKept.set(db, (kept = new Map()));
+  const key = `${s.story_no}|${s.story_id}|${s.touches}|${s.size}|${s.department_id}|${from}|${to}`;
+  let x = kept.get(key);
+  if (x === undefined) {
+    const arr = sql<[string], { department_id: string; at_ms: number }>(db, 'SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id').all(s.story_id);
+    // a window that holds all of a story's touches (all time, above all) has them all: no need to count
+    // (two statements: SQLite reads one end of the index for a lone min() or max(), not for both)
+    const first = sql<[string], number | null>(db, 'SELECT min(at_ms) FROM spread_touches WHERE story_id = ?').pluck().get(s.story_id) ?? null;
+    const last = sql<[string], number | null>(db, 'SELECT max(at_ms) FROM spread_touches WHERE story_id = ?').pluck().get(s.story_id) ?? null;
+    const all = first === null || last === null || (from <= first && last < to);
+    const touches = all ? s.touches : sql<[string, number, number], number>(db, 'SELECT count(*) FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?').pluck().get(s.story_id, from, to)!;
+    x = {
+      touches,
+      newDepartments: arr.filter((a) => a.at_ms >= from && a.at_ms < to && a.department_id !== s.department_id).length,
+      curve: arr.map((a, i) => ({ days: Math.max(0, (a.at_ms - s.t0_ms) / 86_400_000), reached: i + 1 })),
+    };
+    if (kept.size >= STORY_ROWS_KEPT) kept.clear();
+    kept.set(key, x);
+  }
+  return x;
 }
 
 /**
@@ -148,6 +180,7 @@ interface Tally {
   storySlots: number;
   addedOf: Int32Array;
   touched: number[];
+  /** one bit per (story, group): the story reached / left the group across a border (bits, not bytes: at 20,000 stories and 50 groups a byte each made 2 MB a tally) */
   intoMarks: Uint8Array;
   outOfMarks: Uint8Array;
   received: number[];
@@ -159,10 +192,12 @@ interface Tally {
   mark?: EdgeMark;
 }
 
+const marksBytes = (storySlots: number, K: number): number => Math.ceil((storySlots * K) / 8);
+
 function newTally(K: number, groupOfNo: Int32Array, storySlots: number): Tally {
   return {
     K, groupOfNo, counts: new Float64Array(K * K), storySlots, addedOf: new Int32Array(storySlots), touched: [],
-    intoMarks: new Uint8Array(storySlots * K), outOfMarks: new Uint8Array(storySlots * K),
+    intoMarks: new Uint8Array(marksBytes(storySlots, K)), outOfMarks: new Uint8Array(marksBytes(storySlots, K)),
     received: new Array<number>(K).fill(0), passed: new Array<number>(K).fill(0), unknownDepartment: false, latest: Number.NEGATIVE_INFINITY,
   };
 }
@@ -174,9 +209,9 @@ function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
     const more = Math.max(storyNo + 1, x.storySlots * 2);
     const a = new Int32Array(more);
     a.set(x.addedOf);
-    const i = new Uint8Array(more * K);
+    const i = new Uint8Array(marksBytes(more, K));
     i.set(x.intoMarks);
-    const o = new Uint8Array(more * K);
+    const o = new Uint8Array(marksBytes(more, K));
     o.set(x.outOfMarks);
     Object.assign(x, { addedOf: a, intoMarks: i, outOfMarks: o, storySlots: more });
   }
@@ -192,13 +227,14 @@ function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
   x.counts[f * K + t]! += 1;
   // a crossing between shown departments (two small ones folded together do not cross)
   if (f !== t) {
-    const at = storyNo * K;
-    if (!x.intoMarks[at + t]) {
-      x.intoMarks[at + t] = 1;
+    const into = storyNo * K + t;
+    if (!(x.intoMarks[into >> 3]! & (1 << (into & 7)))) {
+      x.intoMarks[into >> 3]! |= 1 << (into & 7);
       x.received[t]! += 1;
     }
-    if (!x.outOfMarks[at + f]) {
-      x.outOfMarks[at + f] = 1;
+    const outOf = storyNo * K + f;
+    if (!(x.outOfMarks[outOf >> 3]! & (1 << (outOf & 7)))) {
+      x.outOfMarks[outOf >> 3]! |= 1 << (outOf & 7);
       x.passed[f]! += 1;
     }
   }
@@ -354,15 +390,11 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
   // a department numbered between reading the numbers and the edges: read them again (once is enough)
   if (tally.unknownDepartment) tally = tallyOnce();
   const { counts, addedOf, touched, received, passed } = tally;
-  const addedByNo = new Map<number, number>();
-  for (const storyNo of touched) addedByNo.set(storyNo, addedOf[storyNo]!);
   const flows: { from: string; to: string; count: number }[] = [];
   for (let f = 0; f < K; f++) for (let t = 0; t < K; t++) if (counts[f * K + t]) flows.push({ from: groups[f]!.id, to: groups[t]!.id, count: counts[f * K + t]! });
 
   // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
-  const ranked = rankStories(db, addedByNo, limit);
-  const touchesIn = sql<[string, number, number], { n: number }>(db, 'SELECT count(*) AS n FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?');
-  const arrivals = sql<[string], { department_id: string; at_ms: number }>(db, 'SELECT department_id, at_ms FROM spread_arrivals WHERE story_id = ? ORDER BY at_ms, department_id');
+  const ranked = rankStories(db, addedOf, touched, limit);
   const medians = new Map<number, number | null>();
   const stories: CirculatingStory[] = [];
   for (const [storyId, added] of ranked) {
@@ -370,21 +402,9 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
     if (!s) continue;
     const b = sizeBucket(s.size);
     if (!medians.has(b)) medians.set(b, bucketMedian(db, s.size));
-    const arr = arrivals.all(storyId);
-    stories.push({
-      storyId,
-      title: s.title,
-      size: s.size,
-      added,
-      touches: touchesIn.get(storyId, from, to)!.n,
-      newDepartments: arr.filter((a) => a.at_ms >= from && a.at_ms < to && a.department_id !== s.department_id).length,
-      virality: s.virality,
-      bucket: bucketLabel(b),
-      bucketMedian: medians.get(b) ?? null,
-      curve: arr.map((a, i) => ({ days: Math.max(0, (a.at_ms - s.t0_ms) / 86_400_000), reached: i + 1 })),
-    });
+    const { touches, newDepartments, curve } = storyInWindow(db, s, from, to);
+    stories.push({ storyId, title: s.title, size: s.size, added, touches, newDepartments, virality: s.virality, bucket: bucketLabel(b), bucketMedian: medians.get(b) ?? null, curve });
   }
-
 
   // departments: stories told by their people in the window (not those awaiting review)
   const told = settled.toldByGroup;
@@ -398,14 +418,14 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
 
   // themes: stories told, and nodes added, in the window
   const { themeNames, toldByTheme: toldBy, themeIdOf, storyThemePairs } = settled;
-  const themeAdded = new Map<string, number>();
+  // by theme number, then by id (a story numbered after the tally's arrays added nothing in it)
+  const addedByThemeNo = new Float64Array(themeIdOf.length);
   for (const pair of storyThemePairs) {
-    const n = addedByNo.get(pairStory(pair));
-    if (n) {
-      const themeId = themeIdOf[pairTheme(pair)]!;
-      themeAdded.set(themeId, (themeAdded.get(themeId) ?? 0) + n);
-    }
+    const storyNo = pairStory(pair);
+    if (storyNo < addedOf.length) addedByThemeNo[pairTheme(pair)]! += addedOf[storyNo]!;
   }
+  const themeAdded = new Map<string, number>();
+  themeIdOf.forEach((themeId, no) => themeAdded.set(themeId, addedByThemeNo[no]!));
   const themes = themeNames.map((t) => ({ themeId: t.theme_id, name: t.name, told: toldBy.get(t.theme_id) ?? 0, nodesAdded: themeAdded.get(t.theme_id) ?? 0 }));
 
   const smaller = departments[departments.length - 1]!;

@@ -6,6 +6,7 @@ import { sizeBucket, viralityOf } from '../spread/figures.ts';
 import { encodeEdge, encodeStoryTheme } from '../spread/edge-code.ts';
 import { wienerGrowth } from '../spread/virality.ts';
 import { preparedPer } from './prepared.ts';
+import { REMOVED_TEXT } from '../privacy/markers.ts';
 import { applyReviewSetting, reviewCopyDrop, reviewCopySchema, reviewCopyStatements, reviewIsOn } from './review-copies.ts';
 
 /**
@@ -165,6 +166,8 @@ function statements(db: Views) {
     closeDepartment: db.prepare('UPDATE spread_departments SET open = 0 WHERE department_id = ?'),
     defineTheme: db.prepare('INSERT INTO spread_themes (theme_id, name) VALUES (?, ?) ON CONFLICT(theme_id) DO UPDATE SET name = excluded.name'),
     retitle: db.prepare('UPDATE spread_stories SET title = ? WHERE story_id = ?'),
+    // an erased teller's titles read as a rebuild gives them; the figures stay as they are
+    eraseTitles: db.prepare('UPDATE spread_stories SET title = ? WHERE teller_id = ?'),
     untheme: db.prepare('DELETE FROM spread_story_themes WHERE story_id = ? AND theme_id = ?'),
     retract: db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?'),
     review: reviewCopyStatements(db, 'spread'),
@@ -511,6 +514,9 @@ q.openDepartment.run(e.data.departmentId, e.data.name);
     }
     case 'StoryAmended':
       if (e.data.title !== undefined) q.retitle.run(e.data.title, e.data.storyId);
+      return;
+    case 'PersonErased':
+      q.eraseTitles.run(REMOVED_TEXT, e.data.employeeId);
       return;
     case 'StoryThemed':
       themeStory(q, e.data.storyId, e.data.themeId);

@@ -1,4 +1,5 @@
 import type { Projection, Views } from './runtime.ts';
+import { REMOVED_TEXT } from '../privacy/markers.ts';
 import { preparedPer } from './prepared.ts';
 import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
 import { applyReviewSetting, reviewCopyDrop, reviewCopySchema, reviewCopyStatements, reviewIsOn } from './review-copies.ts';
@@ -70,6 +71,14 @@ function statements(db: Views) {
     clearPicks: db.prepare('DELETE FROM story_start_here'),
     pick: db.prepare('INSERT INTO story_start_here (rank, story_id) VALUES (?, ?)'),
     names: nameCopyStatements(db, 'story'),
+    // PersonErased: the teller's stories and their history read as a rebuild gives them once the key is gone
+    eraseStories: db.prepare('UPDATE story_stories SET title = @m, body = @m, leader = @m, leader_key = @key WHERE teller_id = @teller'),
+    eraseHistory: db.prepare(
+      `UPDATE story_history SET
+         title_before = CASE WHEN title_before IS NULL THEN NULL ELSE @m END, body_before = CASE WHEN body_before IS NULL THEN NULL ELSE @m END,
+         title_after = CASE WHEN title_after IS NULL THEN NULL ELSE @m END, body_after = CASE WHEN body_after IS NULL THEN NULL ELSE @m END
+       WHERE story_id IN (SELECT story_id FROM story_stories WHERE teller_id = @teller)`,
+    ),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -210,6 +219,10 @@ export const storiesProjection: Projection = {
       case 'StoryShared':
         expose(q, e.data.storyId, e.data.fromId);
         expose(q, e.data.storyId, e.data.toId);
+        break;
+      case 'PersonErased':
+        q.eraseStories.run({ m: REMOVED_TEXT, key: leaderKey(REMOVED_TEXT), teller: e.data.employeeId });
+        q.eraseHistory.run({ m: REMOVED_TEXT, teller: e.data.employeeId });
         break;
       case 'StartHerePicksSet': {
         q.clearPicks.run();

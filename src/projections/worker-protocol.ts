@@ -6,7 +6,9 @@ export type ToWorker =
   /** another thread appended: look for new events now */
   | { t: 'wake' }
   /** apply what is queued, close the store and views.db, then exit */
-  | { t: 'close' };
+  | { t: 'close' }
+  /** say how much memory this thread's JavaScript holds (for the bench and /healthz-style reports) */
+  | { t: 'memory' };
 
 /** What the projection worker tells the thread that serves requests. */
 export type FromWorker =
@@ -17,7 +19,15 @@ export type FromWorker =
   | { t: 'log'; message: string }
   /** the subscription stopped for good */
   | { t: 'stopped'; message: string }
-  | { t: 'closed'; status: ProjectionStatus[] };
+  | { t: 'closed'; status: ProjectionStatus[] }
+  | { t: 'memory'; memory: ThreadMemory };
+
+/** One thread's JavaScript memory, in bytes (v8.getHeapStatistics). */
+export interface ThreadMemory {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
 
 export interface WorkerData {
   config: Config;

@@ -14,6 +14,7 @@ import type { Runtime } from './runtime.ts';
 import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
 import { startChainKeeper } from '../chain/keeper.ts';
 import { loadSealKey } from '../chain/seal.ts';
+import { threadMemory } from './thread-memory.ts';
 
 // this thread catches up with imports; the serving thread keeps the CPU it needs for requests
 runInBackground();
@@ -39,7 +40,7 @@ const runtime = (started = await startProjections({
 // the chain keeper beside the projections, on this thread's views.db connection; it hashes the
 // log as stored (this store, below any layer that opens sealed fields) and seals it when keyed
 const keeper = startChainKeeper({
-  store,
+  store: store.inner,
   views,
   ...(config.sealKeyFile ? { sealKey: loadSealKey(config.sealKeyFile) } : {}),
   log: (message) => send({ t: 'log', message }),
@@ -49,6 +50,7 @@ send({ t: 'started', head: await store.headPosition(), position: Math.min(...ini
 
 port.on('message', (m: ToWorker) => {
   if (m.t === 'wake') store.wake?.();
+  else if (m.t === 'memory') send({ t: 'memory', memory: threadMemory() });
   else if (m.t === 'close') {
     void (async () => {
       await runtime.close();

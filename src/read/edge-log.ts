@@ -34,7 +34,7 @@ const statements = preparedPer((db: Views) => ({
   ).pluck(),
   chunks: db.prepare<[number], { first_seq: number; n: number; data: Buffer }>('SELECT first_seq, n, data FROM edge_log_chunks WHERE first_seq >= ? ORDER BY first_seq'),
   tail: db.prepare<[number], [number, number]>('SELECT at_ms, edge FROM edge_log_tail WHERE seq >= ? ORDER BY seq').raw(),
-  changes: db.prepare<[], { org_changes: number; story_changes: number }>('SELECT org_changes, story_changes FROM edge_log_meta WHERE k = 1'),
+  changes: db.prepare<[], { org_changes: number; story_changes: number; changed_at: number }>('SELECT org_changes, story_changes, changed_at FROM edge_log_meta WHERE k = 1'),
 }));
 
 const held = new WeakMap<Views, Held>();
@@ -159,4 +159,18 @@ export function orgAndStoriesVersion(db: Views): string {
   if (r === undefined) throw new Error('the edge-log read model is missing (its projection has not run on this views.db)');
   // the counts are a function of the log's position, so a rebuilt model reaching the same counts holds the same
   return `${r.org_changes}|${r.story_changes}`;
+}
+
+/**
+ * A key that changes whenever anything the dashboard reads changes (departments, people, themes,
+ * stories, exposures: the spread and edge-log read models), and not when other read models do
+ * (sessions, search, the reading model): the dashboard's pages are kept under it
+ * (src/http/dashboard.tsx), so a page read under a stream of sign-ins costs nothing and one read
+ * under a stream of exposures is worked out once per change. `changed_at` is the log position of
+ * the last such event (0 on a model built before it was kept, until the next change).
+ */
+export function dashboardVersion(db: Views): string {
+  const r = statements(db).changes.get();
+  if (r === undefined) throw new Error('the edge-log read model is missing (its projection has not run on this views.db)');
+  return `${r.org_changes}|${r.story_changes}|${r.changed_at}`;
 }

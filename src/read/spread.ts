@@ -87,6 +87,14 @@ export function departmentsOpen(db: Views): number {
  * The whole-tree summary, from what the projection keeps up to date: a handful of small rows
  * (one per department and per depth, one per flow), whatever the size of the tree.
  */
+/** A story's arrival in each department, in order (SPREAD.md's departmentArrivals), alone: what the dashboard's sentences need. */
+export function storyArrivals(db: Views, storyId: string): TreeSummary['arrivals'] {
+  return arrivalsInOrder(q(db).arrivals.all(storyId));
+}
+
+const arrivalsInOrder = (rows: { department_id: string; at_ms: number }[]): TreeSummary['arrivals'] =>
+  rows.map((a) => ({ departmentId: a.department_id, atMs: a.at_ms })).sort((a, b) => a.atMs - b.atMs || byString(a.departmentId, b.departmentId));
+
 export function storySummary(db: Views, story: StoryRow): TreeSummary {
   const st = q(db);
   const arrivals = st.arrivals.all(story.story_id);
@@ -101,9 +109,7 @@ export function storySummary(db: Views, story: StoryRow): TreeSummary {
     maxBreadth: st.maxBreadth.get(story.story_id) ?? 1,
     wiener: story.wiener,
     entropyNats: 0 - plnp, // `0 -` so a single department gives 0, not -0
-    arrivals: arrivals
-      .map((a) => ({ departmentId: a.department_id, atMs: a.at_ms }))
-      .sort((a, b) => a.atMs - b.atMs || byString(a.departmentId, b.departmentId)),
+    arrivals: arrivalsInOrder(arrivals),
     crossEdges: story.cross_edges,
     withinEdges: story.within_edges,
     flows: st.flows

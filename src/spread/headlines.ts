@@ -1,6 +1,6 @@
 import type { Views } from '../projections/runtime.ts';
 import type { Dashboard, Window } from '../projections/spread-dashboard.ts';
-import { storyFigures } from '../read/spread.ts';
+import { storyArrivals } from '../read/spread.ts';
 
 /**
  * The dashboard's opening: a few sentences a leader would say out loud, made from the same
@@ -23,13 +23,14 @@ export function firstArrivals(db: Views, d: Dashboard, w: Window, groupOf: (depa
   const name = new Map(d.groups.map((g) => [g.id, g.name]));
   const out = new Map<string, string[]>();
   for (const s of d.stories.slice(0, top)) {
-    const f = storyFigures(db, s.storyId);
-    if (!f) continue;
+    // (the arrivals alone: the story's other figures are not needed here)
+    const arrivals = storyArrivals(db, s.storyId);
+    if (arrivals.length === 0) continue;
     const from = w.fromMs ?? Number.MIN_SAFE_INTEGER;
     const names: string[] = [];
     // the first arrival is the teller's own department, where the story was told: not "reached"
-    for (const a of f.departmentArrivals.slice(1)) {
-      const at = Date.parse(a.at);
+    for (const a of arrivals.slice(1)) {
+      const at = a.atMs;
       if (at < from || at >= w.toMs) continue;
       const n = name.get(groupOf(a.departmentId));
       if (n && !names.includes(n)) names.push(n);

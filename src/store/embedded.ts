@@ -73,6 +73,9 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma(`busy_timeout = ${READ_BUSY_MS}`);
+  // the log is read in order (catch-up) and written at its end: 4 MB of page cache is plenty
+  // (better-sqlite3's default is 16 MB a connection, and serve opens two: its own and the worker's)
+  db.pragma('cache_size = -4000');
   db.exec(SCHEMA);
   const pollMs = options.pollMs ?? 200;
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.ts';
@@ -109,6 +109,8 @@ describe('hallway backup and restore', () => {
     const quietRestored = join(tmp.dir, 'restored-quiet');
     expect((await inProcess(['restore', second], quietRestored)).code).toBe(0);
     expect(await exportOf(quietRestored)).toEqual(await exportOf(h.dir));
+    // the key store is backed up apart from the log (docs/trust.md): restored from its own copy
+    copyFileSync(join(h.dir, 'keys.db'), join(quietRestored, 'keys.db'));
     const other = await openHallway(loadConfig({ HALLWAY_DATA_DIR: quietRestored, PORT: '3000' }), { log: () => {} });
     try {
       const otherApp = createApp(other);

@@ -5,6 +5,8 @@ import { main } from '../../src/cli.ts';
 import { exportEvents } from '../../src/cli/export.ts';
 import { importFile, importLines } from '../../src/importer.ts';
 import { openEmbeddedStore } from '../../src/store/embedded.ts';
+import { openStore } from '../../src/store/open.ts';
+import { loadConfig } from '../../src/config.ts';
 import { generateLog } from '../../bench/generate.ts';
 import type { GeneratedLine } from '../../bench/generate.ts';
 import { tempDir } from '../helpers.ts';
@@ -17,7 +19,8 @@ const parse = (jsonl: string) =>
     .map((l) => JSON.parse(l) as { id: string; type: string; stream: string; revision: number; position: number; data: unknown; metadata: unknown });
 /** export of a data directory, in process (the CLI's own export is tested above it) */
 async function exportOf(dir: string, includeAuth: boolean): Promise<string> {
-  const store = openEmbeddedStore(join(dir, 'events.db'));
+  // through the sealing layer, as `hallway export` reads: the export holds readable values
+  const store = await openStore(loadConfig({ HALLWAY_DATA_DIR: dir }));
   let out = '';
   try {
     await exportEvents(store, async (c) => void (out += c), { includeAuth });

@@ -151,9 +151,12 @@ export function staffJourneys(size: Size): void {
               expect(await tip.isVisible()).toBe(false);
             }
             // the flow matrix keeps reading size: it scrolls in its own box on a phone
-            const box = (await page.locator('svg.heatmap').boundingBox())!;
-            const drawn = Number(await page.locator('svg.heatmap').getAttribute('width'));
-            expect((box.width / drawn) * 12).toBeGreaterThanOrEqual(12);
+            // (a string: the tests are typed without the DOM's types)
+            const shown = (await page.evaluate(
+              '(() => { const s = getComputedStyle(document.querySelector("table.heatmap td[class]")); return { fontSize: s.fontSize, backgroundColor: s.backgroundColor }; })()',
+            )) as { fontSize: string; backgroundColor: string };
+            expect(parseFloat(shown.fontSize)).toBeGreaterThanOrEqual(12);
+            expect(shown.backgroundColor).not.toBe('rgba(0, 0, 0, 0)');
             // a story's own page
             await page.locator('section[aria-labelledby="circulating"] tbody a').first().click();
             await page.locator('dl.figures').waitFor();

@@ -20,7 +20,8 @@ export const VIEWER = 'emp-viewer';
 export const DAY = 86_400_000;
 export const START = Date.UTC(2021, 2, 1, 8);
 
-export function randomLog(seed: number, steps = 70): LogEvent[] {
+/** `ordered`: no event dated before one already in the log (no import of older stories, no late hearing). */
+export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean } = {}): LogEvent[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: LogEvent[] = [];
@@ -91,13 +92,13 @@ export function randomLog(seed: number, steps = 70): LogEvent[] {
     } else if (r < 0.4) {
       const p = pick(people.filter((x) => x !== VIEWER));
       add(`employee-${p}`, 'EmployeeTransferred', { employeeId: p, departmentId: pick(departments) }, clock);
-    } else if (r < 0.45) {
+    } else if (r < 0.45 && !opts.ordered) {
       // an older story imported now: its stream dated one to three days back
       const back = clock - DAY * (1 + Math.floor(rnd() * 3));
       const s = tell(back);
       add(`story-${s.id}`, 'StoryAmended', { storyId: s.id, body: `Imported${k}: as first written.`, reason: 'import' }, back + 60_000);
       s.last = back + 60_000;
-    } else if (r < 0.5) {
+    } else if (r < 0.5 && !opts.ordered) {
       // a hearing recorded late: dated before events already in the log
       expose(pick(ls), Math.max(START, clock - DAY * 2));
     } else expose(pick(ls), clock);

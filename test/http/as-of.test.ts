@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
+import { storyFiguresAsOf } from '../../src/asof/figures.ts';
 import { keepDate } from '../../src/http/as-of.tsx';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import { storyFigures } from '../../src/read/spread.ts';
@@ -45,17 +46,31 @@ function pagesOf(events: LogEvent[]): string[] {
 }
 
 describe('the archive as it stood on a date equals a Hallway rebuilt from the log cut there', () => {
-  // each seed: one random log, three dates: its first day, and two at random in it or after its end
-  for (const seed of [3, 17, 42]) {
-    it(`random log ${seed}: every as-of page and figure is the rebuilt Hallway's`, async () => {
-      const events = randomLog(seed);
-      const live = await testHallway();
+  // how the dates were answered, over all logs (src/asof/snapshots.ts): each way must be checked
+  const answered = { live: 0, stoppedAtCut: 0, wholeLog: 0, figuresDirect: 0, figuresBuilt: 0 };
+  // each seed: one random log, four dates: the day of its latest event (answered from the live read
+  // models until a CSV download is recorded after it), its first day, and two at random in it or
+  // after its end; `at` goes back now and then
+  // in the logs of seeds 3 and 42, never in those marked ordered (every cut is then a prefix)
+  for (const [seed, ordered] of [[3, false], [42, false], [5, true]] as const) {
+    it(`random log ${seed}${ordered ? ' (ordered)' : ''}: every as-of page and figure is the rebuilt Hallway's`, async () => {
+      const events = randomLog(seed, 70, { ordered });
+      const latest = Math.max(...events.map((e) => Date.parse(e.metadata.at)));
+      const lastCutoff = Date.parse(utcDate(new Date(latest))) + DAY;
+      // the viewer signs in just after the log's last event (the session's events are then the last
+      // day's too, and the whole log is before that day's end), and reads after that day has ended
+      let now = latest + 1000;
+      const live = await testHallway({ clock: () => new Date(now) });
       try {
         await appendAll(live, events);
         const liveCookie = await cookieFor(live, VIEWER);
+        now = lastCutoff + 3_600_000;
         const rnd = prng(seed * 7);
-        const dates = [0, 1, 2].map((i) => utcDate(new Date(START + Math.floor((i === 0 ? 0 : rnd() * 12) * DAY))));
-        const snapshots = new AsOfSnapshots(live.store);
+        // the last day first: a CSV downloaded as of a date is recorded now, after that day's end
+        const dates = [utcDate(new Date(latest)), ...[0, 1, 2].map((i) => utcDate(new Date(START + Math.floor((i === 0 ? 0 : rnd() * 12) * DAY))))];
+        // the figures below are read as `hallway spread --as-of` reads them, with the live read
+        // models beside, and from pages of 7 events so that a build can stop before the log's end
+        const snapshots = new AsOfSnapshots(live.store, { live: live.runtime, pageSize: 7 });
         let nonMonotonicCut = false;
         for (const date of dates) {
           const parsed = parseAsOf(date, new Date());
@@ -68,6 +83,22 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
           const fresh = await testHallway({ clock: () => new Date(cutoff) });
           try {
             await appendAll(fresh, kept);
+            // the rebuilt figures before any page is opened there (opening a story page today records a read)
+            const storyIds = events.filter((x) => x.type === 'StorySubmitted').map((x) => x.data['storyId'] as string);
+            const rebuiltFigures = new Map(storyIds.map((id) => [id, storyFigures(fresh.runtime.db, id)]));
+            // `hallway spread --as-of` reads the same snapshot: SPREAD.md's figures, story by story
+            // (before the pages: the last day's are then read from the live read models)
+            for (const id of storyIds) {
+              const figures = await snapshots.use(parsed.asOf, (s) => storyFigures(s.db, id));
+              expect(figures, `${id} as of ${date}`).toEqual(rebuiltFigures.get(id));
+              // and without building: the live cascade cut at the date, when the cut is a prefix of the log
+              const direct = await storyFiguresAsOf(live.store, live.runtime, parsed.asOf, id);
+              if (direct === 'build') answered.figuresBuilt += 1;
+              else {
+                answered.figuresDirect += 1;
+                expect(direct, `${id} as of ${date}, from the live cascade`).toEqual(rebuiltFigures.get(id));
+              }
+            }
             const freshCookie = await cookieFor(fresh, VIEWER);
             for (const path of pagesOf(events)) {
               const sep = path.includes('?') ? '&' : '?';
@@ -76,23 +107,31 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
               expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
               expect(withoutBanner(asOf.html), `${path} as of ${date}`).toBe(keepDate(withoutReceipt(rebuilt.html), date));
             }
-            // `hallway spread --as-of` reads the same snapshot: SPREAD.md's figures, story by story
-            for (const e of events.filter((x) => x.type === 'StorySubmitted')) {
-              const id = e.data['storyId'] as string;
-              const figures = await snapshots.use(parsed.asOf, (s) => storyFigures(s.db, id));
-              expect(figures, `${id} as of ${date}`).toEqual(storyFigures(fresh.runtime.db, id));
-            }
             await flushReads(fresh);
           } finally {
             await fresh.dispose();
           }
         }
+        answered.live += snapshots.counts.live;
+        answered.stoppedAtCut += snapshots.counts.stoppedAtCut;
+        // a build that read the whole log: more events read than the log holds before each cut
+        if (snapshots.counts.eventsRead >= events.length) answered.wholeLog += 1;
         snapshots.close();
         // the generator dates some events before ones already in the log; at least one seed's cut shows it
         if (seed === 42) expect(nonMonotonicCut).toBe(true);
+        if (ordered) expect(nonMonotonicCut).toBe(false);
       } finally {
         await live.dispose();
       }
     }, 120_000);
   }
+
+  it('answered dates each way: from the live read models, by a build stopped at the cut, by a build reading the whole log; figures from the live cascade cut at the date', () => {
+    expect(answered.live, JSON.stringify(answered)).toBeGreaterThan(0);
+    expect(answered.stoppedAtCut).toBeGreaterThan(0);
+    expect(answered.wholeLog).toBeGreaterThan(0);
+    // `hallway spread --as-of`'s figures from the live cascade, and built where the cut is not a prefix
+    expect(answered.figuresDirect).toBeGreaterThan(0);
+    expect(answered.figuresBuilt).toBeGreaterThan(0);
+  });
 });

@@ -82,17 +82,19 @@ describe('two setup posts at once', () => {
 });
 
 describe('`hallway serve` on an empty archive', () => {
-  it('prints the one-time setup link on the console', async () => {
+  it('prints the one-time setup link on the console (standard error, outside the JSON log)', async () => {
     const tmp = tempDir();
     const child = spawn(process.execPath, [BIN, 'serve'], {
       env: { ...process.env, HALLWAY_DATA_DIR: tmp.dir, PORT: String(40_000 + Math.floor(Math.random() * 20_000)), EVENTSTORE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let log = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (log += d));
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = '';
         const timer = setTimeout(() => reject(new Error(`no setup link printed: ${out}`)), 20_000);
-        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
           out += d;
           const m = /No admin yet.*(http:\/\/\S+\/setup\/[a-z2-9]{48})/.exec(out);
           if (m) {
@@ -103,6 +105,15 @@ describe('`hallway serve` on an empty archive', () => {
         child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
       });
       expect(line).toMatch(/\/setup\/[a-z2-9]{48}$/);
+      // the JSON log on standard output says it is ready, and never holds the token
+      const token = line.slice(-48);
+      await new Promise<void>((resolve) => {
+        const done = (): void => (/caught up with the log: ready/.test(log) ? resolve() : undefined);
+        child.stdout.on('data', done);
+        done();
+      });
+      expect(log).not.toContain(token);
+      for (const l of log.split('\n').filter(Boolean)) expect(() => JSON.parse(l), l).not.toThrow();
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('close', r));

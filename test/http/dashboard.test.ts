@@ -66,7 +66,9 @@ describe('the leadership dashboard', () => {
     expect(html).toContain('Smaller departments');
     expect(html).not.toContain('Tiny'); // 2 people: folded, its name never shown
     expect(html).toMatch(/Quiet corners[\s\S]*Hushed Archive/);
-    expect(html).toMatch(/<tr><td>Engineering<\/td><td>Operations<\/td><td>1<\/td><\/tr>/);
+    // the flow matrix is a table: Engineering's row, Operations' column (of Engineering, Hushed Archive, Operations, Smaller departments)
+    expect(html).toMatch(/<th scope="col" class="corner">From ↓ to →<\/th><th scope="col"><span>Engineering<\/span><\/th><th scope="col"><span>Hushed Archive<\/span><\/th><th scope="col"><span>Operations<\/span><\/th>/);
+    expect(html).toMatch(/<tr><th scope="row">Engineering<\/th><td class="q\d">2<\/td><td><\/td><td class="q\d">1<\/td>/);
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<style|style="/);
   });

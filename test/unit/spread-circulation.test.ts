@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { circulationDecider } from '../../src/domain/circulation.ts';
 import type { CirculationCommand, CirculationFacts } from '../../src/domain/circulation.ts';
 import { apiTokenDecider } from '../../src/domain/api-tokens.ts';
-import { flowHeatmap, coverageCurve, cascadeTree } from '../../views/charts/spread-charts.ts';
+import { coverageCurve, cascadeTree } from '../../views/charts/spread-charts.ts';
+import { flowHeatmap } from '../../views/fragments/flow-heatmap.ts';
 
 const facts = (standing: CirculationFacts['standing'], tellerId: string | null = 'teller'): CirculationFacts => ({ tellerId, standing });
 const decide = (c: CirculationCommand) => circulationDecider.decide(c, circulationDecider.initialState());
@@ -71,10 +72,10 @@ describe('the spread charts', () => {
     }
   });
   it('print every count in the flow matrix, so colour is not the only cue', () => {
-    const svg = flowHeatmap([{ from: 'A', to: 'B', count: 17 }, { from: 'B', to: 'A', count: 4 }], ['A', 'B']);
-    expect(svg).toMatch(/>17<\/text>/);
-    expect(svg).toMatch(/>4<\/text>/);
-    expect(svg).toContain('<title>A → B: 17</title>');
+    const table = flowHeatmap([{ from: 'A', to: 'B', count: 17 }, { from: 'B', to: 'A', count: 4 }], ['A', 'B']);
+    // row A: nothing to A, 17 to B; row B: 4 to A
+    expect(table).toContain('<tr><th scope="row">A</th><td></td><td class="q8">17</td></tr>');
+    expect(table).toMatch(/<tr><th scope="row">B<\/th><td class="q\d">4<\/td><td><\/td><\/tr>/);
   });
   it('draw a cascade with no names: marks carry departments only', () => {
     const { svg, drawn } = cascadeTree(

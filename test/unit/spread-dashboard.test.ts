@@ -6,6 +6,7 @@ import { spreadProjection } from '../../src/projections/spread.ts';
 import { edgeLogProjection } from '../../src/projections/edge-log.ts';
 import { dashboard, departmentGroups, SMALLER } from '../../src/projections/spread-dashboard.ts';
 import type { Window } from '../../src/projections/spread-dashboard.ts';
+import { dashboardVersion } from '../../src/read/edge-log.ts';
 
 /**
  * The dashboard reads a window's edges as packed numbers (src/spread/edge-code.ts). Here its
@@ -164,6 +165,13 @@ describe('the dashboard read from packed edges', () => {
         expect(got).toEqual(byPlainScan(live, w, minGroup, limit, shown));
         const scanned = byPlainScan(live, w, minGroup, limit, [...departmentGroups(live, minGroup).groups.map((g) => g.id), SMALLER]);
         for (const x of scanned.departments) if (!shown.includes(x.id)) expect(x.eiIndex, `${x.id} has edges but no row`).toBeNull();
+        // each circulating story's touches in the window, counted row by row (the dashboard takes the story's total when the window holds them all)
+        for (const window of [w, { fromMs: null, toMs: Number.MAX_SAFE_INTEGER }]) {
+          for (const s of dashboard(live, window, minGroup, limit).stories) {
+            const plain = live.prepare<[string, number, number], number>('SELECT count(*) FROM spread_touches WHERE story_id = ? AND at_ms >= ? AND at_ms < ?').pluck().get(s.storyId, window.fromMs ?? Number.MIN_SAFE_INTEGER, window.toMs);
+            expect(s.touches, s.storyId).toBe(plain);
+          }
+        }
         const scratch = openViews(':memory:');
         spreadProjection.setup(scratch);
         edgeLog.setup(scratch);
@@ -261,6 +269,63 @@ describe('the dashboard’s kept parts', () => {
     expect(told()).toEqual([0, 0]);
     apply('StoryApproved', { storyId: 's1' });
     expect(told()).toEqual([1, 1]);
+    db.close();
+  });
+});
+
+describe('the dashboard’s version (what the dashboard page is kept under, issue 10)', () => {
+  it('moves whenever the dashboard’s figures change, on random logs and batches, and not for events the dashboard does not read', () => {
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 10 }),
+        windowArb,
+        fc.integer({ min: 1, max: 3 }),
+        (steps, batches, win, minGroup) => {
+          const log = logOf(steps);
+          const db = openViews(':memory:');
+          spreadProjection.setup(db);
+          edgeLog.setup(db);
+          const windows: Window[] = [{ fromMs: win.from === null ? null : T0 + win.from, toMs: T0 + (win.from ?? 0) + win.length }, { fromMs: null, toMs: Number.MAX_SAFE_INTEGER }];
+          const shown = (): string => JSON.stringify(windows.map((w) => dashboard(db, w, minGroup, 20, 'nodes')));
+          let at = 0;
+          let batch = 0;
+          let before = { figures: shown(), version: dashboardVersion(db) };
+          while (at < log.length) {
+            const part = log.slice(at, at + batches[batch++ % batches.length]!);
+            at += part.length;
+            db.transaction(() => spreadProjection.applyBatch!(db, part))();
+            db.transaction(() => edgeLog.applyBatch!(db, part))();
+            const now = { figures: shown(), version: dashboardVersion(db) };
+            if (now.figures !== before.figures) expect(now.version).not.toBe(before.version);
+            before = now;
+          }
+          // an event no dashboard figure reads: the version stays
+          const position = log.length + 1;
+          const granted = { id: `e${position}`, type: 'EmployeeRoleGranted', data: { employeeId: 'p0', role: 'leader' }, stream: 'x', revision: 0, position, metadata: { at: new Date(T0).toISOString() } } as unknown as ProjectedEvent;
+          db.transaction(() => {
+            spreadProjection.apply(db, granted);
+            edgeLog.apply(db, granted);
+          })();
+          expect(dashboardVersion(db)).toBe(before.version);
+          db.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('is kept in a read model built before it: setup adds the column, the counts stay', () => {
+    const db = openViews(':memory:');
+    db.exec('CREATE TABLE edge_log_meta (k INTEGER PRIMARY KEY CHECK (k = 1), org_changes INTEGER NOT NULL DEFAULT 0, story_changes INTEGER NOT NULL DEFAULT 0)');
+    db.exec('INSERT INTO edge_log_meta (k, org_changes, story_changes) VALUES (1, 7, 3)');
+    spreadProjection.setup(db);
+    edgeLog.setup(db);
+    expect(dashboardVersion(db)).toBe('7|3|0');
+    const e = { id: 'e1', type: 'DepartmentOpened', data: { departmentId: 'd-a', name: 'A' }, stream: 'x', revision: 0, position: 41, metadata: { at: new Date(T0).toISOString() } } as unknown as ProjectedEvent;
+    spreadProjection.apply(db, e);
+    edgeLog.apply(db, e);
+    expect(dashboardVersion(db)).toBe('8|3|41');
     db.close();
   });
 });

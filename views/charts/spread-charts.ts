@@ -6,7 +6,8 @@ import type { Rgb } from './contrast.ts';
 
 /**
  * The dashboard's charts, as SVG strings made on the server: the story page's tree and timeline
- * by Observable Plot (see plot.ts), the per-page curves and the flow matrix by hand (see below).
+ * by Observable Plot (see plot.ts), the per-story curves by hand (see below); the flow matrix is a
+ * shaded table (views/fragments/flow-heatmap.ts) coloured with `ramp`.
  * None carries a person's name or id: cascades are drawn by department only. Every chart pairs
  * colour with a second cue (symbols, printed counts or labels) and has a table beside it.
  */
@@ -33,7 +34,11 @@ export function coverageCurve(curve: { days: number; reached: number }[], label:
     d += i === 0 ? `M${r1(x(p.days))},${r1(y(p.reached))}` : `H${r1(x(p.days))}V${r1(y(p.reached))}`;
   });
   if (last) d += `H${r1(x(maxDays))}`;
-  const dots = curve.map((p) => `<circle cx="${r1(x(p.days))}" cy="${r1(y(p.reached))}" r="2.5" fill="currentColor"></circle>`).join('');
+  // every arrival's dot: one path of zero-length strokes with round caps (a circle element each
+  // weighed 60 bytes; the dashboard draws twenty curves of up to fifty departments)
+  let dotPath = '';
+  for (const p of curve) dotPath += `M${r1(x(p.days))},${r1(y(p.reached))}h0`;
+  const dots = dotPath ? `<path d="${dotPath}" fill="none" stroke="currentColor" stroke-width="5" stroke-linecap="round"></path>` : '';
   return (
     `<svg class="chart spark" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="11">` +
     `<title>${escapeXml(label)}</title>` +
@@ -56,7 +61,7 @@ export function ramp(t: number): { fill: Rgb; ink: Rgb } {
   return { fill, ink: inkOf(fill) };
 }
 
-/** The ink for each fill worked out once: a heatmap of fifty departments asks for it 2,500 times a render. */
+/** The ink for each fill worked out once. */
 const inks = new Map<string, Rgb>();
 function inkOf(fill: Rgb): Rgb {
   const key = rgbText(fill);
@@ -66,70 +71,6 @@ function inkOf(fill: Rgb): Rgb {
     inks.set(key, (ink = inkFor(fill)));
   }
   return ink;
-}
-
-/** Rough width of a label at `size` px in the UI font (no text measuring on the server). */
-const textWidth = (s: string, size: number): number => s.length * size * 0.58;
-
-/**
- * From → to heatmap, the count printed in every cell and given on hover (<title>). Hand-drawn
- * SVG for the same reason as the curves: fifty departments make 2,500 cells, which Plot with a
- * DOM shim renders in hundreds of milliseconds. The margins are sized from the longest name, so
- * no row or column label is cut off; names past 40 characters are shortened (the table beside
- * the chart has them whole). The SVG keeps its size (the page scrolls it in its own box on a
- * phone) rather than shrinking its text below reading size.
- */
-/** heatmap cells already drawn (about 300 bytes each: at most a few MB) */
-const cellsDrawn = new Map<string, string>();
-const CELLS_KEPT = 20_000;
-
-export function flowHeatmap(cells: { from: string; to: string; count: number }[], order: string[]): string {
-  const C = 34;
-  const FONT = 12;
-  const n = order.length;
-  const short = order.map((name) => (name.length > 40 ? `${name.slice(0, 39)}…` : name));
-  const longest = Math.max(40, ...short.map((s) => textWidth(s, FONT)));
-  const L = 30 + longest + 8;
-  // column labels run up and to the right at 60°: their height and their overhang past the last column
-  const T = 26 + longest * Math.sin(Math.PI / 3) + 8;
-  const overhang = longest * Math.cos(Math.PI / 3);
-  const W = Math.ceil(L + n * C + Math.max(12, overhang - C / 2 + 8));
-  const H = Math.ceil(T + n * C + 12);
-  const index = new Map(order.map((name, i) => [name, i]));
-  const max = Math.max(1, ...cells.map((c) => c.count));
-  const parts: string[] = [];
-  const label = 'Department flow matrix: stories passed from one department (rows) to another (columns)';
-  parts.push(`<svg class="chart heatmap" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-size="${FONT}"><title>${escapeXml(label)}</title>`);
-  parts.push(`<text x="${r1(L + (n * C) / 2)}" y="14" text-anchor="middle" font-weight="600">to department →</text>`);
-  parts.push(`<text x="14" y="${r1(T + (n * C) / 2)}" text-anchor="middle" font-weight="600" transform="rotate(-90 14 ${r1(T + (n * C) / 2)})">from department →</text>`);
-  short.forEach((name, i) => {
-    const e = escapeXml(name);
-    parts.push(`<text x="${r1(L - 8)}" y="${r1(T + i * C + C / 2 + 4)}" text-anchor="end">${e}</text>`);
-    const cx = L + i * C + C / 2;
-    parts.push(`<text x="${r1(cx)}" y="${r1(T - 8)}" text-anchor="start" transform="rotate(-60 ${r1(cx)} ${r1(T - 8)})">${e}</text>`);
-  });
-  parts.push(`<rect x="${r1(L)}" y="${r1(T)}" width="${n * C}" height="${n * C}" fill="none" stroke="currentColor" stroke-opacity="0.25"></rect>`);
-  for (const c of cells) {
-    const i = index.get(c.from);
-    const j = index.get(c.to);
-    if (i === undefined || j === undefined) continue;
-    // a cell's markup depends on these alone: kept, so a new edge redraws the cells it changed
-    const key = `${L}\u0000${T}\u0000${max}\u0000${i}\u0000${j}\u0000${c.count}\u0000${c.from}\u0000${c.to}`;
-    let cell = cellsDrawn.get(key);
-    if (cell === undefined) {
-      const { fill, ink } = ramp(Math.sqrt(c.count / max));
-      const x = L + j * C;
-      const y = T + i * C;
-      cell =
-        `<g><title>${escapeXml(`${c.from} → ${c.to}: ${c.count}`)}</title><rect x="${r1(x + 1)}" y="${r1(y + 1)}" width="${C - 2}" height="${C - 2}" fill="${rgbText(fill)}"></rect>` +
-        `<text class="${ink[0] === 0 ? 'ink-dark' : 'ink-light'}" x="${r1(x + C / 2)}" y="${r1(y + C / 2 + 4)}" text-anchor="middle" fill="${rgbText(ink)}" font-size="${c.count >= 1000 ? 10 : FONT}">${c.count}</text></g>`;
-      if (cellsDrawn.size >= CELLS_KEPT) cellsDrawn.clear();
-      cellsDrawn.set(key, cell);
-    }
-    parts.push(cell);
-  }
-  parts.push('</svg>');
-  return parts.join('');
 }
 
 export interface DrawnNode {

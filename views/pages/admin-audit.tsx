@@ -17,6 +17,7 @@ const KIND: Record<string, string> = {
   left: 'marked as left',
   invited: 'invitation issued',
   'password-set': 'password set',
+  erased: 'erased at their request',
   'department-opened': 'department opened',
   'department-renamed': 'department renamed',
   'department-closed': 'department closed',

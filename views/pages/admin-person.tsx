@@ -6,6 +6,7 @@ import { FormError } from '../fragments/admin-fields.tsx';
 import { AdminShell, hxForm, InvitationLink } from '../fragments/admin-shell.tsx';
 import { AuditTable } from './admin-audit.tsx';
 import { DepartmentSelect } from './admin-people.tsx';
+import { isErasureMarker } from '../../src/privacy/markers.ts';
 
 export interface PersonProps {
   person: Employee;
@@ -15,7 +16,7 @@ export interface PersonProps {
   audit: AuditEntry[];
   notice?: string | undefined;
   invitation?: { url: string; name: string; expiresAt: Date } | undefined;
-  failed?: { form: 'transfer' | 'roles' | 'left' | 'sessions' | 'invitation'; values: Record<string, string>; errors: FieldErrors } | undefined;
+  failed?: { form: 'transfer' | 'roles' | 'left' | 'sessions' | 'invitation' | 'erase'; values: Record<string, string>; errors: FieldErrors } | undefined;
 }
 
 export function PersonPage({ person: p, departments, openSessions, hasPassword, audit, notice, invitation, failed }: PersonProps) {
@@ -23,9 +24,12 @@ export function PersonPage({ person: p, departments, openSessions, hasPassword, 
   const dept = departments.find((d) => d.departmentId === p.departmentId);
   const errorsFor = (form: NonNullable<PersonProps['failed']>['form']) => (failed?.form === form ? failed.errors : undefined);
   const current = !p.leftAt;
+  // the org read model shows the marker for an erased person (and no email)
+  const erased = isErasureMarker(p.name);
   return (
     <AdminShell heading={p.name} notice={notice}>
       {invitation ? <InvitationLink {...invitation} /> : null}
+      {current ? <FormError errors={errorsFor('erase')} /> : null}
       <dl class="facts">
         <dt>Employee id</dt>
         <dd>
@@ -108,8 +112,46 @@ export function PersonPage({ person: p, departments, openSessions, hasPassword, 
         </>
       ) : null}
 
+      {!current ? (
+        <>
+          <h2>Erasure</h2>
+          <FormError errors={errorsFor('erase')} />
+          {erased ? (
+            <p class="muted">Erased at their request: their key is destroyed, so their name, email and stories’ text can no longer be read.</p>
+          ) : (
+            <p>
+              <span class="muted">If {p.name} asks, their name, email and the text of the stories they told can be erased for good. </span>
+              <a href={`${base}/erase`}>Erase {p.name}…</a>
+            </p>
+          )}
+        </>
+      ) : null}
+
       <h2>Recent activity</h2>
       <AuditTable entries={audit} />
+    </AdminShell>
+  );
+}
+
+/** The confirm step before erasing: names the person and says what goes and what stays (docs/trust.md). */
+export function EraseConfirm({ person: p }: { person: Employee }) {
+  const base = `/admin/people/${encodeURIComponent(p.employeeId)}`;
+  return (
+    <AdminShell heading={`Erase ${p.name}?`}>
+      <div class="confirm" role="group" aria-labelledby="erase-q">
+        <h2 id="erase-q">
+          Erase {p.name} ({p.employeeId})?
+        </h2>
+        {p.leftAt ? null : <p class="field-error">{p.name} is still employed: mark them as left first.</p>}
+        <p>Their key is destroyed. From then on Hallway shows “a former colleague” for their name and “removed at its teller’s request” for the title, text and leader of every story they told, everywhere: pages, search, exports and CSV downloads, old copies of the log included.</p>
+        <p>What stays: that their stories existed, when they were told, their themes and how far they travelled (the figures do not change), and stories other people told that mention them (a curator can retract those).</p>
+        <p>This cannot be undone.</p>
+        <form method="post" action={`${base}/erase`} class="row">
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit">Yes, erase {p.name}</button>
+          <a href={base}>No, keep them</a>
+        </form>
+      </div>
     </AdminShell>
   );
 }

@@ -1,7 +1,8 @@
 import { raw } from 'hono/html';
 import type { Dashboard } from '../../src/projections/spread-dashboard.ts';
 import type { ResolvedWindow } from '../../src/spread/window.ts';
-import { coverageCurve, flowHeatmap } from '../charts/spread-charts.ts';
+import { coverageCurve } from '../charts/spread-charts.ts';
+import { flowHeatmap } from '../fragments/flow-heatmap.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { Term } from '../components/term.tsx';
 import type { Headline } from '../../src/spread/headlines.ts';
@@ -10,7 +11,8 @@ import { formatDate } from '../components/format.ts';
 /**
  * The leadership dashboard (SPREAD.md, "Organisation figures"). Every chart is an SVG that
  * Hallway's own code rendered (views/charts), inserted with raw() after its serialiser escaped
- * every text in it; each has a table beside it. No person's name or id appears.
+ * every text in it; each has a table beside it. The flow matrix is a table shaded as a heatmap
+ * (views/fragments/flow-heatmap.ts). No person's name or id appears.
  */
 
 const fmt = (x: number | null, digits = 2): string => (x === null ? '—' : x.toFixed(digits));
@@ -132,24 +134,12 @@ export function DashboardPage({
 
       <section aria-labelledby="flows">
         <h2 id="flows">Department flow matrix</h2>
-        <p class="muted">Each cell counts the times a story passed from a person in the row's department to a person in the column's department, in the window. Darker is more.</p>
-        {d.flows.length === 0 ? <p>No story passed between people in this window.</p> : <figure aria-describedby="flows-table-caption" class="chart-scroll" role="region" aria-label="Department flow matrix, scrollable" tabindex={0}>{raw(flowHeatmap(d.flows.map((c) => ({ ...c, from: nameOf(c.from), to: nameOf(c.to) })), d.groups.map((g) => g.name)))}</figure>}
-        <details>
-          <summary>The matrix as a table</summary>
-          <TableScroll label="Department flow matrix">
-          <table>
-            <caption id="flows-table-caption">Stories passed, from department to department</caption>
-            <thead>
-              <tr><th scope="col">From</th><th scope="col">To</th><th scope="col"><Term k="flows" id="f-count" /></th></tr>
-            </thead>
-            <tbody>
-              {d.flows.map((c) => (
-                <tr><td>{nameOf(c.from)}</td><td>{nameOf(c.to)}</td><td>{c.count}</td></tr>
-              ))}
-            </tbody>
-          </table>
-          </TableScroll>
-        </details>
+        <p class="muted">Each cell counts the times a story passed from a person in the row's department to a person in the column's department, in the window. Darker is more; an empty cell is none.</p>
+        {d.flows.length === 0 ? (
+          <p>No story passed between people in this window.</p>
+        ) : (
+          <TableScroll label="Department flow matrix">{raw(flowHeatmap(d.flows.map((c) => ({ ...c, from: nameOf(c.from), to: nameOf(c.to) })), d.groups.map((g) => g.name)))}</TableScroll>
+        )}
         <p><a href={csv('flows')}>Download as CSV</a></p>
       </section>
 
