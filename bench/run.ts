@@ -12,6 +12,7 @@ import { spreadBench } from './spread.ts';
 import { dashboardBench } from './dashboard.ts';
 import { pagesBench } from './pages.ts';
 import { asOfBench } from './asof.ts';
+import { verifyBench } from './verify.ts';
 import { sealingBench } from './sealing.ts';
 
 // ---- the list of benchmarks (add yours here) -------------------------------------------------
@@ -22,6 +23,7 @@ const BENCHES: Bench[] = [
   dashboardBench,
   pagesBench,
   asOfBench,
+  verifyBench,
   sealingBench,
 ];
 // -----------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ import { circulationEvents } from './circulation.ts';
 import { authEvents } from './auth.ts';
 import { extraEvents } from './extra.ts';
 import { reviewEvents } from './review.ts';
+import { sealEvents } from './seals.ts';
 
-export const allDefinitions = [...orgEvents, ...storyEvents, ...circulationEvents, ...authEvents, ...extraEvents, ...reviewEvents] as const;
+export const allDefinitions = [...orgEvents, ...storyEvents, ...circulationEvents, ...authEvents, ...extraEvents, ...reviewEvents, ...sealEvents] as const;
 
 type Defs = (typeof allDefinitions)[number];
 /** Every Hallway event as a discriminated union on `type`. */

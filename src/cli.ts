@@ -11,6 +11,7 @@ import { openSetup } from './auth/setup.ts';
 import { demoCommand } from './cli/demo.ts';
 import { adminCommand } from './cli/admin.ts';
 import { lineageCommand } from './cli/lineage.ts';
+import { verifyCommand } from './cli/verify.ts';
 import { backupCommand, restoreCommand } from './cli/backup.ts';
 import { keysCommand } from './cli/keys.ts';
 
@@ -25,6 +26,8 @@ Usage:
   hallway spread STORY_ID [--as-of YYYY-MM-DD]
                                     print a story's spread figures as JSON (as they stood on a date)
   hallway lineage STORY_ID          print the family of tellings a story belongs to as JSON
+  hallway verify [--json]           recompute the log's hash chain and check its seals: exit 0
+                                    with a summary, 1 naming the first position that disagrees
   hallway demo                      load the demo company into an empty archive
   hallway backup DIR                copy the log (and the data directory's secret) into a new directory, while serve runs
   hallway restore DIR               restore such a copy into an empty data directory
@@ -72,6 +75,7 @@ export const commands: Record<string, Command> = {
   demo: demoCommand,
   admin: adminCommand,
   lineage: lineageCommand,
+  verify: verifyCommand,
   backup: backupCommand,
   restore: restoreCommand,
   keys: keysCommand,

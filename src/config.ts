@@ -1,5 +1,5 @@
+import { join, relative, resolve, isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
-import { join, resolve } from 'node:path';
 import { LOG_LEVELS } from './observability/logger.ts';
 import type { LogLevel } from './observability/logger.ts';
 
@@ -14,6 +14,10 @@ export interface Config {
   minGroup: number;
   /** public origin, for links printed on the console and for the Origin check */
   publicUrl: string;
+  /** the Ed25519 private key that signs seals (HALLWAY_SEAL_KEY_FILE); no sealing without it */
+  sealKeyFile?: string;
+  /** the public key(s) seals are checked with (HALLWAY_SEAL_PUBLIC_KEY: PEM text or a file) */
+  sealPublicKey?: string;
   /** serve's JSON log level (pino) */
   logLevel: LogLevel;
   /** addresses and subnets that may read /metrics without an admin's API token */
@@ -25,6 +29,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env['PORT']}`);
   const minGroup = Number(env['HALLWAY_MIN_GROUP'] ?? 5);
   if (!Number.isInteger(minGroup) || minGroup < 1) throw new Error(`HALLWAY_MIN_GROUP must be a positive whole number, got ${env['HALLWAY_MIN_GROUP']}`);
+  const dataDir = resolve(env['HALLWAY_DATA_DIR'] ?? 'data');
+  const sealKeyFile = env['HALLWAY_SEAL_KEY_FILE'] ? resolve(env['HALLWAY_SEAL_KEY_FILE']) : undefined;
+  // a copy of the data directory (a backup, a disk) must not carry the key that could re-seal it
+  if (sealKeyFile && isInside(dataDir, sealKeyFile)) throw new Error(`HALLWAY_SEAL_KEY_FILE must be outside the data directory (${dataDir}), got ${sealKeyFile}`);
   if (env['HALLWAY_KEYS_URL'] && !env['HALLWAY_KEYS_TOKEN']) throw new Error('HALLWAY_KEYS_URL needs HALLWAY_KEYS_TOKEN, the bearer token the key keeper expects');
   const logLevel = (env['HALLWAY_LOG_LEVEL'] ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`HALLWAY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${env['HALLWAY_LOG_LEVEL']}`);
@@ -40,16 +48,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     port,
-    dataDir: resolve(env['HALLWAY_DATA_DIR'] ?? 'data'),
+    dataDir,
     ...(env['EVENTSTORE_URL'] ? { eventstoreUrl: env['EVENTSTORE_URL'] } : {}),
     ...(env['HALLWAY_KEYS_URL'] ? { keysUrl: env['HALLWAY_KEYS_URL'] } : {}),
     ...(env['HALLWAY_KEYS_TOKEN'] ? { keysToken: env['HALLWAY_KEYS_TOKEN'] } : {}),
     minGroup,
     publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
+    ...(sealKeyFile ? { sealKeyFile } : {}),
+    ...(env['HALLWAY_SEAL_PUBLIC_KEY'] ? { sealPublicKey: env['HALLWAY_SEAL_PUBLIC_KEY'] } : {}),
     logLevel,
     metricsAllow,
   };
 }
+
+const isInside = (dir: string, file: string): boolean => {
+  const r = relative(dir, file);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+};
 
 export const eventsFile = (c: Config): string => join(c.dataDir, 'events.db');
 export const viewsFile = (c: Config): string => join(c.dataDir, 'views.db');

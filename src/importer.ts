@@ -178,6 +178,8 @@ export async function planImport(lines: Iterable<string>, loaded: Loaded, opts: 
       if (meta.metadata.actor !== undefined && meta.metadata.actor.length > 200) throw new ImportRefused(n, 'metadata.actor must be at most 200 characters');
       const definition = definitionOf(type);
       if (!definition) throw new ImportRefused(n, `unknown event type ${JSON.stringify(type.slice(0, 60))}`);
+      // a seal signs the chain of the archive that made it; an imported log has another chain
+      if (type === 'LogSealed') throw new ImportRefused(n, 'LogSealed: seals belong to the archive that made them (an import is sealed by the archive it goes into); leave them out');
       const version = meta.metadata.v ?? 1;
       if (version > currentVersion(type)) throw new ImportRefused(n, `metadata.v ${version} is not a known version of ${type} (the newest is ${currentVersion(type)})`);
       const parsed = parseEvent(type, data, version);

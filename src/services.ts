@@ -10,6 +10,9 @@ import { openStore } from './store/open.ts';
 import type { EventStore } from './store/port.ts';
 import { flushReads } from './circulation/record-read.ts';
 import { closeSnapshotsOf } from './asof/snapshots.ts';
+import { startChainKeeper } from './chain/keeper.ts';
+import type { ChainKeeper } from './chain/keeper.ts';
+import { loadPublicKeys, loadSealKey } from './chain/seal.ts';
 import { finishErasures } from './privacy/erase.ts';
 import type { Logger } from './observability/logger.ts';
 import { countingAppends, createMetrics } from './observability/metrics.ts';
@@ -44,10 +47,15 @@ export interface OpenOptions {
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
 export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
+  // a seal key that cannot be read stops the start here, before anything runs
+  const sealKey = config.sealKeyFile ? loadSealKey(config.sealKeyFile) : undefined;
+  const publicKeys = loadPublicKeys(config);
   const opened = await openStore(config);
   const views = openViews(viewsFile(config));
   let store: EventStore = opened;
   let runtime: Runtime;
+  // the chain keeper runs where the projections run (the worker starts its own)
+  let keeper: ChainKeeper | undefined;
   if (opts.projectIn === 'worker') {
     // this thread only reads views.db (the worker writes it): 8 MB of SQLite page cache, not 16 (serve's memory aim)
     views.pragma('cache_size = -8000');
@@ -56,6 +64,8 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     runtime = inWorker;
   } else {
     runtime = await startProjections({ store, views, projections: allProjections(), ...(opts.log ? { log: opts.log } : {}) });
+    // the chain covers the log as stored: `opened`, not a store that opens sealed fields
+    keeper = startChainKeeper({ store: opened.inner, views, ...(sealKey ? { sealKey } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) });
   }
   let metrics: Metrics | undefined;
   if (opts.metrics) {
@@ -78,6 +88,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     newId: opts.newId ?? (() => randomUUID()),
     setup: { token: null, expiresAt: 0 },
     ready: () => caughtUp,
+    chain: { store: opened.inner, sealing: !!sealKey, publicKeys, ...(keeper ? { keeper } : {}) },
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(metrics ? { metrics } : {}),
     async close() {
@@ -86,6 +97,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
       // the archive as it stood on dates: temporary files
       closeSnapshotsOf(hallway);
       await runtime.close();
+      await keeper?.close();
       views.close();
       await opened.close();
     },

@@ -16,6 +16,8 @@ import { erasePerson } from '../privacy/erase.ts';
 import { orgQueries } from '../read/org.ts';
 import type { Employee } from '../read/org.ts';
 import { openStore } from '../store/open.ts';
+import { resolve } from 'node:path';
+import { createSealKeyFiles } from '../chain/seal.ts';
 
 /**
  * `hallway admin …`: what an operator does from the shell, without a browser (for instance when
@@ -37,6 +39,8 @@ export const ADMIN_USAGE = `usage:
   hallway admin erase PERSON                 erase someone who has left, at their request (docs/trust.md):
                                              their key is destroyed; cannot be undone
   hallway admin setup-link                   explains where the first admin's setup link comes from
+  hallway admin seal-key init FILE           a new Ed25519 key pair for seals: FILE (private, 0600)
+                                             and FILE.pub; FILE must be outside the data directory
 PERSON is an employee id or an email address.
 `;
 
@@ -218,12 +222,32 @@ const SUBCOMMANDS: Record<string, Sub> = {
   },
 };
 
+/**
+ * `hallway admin seal-key init FILE`: makes the key pair `serve` signs seals with
+ * (HALLWAY_SEAL_KEY_FILE=FILE). Needs no archive; never overwrites a key.
+ */
+function sealKeyCommand(args: string[]): number {
+  if (args.length !== 2 || args[0] !== 'init') {
+    process.stderr.write(`hallway admin seal-key: expected \`init FILE\`\n${ADMIN_USAGE}`);
+    return 2;
+  }
+  const file = resolve(args[1]!);
+  // the same rule serve applies to HALLWAY_SEAL_KEY_FILE: a copy of the data must not carry the key
+  loadConfig({ ...process.env, HALLWAY_SEAL_KEY_FILE: file });
+  const { keyId, publicFile } = createSealKeyFiles(file);
+  out(publicFile);
+  note(`seal key ${keyId} written: the private key to ${file} (keep it out of backups of the data), the public key to ${publicFile}.`);
+  note(`Set HALLWAY_SEAL_KEY_FILE=${file} for \`hallway serve\`; \`hallway verify\` reads ${publicFile} (or HALLWAY_SEAL_PUBLIC_KEY).`);
+  return 0;
+}
+
 export async function adminCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? process.stdout : process.stderr).write(ADMIN_USAGE);
     return name ? 0 : 2;
   }
+  if (name === 'seal-key') return sealKeyCommand(rest);
   const sub = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
   if (!sub) {
     process.stderr.write(`hallway admin: unknown subcommand ${JSON.stringify(name)}\n${ADMIN_USAGE}`);

@@ -10,7 +10,11 @@ import type { EventStore, RecordedEvent } from '../store/port.ts';
 export const exportLine = (e: RecordedEvent): string =>
   JSON.stringify({ id: e.id, type: e.type, stream: e.stream, revision: e.revision, position: e.position, data: e.data, metadata: e.metadata });
 
-/** Writes the log in order; credential-, session- and apitoken- streams only with includeAuth. */
+/**
+ * Writes the log in order; credential-, session- and apitoken- streams only with includeAuth.
+ * Seals (LogSealed) are left out: they sign this archive's chain, and the archive an export is
+ * imported into has its own chain and seals it itself.
+ */
 export async function exportEvents(store: EventStore, write: (chunk: string) => Promise<void>, opts: { includeAuth?: boolean } = {}): Promise<number> {
   let after = 0;
   let count = 0;
@@ -19,6 +23,7 @@ export async function exportEvents(store: EventStore, write: (chunk: string) => 
     let chunk = '';
     for (const e of page) {
       if (!opts.includeAuth && isAuthStream(e.stream)) continue;
+      if (e.type === 'LogSealed') continue;
       chunk += exportLine(e) + '\n';
       count += 1;
     }

@@ -41,6 +41,7 @@ import { orgQueries } from '../read/org.ts';
 import { liveSessionCount, passwordHashOf } from '../read/auth.ts';
 import { listThemes } from '../read/stories.ts';
 import type { AppContext, AppEnv } from './env.ts';
+import { chainQueries } from '../chain/tables.ts';
 import { validForm } from './forms.ts';
 import { nameUuid, sha256Hex } from '../ids.ts';
 import type { FieldMessages } from './forms.ts';
@@ -158,6 +159,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
           curator: people.some((p) => !p.leftAt && p.roles.includes('curator')),
           leader: people.some((p) => !p.leftAt && p.roles.includes('leader')),
         }}
+        seals={{ sealing: ctx.chain?.sealing ?? false, latest: chainQueries(ctx.runtime.db).latestSeal.get() }}
       />,
     );
   });

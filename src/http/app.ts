@@ -27,6 +27,7 @@ import { lineageRoutes } from './lineage.tsx';
 import { formBodies, requestLimits } from './limits.ts';
 import { isReady, readiness } from './readiness.ts';
 import { asOfPages } from './as-of.tsx';
+import { receiptRoutes } from './receipts.tsx';
 import { metricsRoutes, observe } from './observe.ts';
 
 const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
@@ -121,5 +122,6 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', apiTokenRoutes(ctx));
   app.route('/', reviewRoutes(ctx));
   app.route('/', lineageRoutes(ctx));
+  app.route('/', receiptRoutes(ctx));
   return app;
 }

@@ -5,6 +5,20 @@ import type { Config } from '../config.ts';
 import type { Runtime } from '../projections/runtime.ts';
 import type { EventStore } from '../store/port.ts';
 import type { AsOfDate } from '../asof/date.ts';
+import type { KeyObject } from 'node:crypto';
+import type { ChainKeeper } from '../chain/keeper.ts';
+
+/** Tamper evidence (src/chain, docs/trust.md). */
+export interface ChainContext {
+  /** the store as stored, below any sealing layer: receipts and /verify hash what it returns */
+  store: EventStore;
+  /** a seal key is configured: this archive seals itself */
+  sealing: boolean;
+  /** the keys seals are checked with (HALLWAY_SEAL_PUBLIC_KEY, or the .pub beside the key) */
+  publicKeys: ReadonlyMap<string, KeyObject>;
+  /** the keeper, when it runs on this thread (not when serve runs it in the projection worker) */
+  keeper?: ChainKeeper;
+}
 
 /** The signed-in person, as the session (or an API token) resolved them. */
 export interface CurrentUser {
@@ -46,6 +60,8 @@ export interface AppContext {
    * audit trail's DataExported of a CSV download).
    */
   asOf?: AsOfDate & { recordClock: () => Date };
+  /** tamper evidence; absent in contexts built by hand (then `store` stands in, without seals) */
+  chain?: ChainContext;
   /** serve's JSON logger (src/observability/logger.ts); absent: nothing is logged */
   logger?: Logger;
   /** this process's Prometheus metrics; absent: /metrics answers 404 */

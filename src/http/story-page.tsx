@@ -11,6 +11,8 @@ import { keptUntilViewsChange } from '../read/kept.ts';
 import { storyFamily } from '../read/stories.ts';
 import { seesTelling } from './lineage.tsx';
 import { perspectiveOf, sharedPart } from './shared-parts.ts';
+import { tellersReceipt } from './receipts.tsx';
+import { StoryReceipt } from '../../views/fragments/story-receipt.tsx';
 
 /**
  * The story page and its circulation panel, built in one place for the stories area (GET) and the
@@ -58,7 +60,7 @@ export async function renderStoryPage(
   const key = (part: string) => `story:${story.storyId}:${part}|${p.key}`;
   // a kept part is rendered from the read models as they are now, never from a caller's older copy
   const current = (): Story => getStory(db, story.storyId) ?? story;
-  const [main, retold, history] = await Promise.all([
+  const [main, retold, history, receipt] = await Promise.all([
     sharedPart(db, key('main'), () => {
       const now = current();
       const original = now.retellingOf ? getStory(db, now.retellingOf) : undefined;
@@ -69,6 +71,8 @@ export async function renderStoryPage(
     }),
     sharedPart(db, key('retellings'), () => <StoryRetellings retellings={retellings()} viewer={p.viewer} />),
     sharedPart(db, key('history'), () => <StoryHistory story={current()} history={storyHistory(db, story.storyId)} viewer={p.viewer} />),
+    // the teller's receipt: theirs alone, never a shared part
+    tellersReceipt(ctx, viewer, story),
   ]);
   c.status(opts.status ?? 200);
   return c.render(
@@ -85,6 +89,7 @@ export async function renderStoryPage(
       themeNotice={themeNoticeOf(ctx, c)}
       thanks={opts.thanks === true}
       shared={{ main, retellings: retold, history }}
+      receipt={receipt ? <StoryReceipt receipt={receipt} /> : undefined}
     />,
     { title: story.title },
   );

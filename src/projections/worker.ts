@@ -12,6 +12,8 @@ import { allProjections } from './index.ts';
 import { BACKGROUND_BATCH, openViews, startProjections } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
 import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
+import { startChainKeeper } from '../chain/keeper.ts';
+import { loadSealKey } from '../chain/seal.ts';
 import { threadMemory } from './thread-memory.ts';
 
 // this thread catches up with imports; the serving thread keeps the CPU it needs for requests
@@ -35,6 +37,14 @@ const runtime = (started = await startProjections({
   // nobody waits on this thread's event loop
   batch: BACKGROUND_BATCH,
 }));
+// the chain keeper beside the projections, on this thread's views.db connection; it hashes the
+// log as stored (this store, below any layer that opens sealed fields) and seals it when keyed
+const keeper = startChainKeeper({
+  store: store.inner,
+  views,
+  ...(config.sealKeyFile ? { sealKey: loadSealKey(config.sealKeyFile) } : {}),
+  log: (message) => send({ t: 'log', message }),
+});
 const initial = runtime.status();
 send({ t: 'started', head: await store.headPosition(), position: Math.min(...initial.map((s) => s.position)), status: initial });
 
@@ -44,6 +54,7 @@ port.on('message', (m: ToWorker) => {
   else if (m.t === 'close') {
     void (async () => {
       await runtime.close();
+      await keeper.close();
       const status = runtime.status();
       views.close();
       await store.close();

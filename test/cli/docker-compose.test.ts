@@ -20,6 +20,9 @@ describe('docker-compose.yml', () => {
       expect(stdout).toMatch(/condition: service_healthy/);
       expect(stdout).toMatch(/EVENTSTORE_RUN_PROJECTIONS: None/);
       expect(stdout).toMatch(/EVENTSTORE_INSECURE: 'true'|EVENTSTORE_INSECURE: "true"/);
+      // the seal key is a secret, outside the data volume (docs/trust.md "Seals")
+      expect(stdout).toContain('HALLWAY_SEAL_KEY_FILE: /run/secrets/hallway_seal_key');
+      expect(stdout).toMatch(/hallway_seal_key:\n\s+file: .*secrets\/hallway-seal\.key\n/);
     },
   );
 

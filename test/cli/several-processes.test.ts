@@ -9,6 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EsdbWireServer } from '../support/esdb-wire-server.ts';
 import { tempDir } from '../helpers.ts';
 import { runWithDeadline, startServe } from './processes.ts';
+import { join } from 'node:path';
+import { createSealKeyFiles } from '../../src/chain/seal.ts';
+import { openEmbeddedStore } from '../../src/store/embedded.ts';
+import { openEventStoreDB } from '../../src/store/eventstoredb.ts';
+import type { EventStore } from '../../src/store/port.ts';
 import type { Serving } from './processes.ts';
 
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
@@ -43,6 +48,8 @@ interface Setup {
   name: string;
   /** environment for the demo command and for serve process 0 and 1 */
   env(i: 'demo' | 0 | 1): Record<string, string>;
+  /** a client of the shared log, for what the test reads itself */
+  store(): EventStore;
   dispose(): Promise<void>;
 }
 
@@ -52,6 +59,7 @@ async function onEventStoreDB(): Promise<Setup> {
   return {
     name: 'one EventStoreDB (wire server), a views.db per process',
     env: (i) => ({ EVENTSTORE_URL: server.url, HALLWAY_DATA_DIR: dirs[i === 'demo' ? 2 : i]!.dir }),
+    store: () => openEventStoreDB(server.url),
     async dispose() {
       await server.stop();
       for (const d of dirs) d.remove();
@@ -64,6 +72,7 @@ async function onEmbedded(): Promise<Setup> {
   return {
     name: 'one embedded data directory (events.db and views.db shared)',
     env: () => ({ EVENTSTORE_URL: '', HALLWAY_DATA_DIR: dir.dir }),
+    store: () => openEmbeddedStore(join(dir.dir, 'events.db')),
     async dispose() {
       dir.remove();
     },
@@ -84,12 +93,17 @@ for (const make of [onEventStoreDB, onEmbedded]) {
       const line = demo.stdout.split('\n').find((l) => l.startsWith('admin '))!;
       const [, email, password] = line.split(' ');
       admin = { email: email!, password: password! };
-      serves = await Promise.all([startServe(setup.env(0)), startServe(setup.env(1))]);
+      // both processes seal with the one key (a Docker secret in the compose stack), from the start
+      createSealKeyFiles(join(keys.dir, 'seal.key'));
+      const sealing = { HALLWAY_SEAL_KEY_FILE: join(keys.dir, 'seal.key') };
+      serves = await Promise.all([startServe({ ...setup.env(0), ...sealing }), startServe({ ...setup.env(1), ...sealing })]);
     }, 180_000);
+    const keys = tempDir('hallway-procs-key-');
 
     afterAll(async () => {
       const codes = await Promise.all(serves.map((s) => s.stop()));
       await setup?.dispose();
+      keys.remove();
       // serve shuts down on SIGTERM (on EventStoreDB it used to hang in client.dispose())
       expect(codes).toEqual(serves.map(() => 0));
     }, 60_000);
@@ -151,6 +165,30 @@ for (const make of [onEventStoreDB, onEmbedded]) {
       expect((await page(b.url, '/', s.cookie)).status).toBe(200);
       // and on the first process too
       expect(await within(1000, async () => (await signIn(a.url, email, password)).status === 303)).toBeDefined();
+    }, 30_000);
+
+    it('both processes seal the log, and make one seal per position', async () => {
+      const [a, b] = serves as [Serving, Serving];
+      const { cookie } = await signIn(a.url, admin.email, admin.password);
+      // each process's keeper has sealed at start-up (the demo's head, or every 1,000th event): both show it
+      const latest = async (s: Serving): Promise<string | undefined> => /covers the log up to position (\d+)/.exec((await page(s.url, '/admin', cookie)).text)?.[1];
+      expect(await within(10_000, async () => (await latest(a)) !== undefined && (await latest(b)) === (await latest(a)))).toBeDefined();
+      const store = setup.store();
+      try {
+        const seals: number[] = [];
+        for (let after = 0; ; ) {
+          const page = await store.readAll({ after, limit: 1000 });
+          for (const e of page) if (e.type === 'LogSealed') seals.push((e.data as { upToPosition: number }).upToPosition);
+          if (page.length < 1000) break;
+          after = page[page.length - 1]!.position;
+        }
+        expect(seals.length).toBeGreaterThan(0);
+        // the two processes raced for the same positions: one seal each
+        expect(new Set(seals).size).toBe(seals.length);
+        expect(String(Math.max(...seals))).toBe(await latest(a));
+      } finally {
+        await store.close();
+      }
     }, 30_000);
   });
 }

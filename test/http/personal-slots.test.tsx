@@ -11,6 +11,8 @@ import { seesTelling } from '../../src/http/lineage.tsx';
 import { unreadSentTo } from '../../src/read/reading.ts';
 import { startHerePath } from '../../src/read/start-here.ts';
 import { panelFor } from '../../src/http/story-page.tsx';
+import { tellersReceipt } from '../../src/http/receipts.tsx';
+import { StoryReceipt } from '../../views/fragments/story-receipt.tsx';
 import { isNewHire } from '../../src/http/timelines.tsx';
 import { StoryPage } from '../../views/pages/story.tsx';
 import { HomePage } from '../../views/pages/home.tsx';
@@ -64,6 +66,8 @@ describe('the story page: kept parts and personal parts make the same page as a 
     const db = h.runtime.db;
     const story = getStory(db, id)!;
     const original = story.retellingOf ? getStory(db, story.retellingOf) : undefined;
+    // the teller's receipt (issue 13) is a personal part too: theirs alone
+    const receipt = await tellersReceipt(h, viewer, story);
     return html(
       <StoryPage
         story={story}
@@ -77,6 +81,7 @@ describe('the story page: kept parts and personal parts make the same page as a 
         themeNotice={opts.themeNotice}
         thanks={opts.thanks === true}
         tellings={storyFamily(db, id).filter((s) => seesTelling(s, viewer)).length}
+        receipt={receipt ? <StoryReceipt receipt={receipt} /> : undefined}
       />,
     );
   };

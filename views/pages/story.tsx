@@ -28,6 +28,8 @@ export interface StoryPageProps {
   thanks?: boolean;
   /** how many tellings of its family this viewer sees: the page links to the lineage when more than one */
   tellings?: number;
+  /** the teller's receipt (rendered by the route; only on the teller's page) */
+  receipt?: Child | undefined;
 }
 
 /** After telling a story: thanks, and what happens to it now. */
@@ -281,6 +283,7 @@ export function StoryPage(props: StoryPageProps & { shared?: { main: Child; rete
       <StoryTopNotices {...props} />
       {shared ? shared.main : <StoryMain {...props} />}
       {story.retracted || story.review ? null : circulation}
+      {props.receipt ?? null}
       {shared ? shared.retellings : <StoryRetellings {...props} />}
       <StoryThemeEditor {...props} />
       {shared ? shared.history : <StoryHistory {...props} />}
