@@ -26,9 +26,10 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it('goes with a Dockerfile that serves Hallway from a data volume', () => {
+  it('goes with a Dockerfile that serves Hallway from a data volume, on Node 24 (LTS) in both stages', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(bases).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);
     expect(dockerfile).toContain('npm ci');
     expect(dockerfile).toContain('CMD ["node", "bin/hallway.mjs", "serve"]');
     expect(dockerfile).toMatch(/VOLUME \["\/data"\]/);
