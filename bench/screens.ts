@@ -20,6 +20,10 @@ const pages: { name: string; path: string; role: DemoRole }[] = [
   { name: 'search', path: '/search?q=customer', role: 'employee' },
   { name: 'dashboard', path: '/dashboard', role: 'leader' },
   { name: 'people', path: '/admin/people', role: 'admin' },
+  // trust (docs/trust.md): the admin's seal panel, a receipt check, erasing someone who has left
+  { name: 'admin', path: '/admin', role: 'admin' },
+  { name: 'verify', path: '/verify', role: 'employee' },
+  { name: 'erase-confirm', path: '/admin/people/emp-028/erase', role: 'admin' },
 ];
 const browser = await chromium.launch({
   executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',

@@ -47,7 +47,8 @@ const serveCommand: Command = async () => {
   const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker', logger, metrics: true, log: (m) => logger.warn(m), prepare: prepareDashboards });
   const { port, stop } = await startServer(hallway);
   logger.info({ port, dataDir: config.dataDir, store: hallway.store.kind }, `Hallway is serving on http://localhost:${port}`);
-  void hallway.runtime.caughtUp.then(() => {
+  // ready: caught up, unfinished erasures finished, the dashboard's windows prepared (pages 200 from here)
+  void hallway.runtime.caughtUp.then(() => hallway.whenReady).then(() => {
     logger.info('Hallway has caught up with the log: ready');
     // whether an admin exists is read from the read models, so only once they are current
     const setupLink = openSetup(hallway);

@@ -46,7 +46,7 @@ export interface OpenOptions {
 }
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
-export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
+export async function openHallway(config: Config, opts: OpenOptions = {}): Promise<AppContext & { close(): Promise<void>; whenReady: Promise<void> }> {
   // a seal key that cannot be read stops the start here, before anything runs
   const sealKey = config.sealKeyFile ? loadSealKey(config.sealKeyFile) : undefined;
   const publicKeys = loadPublicKeys(config);
@@ -80,7 +80,9 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     () => finishErasures(opened, views).then((ids) => ids.forEach((id) => log(`erasure of ${id} finished: its key was still in the key store`))).catch((e: unknown) => log(`finishing erasures: ${String(e)}`)),
     () => {},
   );
-  const hallway: AppContext & { close(): Promise<void> } = {
+  const hallway: AppContext & { close(): Promise<void>; whenReady: Promise<void> } = {
+    // replaced below: resolves once ready() is true (caught up, erasures finished, pages prepared)
+    whenReady: Promise.resolve(),
     store,
     runtime,
     config,
@@ -117,6 +119,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     },
     () => {},
   );
+  hallway.whenReady = prepared;
   if (opts.waitForCatchUp ?? true) {
     await runtime.caughtUp;
     await prepared;

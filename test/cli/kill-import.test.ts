@@ -6,7 +6,8 @@ import Database from '../../src/store/sqlite-driver.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.ts';
 import { importFile } from '../../src/importer.ts';
-import { openEmbeddedStore } from '../../src/store/embedded.ts';
+import { openStore } from '../../src/store/open.ts';
+import { loadConfig } from '../../src/config.ts';
 import { tempDir } from '../helpers.ts';
 import { BIN } from './run-cli.ts';
 
@@ -62,8 +63,8 @@ describe('kill -9 during hallway import', () => {
     expect(ids.length % BATCH).toBe(0);
     expect(ids).toEqual(lines.slice(0, ids.length).map((l) => l.id));
 
-    // re-running the same import completes it
-    const store = openEmbeddedStore(dbFile);
+    // re-running the same import completes it (through the sealing layer, as the command does)
+    const store = await openStore(loadConfig({ HALLWAY_DATA_DIR: dataDir }));
     try {
       const r = await importFile(store, file, { batchSize: 5000 });
       expect(r).toMatchObject({ lines: TOTAL, appended: TOTAL - ids.length, skipped: ids.length });

@@ -11,6 +11,8 @@ import { tempDir } from '../helpers.ts';
 import { runWithDeadline, startServe } from './processes.ts';
 import { join } from 'node:path';
 import { createSealKeyFiles } from '../../src/chain/seal.ts';
+import { openKeyFile } from '../../src/privacy/keys.ts';
+import { serveKeyKeeper } from '../../src/privacy/key-keeper.ts';
 import { openEmbeddedStore } from '../../src/store/embedded.ts';
 import { openEventStoreDB } from '../../src/store/eventstoredb.ts';
 import type { EventStore } from '../../src/store/port.ts';
@@ -55,12 +57,18 @@ interface Setup {
 
 async function onEventStoreDB(): Promise<Setup> {
   const server = await EsdbWireServer.start();
-  const dirs = [tempDir('hallway-procs-'), tempDir('hallway-procs-'), tempDir('hallway-procs-')];
+  const dirs = [tempDir('hallway-procs-'), tempDir('hallway-procs-'), tempDir('hallway-procs-'), tempDir('hallway-keys-')];
+  // processes with a data directory each share the key keeper, as docs/trust.md has them do
+  const keys = openKeyFile(join(dirs[3]!.dir, 'keys.db'));
+  const token = 'several-processes-keeper-token';
+  const keeper = await serveKeyKeeper(keys, token, 0, '127.0.0.1');
   return {
-    name: 'one EventStoreDB (wire server), a views.db per process',
-    env: (i) => ({ EVENTSTORE_URL: server.url, HALLWAY_DATA_DIR: dirs[i === 'demo' ? 2 : i]!.dir }),
+    name: 'one EventStoreDB (wire server), a views.db per process, one key keeper',
+    env: (i) => ({ EVENTSTORE_URL: server.url, HALLWAY_DATA_DIR: dirs[i === 'demo' ? 2 : i]!.dir, HALLWAY_KEYS_URL: keeper.url, HALLWAY_KEYS_TOKEN: token }),
     store: () => openEventStoreDB(server.url),
     async dispose() {
+      await keeper.close();
+      await keys.close();
       await server.stop();
       for (const d of dirs) d.remove();
     },

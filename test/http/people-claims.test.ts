@@ -38,7 +38,7 @@ async function secondHallway(first: Awaited<ReturnType<typeof testHallway>>) {
 }
 
 type Hallway = Awaited<ReturnType<typeof testHallway>>;
-type Backend = { name: string; open(): Promise<{ a: Hallway; b: Omit<Hallway, 'dispose' | 'dir'> & { close(): Promise<void> }; stop(): Promise<void> }> };
+type Backend = { name: string; open(): Promise<{ a: Hallway; b: Omit<Hallway, 'dispose' | 'dir' | 'whenReady'> & { close(): Promise<void> }; stop(): Promise<void> }> };
 
 const backends: Backend[] = [
   {
