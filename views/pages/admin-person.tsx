@@ -146,7 +146,7 @@ export function EraseConfirm({ person: p }: { person: Employee }) {
         <p>Their key is destroyed. From then on Hallway shows “a former colleague” for their name and “removed at its teller’s request” for the title, text and leader of every story they told, everywhere: pages, search, exports and CSV downloads, old copies of the log included.</p>
         <p>What stays: that their stories existed, when they were told, their themes and how far they travelled (the figures do not change), and stories other people told that mention them (a curator can retract those).</p>
         <p>This cannot be undone.</p>
-        <form method="post" action={`${base}/erase`} class="row">
+        <form method="post" action={`${base}/erase`} class="actions">
           <input type="hidden" name="confirm" value="yes" />
           <button type="submit">Yes, erase {p.name}</button>
           <a href={base}>No, keep them</a>
