@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventStore } from '../store/port.ts';
+import { afterAppends } from '../store/after-append.ts';
 import type { Runtime } from '../projections/runtime.ts';
 
 export interface Metrics {
@@ -66,29 +67,9 @@ export function createMetrics(source: { store: () => EventStore; runtime: () => 
   return { registry, requests, duration, appended, signInFailures };
 }
 
-/** The store, counting what this process appends by type (the same Proxy shape as wakingStore). */
+/** The store, counting what this process appends by type. */
 export function countingAppends(store: EventStore, metrics: Metrics): EventStore {
-  const count = (events: readonly { type: string }[]): void => {
+  return afterAppends(store, (events) => {
     for (const e of events) metrics.appended.inc({ type: e.type });
-  };
-  return new Proxy(store, {
-    get(target, key) {
-      if (key === 'append') {
-        return async (...args: Parameters<EventStore['append']>) => {
-          const r = await target.append(...args);
-          count(args[1]);
-          return r;
-        };
-      }
-      if (key === 'appendBatch') {
-        return async (...args: Parameters<EventStore['appendBatch']>) => {
-          const r = await target.appendBatch(...args);
-          for (const item of args[0]) count(item.events);
-          return r;
-        };
-      }
-      const v = Reflect.get(target, key, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
   });
 }

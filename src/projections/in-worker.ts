@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { afterAppends } from '../store/after-append.ts';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../store/port.ts';
 import { positionWaiters } from './position-waiters.ts';
@@ -113,18 +114,5 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
 
 /** The store, waking the worker after each append from this thread (it would otherwise poll). */
 export function wakingStore(store: EventStore, runtime: WorkerRuntime): EventStore {
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      if (key === 'append' || key === 'appendBatch') {
-        const method = Reflect.get(target, key, receiver) as (...args: unknown[]) => Promise<unknown>;
-        return async (...args: unknown[]) => {
-          const r = await method.apply(target, args);
-          runtime.wake();
-          return r;
-        };
-      }
-      const v = Reflect.get(target, key, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+  return afterAppends(store, () => runtime.wake());
 }

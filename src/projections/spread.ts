@@ -469,7 +469,7 @@ function applyOne(db: Views, e: ProjectedEvent): void {
   if (applyReviewSetting(q.review, e)) return;
   switch (e.type) {
     case 'DepartmentOpened':
-q.openDepartment.run(e.data.departmentId, e.data.name);
+      q.openDepartment.run(e.data.departmentId, e.data.name);
       return;
     case 'DepartmentRenamed':
       q.renameDepartment.run(e.data.name, e.data.departmentId);
