@@ -20,7 +20,7 @@ import { generateLog } from './generate.ts';
 import type { Bench, BenchRow } from './types.ts';
 
 const LOG_EVENTS = Number(process.env['BENCH_SEAL_EVENTS'] ?? 200_000);
-const ROUNDS = Number(process.env['BENCH_SEAL_ROUNDS'] ?? 2);
+const ROUNDS = Number(process.env['BENCH_SEAL_ROUNDS'] ?? 4);
 
 const cpuMs = (from: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(from);
@@ -105,7 +105,7 @@ export const sealingBench: Bench = {
           plain = Math.max(plain, (n * 1000) / cpuMs(c));
         }
         // the same rebuild with and without the layer, over the same (sealed) file
-        for (const layered of [true, false]) {
+        for (const layered of [false, true]) {
           const bare = openEmbeddedStore(sealedFile);
           const fresh = layered ? sealedStore(bare, openKeyFile(join(dir, 'keys.db'))) : bare;
           const views = openViews(join(dir, `views-${round}-${layered}.db`));

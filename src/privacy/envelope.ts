@@ -54,8 +54,9 @@ export function openFields(key: Buffer | KeyObject, aad: Buffer, env: Envelope):
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(env.iv, 'base64url'));
   decipher.setAAD(aad);
   decipher.setAuthTag(raw.subarray(raw.length - TAG));
-  const plain = Buffer.concat([decipher.update(raw.subarray(0, raw.length - TAG)), decipher.final()]);
-  return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
+  // decoded as it is opened: no concatenated copy of the plaintext (a rebuild opens every sealed event)
+  const plain = decipher.update(raw.subarray(0, raw.length - TAG), undefined, 'utf8') + decipher.final('utf8');
+  return JSON.parse(plain) as Record<string, unknown>;
 }
 
 export function isEnvelope(v: unknown): v is Envelope {
