@@ -1,5 +1,6 @@
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
+import { z } from 'zod';
 import { LOG_LEVELS } from './observability/logger.ts';
 import type { LogLevel } from './observability/logger.ts';
 
@@ -22,6 +23,10 @@ export interface Config {
   logLevel: LogLevel;
   /** addresses and subnets that may read /metrics without an admin's API token */
   metricsAllow: string[];
+  /** SMTP server for email (HALLWAY_SMTP_URL, smtp:// or smtps://); absent: no email is sent */
+  smtpUrl?: string;
+  /** the From of every email (HALLWAY_MAIL_FROM): an address, or `Name <address>` */
+  mailFrom?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
     if (family === 0 || !okBits || extra !== undefined) throw new Error(`HALLWAY_METRICS_ALLOW takes addresses and subnets (10.0.0.0/8, ::1), separated by commas; ${JSON.stringify(a)} is neither`);
   }
+  const mail = emailConfig(env);
   return {
     port,
     dataDir,
@@ -58,7 +64,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env['HALLWAY_SEAL_PUBLIC_KEY'] ? { sealPublicKey: env['HALLWAY_SEAL_PUBLIC_KEY'] } : {}),
     logLevel,
     metricsAllow,
+    ...mail,
   };
+}
+
+const SmtpUrl = z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL (smtp://user:password@host:587)' });
+const MailFrom = z
+  .string()
+  .trim()
+  .transform((s) => ({ whole: s, address: /<([^<>]+)>$/.exec(s)?.[1] ?? s }))
+  .refine((f) => z.email().safeParse(f.address).success, 'must be an address, or Name <address>')
+  .transform((f) => f.whole);
+
+/** Email is optional: both variables or neither (a From is needed to send anything). */
+function emailConfig(env: NodeJS.ProcessEnv): { smtpUrl?: string; mailFrom?: string } {
+  const url = env['HALLWAY_SMTP_URL']?.trim();
+  const from = env['HALLWAY_MAIL_FROM']?.trim();
+  if (!url) return from ? { mailFrom: MailFrom.parse(from) } : {};
+  // the URL can hold the SMTP password: the message names the variable, never its value
+  if (!SmtpUrl.safeParse(url).success) throw new Error('HALLWAY_SMTP_URL must be an smtp:// or smtps:// URL (smtp://user:password@host:587)');
+  if (!from) throw new Error('HALLWAY_SMTP_URL needs HALLWAY_MAIL_FROM, the address emails come from (Hallway <hallway@example.com>)');
+  const f = MailFrom.safeParse(from);
+  if (!f.success) throw new Error(`HALLWAY_MAIL_FROM must be an address, or Name <address>; got ${JSON.stringify(from)}`);
+  return { smtpUrl: url, mailFrom: f.data };
 }
 
 const isInside = (dir: string, file: string): boolean => {
@@ -69,4 +97,6 @@ const isInside = (dir: string, file: string): boolean => {
 export const eventsFile = (c: Config): string => join(c.dataDir, 'events.db');
 export const viewsFile = (c: Config): string => join(c.dataDir, 'views.db');
 /** the embedded key store (docs/trust.md): kept apart from the log, backed up apart from it */
+/** the email outbox (src/mail/outbox.ts): messages waiting to be sent, and the failed ones */
+export const mailFile = (c: Config): string => join(c.dataDir, 'mail.db');
 export const keysFile = (c: Config): string => join(c.dataDir, 'keys.db');

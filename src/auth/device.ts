@@ -17,7 +17,8 @@ const YEAR_S = 365 * 24 * 3600;
 
 const secrets = new Map<string, Buffer>();
 
-function secretOf(ctx: AppContext): Buffer {
+/** The data directory's secret (device-cookie.key); also keys the email unsubscribe links (src/mail/unsubscribe.ts). */
+export function secretOf(ctx: Pick<AppContext, 'config'>): Buffer {
   const dir = ctx.config.dataDir;
   let s = secrets.get(dir);
   if (s) return s;

@@ -7,6 +7,7 @@ import type { EventStore } from '../store/port.ts';
 import type { AsOfDate } from '../asof/date.ts';
 import type { KeyObject } from 'node:crypto';
 import type { ChainKeeper } from '../chain/keeper.ts';
+import type { Mail } from '../mail/mailer.ts';
 
 /** Tamper evidence (src/chain, docs/trust.md). */
 export interface ChainContext {
@@ -66,4 +67,6 @@ export interface AppContext {
   logger?: Logger;
   /** this process's Prometheus metrics; absent: /metrics answers 404 */
   metrics?: Metrics;
+  /** email (HALLWAY_SMTP_URL): the outbox and its sender (src/mail/); absent: no email is sent */
+  mail?: Mail;
 }
