@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
 import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { openMail } from '../../src/mail/mailer.ts';
 import { MAX_ATTEMPTS, backoffMs, openOutbox } from '../../src/mail/outbox.ts';
 import { queueDigests } from '../../src/mail/notify.ts';
@@ -79,12 +80,14 @@ describe('email over SMTP', () => {
   const TITLE = 'The stand-up <img src="https://tracker.example/p.gif"> & "no" to <script>alert(1)</script>';
   const SENDER = 'Ada <b>Lovelace</b> & co';
   let mail: NonNullable<typeof h.mail>;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     smtp = await smtpServer();
     h = await testHallway({
       clock: () => new Date(now),
       metrics: true,
+      logger: createLogger('debug', { write: (l) => void logLines.push(l) }),
       env: { HALLWAY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, HALLWAY_MAIL_FROM: 'Hallway <hallway@example.test>', HALLWAY_PUBLIC_URL: 'http://localhost' },
     });
     mail = h.mail!;
@@ -296,6 +299,23 @@ describe('email over SMTP', () => {
     expect(html).not.toMatch(/<img\b|<[^>]*\ssrc\s*=/i);
     expect(casDigest.text).toMatch(/Stop the weekly digest: http:\/\/localhost\/unsubscribe\//);
     expect(await sentCount('digest')).toBe(queued);
+  });
+
+  it('the log says what was sent and what failed, with no address, token or story text', () => {
+    const log = logLines.join('');
+    expect(log).toContain('"msg":"email sent"');
+    expect(log).toContain('"msg":"email not sent"');
+    expect(log).toContain('"code":"451"');
+    const secrets = [
+      ...smtp.arrived.flatMap((a) => a.to),
+      'unlucky@example.test',
+      ...smtp.arrived.flatMap((a) => [...(a.mail.text ?? '').matchAll(/\/(?:invitation|unsubscribe)\/([^\s]+)/g)].map((m) => m[1]!)),
+      'The stand-up',
+      'Quarter close',
+      'Lovelace',
+    ];
+    expect(secrets.length).toBeGreaterThan(10);
+    for (const s of secrets) expect(log, s).not.toContain(s);
   });
 });
 
