@@ -80,12 +80,12 @@ const MailFrom = z
 function emailConfig(env: NodeJS.ProcessEnv): { smtpUrl?: string; mailFrom?: string } {
   const url = env['HALLWAY_SMTP_URL']?.trim();
   const from = env['HALLWAY_MAIL_FROM']?.trim();
-  if (!url) return from ? { mailFrom: MailFrom.parse(from) } : {};
+  const f = from ? MailFrom.safeParse(from) : undefined;
+  if (f && !f.success) throw new Error(`HALLWAY_MAIL_FROM must be an address, or Name <address>; got ${JSON.stringify(from)}`);
+  if (!url) return f?.success ? { mailFrom: f.data } : {};
   // the URL can hold the SMTP password: the message names the variable, never its value
   if (!SmtpUrl.safeParse(url).success) throw new Error('HALLWAY_SMTP_URL must be an smtp:// or smtps:// URL (smtp://user:password@host:587)');
-  if (!from) throw new Error('HALLWAY_SMTP_URL needs HALLWAY_MAIL_FROM, the address emails come from (Hallway <hallway@example.com>)');
-  const f = MailFrom.safeParse(from);
-  if (!f.success) throw new Error(`HALLWAY_MAIL_FROM must be an address, or Name <address>; got ${JSON.stringify(from)}`);
+  if (!f?.success) throw new Error('HALLWAY_SMTP_URL needs HALLWAY_MAIL_FROM, the address emails come from (Hallway <hallway@example.com>)');
   return { smtpUrl: url, mailFrom: f.data };
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
@@ -365,6 +365,41 @@ describe('the outbox across processes and restarts', () => {
       other.close();
       await third.close();
     } finally {
+      await smtp.close();
+      tmp.remove();
+    }
+  });
+});
+
+describe('email configuration and the timer of serve', () => {
+  it('HALLWAY_SMTP_URL and HALLWAY_MAIL_FROM: both or neither, checked at start (the message never repeats the URL, which can hold a password)', () => {
+    const base = { HALLWAY_DATA_DIR: '/tmp/hallway-config-check' };
+    expect(loadConfig(base).smtpUrl).toBeUndefined();
+    expect(loadConfig({ ...base, HALLWAY_SMTP_URL: '', HALLWAY_MAIL_FROM: '' }).smtpUrl).toBeUndefined();
+    const ok = loadConfig({ ...base, HALLWAY_SMTP_URL: 'smtps://u:p@mail.example.com:465', HALLWAY_MAIL_FROM: 'Hallway <hallway@example.com>' });
+    expect(ok).toMatchObject({ smtpUrl: 'smtps://u:p@mail.example.com:465', mailFrom: 'Hallway <hallway@example.com>' });
+    expect(() => loadConfig({ ...base, HALLWAY_SMTP_URL: 'smtp://mail.example.com' })).toThrow(/needs HALLWAY_MAIL_FROM/);
+    expect(() => loadConfig({ ...base, HALLWAY_SMTP_URL: 'https://secret-password@mail.example.com', HALLWAY_MAIL_FROM: 'a@example.com' })).toThrow(
+      /^HALLWAY_SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL \(smtp:\/\/user:password@host:587\)$/,
+    );
+    expect(() => loadConfig({ ...base, HALLWAY_SMTP_URL: 'smtp://mail.example.com', HALLWAY_MAIL_FROM: 'not an address' })).toThrow(/HALLWAY_MAIL_FROM must be an address/);
+  });
+
+  it('started (as serve does), a queued mail goes out without anyone running the worker', async () => {
+    const tmp = tempDir('hallway-mail-timer-');
+    const smtp = await smtpServer();
+    const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, HALLWAY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, HALLWAY_MAIL_FROM: 'hallway@example.test' });
+    const mail = openMail({ config, clock: () => new Date() });
+    let ticks = 0;
+    try {
+      // a long interval: what sends it is the nudge a queued mail gives the started worker
+      mail.start(() => void (ticks += 1), 3600_000);
+      mail.queue({ key: 'timer:1', kind: 'digest', employeeId: 'emp-1', to: 'timer@example.test', subject: 'By the timer', text: 'Hi', html: '<p>Hi</p>', unsubscribeUrl: 'http://localhost/unsubscribe/x' });
+      await vi.waitFor(() => expect(smtp.arrived.map((a) => a.mail.subject)).toEqual(['By the timer']), { timeout: 10_000, interval: 20 });
+      // each run first lets serve queue the week's digests
+      expect(ticks).toBeGreaterThanOrEqual(2);
+    } finally {
+      await mail.close();
       await smtp.close();
       tmp.remove();
     }
