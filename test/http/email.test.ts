@@ -9,6 +9,7 @@ import { openMail } from '../../src/mail/mailer.ts';
 import { MAX_ATTEMPTS, backoffMs, openOutbox } from '../../src/mail/outbox.ts';
 import { queueDigests } from '../../src/mail/notify.ts';
 import { wantsEmail } from '../../src/projections/email.ts';
+import { ImportRefused, importLines } from '../../src/importer.ts';
 import { freePort, tempDir, testHallway } from '../helpers.ts';
 import { cookieFor, formHeaders, givenDepartment, givenEmployee, signedIn } from '../auth-helpers.ts';
 import type { TestPerson } from '../auth-helpers.ts';
@@ -299,6 +300,18 @@ describe('email over SMTP', () => {
     expect(html).not.toMatch(/<img\b|<[^>]*\ssrc\s*=/i);
     expect(casDigest.text).toMatch(/Stop the weekly digest: http:\/\/localhost\/unsubscribe\//);
     expect(await sentCount('digest')).toBe(queued);
+  });
+
+  it('the new events import like the others: a preference of someone who never joined is refused, and nothing is appended', async () => {
+    const head = await h.store.headPosition();
+    const line = (employeeId: string) => JSON.stringify({ type: 'NotificationPreferenceChanged', data: { employeeId, kind: 'digest', enabled: false }, metadata: { at: new Date(now).toISOString() } });
+    await expect(importLines(h.store, [line('emp-nobody')])).rejects.toThrow(ImportRefused);
+    await expect(importLines(h.store, [line('emp-nobody')])).rejects.toThrow(/emp-nobody/);
+    const bad = JSON.stringify({ type: 'NotificationPreferenceChanged', data: { employeeId: bea.employeeId, kind: 'sms', enabled: false }, metadata: { at: new Date(now).toISOString() } });
+    await expect(importLines(h.store, [bad])).rejects.toThrow(/kind/);
+    expect(await h.store.headPosition()).toBe(head);
+    const r = await importLines(h.store, [line(bea.employeeId)]);
+    expect(r.appended).toBe(1);
   });
 
   it('the log says what was sent and what failed, with no address, token or story text', () => {
