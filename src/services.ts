@@ -18,7 +18,7 @@ import type { Logger } from './observability/logger.ts';
 import { countingAppends, createMetrics } from './observability/metrics.ts';
 import type { Metrics } from './observability/metrics.ts';
 import { openMail } from './mail/mailer.ts';
-import { queueDigests } from './mail/notify.ts';
+import { queueDigests, stillWanted } from './mail/notify.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -88,7 +88,10 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     () => {},
   );
   const clock = opts.clock ?? (() => new Date());
-  const mail = config.smtpUrl ? openMail({ config, clock, metrics: () => metrics, logger: () => opts.logger }) : undefined;
+  // checked against the read models just before each send: `runtime` is the one set above
+  const mail = config.smtpUrl
+    ? openMail({ config, clock, metrics: () => metrics, logger: () => opts.logger, stillWanted: (m) => (caughtUp ? stillWanted({ runtime }, m) : null) })
+    : undefined;
   const hallway: AppContext & { close(): Promise<void>; whenReady: Promise<void> } = {
     // replaced below: resolves once ready() is true (caught up, erasures finished, pages prepared)
     whenReady: Promise.resolve(),

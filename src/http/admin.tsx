@@ -340,6 +340,8 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     if (isDomainError(r)) return personPage(c, id, { failed: { form: 'erase', values: {}, errors: domainErrors(r) } }, statusOf(r));
     // the person's page shows the marker only once the read models have applied the erasure
     await ctx.runtime.waitFor(r.position);
+    // nor does the email outbox keep their address, name or anything addressed to them
+    ctx.mail?.outbox.forgetPerson(id);
     return after(c, personUrl(id), 'erased', () => personPage(c, id, { notice: NOTICES['erased'] }));
   });
 

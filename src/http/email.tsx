@@ -41,7 +41,7 @@ export const digestNotice = (code: string | undefined): string | undefined => DI
 
 /** The admin home's Email panel. */
 export function emailOverview(ctx: AppContext): EmailOverview {
-  if (!ctx.mail) return { smtp: false, counts: { queued: 0, sending: 0, sent: 0, failed: 0 }, failed: [] };
+  if (!ctx.mail) return { smtp: false, counts: { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 }, failed: [] };
   const org = orgQueries(ctx.runtime.db);
   return {
     smtp: true,

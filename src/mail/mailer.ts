@@ -22,6 +22,8 @@ export interface RunResult {
   sent: number;
   retrying: number;
   failed: number;
+  /** not sent: the recipient left or turned that kind off after it was queued */
+  cancelled: number;
 }
 
 export interface Mail {
@@ -40,6 +42,11 @@ export interface MailDeps {
   clock: () => Date;
   metrics?: () => Metrics | undefined;
   logger?: () => Logger | undefined;
+  /**
+   * Asked just before each send: a reason not to send it any more (the recipient left, or turned
+   * this kind off since it was queued), or null to send. Absent: everything due is sent.
+   */
+  stillWanted?: (mail: ClaimedMail) => string | null;
 }
 
 const describe = (err: unknown): { code: string; reason: string; permanent: boolean } => {
@@ -63,7 +70,13 @@ export function openMail(deps: MailDeps): Mail {
   let closed = false;
   let tick: (() => void) | undefined;
 
-  async function send(mail: ClaimedMail): Promise<'sent' | 'retrying' | 'failed'> {
+  async function send(mail: ClaimedMail): Promise<'sent' | 'retrying' | 'failed' | 'cancelled'> {
+    const unwanted = deps.stillWanted?.(mail) ?? null;
+    if (unwanted !== null) {
+      outbox.markCancelled(mail.id, unwanted, now());
+      deps.logger?.()?.info({ mail: mail.id, kind: mail.kind }, 'email cancelled');
+      return 'cancelled';
+    }
     try {
       await transport.sendMail({
         from: config.mailFrom,
@@ -94,7 +107,7 @@ export function openMail(deps: MailDeps): Mail {
   }
 
   async function run(): Promise<RunResult> {
-    const result: RunResult = { sent: 0, retrying: 0, failed: 0 };
+    const result: RunResult = { sent: 0, retrying: 0, failed: 0, cancelled: 0 };
     if (closed) return result;
     // claimed in batches until nothing is due: a large digest week goes out in one run
     for (;;) {

@@ -8,6 +8,7 @@ import { sha256Hex } from '../ids.ts';
 import { digestEmail, invitationEmail, sharedEmail } from './compose.ts';
 import type { DigestStory } from './compose.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
+import type { ClaimedMail } from './outbox.ts';
 
 /**
  * What Hallway emails, and to whom: invitations (when an admin adds or re-invites someone), "sent
@@ -173,4 +174,16 @@ export function queueDigests(ctx: Ctx): number | null {
     }
   });
   return done ? queued : null;
+}
+
+/**
+ * Whether a due mail should still go (the worker asks just before sending): not to someone who has
+ * left since it was queued, nor a kind they have turned off since. An invitation goes to a
+ * current employee whatever they chose (an admin asked for it).
+ */
+export function stillWanted(ctx: Pick<AppContext, 'runtime'>, mail: Pick<ClaimedMail, 'employeeId' | 'kind'>): string | null {
+  const e = orgQueries(ctx.runtime.db).employee(mail.employeeId);
+  if (!e || e.leftAt) return 'the recipient is no longer an employee';
+  if (mail.kind !== 'invitation' && !wantsEmail(ctx.runtime.db, mail.employeeId, mail.kind)) return 'the recipient turned these emails off';
+  return null;
 }

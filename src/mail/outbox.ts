@@ -15,7 +15,8 @@ import type { SqliteDatabase } from '../store/sqlite-driver.ts';
  * `failed`, with the reason, for the admins' Email panel. Never deleted silently.
  */
 export type MailKind = 'invitation' | 'shared' | 'digest';
-export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed';
+/** `cancelled`: not sent because, by the time it was due, its recipient had left or turned that kind off */
+export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface NewMail {
   key: string;
@@ -113,6 +114,10 @@ export function openOutbox(file: string) {
   );
   const retry = db.prepare<[number, string, number]>(`UPDATE outbox SET status = 'queued', next_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending'`);
   const fail = db.prepare<[number, string, number]>(`UPDATE outbox SET status = 'failed', done_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending'`);
+  const cancel = db.prepare<[number, string, number]>(
+    `UPDATE outbox SET status = 'cancelled', done_at = ?, lease_until = NULL, last_error = ?, text = '', html = '', subject = '', fallback_url = NULL WHERE id = ? AND status = 'sending'`,
+  );
+  const forget = db.prepare<[string]>('DELETE FROM outbox WHERE employee_id = ?');
   const again = db.prepare<[number, number]>(`UPDATE outbox SET status = 'queued', attempts = 0, next_at = ?, last_error = NULL, done_at = NULL WHERE id = ? AND status = 'failed'`);
   const failed = db.prepare<[number], Row>(`SELECT * FROM outbox WHERE status = 'failed' ORDER BY done_at DESC, id DESC LIMIT ?`);
   const counts = db.prepare<[], { status: MailStatus; n: number }>(`SELECT status, count(*) AS n FROM outbox GROUP BY status`);
@@ -159,6 +164,14 @@ export function openOutbox(file: string) {
       if (final) fail.run(now, error, mail.id);
       else retry.run(now + backoffMs(mail.attempts), error, mail.id);
     },
+    /** Not sent, and never will be: its recipient left, or turned this kind of email off, before it went. */
+    markCancelled(id: number, reason: string, now: number): void {
+      cancel.run(now, reason, id);
+    },
+    /** Erasure (docs/trust.md): nothing addressed to this person stays in the outbox, sent or not. */
+    forgetPerson(employeeId: string): number {
+      return forget.run(employeeId).changes;
+    },
     /** An admin asks for a failed mail to be tried again (from the start of the backoff). */
     requeue(id: number, now: number): boolean {
       return again.run(now, id).changes === 1;
@@ -176,7 +189,7 @@ export function openOutbox(file: string) {
       }));
     },
     counts(): Record<MailStatus, number> {
-      const c: Record<MailStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };
+      const c: Record<MailStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
       for (const r of counts.all()) c[r.status] = r.n;
       return c;
     },

@@ -126,7 +126,7 @@ describe('email over SMTP', () => {
     expect(page).not.toContain('/invitation/');
     // off the request path: nothing has arrived until the worker runs
     expect(to(smtp.arrived, email)).toHaveLength(0);
-    expect(await mail.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(await mail.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0, cancelled: 0 });
     const [got] = to(smtp.arrived, email);
     expect(got!.mail.subject).toBe('You are invited to Hallway');
     expect(got!.mail.from?.text).toContain('hallway@example.test');
@@ -167,7 +167,7 @@ describe('email over SMTP', () => {
 
   it('sending the same story again the same day queues no second email', async () => {
     expect((await share(sender, bea.employeeId)).status).toBe(303);
-    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0, cancelled: 0 });
     expect(to(smtp.arrived, bea.email)).toHaveLength(1);
   });
 
@@ -181,7 +181,7 @@ describe('email over SMTP', () => {
     expect(page).toMatch(/name="shared" value="off" checked/);
     const other = await givenStory(h, { tellerId: sender.employeeId, title: 'Another one' });
     expect((await share(sender, bea.employeeId, other)).status).toBe(303);
-    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0, cancelled: 0 });
     expect(to(smtp.arrived, bea.email)).toHaveLength(1);
     expect(mail.outbox.byKey(`shared:${other}:${bea.employeeId}:2026-11-25`)).toBeUndefined();
   });
@@ -225,13 +225,13 @@ describe('email over SMTP', () => {
       body: new URLSearchParams({ employeeId: '', name: 'Una Unlucky', email, departmentId: 'sales', joinedOn: '2026-11-20' }).toString(),
     });
     expect(res.status).toBe(200);
-    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 1, failed: 0, cancelled: 0 });
     expect(await failedCount('invitation', 'retrying')).toBe(1);
     // not due again before its backoff
-    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0, cancelled: 0 });
     for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt += 1) {
       now += backoffMs(attempt - 1);
-      expect(await mail.runOnce()).toEqual(attempt < MAX_ATTEMPTS ? { sent: 0, retrying: 1, failed: 0 } : { sent: 0, retrying: 0, failed: 1 });
+      expect(await mail.runOnce()).toEqual(attempt < MAX_ATTEMPTS ? { sent: 0, retrying: 1, failed: 0, cancelled: 0 } : { sent: 0, retrying: 0, failed: 1, cancelled: 0 });
     }
     expect(await failedCount('invitation', 'retrying')).toBe(MAX_ATTEMPTS - 1);
     expect(await failedCount('invitation', 'failed')).toBe(1);
@@ -249,7 +249,7 @@ describe('email over SMTP', () => {
   it('a 5xx is failed at once; "try again" on /admin sends it once the server accepts', async () => {
     smtp.state.mode = 'permanent';
     expect((await share(sender, dee.employeeId)).status).toBe(303);
-    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 1 });
+    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 1, cancelled: 0 });
     expect(await failedCount('shared', 'failed')).toBe(1);
     const failed = mail.outbox.failed().find((f) => f.employeeId === dee.employeeId)!;
     expect(failed.error).toMatch(/^550/);
@@ -257,8 +257,29 @@ describe('email over SMTP', () => {
     const retry = await h.app.request(`/admin/email/${failed.id}/retry`, { method: 'POST', headers: formHeaders(await cookieFor(h, admin.employeeId)) });
     expect(retry.status).toBe(303);
     expect((await h.app.request('/admin/email/999999/retry', { method: 'POST', headers: formHeaders(await cookieFor(h, admin.employeeId)) })).status).toBe(404);
-    expect(await mail.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(await mail.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0, cancelled: 0 });
     expect(to(smtp.arrived, dee.email)).toHaveLength(1);
+  });
+
+  it('a mail due after its recipient turned that kind off (or left) is not sent; erasing a person leaves nothing of theirs in the outbox', async () => {
+    const other = await givenStory(h, { tellerId: sender.employeeId, title: 'Queued, then unwanted' });
+    expect((await share(sender, dee.employeeId, other)).status).toBe(303);
+    // Dee turns them off before the worker gets to it
+    expect((await h.app.request('/me/email', { method: 'POST', headers: formHeaders(await cookieFor(h, dee.employeeId)), body: 'shared=off&digest=on' })).status).toBe(303);
+    expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0, cancelled: 1 });
+    expect(mail.outbox.byKey(`shared:${other}:${dee.employeeId}:${new Date(now).toISOString().slice(0, 10)}`)).toMatchObject({ status: 'cancelled' });
+    expect(to(smtp.arrived, dee.email)).toHaveLength(1);
+    expect((await h.app.request('/me/email', { method: 'POST', headers: formHeaders(await cookieFor(h, dee.employeeId)), body: 'shared=on&digest=on' })).status).toBe(303);
+
+    // Una's failed invitation is listed until she is erased
+    const una = mail.outbox.failed().find((f) => f.to === 'unlucky@example.test')!;
+    expect(una).toBeDefined();
+    const adminHeaders = formHeaders(await cookieFor(h, admin.employeeId));
+    expect((await h.app.request(`/admin/people/${una.employeeId}/left`, { method: 'POST', headers: adminHeaders })).status).toBe(303);
+    expect((await h.app.request(`/admin/people/${una.employeeId}/erase`, { method: 'POST', headers: adminHeaders, body: 'confirm=yes' })).status).toBe(303);
+    expect(mail.outbox.failed().find((f) => f.employeeId === una.employeeId)).toBeUndefined();
+    const home = await (await h.app.request('/admin', { headers: { Cookie: await cookieFor(h, admin.employeeId) } })).text();
+    expect(home).not.toContain('unlucky@example.test');
   });
 
   it('the weekly digest: off until an admin turns it on; then once a week, per department, to whoever has not turned it off', async () => {
@@ -349,7 +370,7 @@ describe('the outbox across processes and restarts', () => {
       const first = openMail({ config: env(downPort), clock });
       expect(first.queue(mail(1))).toBe(true);
       expect(first.queue(mail(1))).toBe(false);
-      expect(await first.runOnce()).toEqual({ sent: 0, retrying: 1, failed: 0 });
+      expect(await first.runOnce()).toEqual({ sent: 0, retrying: 1, failed: 0, cancelled: 0 });
       expect(first.outbox.byKey('test:1')).toMatchObject({ status: 'queued', attempts: 1 });
       expect(first.outbox.byKey('test:1')!.last_error).toMatch(/ECONNREFUSED/);
       await first.close();
@@ -357,12 +378,12 @@ describe('the outbox across processes and restarts', () => {
       // restarted, the server up: the queued mail goes; a second run sends nothing again
       const second = openMail({ config: env(smtp.port), clock });
       now += backoffMs(1);
-      expect(await second.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
+      expect(await second.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0, cancelled: 0 });
       expect(second.queue(mail(2))).toBe(true);
       await second.close();
       const third = openMail({ config: env(smtp.port), clock });
-      expect(await third.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
-      expect(await third.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+      expect(await third.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0, cancelled: 0 });
+      expect(await third.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0, cancelled: 0 });
       expect(smtp.arrived.map((a) => a.mail.subject)).toEqual(['Mail 1', 'Mail 2']);
       // delivered: the outbox keeps no copy of the text
       expect(third.outbox.byKey('test:1')!.status).toBe('sent');
