@@ -17,7 +17,6 @@ import { finishErasures } from './privacy/erase.ts';
 import type { Logger } from './observability/logger.ts';
 import { countingAppends, createMetrics } from './observability/metrics.ts';
 import type { Metrics } from './observability/metrics.ts';
-import { openMail } from './mail/mailer.ts';
 import { queueDigests, stillWanted } from './mail/notify.ts';
 
 export interface OpenOptions {
@@ -89,8 +88,9 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   );
   const clock = opts.clock ?? (() => new Date());
   // checked against the read models just before each send: `runtime` is the one set above
+  // nodemailer is loaded only when email is set up: no other process pays for it at start
   const mail = config.smtpUrl
-    ? openMail({ config, clock, metrics: () => metrics, logger: () => opts.logger, stillWanted: (m) => (caughtUp ? stillWanted({ runtime }, m) : null) })
+    ? (await import('./mail/mailer.ts')).openMail({ config, clock, metrics: () => metrics, logger: () => opts.logger, stillWanted: (m) => (caughtUp ? stillWanted({ runtime }, m) : null) })
     : undefined;
   const hallway: AppContext & { close(): Promise<void>; whenReady: Promise<void> } = {
     // replaced below: resolves once ready() is true (caught up, erasures finished, pages prepared)
