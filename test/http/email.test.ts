@@ -297,6 +297,8 @@ describe('email over SMTP', () => {
     const on = await h.app.request('/admin/settings/email', { method: 'POST', headers: formHeaders(await cookieFor(h, admin.employeeId)), body: 'weeklyDigest=on' });
     expect(on.status).toBe(303);
     const settings = await (await h.app.request('/admin/settings', { headers: { Cookie: await cookieFor(h, admin.employeeId) } })).text();
+    const audit = await (await h.app.request('/admin/audit?action=email', { headers: { Cookie: await cookieFor(h, admin.employeeId) } })).text();
+    expect(audit).toContain('weekly email digest turned on');
     expect(settings).toMatch(/name="weeklyDigest" value="on" checked/);
     const before = smtp.arrived.length;
     const queued = queueDigests(h);
