@@ -139,6 +139,8 @@ export function queueDigests(ctx: Ctx): number | null {
   if (!weeklyDigestOn(db)) return null;
   const now = ctx.clock();
   const week = digestWeekOf(now);
+  // serve asks every few seconds: most of the time the week is done, and nothing is worked out
+  if (mail.outbox.digestWeekQueued(week.sentIn)) return null;
   let queued = 0;
   const org = orgQueries(db);
   const departments = new Map(org.departments().map((d) => [d.departmentId, d.name]));

@@ -197,6 +197,10 @@ export function openOutbox(file: string) {
     byKey(key: string) {
       return byKey.get(key);
     },
+    /** Whether the digests of this week were queued (a cheap check before working them out). */
+    digestWeekQueued(week: string): boolean {
+      return weekDone.get(week) === 1;
+    },
     /**
      * The week's digests, at most once per week whichever process gets there first: `queue` adds
      * the rows, and the week is marked in the same transaction.
