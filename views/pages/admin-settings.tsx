@@ -36,7 +36,7 @@ export function SettingsPage({ reviewOn, notice, digest }: { reviewOn: boolean; 
               <input type="radio" name="weeklyDigest" value="off" checked={!digest.on} /> Off: no digest
             </label>
           </fieldset>
-          <button type="submit">Save</button>
+          <button type="submit">Save the digest setting</button>
         </form>
       ) : null}
     </AdminShell>
