@@ -36,7 +36,7 @@ export function SettingsPage({ reviewOn, notice, digest }: { reviewOn: boolean; 
               <input type="radio" name="weeklyDigest" value="off" checked={!digest.on} /> Off: no digest
             </label>
           </fieldset>
-          <button type="submit">Save the digest setting</button>
+          <button type="submit">Set the weekly digest</button>
         </form>
       ) : null}
     </AdminShell>
