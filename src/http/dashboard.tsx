@@ -11,6 +11,10 @@ import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
 import { sharedPartUntil } from './shared-parts.ts';
 import { dashboardVersion } from '../read/edge-log.ts';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { figuresAtCut, groupsAtCut, nodesAtCut, orgAtCut, storyAtCut } from '../asof/cut.ts';
+import type { Cut } from '../asof/cut.ts';
+import type { SpreadFigures } from '../spread/figures.ts';
+import type { CascadeNode } from '../spread/cascade.ts';
 
 /**
  * One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it. Ratios
@@ -71,6 +75,32 @@ export async function prepareDashboards(ctx: AppContext): Promise<void> {
   }
 }
 
+/** What one story's spread page shows; undefined for a story not told, retracted or awaiting review. */
+interface DashboardStory {
+  title: string;
+  figures: SpreadFigures;
+  nodes: CascadeNode[];
+  groups: ReturnType<typeof departmentGroups>;
+}
+
+function dashboardStoryNow(ctx: AppContext, id: string): DashboardStory | undefined {
+  const db = ctx.runtime.db;
+  const story = spreadStory(db, id);
+  const figures = storyFigures(db, id);
+  if (!story || !figures || story.retracted || story.awaiting) return undefined;
+  return { title: story.title, figures, nodes: storyNodes(db, id), groups: departmentGroups(db, ctx.config.minGroup) };
+}
+
+/** The same, as of a date whose cut is a prefix of the log: the live read models cut there (src/asof/cut.ts). */
+async function dashboardStoryAtCut(ctx: AppContext, cut: Cut, id: string): Promise<DashboardStory | undefined> {
+  const db = ctx.runtime.db;
+  const story = await storyAtCut(db, ctx.store, cut, id);
+  if (!story || story.retracted || story.awaiting) return undefined;
+  const org = await orgAtCut(db, ctx.store, cut);
+  const nodes = nodesAtCut(db, cut, id);
+  return { title: story.title, figures: figuresAtCut(db, cut, id, story.t0Ms, nodes, org), nodes, groups: groupsAtCut(org, ctx.config.minGroup) };
+}
+
 /** The leadership dashboard, one story's spread, and the CSV export of the dashboard's tables (leader role; see access.ts). */
 export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -111,18 +141,16 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.render(part, { title: 'Dashboard' });
   });
 
-  app.get('/dashboard/stories/:id', (c) => {
+  app.get('/dashboard/stories/:id', async (c) => {
     const id = c.req.param('id');
-    const story = spreadStory(ctx.runtime.db, id);
-    const figures = storyFigures(ctx.runtime.db, id);
-    if (!story || !figures || story.retracted || story.awaiting) return c.text('No such story', 404);
-    const { groups, groupOf } = departmentGroups(ctx.runtime.db, ctx.config.minGroup);
-    const names = new Map(groups.map((g) => [g.id, g.name]));
-    const groupName = (d: string): string => names.get(groupOf(d)) ?? SMALLER_NAME;
+    const s = ctx.asOfCut ? await dashboardStoryAtCut(ctx, ctx.asOfCut, id) : dashboardStoryNow(ctx, id);
+    if (!s) return c.text('No such story', 404);
+    const names = new Map(s.groups.groups.map((g) => [g.id, g.name]));
+    const groupName = (d: string): string => names.get(s.groups.groupOf(d)) ?? SMALLER_NAME;
     const p = parseWindow(c.req.query());
     return c.render(
-      <DashboardStoryPage title={story.title} figures={figures} nodes={storyNodes(ctx.runtime.db, id)} groupName={groupName} backQuery={p.ok ? p.w.query : ''} />,
-      { title: `Spread of ${story.title}` },
+      <DashboardStoryPage title={s.title} figures={s.figures} nodes={s.nodes} groupName={groupName} backQuery={p.ok ? p.w.query : ''} />,
+      { title: `Spread of ${s.title}` },
     );
   });
 
