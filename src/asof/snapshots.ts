@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upcast } from '../../events/catalogue.ts';
 import { allProjections } from '../projections/index.ts';
+import { spreadProjection } from '../projections/spread.ts';
 import { openViews } from '../projections/runtime.ts';
 import type { ProjectedEvent, Projection, Runtime, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
@@ -38,16 +39,21 @@ import type { Cut } from './cut.ts';
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
  *
- * Two shortcuts, both exact, both decided on what the `asof-order` projection keeps of the order of
+ * Three shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
  * `at` along the log (src/asof/log-order.ts), read from the live views.db:
  * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
  *   whole log: its pages are read from the live read models themselves, through a read-only
  *   connection in one read transaction, in which the facts are checked too (so an event appended
  *   meanwhile, with a later `at`, cannot slip into the page). Nothing is built; no memory but that
  *   connection's page cache (CACHE_MB).
- * - when the date's cut is a prefix of the log (`at` never goes back across the cutoff), building
- *   stops at the first event at or after the cutoff: the rest of the log is not read. Otherwise
- *   (an import of older history after newer events) the whole log is read, as described above.
+ * - when the date's cut is a prefix of the log (`at` never goes back across the cutoff) and the
+ *   page can read its figures at the cut (`use(…, { cut: true })`: one story's spread,
+ *   src/asof/cut.ts), it is read from the live read models in the same read transaction, with
+ *   the cut (where the log's first event left out is: a binary search) on the snapshot handed to
+ *   it. Nothing is built; per date kept (at most CUTS_KEPT) a few numbers and the org at the cut.
+ * - when the date's cut is a prefix of the log, building stops at the first event at or after the
+ *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
+ *   events) the whole log is read, as described above: only such dates are built in full.
  */
 
 export interface Snapshot {
@@ -84,6 +90,8 @@ interface OrderFacts {
   position: number;
   /** every read model is at or before `position`: none holds an event the facts have not seen */
   consistent: boolean;
+  /** the spread model is at `position` too: it holds every event of a cut the facts can find */
+  spreadAligned: boolean;
 }
 
 /** dates whose cut (the third shortcut) is kept */
@@ -196,7 +204,7 @@ export class AsOfSnapshots {
     const cps = checkpointsOf(db);
     const position = cps.find((c) => c.name === logOrderProjection.name)?.position;
     if (!order || position === undefined) return undefined;
-    return { order, position, consistent: cps.every((c) => c.position <= position) };
+    return { order, position, consistent: cps.every((c) => c.position <= position), spreadAligned: cps.some((c) => c.name === spreadProjection.name && c.position === position) };
   }
 
   /** The facts for building: read in a short transaction of their own. */
@@ -228,7 +236,7 @@ export class AsOfSnapshots {
     }
     const f = r.facts;
     const whole = f !== undefined && f.consistent && wholeLogBefore(f.order, asOf.cutoffMs);
-    const prefix = cut && f !== undefined && f.consistent && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    const prefix = cut && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
