@@ -236,7 +236,10 @@ export class AsOfSnapshots {
     }
     const f = r.facts;
     const whole = f !== undefined && f.consistent && wholeLogBefore(f.order, asOf.cutoffMs);
-    const prefix = cut && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    // the embedded store only: it reads the log after any number (the cut is found by a binary
+    // search over positions) and stores each event id once (the streams folded at the cut are what
+    // the projections applied)
+    const prefix = cut && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
