@@ -11,6 +11,8 @@ import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
 import { sharedPartUntil } from './shared-parts.ts';
 import { dashboardVersion } from '../read/edge-log.ts';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { raw } from 'hono/html';
+import { keptUntilChangeAsync } from '../read/kept.ts';
 import { figuresAtCut, groupsAtCut, nodesAtCut, orgAtCut, storyAtCut } from '../asof/cut.ts';
 import type { Cut } from '../asof/cut.ts';
 import type { SpreadFigures } from '../spread/figures.ts';
@@ -101,6 +103,15 @@ async function dashboardStoryAtCut(ctx: AppContext, cut: Cut, id: string): Promi
   return { title: story.title, figures: figuresAtCut(db, cut, id, story.t0Ms, nodes, org), nodes, groups: groupsAtCut(org, ctx.config.minGroup) };
 }
 
+/** One story's spread page, rendered: its title's length, a colon, its title and its HTML ('' for no such story: one string, so kept.ts counts it). */
+async function storyPage(s: DashboardStory | undefined, backQuery: string): Promise<string> {
+  if (!s) return '';
+  const names = new Map(s.groups.groups.map((g) => [g.id, g.name]));
+  const groupName = (d: string): string => names.get(s.groups.groupOf(d)) ?? SMALLER_NAME;
+  const html = String(await (<DashboardStoryPage title={s.title} figures={s.figures} nodes={s.nodes} groupName={groupName} backQuery={backQuery} />).toString());
+  return `${s.title.length}:${s.title}${html}`;
+}
+
 /** The leadership dashboard, one story's spread, and the CSV export of the dashboard's tables (leader role; see access.ts). */
 export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -143,15 +154,19 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/dashboard/stories/:id', async (c) => {
     const id = c.req.param('id');
-    const s = ctx.asOfCut ? await dashboardStoryAtCut(ctx, ctx.asOfCut, id) : dashboardStoryNow(ctx, id);
-    if (!s) return c.text('No such story', 404);
-    const names = new Map(s.groups.groups.map((g) => [g.id, g.name]));
-    const groupName = (d: string): string => names.get(s.groups.groupOf(d)) ?? SMALLER_NAME;
     const p = parseWindow(c.req.query());
-    return c.render(
-      <DashboardStoryPage title={s.title} figures={s.figures} nodes={s.nodes} groupName={groupName} backQuery={p.ok ? p.w.query : ''} />,
-      { title: `Spread of ${s.title}` },
-    );
+    const backQuery = p.ok ? p.w.query : '';
+    const cut = ctx.asOfCut;
+    // as of a date read at its cut: the page is the same until the live read models move on, so it
+    // is kept under their position (src/read/kept.ts's bounds: 16 values, 4M characters per connection)
+    const page = cut
+      ? await keptUntilChangeAsync(ctx.runtime.db, `dashboard-story-at-cut:${cut.cutoffMs}:${id}:${ctx.config.minGroup}:${backQuery}`, () => String(ctx.asOfCut?.factsPosition), async () =>
+          storyPage(await dashboardStoryAtCut(ctx, cut, id), backQuery))
+      : await storyPage(dashboardStoryNow(ctx, id), backQuery);
+    if (!page) return c.text('No such story', 404);
+    const colon = page.indexOf(':');
+    const end = colon + 1 + Number(page.slice(0, colon));
+    return c.render(raw(page.slice(end)), { title: `Spread of ${page.slice(colon + 1, end)}` });
   });
 
   app.get('/dashboard/export.csv', async (c) => {
