@@ -12,6 +12,7 @@ import { staticRoutes } from './static.ts';
 import { secureHeadersUpFront } from './secure-headers.ts';
 import { sessionMiddleware } from '../auth/middleware.ts';
 import { authRoutes } from './auth.tsx';
+import { ssoRoutes } from './sso.tsx';
 import { adminRoutes } from './admin.tsx';
 import { storyRoutes } from './stories.tsx';
 import { timelineRoutes } from './timelines.tsx';
@@ -110,6 +111,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.get('/readyz', (c) => (isReady(ctx) ? c.json({ ready: true }, 200) : c.json({ ready: false }, 503)));
   app.route('/', metricsRoutes(ctx));
   app.route('/', authRoutes(ctx));
+  app.route('/', ssoRoutes(ctx));
   app.route('/', adminRoutes(ctx));
   app.route('/', storyRoutes(ctx));
   app.route('/', timelineRoutes(ctx));
