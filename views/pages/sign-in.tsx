@@ -18,10 +18,12 @@ export function SignInPage({ email, error, next, passwords = true, sso }: SignIn
         </p>
       ) : null}
       {sso ? (
-        <form method="get" action="/sign-in/sso">
-          {next ? <input type="hidden" name="next" value={next} /> : null}
-          <button type="submit">Sign in with {sso.name}</button>
-        </form>
+        // a link, not a form: the CSP's form-action 'self' would stop the redirect to the provider
+        <p>
+          <a class="button" id="sso" href={`/sign-in/sso${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>
+            Sign in with {sso.name}
+          </a>
+        </p>
       ) : null}
       {sso && passwords ? <p>Or with your email and password:</p> : null}
       {passwords ? (
