@@ -33,7 +33,7 @@ describe('single sign-on with OpenID Connect', () => {
   let aheadMs = 0;
 
   beforeAll(async () => {
-    [idp, impostor] = await Promise.all([startTestProvider(), startTestProvider('localhost')]);
+    [idp, impostor] = await Promise.all([startTestProvider(), startTestProvider({ issuerHost: 'localhost' })]);
     e2e = await startE2E({
       env: { HALLWAY_OIDC_ISSUER: idp.issuer, HALLWAY_OIDC_CLIENT_ID: 'hallway', HALLWAY_OIDC_CLIENT_SECRET: SECRET, HALLWAY_OIDC_NAME: 'Example SSO' },
       load: { testOnlyHttpOidcIssuer: true },

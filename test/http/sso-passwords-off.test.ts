@@ -20,7 +20,8 @@ describe('passwords off: single sign-on only', () => {
   const SECRET = 'passwords off test client secret';
 
   beforeAll(async () => {
-    idp = await startTestProvider();
+    // this provider sends the email only from its userinfo endpoint (Hallway asks there)
+    idp = await startTestProvider({ emailInIdToken: false });
     idp.configure([{ client_id: 'hallway', client_secret: SECRET, redirect_uris: ['http://localhost:3000/sign-in/sso/callback'] }], {
       root: { email: 'root@example.test', email_verified: true },
     });
@@ -61,7 +62,7 @@ describe('passwords off: single sign-on only', () => {
     expect(post.status).toBe(403);
   });
 
-  it('the first admin: the setup link asks for no password, then they sign in through the provider by that email', async () => {
+  it('the first admin: the setup link asks for no password, then they sign in through the provider by that email (read from its userinfo endpoint)', async () => {
     const link = openSetup(h);
     const path = new URL(link!).pathname;
     const form = await (await h.app.request(path)).text();

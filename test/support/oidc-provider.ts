@@ -42,9 +42,11 @@ async function formOf(req: IncomingMessage): Promise<URLSearchParams> {
 
 /**
  * Listens first (so the issuer, with its port, can go into Hallway's config), answers 503 until
- * `configure` builds the provider. `issuerHost` lets a second provider differ only in its issuer.
+ * `configure` builds the provider. `issuerHost` lets a second provider differ only in its issuer;
+ * `emailInIdToken: false` keeps the email out of the ID token (OpenID Connect's default for the code
+ * flow: the claims of a scope go to the userinfo endpoint), so Hallway must ask for it there.
  */
-export async function startTestProvider(issuerHost = '127.0.0.1'): Promise<TestProvider> {
+export async function startTestProvider({ issuerHost = '127.0.0.1', emailInIdToken = true }: { issuerHost?: string; emailInIdToken?: boolean } = {}): Promise<TestProvider> {
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const server: Server = createServer((req, res) => {
     if (handler) return handler(req, res);
@@ -61,8 +63,8 @@ export async function startTestProvider(issuerHost = '127.0.0.1'): Promise<TestP
       const provider = new Provider(issuer, {
         clients: clients.map((c) => ({ ...c, grant_types: ['authorization_code'], response_types: ['code'] })),
         claims: { openid: ['sub'], email: ['email', 'email_verified'] },
-        // the email in the ID token too, as most companies' providers send it
-        conformIdTokenClaims: false,
+        // true: the email in the ID token too, as most companies' providers send it
+        conformIdTokenClaims: !emailInIdToken,
         pkce: { required: () => true },
         features: { devInteractions: { enabled: false } },
         cookies: { keys: ['hallway test provider cookie key'] },
