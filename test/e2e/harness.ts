@@ -17,6 +17,8 @@ import { freePort, tempDir } from '../helpers.ts';
 import { givenEmployee } from '../auth-helpers.ts';
 import type { TestPerson } from '../auth-helpers.ts';
 import type { AppContext } from '../../src/http/env.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { secretsInLog } from './log-secrets.ts';
 
 /** Debian's Chromium; HALLWAY_E2E_CHROMIUM points elsewhere (used to check the missing-browser message). */
 export const CHROMIUM = process.env['HALLWAY_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -36,6 +38,12 @@ export interface E2E {
   newContext(opts?: { js?: boolean; viewport?: { width: number; height: number }; permissions?: string[] }): Promise<BrowserContext>;
   /** an employee with a password, ready to sign in through the real form */
   person(p?: Partial<TestPerson>): Promise<TestPerson & { password: string }>;
+  /** every JSON line the server logged so far (it logs at `trace`, as serve does at its most verbose) */
+  readonly logLines: readonly string[];
+  /**
+   * Issue 14: stops everything, then fails if any log line holds a password, a cookie, a value a
+   * browser sent in a form or a query string, or a story's text (test/e2e/log-secrets.ts).
+   */
   close(): Promise<void>;
 }
 
@@ -55,7 +63,13 @@ export async function startE2E({ env = {}, load = {}, open = {} }: E2EOptions = 
   const tmp = tempDir('hallway-e2e-');
   const port = await freePort();
   const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: String(port), HALLWAY_PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, load);
-  const hallway = await openHallway(config, { log: () => {}, ...open });
+  // logging on, as serve has it, into memory: close() searches it for anything secret or typed
+  const logLines: string[] = [];
+  const logger = createLogger('trace', { write: (line: string) => void logLines.push(line) });
+  const hallway = await openHallway(config, { log: (m) => logger.warn(m), logger, ...open });
+  /** what browsers sent (form fields, query values) and the cookies they held */
+  const sent = new Set<string>();
+  const passwords = new Set<string>();
   const server = await startServer(hallway);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const baseUrl = `http://127.0.0.1:${server.port}`;
@@ -67,19 +81,41 @@ export async function startE2E({ env = {}, load = {}, open = {} }: E2EOptions = 
     async newContext({ js = true, viewport, permissions } = {}) {
       const context = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled: js, locale: 'en-GB', ...(viewport ? { viewport } : {}), ...(permissions ? { permissions } : {}) });
       if (!js) withoutJs.add(context);
+      context.on('request', (r) => {
+        const url = new URL(r.url());
+        if (url.origin !== baseUrl) return;
+        for (const v of url.searchParams.values()) sent.add(v);
+        const body = r.postData();
+        if (body && (r.headers()['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) for (const v of new URLSearchParams(body).values()) sent.add(v);
+      });
+      // the cookies it held (sessions, device cookies), taken as it closes
+      const closeContext = context.close.bind(context);
+      context.close = async (...args: Parameters<BrowserContext['close']>) => {
+        for (const c of await context.cookies().catch(() => [])) sent.add(c.value);
+        return closeContext(...args);
+      };
       return context;
     },
     async person(p = {}) {
       n += 1;
       const password = `e2e password ${n} horse battery`;
       const person = await givenEmployee(hallway, { email: `e2e${n}@example.test`, ...p, password });
+      passwords.add(password);
       return { ...person, password };
     },
+    logLines,
     async close() {
-      await browser.close().catch(() => {});
-      await server.stop();
-      await hallway.close();
-      tmp.remove();
+      let leaks: string[] = [];
+      try {
+        for (const c of browser.contexts()) for (const k of await c.cookies().catch(() => [])) sent.add(k.value);
+        await browser.close().catch(() => {});
+        await server.stop();
+        leaks = secretsInLog(logLines, { passwords, sent, db: hallway.runtime.db });
+      } finally {
+        await hallway.close();
+        tmp.remove();
+      }
+      if (leaks.length > 0) throw new Error(`the server's log holds what it must not (issue 14):\n${leaks.join('\n')}`);
     },
   };
 }
