@@ -10,6 +10,7 @@ import { SSO_FLOW_COOKIE } from '../../src/auth/oidc.ts';
 import { SESSION_COOKIE } from '../../src/auth/sessions.ts';
 import { ACCESS } from '../../src/http/access.ts';
 import { loadConfig } from '../../src/config.ts';
+import { secretsInLog } from './log-secrets.ts';
 
 /**
  * Single sign-on against a real OpenID provider (oidc-provider) running in this process on a
@@ -54,7 +55,14 @@ describe('single sign-on with OpenID Connect', () => {
   });
 
   const failures = async (reason: string): Promise<number> => (await e2e.ctx.metrics!.signInFailures.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
-  const walk = () => walker(e2e.baseUrl, (url, init) => fetch(url, init));
+  /** what the fetch walks sent Hallway (codes, states, flow and session cookies): never to be logged */
+  const sentByWalks = new Set<string>();
+  const walk = () =>
+    walker(e2e.baseUrl, (url, init) => {
+      for (const v of new URL(url).searchParams.values()) sentByWalks.add(v);
+      for (const c of String((init.headers as Record<string, string>)['Cookie'] ?? '').split('; ')) sentByWalks.add(c.slice(c.indexOf('=') + 1));
+      return fetch(url, init);
+    });
 
   it(
     'success in the browser: the sign-in page offers the provider, and the person lands signed in as the employee with that verified email',
@@ -224,6 +232,12 @@ describe('single sign-on with OpenID Connect', () => {
     expect(auth.searchParams.get('nonce')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(auth.searchParams.get('redirect_uri')).toBe(`${e2e.baseUrl}/sign-in/sso/callback`);
     expect(auth.searchParams.get('scope')).toBe('openid email');
+  });
+
+  it('the log says why a sign-in was refused, and holds no code, state or cookie of any of these walks', () => {
+    expect(e2e.logLines.some((l) => l.includes('"reason":"sso-left"') && l.includes('single sign-on refused'))).toBe(true);
+    expect(sentByWalks.size).toBeGreaterThan(20);
+    expect(secretsInLog(e2e.logLines, { passwords: [SECRET], sent: sentByWalks, db: e2e.ctx.runtime.db })).toEqual([]);
   });
 
   it('both routes are in the access table, public (whoever signs in has no session yet)', () => {
