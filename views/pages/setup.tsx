@@ -7,8 +7,10 @@ export interface SetupValues {
   departmentName?: string;
 }
 
-/** First run: the form that creates the first admin (reachable only through the printed link). */
-/** `sso`: passwords are off, so the form asks for none; the admin signs in through that provider. */
+/**
+ * First run: the form that creates the first admin (reachable only through the printed link).
+ * `sso`: passwords are off, so the form asks for none; the admin signs in through that provider.
+ */
 export function SetupPage({ token, values = {}, errors, sso }: { token: string; values?: SetupValues; errors?: FieldErrors; sso?: { name: string } }) {
   return (
     <section class="narrow">
