@@ -20,7 +20,7 @@ import { generateLog } from './generate.ts';
 import type { Bench, BenchRow } from './types.ts';
 
 const LOG_EVENTS = Number(process.env['BENCH_SEAL_EVENTS'] ?? 200_000);
-const ROUNDS = Number(process.env['BENCH_SEAL_ROUNDS'] ?? 4);
+const ROUNDS = Number(process.env['BENCH_SEAL_ROUNDS'] ?? 6);
 
 const cpuMs = (from: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(from);

@@ -138,7 +138,8 @@ interface Violation {
 }
 
 const withoutJs = new WeakSet<BrowserContext>();
-const checkers = new WeakMap<Browser, Promise<BrowserContext>>();
+/** per browser: one JavaScript-enabled page (its own scripts blocked) where axe checks pages that have JavaScript off */
+const checkers = new WeakMap<Browser, Promise<{ page: Page; origin: string }>>();
 
 /**
  * Runs axe-core on the page as it is now and throws on serious or critical violations, printing
@@ -147,30 +148,38 @@ const checkers = new WeakMap<Browser, Promise<BrowserContext>>();
  * bypassCSP is needed.
  *
  * axe needs timers, which do not run in a context with JavaScript off. For such a page the DOM
- * it has now is checked instead in a JavaScript-enabled page at the same URL whose own scripts
- * are blocked, so what axe sees is exactly what the person without JavaScript sees.
+ * it has now is checked instead in a JavaScript-enabled page of the same origin whose own scripts
+ * are blocked, so what axe sees is exactly what the person without JavaScript sees. That page is
+ * kept: each check writes the markup into it with document.open/write, which keeps its window (and
+ * the axe already loaded there) — loading axe into a fresh page cost seconds per check.
  */
 export async function checkA11y(page: Page, label: string): Promise<Violation[]> {
   if (withoutJs.has(page.context())) {
     const browser = page.context().browser()!;
+    const origin = new URL(page.url()).origin;
     let checker = checkers.get(browser);
     if (!checker) {
-      checker = browser.newContext({ javaScriptEnabled: true }).then(async (c) => {
+      checker = (async () => {
+        const c = await browser.newContext({ javaScriptEnabled: true, locale: 'en-GB' });
         await c.route('**/*.js', (r) => r.abort());
-        return c;
-      });
+        await c.route(`${origin}/__axe-checker`, (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><html lang="en"><title>checker</title></html>' }));
+        const p = await c.newPage();
+        await p.goto(`${origin}/__axe-checker`);
+        return { page: p, origin };
+      })();
       checkers.set(browser, checker);
     }
     const html = await page.content();
-    const url = page.url();
-    const copy = await (await checker).newPage();
-    try {
-      await copy.route(url, (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-      await copy.goto(url);
-      return await runAxe(copy, `${label} (without JavaScript)`);
-    } finally {
-      await copy.close();
-    }
+    const viewport = page.viewportSize();
+    const { page: copy, origin: checkerOrigin } = await checker;
+    if (checkerOrigin !== origin) throw new Error(`checkA11y: one browser, one origin (${checkerOrigin}, not ${origin})`);
+    if (viewport) await copy.setViewportSize(viewport);
+    // the same document, new markup: styles load (colour contrast needs them), scripts are blocked
+    await copy.evaluate(
+      `new Promise((resolve) => { document.open(); document.write(${JSON.stringify(html)}); document.close();
+        if (document.readyState === 'complete') resolve(); else window.addEventListener('load', () => resolve(), { once: true }); })`,
+    );
+    return runAxe(copy, `${label} (without JavaScript)`);
   }
   return runAxe(page, label);
 }
