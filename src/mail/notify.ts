@@ -17,7 +17,7 @@ import type { ClaimedMail } from './outbox.ts';
  * outbox (src/mail/outbox.ts); nothing here waits for SMTP. Without HALLWAY_SMTP_URL (`ctx.mail`
  * absent) every function does nothing and says so, and Hallway works as it did.
  */
-type Ctx = Pick<AppContext, 'mail' | 'runtime' | 'config' | 'clock'>;
+type Ctx = AppContext;
 
 const base = (ctx: Ctx): string => ctx.config.publicUrl.replace(/\/$/, '');
 export const emailSettingsUrl = (ctx: Ctx): string => `${base(ctx)}/me/email`;

@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { Id } from '../../events/common.ts';
-import { secretOf } from '../auth/device.ts';
+import { signFor } from '../auth/cookie-secret.ts';
 import type { AppContext } from '../http/env.ts';
 
 /**
@@ -16,20 +16,20 @@ export type UnsubscribeKind = z.infer<typeof UnsubscribeKind>;
 
 const Payload = z.tuple([Id, UnsubscribeKind]);
 
-const keyOf = (ctx: Pick<AppContext, 'config'>): Buffer => createHmac('sha256', secretOf(ctx)).update('hallway email unsubscribe v1').digest();
-const mac = (ctx: Pick<AppContext, 'config'>, payload: string): string => createHmac('sha256', keyOf(ctx)).update(payload).digest('base64url');
+// the data directory's cookie secret, for this purpose only: no cookie's signature is an unsubscribe link's
+const mac = (ctx: AppContext, payload: string): string => signFor(ctx, 'email-unsubscribe-v1', payload);
 
-export function unsubscribeToken(ctx: Pick<AppContext, 'config'>, employeeId: string, kind: UnsubscribeKind): string {
+export function unsubscribeToken(ctx: AppContext, employeeId: string, kind: UnsubscribeKind): string {
   const payload = Buffer.from(JSON.stringify([employeeId, kind])).toString('base64url');
   return `${payload}.${mac(ctx, payload)}`;
 }
 
-export function unsubscribeUrl(ctx: Pick<AppContext, 'config'>, employeeId: string, kind: UnsubscribeKind): string {
+export function unsubscribeUrl(ctx: AppContext, employeeId: string, kind: UnsubscribeKind): string {
   return `${ctx.config.publicUrl.replace(/\/$/, '')}/unsubscribe/${unsubscribeToken(ctx, employeeId, kind)}`;
 }
 
 /** Who and what a token names, or null for anything not made by unsubscribeToken (tampered, cut, made up). */
-export function readUnsubscribeToken(ctx: Pick<AppContext, 'config'>, token: string): { employeeId: string; kind: UnsubscribeKind } | null {
+export function readUnsubscribeToken(ctx: AppContext, token: string): { employeeId: string; kind: UnsubscribeKind } | null {
   if (token.length > 400) return null;
   const [payload, given, extra] = token.split('.');
   if (!payload || !given || extra !== undefined) return null;

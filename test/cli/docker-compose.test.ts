@@ -26,6 +26,9 @@ describe('docker-compose.yml', () => {
       // email is optional: both variables are there, empty unless the operator sets them
       expect(stdout).toMatch(/HALLWAY_SMTP_URL: ('')?\n/);
       expect(stdout).toMatch(/HALLWAY_MAIL_FROM: ('')?\n/);
+      // single sign-on is optional: the variables are there, empty unless the shell or .env sets them
+      for (const name of ['HALLWAY_OIDC_ISSUER', 'HALLWAY_OIDC_CLIENT_ID', 'HALLWAY_OIDC_CLIENT_SECRET', 'HALLWAY_OIDC_NAME']) expect(stdout).toMatch(new RegExp(`${name}: (''|"")\n`));
+      expect(stdout).toMatch(/HALLWAY_PASSWORDS: "?on"?\n/);
     },
   );
 
