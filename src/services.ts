@@ -13,7 +13,7 @@ import { closeSnapshotsOf } from './asof/snapshots.ts';
 import { startChainKeeper } from './chain/keeper.ts';
 import type { ChainKeeper } from './chain/keeper.ts';
 import { loadPublicKeys, loadSealKey } from './chain/seal.ts';
-import { finishErasures } from './privacy/erase.ts';
+import { erasedPeople, finishErasures } from './privacy/erase.ts';
 import type { Logger } from './observability/logger.ts';
 import { countingAppends, createMetrics } from './observability/metrics.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -92,6 +92,8 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   const mail = config.smtpUrl
     ? (await import('./mail/mailer.ts')).openMail({ config, clock, metrics: () => metrics, logger: () => opts.logger, stillWanted: (m) => (caughtUp ? stillWanted({ runtime }, m) : null) })
     : undefined;
+  // an erasure made elsewhere (`hallway admin erase`, another process) reaches this outbox too
+  if (mail) void runtime.caughtUp.then(() => erasedPeople(views).forEach((id) => mail.outbox.forgetPerson(id)), () => {});
   const hallway: AppContext & { close(): Promise<void>; whenReady: Promise<void> } = {
     // replaced below: resolves once ready() is true (caught up, erasures finished, pages prepared)
     whenReady: Promise.resolve(),

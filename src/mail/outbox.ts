@@ -79,6 +79,8 @@ export function openOutbox(file: string) {
   const db: SqliteDatabase = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
+  // an erased person's address must not linger in freed pages (as in views.db and keys.db)
+  db.pragma('secure_delete = ON');
   db.exec(`CREATE TABLE IF NOT EXISTS outbox (
       id INTEGER PRIMARY KEY,
       key TEXT NOT NULL UNIQUE,
@@ -170,7 +172,10 @@ export function openOutbox(file: string) {
     },
     /** Erasure (docs/trust.md): nothing addressed to this person stays in the outbox, sent or not. */
     forgetPerson(employeeId: string): number {
-      return forget.run(employeeId).changes;
+      const n = forget.run(employeeId).changes;
+      // and not in the WAL either: its page images still hold the rows until a checkpoint truncates it
+      if (n > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+      return n;
     },
     /** An admin asks for a failed mail to be tried again (from the start of the backoff). */
     requeue(id: number, now: number): boolean {
