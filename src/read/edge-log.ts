@@ -102,6 +102,12 @@ export function edgeLog(db: Views): { epoch: number; chunks: readonly EdgeColumn
   return h!;
 }
 
+/** How many edges this connection holds in memory (0: never loaded; in `serve`, only the projection worker's connection loads it). */
+export function edgesHeld(db: Views): number {
+  const h = held.get(db);
+  return h ? h.chunks.reduce((n, c) => n + c.n, 0) + h.tail.n : 0;
+}
+
 /** How far a reader has gone through the edge log: the load it read and the edges visited. */
 export interface EdgeMark {
   epoch: number;
