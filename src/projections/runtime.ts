@@ -307,7 +307,17 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         // (not while the lane waits for the first one: it flushes when that is done)
         setImmediate(() => {
           if (holding) flushScheduled = false;
-          else flush();
+          else if (lane !== lead && queue.length && !(lead.applied >= queue[queue.length - 1]!.position && lead.atTail)) {
+            // a partial batch waits for the first lane too: while another process imports, the
+            // log grows by less than a full batch between two looks, and a later lane's partial
+            // batches (spread's take up to BACKGROUND_BATCH's 500 ms) would otherwise take turns
+            // with the first lane, so the pages' stories would fall behind the import
+            holding = true;
+            void behindLead(queue[queue.length - 1]!.position).then(() => {
+              holding = false;
+              flush();
+            });
+          } else flush();
         });
       }
     }, (err) => {
