@@ -36,6 +36,7 @@ import type { EventStore, BatchAppend } from '../src/store/port.ts';
 import { parseEvent } from '../events/catalogue.ts';
 import { dashboard } from '../src/projections/spread-dashboard.ts';
 import { refreshesSettled } from '../src/read/kept-latest.ts';
+import { threadMemory } from '../src/projections/thread-memory.ts';
 import { resolveWindow } from '../src/spread/window.ts';
 import { log as scaleLog, SCALE_NOW } from './dashboard.ts';
 
@@ -229,9 +230,10 @@ for await (const line of lines) {
     const m = process.memoryUsage();
     const worker = 'memory' in hallway.runtime ? await (hallway.runtime as WorkerRuntime).memory() : undefined;
     const MiB = 2 ** 20;
+    const here = threadMemory();
     reply({
-      rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB, heapTotalMiB: m.heapTotal / MiB, arrayBuffersMiB: m.arrayBuffers / MiB, externalMiB: m.external / MiB,
-      workerHeapMiB: (worker?.heapUsed ?? 0) / MiB, workerHeapTotalMiB: (worker?.heapTotal ?? 0) / MiB, workerExternalMiB: (worker?.external ?? 0) / MiB,
+      rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB, heapTotalMiB: m.heapTotal / MiB, heapPhysicalMiB: here.physical / MiB, arrayBuffersMiB: m.arrayBuffers / MiB, externalMiB: m.external / MiB,
+      workerHeapMiB: (worker?.heapUsed ?? 0) / MiB, workerHeapTotalMiB: (worker?.heapTotal ?? 0) / MiB, workerHeapPhysicalMiB: (worker?.physical ?? 0) / MiB, workerExternalMiB: (worker?.external ?? 0) / MiB,
     });
   } else if (cmd === 'trickle') {
     // scale mode: a read of a recent story every 1000/arg ms, appended as the story page would

@@ -41,6 +41,8 @@ export type FromWorker =
 export interface ThreadMemory {
   heapUsed: number;
   heapTotal: number;
+  /** the heap's memory the thread has actually touched (its share of the process's RSS) */
+  physical: number;
   external: number;
 }
 
