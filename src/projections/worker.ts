@@ -47,6 +47,16 @@ const keeper = startChainKeeper({
   ...(config.sealKeyFile ? { sealKey: loadSealKey(config.sealKeyFile) } : {}),
   log: (message) => send({ t: 'log', message }),
 });
+// Once caught up, the page cache of this connection is bounded as the serving thread's is (8 MB,
+// not better-sqlite3's 16): the build from the log is what needed more, and serve's memory aim at
+// organisation size is 300 MB. What the build had cached is handed back (shrink_memory).
+runtime.caughtUp.then(
+  () => {
+    views.pragma('cache_size = -8000');
+    views.pragma('shrink_memory');
+  },
+  () => {},
+);
 const initial = runtime.status();
 send({ t: 'started', head: await store.headPosition(), position: Math.min(...initial.map((s) => s.position)), status: initial });
 
