@@ -27,7 +27,7 @@ export const ACCESS: AccessRule[] = [
   { method: 'GET', path: '/favicon.ico', allow: 'public', what: 'the favicon browsers ask for at the root' },
   { method: 'GET', path: '/metrics', allow: 'public', what: 'Prometheus metrics: from the addresses in HALLWAY_METRICS_ALLOW (loopback by default), or with an admin\'s API token; 401 or 403 otherwise' },
   { method: 'GET', path: '/healthz', allow: 'public', what: 'liveness: 200 {ok:true}, or 503 when a read model has stopped' },
-  { method: 'GET', path: '/readyz', allow: 'public', what: 'readiness: 200 {ready:true} once the read models have caught up, 503 before' },
+  { method: 'GET', path: '/readyz', allow: 'public', what: 'readiness: 200 {ready:true} once the read models have caught up and while the event store answers, 503 otherwise' },
 
   // --- sign-in, setup, invitations (src/http/auth.ts) ---
   { method: 'GET', path: '/sign-in', allow: 'public', what: 'sign-in form' },

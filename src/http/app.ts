@@ -25,7 +25,7 @@ import { apiTokenRoutes } from './api-tokens.tsx';
 import { reviewRoutes } from './review.tsx';
 import { lineageRoutes } from './lineage.tsx';
 import { formBodies, requestLimits } from './limits.ts';
-import { isReady, readiness } from './readiness.ts';
+import { readiness, readinessReport } from './readiness.ts';
 import { asOfPages } from './as-of.tsx';
 import { receiptRoutes } from './receipts.tsx';
 import { metricsRoutes, observe } from './observe.ts';
@@ -106,8 +106,11 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
     const failed = ctx.runtime.status().filter((p) => p.failed).length;
     return c.json({ ok: failed === 0 }, failed === 0 ? 200 : 503);
   });
-  // readiness: 200 once the read models have caught up with the log, 503 before (nothing more)
-  app.get('/readyz', (c) => (isReady(ctx) ? c.json({ ready: true }, 200) : c.json({ ready: false }, 503)));
+  // readiness: 200 once the read models have caught up with the log and while the store answers, 503 otherwise
+  app.get('/readyz', async (c) => {
+    const report = await readinessReport(ctx);
+    return c.json(report, report.ready ? 200 : 503);
+  });
   app.route('/', metricsRoutes(ctx));
   app.route('/', authRoutes(ctx));
   app.route('/', adminRoutes(ctx));

@@ -1,3 +1,5 @@
+import { createSecretKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { AppendResult, BatchAppend, EventStore, Handler, NewEvent, RecordedEvent, Subscription } from '../store/port.ts';
 import type { KeyStore } from './keys.ts';
 import { aadOf, isEnvelope, openFields, sealFields } from './envelope.ts';
@@ -33,6 +35,13 @@ const isData = (v: unknown): v is Data => v !== null && typeof v === 'object' &&
 export function sealedStore(inner: EventStore, keys: KeyStore): SealedStore {
   /** keys by owner; null = forgotten (or never made) */
   const cache = new Map<string, Buffer | null>();
+  /** the same keys as key objects for opening: a raw key is imported again on every decipher */
+  const openers = new Map<Buffer, KeyObject>();
+  const openerOf = (key: Buffer): KeyObject => {
+    let k = openers.get(key);
+    if (!k) openers.set(key, (k = createSecretKey(key)));
+    return k;
+  };
   /** story id -> whose key seals its amendments (the teller's, also when a curator amends) */
   const tellers = new Map<string, string>();
   /** people whose PersonErased this process has finished */
@@ -79,6 +88,8 @@ export function sealedStore(inner: EventStore, keys: KeyStore): SealedStore {
   };
 
   const finishErasure = async (employeeId: string): Promise<void> => {
+    const had = cache.get(employeeId);
+    if (had) openers.delete(had);
     cache.set(employeeId, null);
     if (erased.has(employeeId)) return;
     await keys.forget(employeeId);
@@ -95,7 +106,7 @@ export function sealedStore(inner: EventStore, keys: KeyStore): SealedStore {
     let fields: Data;
     if (key) {
       try {
-        fields = openFields(key, aadOf(e.id, e.type, e.stream), env);
+        fields = openFields(openerOf(key), aadOf(e.id, e.type, e.stream), env);
       } catch {
         throw new Error(`event ${e.id} at position ${e.position} (${e.type} on ${e.stream}): its sealed fields do not open; the event or its key was changed`);
       }
@@ -116,8 +127,11 @@ export function sealedStore(inner: EventStore, keys: KeyStore): SealedStore {
     note(e);
     const env = isData(e.data) ? e.data['sealed'] : undefined;
     if (!isEnvelope(env)) return e;
-    const key = cache.get(env.key);
-    if (key === undefined) return null;
+    let key = cache.get(env.key);
+    if (key === undefined) {
+      if (!keys.openSync) return null;
+      cache.set(env.key, (key = keys.openSync(env.key)));
+    }
     return opened(e, env, key);
   };
 

@@ -59,7 +59,7 @@ describe('start-up readiness (issue 9, finding 7)', () => {
       expect((await app.request('/healthz')).status).toBe(200);
       const ready = await app.request('/readyz');
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ ready: false });
+      expect(await ready.json()).toEqual({ ready: false, caughtUp: false, store: 'reachable' });
       await hallway.runtime.caughtUp;
       // ready once caught up and any unfinished erasure is finished (services.ts), a moment later
       await expect.poll(async () => (await app.request('/readyz')).status, { timeout: 10_000, interval: 20 }).toBe(200);
@@ -90,7 +90,7 @@ describe('start-up readiness (issue 9, finding 7)', () => {
       const [health, ready, page] = await Promise.all([fetch(`${base}/healthz`), fetch(`${base}/readyz`), fetch(`${base}/sign-in`)]);
       expect(health.status).toBe(200);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ ready: false });
+      expect(await ready.json()).toEqual({ ready: false, caughtUp: false, store: 'reachable' });
       expect(page.status).toBe(503);
       expect(page.headers.get('retry-after')).toBe('5');
       expect(await page.text()).toContain('catching up');

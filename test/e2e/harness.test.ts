@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkA11y, startE2E } from './harness.ts';
+import { secretsInLog } from './log-secrets.ts';
 import type { E2E } from './harness.ts';
 
 /** The accessibility check itself must be able to fail, with and without JavaScript. */
@@ -37,5 +38,29 @@ describe('the e2e harness', () => {
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     await checkA11y(page, 'sign-in page');
     await context.close();
+  });
+
+  it('the log check (run by close()) finds a password, a sent value, a story text and a JSON-escaped value, and passes a clean log', async () => {
+    const db = e.ctx.runtime.db;
+    db.prepare(
+      `INSERT INTO story_stories (story_id, title, body, teller_id, leader, leader_key, occurred_on, relation, anonymous, told_at, told_position, revision)
+       VALUES ('probe-story', 'The probe title in the archive', 'A body that only the archive holds', 'emp-x', 'Lee', 'lee', '2024-01-01', 'witnessed', 0, '2024-01-01T00:00:00Z', 1, 1)`,
+    ).run();
+    try {
+      const given = { passwords: ['correct horse battery'], sent: ['typed "words" here'], db };
+      expect(secretsInLog(['{"msg":"GET /search","route":"/search","status":200}', ...e.logLines], given)).toEqual([]);
+      const leaks = secretsInLog(
+        [
+          '{"msg":"sign-in with correct horse battery"}',
+          JSON.stringify({ msg: 'searched', q: 'typed "words" here' }),
+          '{"msg":"The probe title in the archive"}',
+          '{"msg":"a body: A body that only the archive holds"}',
+        ],
+        given,
+      );
+      expect(leaks.map((l) => l.split(' (')[0])).toEqual(['a password', 'a value a browser sent', 'a story title', 'a story body']);
+    } finally {
+      db.prepare(`DELETE FROM story_stories WHERE story_id = 'probe-story'`).run();
+    }
   });
 });

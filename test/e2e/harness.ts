@@ -15,6 +15,8 @@ import { freePort, tempDir } from '../helpers.ts';
 import { givenEmployee } from '../auth-helpers.ts';
 import type { TestPerson } from '../auth-helpers.ts';
 import type { AppContext } from '../../src/http/env.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { secretsInLog } from './log-secrets.ts';
 
 /** Debian's Chromium; HALLWAY_E2E_CHROMIUM points elsewhere (used to check the missing-browser message). */
 export const CHROMIUM = process.env['HALLWAY_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -34,6 +36,12 @@ export interface E2E {
   newContext(opts?: { js?: boolean; viewport?: { width: number; height: number }; permissions?: string[] }): Promise<BrowserContext>;
   /** an employee with a password, ready to sign in through the real form */
   person(p?: Partial<TestPerson>): Promise<TestPerson & { password: string }>;
+  /** every JSON line the server logged so far (it logs at `trace`, as serve does at its most verbose) */
+  readonly logLines: readonly string[];
+  /**
+   * Issue 14: stops everything, then fails if any log line holds a password, a cookie, a value a
+   * browser sent in a form or a query string, or a story's text (test/e2e/log-secrets.ts).
+   */
   close(): Promise<void>;
 }
 
@@ -44,7 +52,13 @@ export async function startE2E(): Promise<E2E> {
   const tmp = tempDir('hallway-e2e-');
   const port = await freePort();
   const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: String(port), HALLWAY_PUBLIC_URL: `http://127.0.0.1:${port}` });
-  const hallway = await openHallway(config, { log: () => {} });
+  // logging on, as serve has it, into memory: close() searches it for anything secret or typed
+  const logLines: string[] = [];
+  const logger = createLogger('trace', { write: (line: string) => void logLines.push(line) });
+  const hallway = await openHallway(config, { log: (m) => logger.warn(m), logger });
+  /** what browsers sent (form fields, query values) and the cookies they held */
+  const sent = new Set<string>();
+  const passwords = new Set<string>();
   const server = await startServer(hallway);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const baseUrl = `http://127.0.0.1:${server.port}`;
@@ -56,19 +70,41 @@ export async function startE2E(): Promise<E2E> {
     async newContext({ js = true, viewport, permissions } = {}) {
       const context = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled: js, locale: 'en-GB', ...(viewport ? { viewport } : {}), ...(permissions ? { permissions } : {}) });
       if (!js) withoutJs.add(context);
+      context.on('request', (r) => {
+        const url = new URL(r.url());
+        if (url.origin !== baseUrl) return;
+        for (const v of url.searchParams.values()) sent.add(v);
+        const body = r.postData();
+        if (body && (r.headers()['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) for (const v of new URLSearchParams(body).values()) sent.add(v);
+      });
+      // the cookies it held (sessions, device cookies), taken as it closes
+      const closeContext = context.close.bind(context);
+      context.close = async (...args: Parameters<BrowserContext['close']>) => {
+        for (const c of await context.cookies().catch(() => [])) sent.add(c.value);
+        return closeContext(...args);
+      };
       return context;
     },
     async person(p = {}) {
       n += 1;
       const password = `e2e password ${n} horse battery`;
       const person = await givenEmployee(hallway, { email: `e2e${n}@example.test`, ...p, password });
+      passwords.add(password);
       return { ...person, password };
     },
+    logLines,
     async close() {
-      await browser.close().catch(() => {});
-      await server.stop();
-      await hallway.close();
-      tmp.remove();
+      let leaks: string[] = [];
+      try {
+        for (const c of browser.contexts()) for (const k of await c.cookies().catch(() => [])) sent.add(k.value);
+        await browser.close().catch(() => {});
+        await server.stop();
+        leaks = secretsInLog(logLines, { passwords, sent, db: hallway.runtime.db });
+      } finally {
+        await hallway.close();
+        tmp.remove();
+      }
+      if (leaks.length > 0) throw new Error(`the server's log holds what it must not (issue 14):\n${leaks.join('\n')}`);
     },
   };
 }
@@ -91,7 +127,8 @@ interface Violation {
 }
 
 const withoutJs = new WeakSet<BrowserContext>();
-const checkers = new WeakMap<Browser, Promise<BrowserContext>>();
+/** per browser: one JavaScript-enabled page (its own scripts blocked) where axe checks pages that have JavaScript off */
+const checkers = new WeakMap<Browser, Promise<{ page: Page; origin: string }>>();
 
 /**
  * Runs axe-core on the page as it is now and throws on serious or critical violations, printing
@@ -100,30 +137,38 @@ const checkers = new WeakMap<Browser, Promise<BrowserContext>>();
  * bypassCSP is needed.
  *
  * axe needs timers, which do not run in a context with JavaScript off. For such a page the DOM
- * it has now is checked instead in a JavaScript-enabled page at the same URL whose own scripts
- * are blocked, so what axe sees is exactly what the person without JavaScript sees.
+ * it has now is checked instead in a JavaScript-enabled page of the same origin whose own scripts
+ * are blocked, so what axe sees is exactly what the person without JavaScript sees. That page is
+ * kept: each check writes the markup into it with document.open/write, which keeps its window (and
+ * the axe already loaded there) — loading axe into a fresh page cost seconds per check.
  */
 export async function checkA11y(page: Page, label: string): Promise<Violation[]> {
   if (withoutJs.has(page.context())) {
     const browser = page.context().browser()!;
+    const origin = new URL(page.url()).origin;
     let checker = checkers.get(browser);
     if (!checker) {
-      checker = browser.newContext({ javaScriptEnabled: true }).then(async (c) => {
+      checker = (async () => {
+        const c = await browser.newContext({ javaScriptEnabled: true, locale: 'en-GB' });
         await c.route('**/*.js', (r) => r.abort());
-        return c;
-      });
+        await c.route(`${origin}/__axe-checker`, (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><html lang="en"><title>checker</title></html>' }));
+        const p = await c.newPage();
+        await p.goto(`${origin}/__axe-checker`);
+        return { page: p, origin };
+      })();
       checkers.set(browser, checker);
     }
     const html = await page.content();
-    const url = page.url();
-    const copy = await (await checker).newPage();
-    try {
-      await copy.route(url, (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-      await copy.goto(url);
-      return await runAxe(copy, `${label} (without JavaScript)`);
-    } finally {
-      await copy.close();
-    }
+    const viewport = page.viewportSize();
+    const { page: copy, origin: checkerOrigin } = await checker;
+    if (checkerOrigin !== origin) throw new Error(`checkA11y: one browser, one origin (${checkerOrigin}, not ${origin})`);
+    if (viewport) await copy.setViewportSize(viewport);
+    // the same document, new markup: styles load (colour contrast needs them), scripts are blocked
+    await copy.evaluate(
+      `new Promise((resolve) => { document.open(); document.write(${JSON.stringify(html)}); document.close();
+        if (document.readyState === 'complete') resolve(); else window.addEventListener('load', () => resolve(), { once: true }); })`,
+    );
+    return runAxe(copy, `${label} (without JavaScript)`);
   }
   return runAxe(page, label);
 }
