@@ -77,9 +77,7 @@ export function openEmbeddedStore(file: string, options: EmbeddedOptions = {}): 
   // (better-sqlite3's default is 16 MB a connection, and serve opens two: its own and the worker's)
   db.pragma('cache_size = -4000');
   db.exec(SCHEMA);
-  // a look is one indexed query that finds nothing most of the time: 50 ms puts another process's
-  // appends (an import beside serve) on the pages sooner, for a few queries a second per subscriber
-  const pollMs = options.pollMs ?? 50;
+  const pollMs = options.pollMs ?? 200;
 
   const q = {
     revision: db.prepare<[string], { revision: number }>('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
