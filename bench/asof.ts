@@ -10,6 +10,9 @@
  * slowest of ten), how the date was answered, the bytes its snapshot holds, and the process's
  * memory. The stories asked for are ones told before each date, whatever the sizes. Aims (issue 12):
  * first page of a date < 1 s, after < 100 ms.
+ * Each date starts with /dashboard/stories/:id (a middle story, and the largest cascade), which is
+ * read at the date's cut from the live read models when the cut is a prefix of the log (src/asof/cut.ts);
+ * BENCH_ASOF_BUILD=0 measures only those (the other pages build the date).
  * BENCH_ASOF_CACHE=<dir> keeps the data directory (events.db and views.db, named by the sizes) there
  * and reuses it on later runs: generating and projecting two million exposures takes many minutes.
  * Run only it: npx tsx bench/run.ts asof
@@ -95,15 +98,34 @@ export const asOfBench: Bench = {
         ['a week before the end', day(SCALE_NOW - 1 - 7 * DAY)],
         ['last day', day(SCALE_NOW - 1)],
       ];
+      // the largest cascade: the slowest story spread page read at a cut (it reads the story's nodes)
+      const largest = hallway.runtime.db.prepare<[], string>('SELECT story_id FROM spread_stories ORDER BY size DESC LIMIT 1').pluck().get()!;
       for (const [name, date] of dates) {
         const cutoff = Date.parse(date) + DAY;
         const before = told.filter((s) => s.t0_ms < cutoff);
         const story = before[Math.floor(before.length / 2)]!.story_id;
+        // one story's spread first: read at the date's cut when it is a prefix of the log, nothing built
+        for (const [which, id] of [['a middle story', story], ['the largest cascade', largest]] as const) {
+          if (!before.some((s) => s.story_id === id)) continue;
+          const path = `/dashboard/stories/${id}?asOf=${date}`;
+          const counts = { ...snapshots.counts };
+          const loadAt = load();
+          const first = await timeIt(path);
+          const how = snapshots.counts.cut > counts.cut ? 'read at the cut' : snapshots.counts.live > counts.live ? 'from the live read models' : `built, ${(snapshots.counts.eventsRead - counts.eventsRead).toLocaleString('en-US')} events read`;
+          logLine(`${name} (${date}): /dashboard/stories (${which}) first in ${first.toFixed(1)} ms, ${how} (load ${loadAt})`);
+          rows.push({ measure: `${date} (${name}): /dashboard/stories/:id (${which}), ${which === 'a middle story' ? 'first page of the date' : 'first for this story'}, ${how} (aim < 1,000 ms; load ${loadAt})`, value: first, unit: 'ms' });
+          const again: number[] = [];
+          for (let i = 0; i < 10; i++) again.push(await timeIt(path));
+          rows.push({ measure: `${date}: /dashboard/stories/:id (${which}) after, p50 (aim < 100 ms; load ${load()})`, value: percentile(again, 50), unit: 'ms' });
+          rows.push({ measure: `${date}: /dashboard/stories/:id (${which}) after, slowest of 10`, value: Math.max(...again), unit: 'ms' });
+        }
+        // BENCH_ASOF_BUILD=0: only the pages read at the cut (the others build the date, minutes at this scale)
+        if (process.env['BENCH_ASOF_BUILD'] === '0') continue;
         const pages = [`/timelines?asOf=${date}`, `/dashboard?asOf=${date}`, `/stories/${story}?asOf=${date}`, `/dashboard/stories/${story}?asOf=${date}`, `/search?q=story&asOf=${date}`, `/themes/t1?asOf=${date}`];
         const counts = { ...snapshots.counts };
         const loadAt = load();
         const first = await timeIt(pages[0]!);
-        const how = snapshots.counts.live > counts.live ? 'from the live read models' : `built, ${(snapshots.counts.eventsRead - counts.eventsRead).toLocaleString('en-US')} events read${snapshots.counts.stoppedAtCut > counts.stoppedAtCut ? ', stopped at the cut' : ''}`;
+        const how = snapshots.counts.cut > counts.cut ? 'read at the cut' : snapshots.counts.live > counts.live ? 'from the live read models' : `built, ${(snapshots.counts.eventsRead - counts.eventsRead).toLocaleString('en-US')} events read${snapshots.counts.stoppedAtCut > counts.stoppedAtCut ? ', stopped at the cut' : ''}`;
         logLine(`${name} (${date}): first page in ${(first / 1000).toFixed(2)} s, ${how} (load ${loadAt})`);
         rows.push({ measure: `${date} (${name}): first page of the date, ${how} (aim < 1,000 ms; load ${loadAt})`, value: first, unit: 'ms' });
         for (const path of pages.slice(1)) rows.push({ measure: `${date}: first ${path.split('?')[0]}`, value: await timeIt(path), unit: 'ms' });
@@ -117,6 +139,7 @@ export const asOfBench: Bench = {
       }
       const size = snapshots.size();
       const mem = process.memoryUsage();
+      rows.push({ measure: 'process memory: heap used', value: mem.heapUsed / 2 ** 20, unit: 'MiB' });
       rows.push({ measure: `snapshots kept: ${size.snapshots}, bytes held`, value: size.bytes / 2 ** 20, unit: 'MiB' });
       rows.push({ measure: 'process memory: rss (the live read models\' worker included)', value: mem.rss / 2 ** 20, unit: 'MiB' });
       logLine(`load average at the end: ${load()}`);

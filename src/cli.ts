@@ -1,19 +1,4 @@
-import { loadConfig } from './config.ts';
-import { openHallway } from './services.ts';
-import { prepareDashboards } from './http/dashboard.tsx';
-import { startServer } from './server.ts';
-import { createLogger } from './observability/logger.ts';
-import { spreadCommand } from './cli/spread.ts';
-import { importCommand } from './cli/import.ts';
-import { exportCommand } from './cli/export.ts';
-import { rebuildCommand } from './cli/rebuild.ts';
-import { openSetup } from './auth/setup.ts';
-import { demoCommand } from './cli/demo.ts';
-import { adminCommand } from './cli/admin.ts';
-import { lineageCommand } from './cli/lineage.ts';
-import { verifyCommand } from './cli/verify.ts';
-import { backupCommand, restoreCommand } from './cli/backup.ts';
-import { keysCommand } from './cli/keys.ts';
+import type { Command } from './cli/command-type.ts';
 
 const USAGE = `hallway — the archive of the stories employees tell about their leaders
 
@@ -35,9 +20,15 @@ Usage:
   hallway keys serve                the key keeper for several processes on EventStoreDB (HALLWAY_KEYS_TOKEN)
 `;
 
-type Command = (args: string[]) => Promise<number>;
-
 const serveCommand: Command = async () => {
+  const [{ loadConfig }, { openHallway }, { prepareDashboards }, { startServer }, { createLogger }, { openSetup }] = await Promise.all([
+    import('./config.ts'),
+    import('./services.ts'),
+    import('./http/dashboard.tsx'),
+    import('./server.ts'),
+    import('./observability/logger.ts'),
+    import('./auth/setup.ts'),
+  ]);
   const config = loadConfig();
   // JSON lines on standard output (pino): request id, route pattern, status, duration; no text anyone typed
   const logger = createLogger(config.logLevel);
@@ -67,19 +58,24 @@ const serveCommand: Command = async () => {
   return 0;
 };
 
-export const commands: Record<string, Command> = {
-  serve: serveCommand,
-  spread: spreadCommand,
-  import: importCommand,
-  export: exportCommand,
-  rebuild: rebuildCommand,
-  demo: demoCommand,
-  admin: adminCommand,
-  lineage: lineageCommand,
-  verify: verifyCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
-  keys: keysCommand,
+/**
+ * Each command's module is loaded when it runs: a command that only reads the log does not load
+ * the web server, its views and the dashboard (a CLI start through tsx's loader costs a second or
+ * more per hundred modules).
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => serveCommand,
+  spread: async () => (await import('./cli/spread.ts')).spreadCommand,
+  import: async () => (await import('./cli/import.ts')).importCommand,
+  export: async () => (await import('./cli/export.ts')).exportCommand,
+  rebuild: async () => (await import('./cli/rebuild.ts')).rebuildCommand,
+  demo: async () => (await import('./cli/demo.ts')).demoCommand,
+  admin: async () => (await import('./cli/admin.ts')).adminCommand,
+  lineage: async () => (await import('./cli/lineage.ts')).lineageCommand,
+  verify: async () => (await import('./cli/verify.ts')).verifyCommand,
+  backup: async () => (await import('./cli/backup.ts')).backupCommand,
+  restore: async () => (await import('./cli/backup.ts')).restoreCommand,
+  keys: async () => (await import('./cli/keys.ts')).keysCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -88,13 +84,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : 1;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     process.stderr.write(`hallway: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
     return 2;
   }
   try {
-    return await command(rest);
+    return await (await load())(rest);
   } catch (e) {
     process.stderr.write(`hallway ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;

@@ -1,5 +1,6 @@
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
+import { z } from 'zod';
 import { LOG_LEVELS } from './observability/logger.ts';
 import type { LogLevel } from './observability/logger.ts';
 
@@ -22,9 +23,66 @@ export interface Config {
   logLevel: LogLevel;
   /** addresses and subnets that may read /metrics without an admin's API token */
   metricsAllow: string[];
+  /** single sign-on with the company's OpenID provider (src/auth/oidc.ts); absent: none */
+  oidc?: OidcConfig;
+  /** HALLWAY_PASSWORDS: false (`off`) when people sign in only through the OpenID provider */
+  passwords: boolean;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** HALLWAY_OIDC_*: the provider Hallway is registered with (its redirect URI: PUBLIC_URL/sign-in/sso/callback). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** the provider's name on the sign-in button ("Sign in with …") */
+  name: string;
+  /** tests only (loadConfig's second argument, never the environment): an http:// issuer */
+  insecureHttpForTests?: true;
+}
+
+/** What only code can ask of loadConfig, never the environment. */
+export interface LoadOptions {
+  /**
+   * Tests run the OpenID provider in-process on plain http: accept an http:// issuer (openid-client's
+   * allowInsecureRequests). No variable turns this on, so no installation can by accident.
+   */
+  testOnlyHttpOidcIssuer?: boolean;
+}
+
+const OidcVars = z.object({
+  HALLWAY_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be the provider's issuer URL, such as https://login.example.com" }),
+  HALLWAY_OIDC_CLIENT_ID: z.string().trim().min(1, 'is required with HALLWAY_OIDC_ISSUER'),
+  HALLWAY_OIDC_CLIENT_SECRET: z.string().min(1, 'is required with HALLWAY_OIDC_ISSUER'),
+  HALLWAY_OIDC_NAME: z.string().trim().min(1, 'must not be blank').max(60, 'must be at most 60 characters').optional(),
+});
+const Passwords = z.enum(['on', 'off'], { error: 'must be on or off' }).default('on');
+
+/** The button's words when HALLWAY_OIDC_NAME is not set: discovery metadata has no display name. */
+export const DEFAULT_OIDC_NAME = 'your company account';
+
+function loadOidc(env: NodeJS.ProcessEnv, opts: LoadOptions): OidcConfig | undefined {
+  const names = ['HALLWAY_OIDC_ISSUER', 'HALLWAY_OIDC_CLIENT_ID', 'HALLWAY_OIDC_CLIENT_SECRET', 'HALLWAY_OIDC_NAME'] as const;
+  if (!names.some((n) => env[n] !== undefined && env[n] !== '')) return undefined;
+  const parsed = OidcVars.safeParse(Object.fromEntries(names.map((n) => [n, env[n] || undefined])));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    const name = String(i.path[0]);
+    throw new Error(`${name} ${env[name] === undefined || env[name] === '' ? 'is required with the other HALLWAY_OIDC_ variables' : i.message}`);
+  }
+  const v = parsed.data;
+  const insecure = v.HALLWAY_OIDC_ISSUER.startsWith('http:');
+  // the client secret and the tokens must not cross the network in the clear
+  if (insecure && !opts.testOnlyHttpOidcIssuer) throw new Error(`HALLWAY_OIDC_ISSUER must be an https:// URL, got ${v.HALLWAY_OIDC_ISSUER}`);
+  return {
+    issuer: v.HALLWAY_OIDC_ISSUER,
+    clientId: v.HALLWAY_OIDC_CLIENT_ID,
+    clientSecret: v.HALLWAY_OIDC_CLIENT_SECRET,
+    name: v.HALLWAY_OIDC_NAME ?? DEFAULT_OIDC_NAME,
+    ...(insecure ? { insecureHttpForTests: true as const } : {}),
+  };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const port = Number(env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env['PORT']}`);
   const minGroup = Number(env['HALLWAY_MIN_GROUP'] ?? 5);
@@ -46,6 +104,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
     if (family === 0 || !okBits || extra !== undefined) throw new Error(`HALLWAY_METRICS_ALLOW takes addresses and subnets (10.0.0.0/8, ::1), separated by commas; ${JSON.stringify(a)} is neither`);
   }
+  const oidc = loadOidc(env, opts);
+  const passwords = Passwords.safeParse(env['HALLWAY_PASSWORDS'] || undefined);
+  if (!passwords.success) throw new Error(`HALLWAY_PASSWORDS must be on or off, got ${env['HALLWAY_PASSWORDS']}`);
+  if (passwords.data === 'off' && !oidc) throw new Error('HALLWAY_PASSWORDS=off needs single sign-on (HALLWAY_OIDC_ISSUER, HALLWAY_OIDC_CLIENT_ID, HALLWAY_OIDC_CLIENT_SECRET): otherwise nobody could sign in');
   return {
     port,
     dataDir,
@@ -58,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env['HALLWAY_SEAL_PUBLIC_KEY'] ? { sealPublicKey: env['HALLWAY_SEAL_PUBLIC_KEY'] } : {}),
     logLevel,
     metricsAllow,
+    ...(oidc ? { oidc } : {}),
+    passwords: passwords.data === 'on',
   };
 }
 

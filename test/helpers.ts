@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import type { Config } from '../src/config.ts';
+import type { Config, LoadOptions } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { openHallway } from '../src/services.ts';
 import type { OpenOptions } from '../src/services.ts';
@@ -44,9 +44,9 @@ export function tempDir(prefix = 'hallway-test-'): { dir: string; remove: () => 
 }
 
 /** A real Hallway (embedded store on disk, projections, the HTTP app) over a fresh data directory. */
-export async function testHallway(opts: OpenOptions & { env?: Record<string, string> } = {}) {
+export async function testHallway(opts: OpenOptions & { env?: Record<string, string>; load?: LoadOptions } = {}) {
   const tmp = tempDir();
-  const config: Config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: '3000', ...(opts.env ?? {}) });
+  const config: Config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: '3000', ...(opts.env ?? {}) }, opts.load);
   const hallway = await openHallway(config, { log: () => {}, ...opts });
   const app = createApp(hallway);
   return {

@@ -80,7 +80,7 @@ async function departmentsOpenAt(store: EventStore, departmentIds: string[], pos
  * entropy's terms summed in department id order, as its per-department rows come, so the float is
  * the same to the last bit.
  */
-function figuresOf(nodes: ReturnType<typeof storyNodes>, touches: number, t0Ms: number, departmentsOpen: number): SpreadFigures {
+export function figuresOf(nodes: ReturnType<typeof storyNodes>, touches: number, t0Ms: number, departmentsOpen: number): SpreadFigures {
   const summary = summarizeTree(nodes);
   const perDept = new Map<string, number>();
   for (const n of nodes) perDept.set(n.departmentId, (perDept.get(n.departmentId) ?? 0) + 1);

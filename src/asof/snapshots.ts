@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upcast } from '../../events/catalogue.ts';
 import { allProjections } from '../projections/index.ts';
+import { spreadProjection } from '../projections/spread.ts';
 import { openViews } from '../projections/runtime.ts';
 import type { ProjectedEvent, Projection, Runtime, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { AsOfDate } from './date.ts';
 import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
+import { firstOutside } from './cut.ts';
+import type { Cut } from './cut.ts';
 
 /**
  * The archive as it stood on a date: read models built by the real projections (the same
@@ -36,16 +39,21 @@ import type { AtOrder } from './log-order.ts';
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
  *
- * Two shortcuts, both exact, both decided on what the `asof-order` projection keeps of the order of
+ * Three shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
  * `at` along the log (src/asof/log-order.ts), read from the live views.db:
  * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
  *   whole log: its pages are read from the live read models themselves, through a read-only
  *   connection in one read transaction, in which the facts are checked too (so an event appended
  *   meanwhile, with a later `at`, cannot slip into the page). Nothing is built; no memory but that
  *   connection's page cache (CACHE_MB).
- * - when the date's cut is a prefix of the log (`at` never goes back across the cutoff), building
- *   stops at the first event at or after the cutoff: the rest of the log is not read. Otherwise
- *   (an import of older history after newer events) the whole log is read, as described above.
+ * - when the date's cut is a prefix of the log (`at` never goes back across the cutoff) and the
+ *   page can read its figures at the cut (`use(…, { cut: true })`: one story's spread,
+ *   src/asof/cut.ts), it is read from the live read models in the same read transaction, with
+ *   the cut (where the log's first event left out is: a binary search) on the snapshot handed to
+ *   it. Nothing is built; per date kept (at most CUTS_KEPT) a few numbers and the org at the cut.
+ * - when the date's cut is a prefix of the log, building stops at the first event at or after the
+ *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
+ *   events) the whole log is read, as described above: only such dates are built in full.
  */
 
 export interface Snapshot {
@@ -53,6 +61,11 @@ export interface Snapshot {
   readonly db: Views;
   /** the last log position read (kept or not) */
   through: number;
+  /**
+   * Set when `db` is the live read models and the date's cut is a prefix of the log ending before
+   * their position (the third shortcut, see above): what a page reads must be cut there.
+   */
+  cut?: Cut;
 }
 
 export interface SnapshotOptions {
@@ -77,8 +90,12 @@ interface OrderFacts {
   position: number;
   /** every read model is at or before `position`: none holds an event the facts have not seen */
   consistent: boolean;
+  /** the spread model is at `position` too: it holds every event of a cut the facts can find */
+  spreadAligned: boolean;
 }
 
+/** dates whose cut (the third shortcut) is kept */
+const CUTS_KEPT = 16;
 /** events read from the log per page while building */
 const PAGE = 5000;
 /** each snapshot's SQLite page cache, in MiB (what it holds in memory) */
@@ -131,9 +148,9 @@ export class AsOfSnapshots {
   private readonly live: Runtime | undefined;
   private readonly pageSize: number;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
-  readonly counts = { live: 0, eventsRead: 0, stoppedAtCut: 0 };
+  readonly counts = { live: 0, cut: 0, eventsRead: 0, stoppedAtCut: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
-  private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot> } | undefined | null;
+  private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
 
   constructor(
     private readonly store: EventStore,
@@ -150,8 +167,8 @@ export class AsOfSnapshots {
    * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
-  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>): Promise<T> {
-    const live = await this.useLive(asOf, read);
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean } = {}): Promise<T> {
+    const live = await this.useLive(asOf, read, opts.cut === true);
     if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
@@ -173,7 +190,7 @@ export class AsOfSnapshots {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 10000');
     db.pragma(`cache_size = -${CACHE_MB * 1024}`);
-    return (this.reader = { db, users: 0, facts: undefined, snapshots: new Map() });
+    return (this.reader = { db, users: 0, facts: undefined, snapshots: new Map(), cuts: new Map() });
   }
 
   /** The facts as `db` holds them now (inside the caller's transaction, if any). */
@@ -187,7 +204,7 @@ export class AsOfSnapshots {
     const cps = checkpointsOf(db);
     const position = cps.find((c) => c.name === logOrderProjection.name)?.position;
     if (!order || position === undefined) return undefined;
-    return { order, position, consistent: cps.every((c) => c.position <= position) };
+    return { order, position, consistent: cps.every((c) => c.position <= position), spreadAligned: cps.some((c) => c.name === spreadProjection.name && c.position === position) };
   }
 
   /** The facts for building: read in a short transaction of their own. */
@@ -202,7 +219,7 @@ export class AsOfSnapshots {
    * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
    * (see above) and its value is returned; otherwise undefined, and nothing was read.
    */
-  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>): Promise<{ value: T } | undefined> {
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean): Promise<{ value: T } | undefined> {
     const r = this.liveReader();
     if (!r || !this.live) return undefined;
     if (r.users === 0) {
@@ -218,21 +235,50 @@ export class AsOfSnapshots {
       r.facts = AsOfSnapshots.factsOf(r.db);
     }
     const f = r.facts;
-    if (!f || !f.consistent || !wholeLogBefore(f.order, asOf.cutoffMs)) {
+    const whole = f !== undefined && f.consistent && wholeLogBefore(f.order, asOf.cutoffMs);
+    // the embedded store only: it reads the log after any number (the cut is found by a binary
+    // search over positions) and stores each event id once (the streams folded at the cut are what
+    // the projections applied)
+    const prefix = cut && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
     }
-    let snapshot = r.snapshots.get(asOf.date);
-    if (!snapshot) r.snapshots.set(asOf.date, (snapshot = { asOf, db: r.db, through: f.position }));
-    snapshot.through = f.position;
     r.users += 1;
-    this.counts.live += 1;
     try {
+      let snapshot: Snapshot;
+      if (whole) {
+        snapshot = r.snapshots.get(asOf.date) ?? { asOf, db: r.db, through: f.position };
+        r.snapshots.set(asOf.date, snapshot);
+        snapshot.through = f.position;
+        this.counts.live += 1;
+      } else {
+        snapshot = await this.cutSnapshot(r.cuts, asOf, r.db, f.position);
+        this.counts.cut += 1;
+      }
       return { value: await read(snapshot) };
     } finally {
       r.users -= 1;
       if (r.users === 0 && r.db.open) r.db.exec('COMMIT');
     }
+  }
+
+  /**
+   * The third shortcut's snapshot of a date: the live read models, with where the date cuts the log
+   * (found once per date and log position: a binary search of the log). Kept for CUTS_KEPT dates,
+   * least recently used out; each holds a few numbers and the org at the cut (src/asof/cut.ts).
+   */
+  private async cutSnapshot(cuts: Map<string, Snapshot>, asOf: AsOfDate, db: Views, position: number): Promise<Snapshot> {
+    let snapshot = cuts.get(asOf.date);
+    cuts.delete(asOf.date);
+    if (!snapshot) snapshot = { asOf, db, through: position };
+    cuts.set(asOf.date, snapshot);
+    if (cuts.size > CUTS_KEPT) cuts.delete(cuts.keys().next().value!);
+    if (!snapshot.cut || snapshot.cut.factsPosition !== position) {
+      snapshot.cut = { cutoffMs: asOf.cutoffMs, factsPosition: position, firstOut: await firstOutside(this.store, asOf.cutoffMs, position) };
+      snapshot.through = position;
+    }
+    return snapshot;
   }
 
   private entry(asOf: AsOfDate): Entry {

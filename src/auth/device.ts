@@ -1,44 +1,21 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AppContext } from '../http/env.ts';
+import { cookieSecret } from './cookie-secret.ts';
 
 /**
  * The device cookie: set on a successful sign-in, it says "this browser signed in to this account
  * before". Sign-in lets such a browser past the account-wide and address-wide limits, so someone
  * guessing an account's password cannot lock its owner out. It names the account and is signed
- * (HMAC-SHA256) with a secret kept in the data directory, so it survives restarts and cannot be
- * forged or moved to another account.
+ * (HMAC-SHA256) with the data directory's cookie secret (cookie-secret.ts), so it survives restarts
+ * and cannot be forged or moved to another account.
  */
 export const DEVICE_COOKIE = 'hallway_device';
 const YEAR_S = 365 * 24 * 3600;
 
-const secrets = new Map<string, Buffer>();
-
-function secretOf(ctx: AppContext): Buffer {
-  const dir = ctx.config.dataDir;
-  let s = secrets.get(dir);
-  if (s) return s;
-  const file = join(dir, 'device-cookie.key');
-  if (existsSync(file)) s = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-  else {
-    s = randomBytes(32);
-    mkdirSync(dir, { recursive: true });
-    // 'wx': of two processes creating it at once, the second fails and reads the first's
-    try {
-      writeFileSync(file, s.toString('base64url'), { mode: 0o600, flag: 'wx' });
-    } catch {
-      s = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-    }
-  }
-  secrets.set(dir, s);
-  return s;
-}
-
 const sign = (ctx: AppContext, employeeId: string, nonce: string): string =>
-  createHmac('sha256', secretOf(ctx)).update(`${employeeId}.${nonce}`).digest('base64url');
+  createHmac('sha256', cookieSecret(ctx)).update(`${employeeId}.${nonce}`).digest('base64url');
 
 /** Sets a device cookie for this employee (after a successful sign-in). */
 export function setDeviceCookie(c: Context, ctx: AppContext, employeeId: string): void {

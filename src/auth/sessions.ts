@@ -16,6 +16,7 @@ import { ConcurrencyError } from '../store/port.ts';
 import { orgQueries } from '../read/org.ts';
 import type { Employee } from '../read/org.ts';
 import { openSessionIds, sessionById } from '../read/auth.ts';
+import { setDeviceCookie } from './device.ts';
 
 export const SESSION_COOKIE = 'hallway_session';
 /** idle limit: a session not used for this long expires */
@@ -137,4 +138,14 @@ export function setSessionCookie(c: Context, ctx: AppContext, token: string, exp
 
 export function deleteSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
+
+/**
+ * What every successful sign-in does, by password or through the company's OpenID provider: a new
+ * session with its cookie, and the device cookie (this browser has signed in to this account).
+ */
+export async function signedInAs(c: Context, ctx: AppContext, employeeId: string): Promise<void> {
+  const { token, expiresAt } = await createSession(ctx, employeeId);
+  setSessionCookie(c, ctx, token, expiresAt);
+  setDeviceCookie(c, ctx, employeeId);
 }

@@ -33,6 +33,8 @@ export const ACCESS: AccessRule[] = [
   { method: 'GET', path: '/sign-in', allow: 'public', what: 'sign-in form' },
   { method: 'POST', path: '/sign-in', allow: 'public', what: 'sign in' },
   { method: 'POST', path: '/sign-out', allow: 'employee', what: 'sign out' },
+  { method: 'GET', path: '/sign-in/sso', allow: 'public', what: "single sign-on: off to the company's OpenID provider (404 when HALLWAY_OIDC_ISSUER is not set)" },
+  { method: 'GET', path: '/sign-in/sso/callback', allow: 'public', what: "single sign-on: the provider's answer (the redirect URI); signs in the employee with that verified email, or says why not" },
   { method: 'GET', path: '/setup/:token', allow: 'public', what: 'first-run form for the first admin' },
   { method: 'POST', path: '/setup/:token', allow: 'public', what: 'create the first admin' },
   { method: 'GET', path: '/invitation/:token', allow: 'public', what: 'set a password from an invitation' },

@@ -12,6 +12,7 @@ import { staticRoutes } from './static.ts';
 import { secureHeadersUpFront } from './secure-headers.ts';
 import { sessionMiddleware } from '../auth/middleware.ts';
 import { authRoutes } from './auth.tsx';
+import { ssoRoutes } from './sso.tsx';
 import { adminRoutes } from './admin.tsx';
 import { storyRoutes } from './stories.tsx';
 import { timelineRoutes } from './timelines.tsx';
@@ -113,6 +114,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   });
   app.route('/', metricsRoutes(ctx));
   app.route('/', authRoutes(ctx));
+  app.route('/', ssoRoutes(ctx));
   app.route('/', adminRoutes(ctx));
   app.route('/', storyRoutes(ctx));
   app.route('/', timelineRoutes(ctx));

@@ -37,6 +37,15 @@ export const AS_OF_PAGES = [
 const NOT_PAGES = new Set(['/stories/new']);
 const patterns = AS_OF_PAGES.map((p) => new RegExp(`^${p.split('/').map((s) => (s.startsWith(':') ? '[^/]+' : s)).join('/')}/?$`));
 
+/**
+ * The pages that read what they show at a date's cut from the live read models when the cut is a
+ * prefix of the log (src/asof/cut.ts), instead of building the date: one story's spread.
+ */
+const AT_CUT = [/^\/dashboard\/stories\/[^/]+\/?$/];
+const readsAtCut = (path: string): boolean => AT_CUT.some((re) => re.test(path));
+/** How many as-of pages this process answered at a cut from the live read models (for tests and the bench). */
+export const pagesAtCut = { count: 0 };
+
 export function isAsOfPage(path: string): boolean {
   return !NOT_PAGES.has(path) && patterns.some((re) => re.test(path));
 }
@@ -93,6 +102,10 @@ function asOfContext(ctx: AppContext, snapshot: Snapshot): AppContext {
   return {
     ...ctx,
     runtime,
+    // the snapshot's cut is set again when the live read models have moved on (src/asof/snapshots.ts)
+    get asOfCut() {
+      return snapshot.cut;
+    },
     // the end of that day; today's snapshot is read at the real time (its day has not ended)
     clock: () => {
       const now = ctx.clock();
@@ -145,6 +158,7 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
     }
     const asOf: AsOfDate = parsed.asOf;
     return snapshots.use(asOf, async (s) => {
+      if (s.cut) pagesAtCut.count += 1;
       userOf.set(c.req.raw, c.get('user'));
       const res = await appFor(s).fetch(c.req.raw);
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
@@ -157,6 +171,6 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         html = html.slice(0, at) + banner + html.slice(at);
       }
       return c.body(html, res.status as 200);
-    });
+    }, { cut: readsAtCut(c.req.path) });
   };
 }

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { SignInPage, TooManyAttemptsPage } from '../../views/pages/sign-in.tsx';
+import { PasswordsOffPage, SignInPage, TooManyAttemptsPage } from '../../views/pages/sign-in.tsx';
+import type { SignInProps } from '../../views/pages/sign-in.tsx';
 import { SetupClosedPage, SetupPage } from '../../views/pages/setup.tsx';
 import type { SetupValues } from '../../views/pages/setup.tsx';
 import { InvitationInvalidPage, InvitationPage } from '../../views/pages/invitation.tsx';
@@ -10,10 +11,10 @@ import type { FieldErrors } from '../../views/fragments/admin-fields.tsx';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
 import { acceptInvitation, addPeople, emailClaimHolder, invitationHolder, openDepartment } from '../auth/people.ts';
 import { clientIp, createAttemptLimits, recordFailure, reserveSignIn, retryAfter } from '../auth/rate-limit.ts';
-import { setDeviceCookie, trustedDevice } from '../auth/device.ts';
+import { trustedDevice } from '../auth/device.ts';
 import { failureReason, recordSignInFailure } from '../auth/sign-in-failures.ts';
 import type { AttemptLimits } from '../auth/rate-limit.ts';
-import { createSession, deleteSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from '../auth/sessions.ts';
+import { createSession, deleteSessionCookie, endSession, SESSION_COOKIE, setSessionCookie, signedInAs } from '../auth/sessions.ts';
 import { consumeSetup, restoreSetup, setupStatus } from '../auth/setup.ts';
 import { isDomainError } from '../domain/decider.ts';
 import { orgQueries } from '../read/org.ts';
@@ -93,6 +94,15 @@ const fieldErrors = (issues: { path: PropertyKey[]; message: string }[]): FieldE
 export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemptLimits()): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const now = (): number => ctx.clock().getTime();
+  // single sign-on beside the password form, or instead of it (HALLWAY_PASSWORDS=off)
+  const sso = ctx.config.oidc ? { name: ctx.config.oidc.name } : undefined;
+  const signInPage = (props: SignInProps) => <SignInPage {...props} passwords={ctx.config.passwords} {...(sso ? { sso } : {})} />;
+  /** 403 for a password route while passwords are off (config ensures single sign-on is set up then) */
+  const passwordsOff = (c: Context<AppEnv>, title: string): Response | Promise<Response> | null => {
+    if (ctx.config.passwords || !sso) return null;
+    c.status(403);
+    return c.render(<PasswordsOffPage sso={sso} />, { title });
+  };
 
   /** 429 with Retry-After when this IP or account has failed too often; null when allowed. */
   const limited = (c: Context<AppEnv>, ip: string, account: string | null, page: (wait: number) => Response | Promise<Response>): Response | Promise<Response> | null => {
@@ -105,10 +115,15 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
 
   app.get('/sign-in', (c) => {
     if (c.get('user')) return c.redirect(safeNext(c.req.query('next')), 303);
-    return c.render(<SignInPage next={safeNext(c.req.query('next'))} />, { title: 'Sign in' });
+    return c.render(signInPage({ next: safeNext(c.req.query('next')) }), { title: 'Sign in' });
   });
 
   app.post('/sign-in', async (c) => {
+    const off = passwordsOff(c, 'Sign in');
+    if (off) {
+      ctx.metrics?.signInFailures.inc({ reason: 'passwords-off' });
+      return off;
+    }
     const form = await c.req.parseBody();
     const email = str(form['email']).trim();
     const password = str(form['password']);
@@ -122,7 +137,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
       c.header('Retry-After', String(attempt));
       c.status(429);
       ctx.metrics?.signInFailures.inc({ reason: 'too-many-attempts' });
-      return c.render(<SignInPage email={email} error={tooMany(attempt)} next={next} />, { title: 'Sign in' });
+      return c.render(signInPage({ email, error: tooMany(attempt), next }), { title: 'Sign in' });
     }
     const hashRow = employee ? { password_hash: passwordHashOf(ctx.runtime.db, employee.employeeId) } : undefined;
     // the same work and the same message whether or not the email exists
@@ -134,12 +149,10 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
       ctx.metrics?.signInFailures.inc({ reason: reason ?? 'blank-email' });
       if (reason) await recordSignInFailure(ctx, employee?.employeeId, reason);
       c.status(401);
-      return c.render(<SignInPage email={email} error={GENERIC_FAILURE} next={next} />, { title: 'Sign in' });
+      return c.render(signInPage({ email, error: GENERIC_FAILURE, next }), { title: 'Sign in' });
     }
     attempt.succeed();
-    const { token, expiresAt } = await createSession(ctx, employee.employeeId);
-    setSessionCookie(c, ctx, token, expiresAt);
-    setDeviceCookie(c, ctx, employee.employeeId);
+    await signedInAs(c, ctx, employee.employeeId);
     return c.redirect(next, 303);
   });
 
@@ -156,13 +169,16 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
 
   // ------------------------------------------------------------ first run
 
+  // HALLWAY_PASSWORDS=off: the setup form asks for no password (the admin signs in through the provider)
+  const setupSso = !ctx.config.passwords && sso ? { sso } : {};
+
   app.get('/setup/:token', (c) => {
     const status = setupStatus(ctx, c.req.param('token'));
     if (status !== 'open') {
       c.status(status === 'gone' ? 410 : 404);
       return c.render(<SetupClosedPage gone={status === 'gone'} />, { title: 'Setup' });
     }
-    return c.render(<SetupPage token={c.req.param('token')} />, { title: 'Set up Hallway' });
+    return c.render(<SetupPage token={c.req.param('token')} {...setupSso} />, { title: 'Set up Hallway' });
   });
 
   app.post('/setup/:token', async (c) => {
@@ -180,12 +196,13 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
     const values: SetupValues = { name: str(form['name']), email: str(form['email']), departmentName: str(form['departmentName']) };
     const parsed = SetupForm.safeParse({ ...values, password: str(form['password']) });
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error.issues);
-    const pw = passwordProblem(str(form['password']));
+    // with passwords off the first admin has none: they sign in through the provider with this email
+    const pw = ctx.config.passwords ? passwordProblem(str(form['password'])) : null;
     if (pw) errors['password'] ??= pw;
     if (parsed.success && (await emailClaimHolder(ctx, parsed.data.email)) !== null) errors['email'] ??= 'is already used by an employee';
     if (!parsed.success || Object.keys(errors).length) {
       c.status(422);
-      return c.render(<SetupPage token={token} values={values} errors={errors} />, { title: 'Set up Hallway' });
+      return c.render(<SetupPage token={token} values={values} errors={errors} {...setupSso} />, { title: 'Set up Hallway' });
     }
     // checked again and used up with no await in between: of two posts at once, only one creates an admin
     if (setupStatus(ctx, token) !== 'open') {
@@ -204,7 +221,7 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
         {
           person: { employeeId, name, email, departmentId, joinedOn: ctx.clock().toISOString().slice(0, 10) },
           roles: ['admin'],
-          passwordHash: await hashPassword(password),
+          ...(ctx.config.passwords ? { passwordHash: await hashPassword(password) } : {}),
         },
       ]);
       if (isDomainError(added)) throw new Error(added.message);
@@ -221,6 +238,8 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
   // ------------------------------------------------------------ invitations
 
   app.get('/invitation/:token', (c) => {
+    const off = passwordsOff(c, 'Invitation');
+    if (off) return off;
     const holder = invitationHolder(ctx, c.req.param('token'));
     if (!holder) {
       c.status(404);
@@ -230,6 +249,8 @@ export function authRoutes(ctx: AppContext, limits: AttemptLimits = createAttemp
   });
 
   app.post('/invitation/:token', async (c) => {
+    const off = passwordsOff(c, 'Invitation');
+    if (off) return off;
     const token = c.req.param('token');
     const ip = clientIp(c);
     // the invitation is the account here: its token names the person

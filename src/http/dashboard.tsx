@@ -15,6 +15,12 @@ import { dashboardFigures, renderDashboardBody } from './dashboard-body.tsx';
 import type { DashboardAsk } from './dashboard-body.tsx';
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { raw } from 'hono/html';
+import { keptUntilChangeAsync } from '../read/kept.ts';
+import { figuresAtCut, groupsAtCut, nodesAtCut, orgAtCut, storyAtCut } from '../asof/cut.ts';
+import type { Cut } from '../asof/cut.ts';
+import type { SpreadFigures } from '../spread/figures.ts';
+import type { CascadeNode } from '../spread/cascade.ts';
 
 /**
  * One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it. Ratios
@@ -83,6 +89,41 @@ export async function prepareDashboards(ctx: AppContext): Promise<void> {
   }
 }
 
+/** What one story's spread page shows; undefined for a story not told, retracted or awaiting review. */
+interface DashboardStory {
+  title: string;
+  figures: SpreadFigures;
+  nodes: CascadeNode[];
+  groups: ReturnType<typeof departmentGroups>;
+}
+
+function dashboardStoryNow(ctx: AppContext, id: string): DashboardStory | undefined {
+  const db = ctx.runtime.db;
+  const story = spreadStory(db, id);
+  const figures = storyFigures(db, id);
+  if (!story || !figures || story.retracted || story.awaiting) return undefined;
+  return { title: story.title, figures, nodes: storyNodes(db, id), groups: departmentGroups(db, ctx.config.minGroup) };
+}
+
+/** The same, as of a date whose cut is a prefix of the log: the live read models cut there (src/asof/cut.ts). */
+async function dashboardStoryAtCut(ctx: AppContext, cut: Cut, id: string): Promise<DashboardStory | undefined> {
+  const db = ctx.runtime.db;
+  const story = await storyAtCut(db, ctx.store, cut, id);
+  if (!story || story.retracted || story.awaiting) return undefined;
+  const org = await orgAtCut(db, ctx.store, cut);
+  const nodes = nodesAtCut(db, cut, id);
+  return { title: story.title, figures: figuresAtCut(db, cut, id, story.t0Ms, nodes, org), nodes, groups: groupsAtCut(org, ctx.config.minGroup) };
+}
+
+/** One story's spread page, rendered: its title's length, a colon, its title and its HTML ('' for no such story: one string, so kept.ts counts it). */
+async function storyPage(s: DashboardStory | undefined, backQuery: string): Promise<string> {
+  if (!s) return '';
+  const names = new Map(s.groups.groups.map((g) => [g.id, g.name]));
+  const groupName = (d: string): string => names.get(s.groups.groupOf(d)) ?? SMALLER_NAME;
+  const html = String(await (<DashboardStoryPage title={s.title} figures={s.figures} nodes={s.nodes} groupName={groupName} backQuery={backQuery} />).toString());
+  return `${s.title.length}:${s.title}${html}`;
+}
+
 /** The leadership dashboard, one story's spread, and the CSV export of the dashboard's tables (leader role; see access.ts). */
 export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -123,19 +164,21 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.render(part, { title: 'Dashboard' });
   });
 
-  app.get('/dashboard/stories/:id', (c) => {
+  app.get('/dashboard/stories/:id', async (c) => {
     const id = c.req.param('id');
-    const story = spreadStory(ctx.runtime.db, id);
-    const figures = storyFigures(ctx.runtime.db, id);
-    if (!story || !figures || story.retracted || story.awaiting) return c.text('No such story', 404);
-    const { groups, groupOf } = departmentGroups(ctx.runtime.db, ctx.config.minGroup);
-    const names = new Map(groups.map((g) => [g.id, g.name]));
-    const groupName = (d: string): string => names.get(groupOf(d)) ?? SMALLER_NAME;
     const p = parseWindow(c.req.query());
-    return c.render(
-      <DashboardStoryPage title={story.title} figures={figures} nodes={storyNodes(ctx.runtime.db, id)} groupName={groupName} backQuery={p.ok ? p.w.query : ''} />,
-      { title: `Spread of ${story.title}` },
-    );
+    const backQuery = p.ok ? p.w.query : '';
+    const cut = ctx.asOfCut;
+    // as of a date read at its cut: the page is the same until the live read models move on, so it
+    // is kept under their position (src/read/kept.ts's bounds: 16 values, 4M characters per connection)
+    const page = cut
+      ? await keptUntilChangeAsync(ctx.runtime.db, `dashboard-story-at-cut:${cut.cutoffMs}:${id}:${ctx.config.minGroup}:${backQuery}`, () => String(ctx.asOfCut?.factsPosition), async () =>
+          storyPage(await dashboardStoryAtCut(ctx, cut, id), backQuery))
+      : await storyPage(dashboardStoryNow(ctx, id), backQuery);
+    if (!page) return c.text('No such story', 404);
+    const colon = page.indexOf(':');
+    const end = colon + 1 + Number(page.slice(0, colon));
+    return c.render(raw(page.slice(end)), { title: `Spread of ${page.slice(colon + 1, end)}` });
   });
 
   app.get('/dashboard/export.csv', async (c) => {

@@ -4,6 +4,7 @@ import type { Role } from '../../events/org.ts';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../projections/runtime.ts';
 import type { EventStore } from '../store/port.ts';
+import type { Cut } from '../asof/cut.ts';
 import type { AsOfDate } from '../asof/date.ts';
 import type { KeyObject } from 'node:crypto';
 import type { ChainKeeper } from '../chain/keeper.ts';
@@ -60,6 +61,11 @@ export interface AppContext {
    * audit trail's DataExported of a CSV download).
    */
   asOf?: AsOfDate & { recordClock: () => Date };
+  /**
+   * Set when the date's cut is a prefix of the log and `runtime` holds the live read models (not a
+   * built date): the routes that can read their page at the cut (src/asof/cut.ts) do so.
+   */
+  asOfCut?: Cut;
   /** tamper evidence; absent in contexts built by hand (then `store` stands in, without seals) */
   chain?: ChainContext;
   /** serve's JSON logger (src/observability/logger.ts); absent: nothing is logged */

@@ -41,7 +41,7 @@ export function createMetrics(source: { store: () => EventStore; runtime: () => 
   });
   const signInFailures = new Counter({
     name: 'hallway_sign_in_failures_total',
-    help: 'Failed sign-ins, by reason (unknown email, wrong password, left, no password yet)',
+    help: 'Failed sign-ins, by reason (unknown email, wrong password, left, no password yet; sso-… for single sign-on, passwords-off)',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

@@ -54,9 +54,11 @@ export function openFields(key: Buffer | KeyObject, aad: Buffer, env: Envelope):
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(env.iv, 'base64url'));
   decipher.setAAD(aad);
   decipher.setAuthTag(raw.subarray(raw.length - TAG));
-  // decoded as it is opened: no concatenated copy of the plaintext (a rebuild opens every sealed event)
-  const plain = decipher.update(raw.subarray(0, raw.length - TAG), undefined, 'utf8') + decipher.final('utf8');
-  return JSON.parse(plain) as Record<string, unknown>;
+  // GCM's final() authenticates and adds no bytes: no concatenated copy of the plaintext, and no
+  // string decoder (update's output encoding makes one per event; a rebuild opens every sealed event)
+  const body = decipher.update(raw.subarray(0, raw.length - TAG));
+  const tail = decipher.final();
+  return JSON.parse((tail.length === 0 ? body : Buffer.concat([body, tail])).toString('utf8')) as Record<string, unknown>;
 }
 
 export function isEnvelope(v: unknown): v is Envelope {

@@ -82,6 +82,15 @@ export function departmentGroups(db: Views, minGroup: number): { groups: Group[]
   const counts = new Map(
     sql<[], { department_id: string; n: number }>(db, 'SELECT department_id, count(*) AS n FROM spread_people WHERE active = 1 GROUP BY department_id').all().map((r) => [r.department_id, r.n]),
   );
+  return groupsOf(depts, counts, minGroup);
+}
+
+/** The groups of departments (rows as spread_departments holds them) with `counts` active employees each. */
+export function groupsOf(
+  depts: readonly { department_id: string; name: string; open: number }[],
+  counts: ReadonlyMap<string, number>,
+  minGroup: number,
+): { groups: Group[]; groupOf: (departmentId: string) => string } {
   const shown = new Map<string, Group>();
   let smaller = 0;
   let anySmallOpen = false;

@@ -69,12 +69,14 @@ describe('start-up readiness (issue 9, finding 7)', () => {
     }
   }, 120_000);
 
-  it('`hallway serve` as a child process on a log far ahead of its views: listens at once, 503 then 200', async () => {
+  it('`hallway serve` as a child process on a log far ahead of its views: listens at once, 503 then 200, started from another directory', async () => {
     // the views are gone (as after a killed rebuild): serve must catch up 40,000 events
     for (const f of ['views.db', 'views.db-wal', 'views.db-shm']) if (existsSync(join(tmp.dir, f))) rmSync(join(tmp.dir, f));
     const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
       env: { ...process.env, HALLWAY_DATA_DIR: tmp.dir, PORT: String(port), EVENTSTORE_URL: '' },
+      // started from another directory, as an installed `hallway` is: its views must still compile as hono/jsx
+      cwd: tmp.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

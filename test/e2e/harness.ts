@@ -9,7 +9,9 @@ import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
+import type { LoadOptions } from '../../src/config.ts';
 import { openHallway } from '../../src/services.ts';
+import type { OpenOptions } from '../../src/services.ts';
 import { startServer } from '../../src/server.ts';
 import { freePort, tempDir } from '../helpers.ts';
 import { givenEmployee } from '../auth-helpers.ts';
@@ -45,17 +47,26 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+export interface E2EOptions {
+  /** more environment for loadConfig (the single sign-on tests set HALLWAY_OIDC_*) */
+  env?: Record<string, string>;
+  /** loadConfig's code-only options (testOnlyHttpOidcIssuer) */
+  load?: LoadOptions;
+  /** openHallway's options (a clock, metrics) */
+  open?: OpenOptions;
+}
+
+export async function startE2E({ env = {}, load = {}, open = {} }: E2EOptions = {}): Promise<E2E> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium). It is missing, so test/e2e cannot run.`);
   }
   const tmp = tempDir('hallway-e2e-');
   const port = await freePort();
-  const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: String(port), HALLWAY_PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: String(port), HALLWAY_PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, load);
   // logging on, as serve has it, into memory: close() searches it for anything secret or typed
   const logLines: string[] = [];
   const logger = createLogger('trace', { write: (line: string) => void logLines.push(line) });
-  const hallway = await openHallway(config, { log: (m) => logger.warn(m), logger });
+  const hallway = await openHallway(config, { log: (m) => logger.warn(m), logger, ...open });
   /** what browsers sent (form fields, query values) and the cookies they held */
   const sent = new Set<string>();
   const passwords = new Set<string>();

@@ -20,8 +20,12 @@ export const VIEWER = 'emp-viewer';
 export const DAY = 86_400_000;
 export const START = Date.UTC(2021, 2, 1, 8);
 
-/** `ordered`: no event dated before one already in the log (no import of older stories, no late hearing). */
-export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean } = {}): LogEvent[] {
+/**
+ * `ordered`: no event dated before one already in the log (no import of older stories, no late hearing).
+ * `org`: the org and the review setting change too: departments renamed, closed and opened again,
+ * people leaving and joining again, review before publishing turned on and off, stories approved.
+ */
+export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; org?: boolean } = {}): LogEvent[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: LogEvent[] = [];
@@ -39,12 +43,15 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean } 
   const themes = ['th-care', 'th-craft'];
   for (const t of themes) add(`theme-${t}`, 'ThemeDefined', { themeId: t, name: `Theme ${t.slice(3)}`, description: '' }, clock);
 
-  interface S { id: string; teller: string; themes: Set<string>; retracted: boolean; last: number }
+  interface S { id: string; teller: string; themes: Set<string>; retracted: boolean; last: number; awaiting: boolean }
+  let reviewOn = false;
+  const closed = new Set<string>();
+  const gone = new Set<string>();
   const stories: S[] = [];
   const live = () => stories.filter((s) => !s.retracted);
   const tell = (atMs: number, retellingOf?: string): S => {
     const id = `s${stories.length + 1}-${seed}`;
-    const s: S = { id, teller: pick(people), themes: new Set(rnd() < 0.6 ? [pick(themes)] : []), retracted: false, last: atMs };
+    const s: S = { id, teller: pick(people), themes: new Set(rnd() < 0.6 ? [pick(themes)] : []), retracted: false, last: atMs, awaiting: reviewOn };
     stories.push(s);
     add(`story-${id}`, 'StorySubmitted', {
       storyId: id, title: `Story ${stories.length} told`, body: `Word${stories.length} happened, and the leader listened.`, tellerId: s.teller,
@@ -64,8 +71,44 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean } 
     }
   };
 
+  const orgStep = (k: number) => {
+    const r = rnd();
+    if (r < 0.25) {
+      const d = pick(departments);
+      add(`department-${d}`, 'DepartmentRenamed', { departmentId: d, name: `Dept ${d.slice(2)} renamed at ${k}` }, clock);
+    } else if (r < 0.4) {
+      const d = pick(departments);
+      if (closed.delete(d)) add(`department-${d}`, 'DepartmentOpened', { departmentId: d, name: `Dept ${d.slice(2)} again at ${k}` }, clock);
+      else {
+        closed.add(d);
+        add(`department-${d}`, 'DepartmentClosed', { departmentId: d }, clock);
+      }
+    } else if (r < 0.65) {
+      const p = pick(people.filter((x) => x !== VIEWER));
+      if (gone.delete(p)) add(`employee-${p}`, 'EmployeeJoined', { employeeId: p, name: `Person ${p.slice(4)}`, email: `${p}@example.test`, departmentId: pick(departments), joinedOn: '2021-03-01' }, clock);
+      else {
+        gone.add(p);
+        add(`employee-${p}`, 'EmployeeLeft', { employeeId: p }, clock);
+      }
+    } else if (r < 0.8) {
+      reviewOn = !reviewOn;
+      add('archive-settings', 'ArchiveSettingsChanged', { reviewBeforePublishing: reviewOn }, clock);
+    } else {
+      const waiting = stories.filter((s) => s.awaiting && !s.retracted);
+      if (waiting.length === 0) return;
+      const s = pick(waiting);
+      s.awaiting = false;
+      s.last = Math.max(s.last, clock);
+      add(`story-${s.id}`, 'StoryApproved', { storyId: s.id }, s.last);
+    }
+  };
+
   for (let k = 0; k < steps; k++) {
     clock += Math.floor(rnd() * DAY * 0.4);
+    if (opts.org && rnd() < 0.3) {
+      orgStep(k);
+      continue;
+    }
     const r = rnd();
     const ls = live();
     if (ls.length === 0 || r < 0.18) tell(clock, ls.length && rnd() < 0.3 ? pick(ls).id : undefined);

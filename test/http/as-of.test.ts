@@ -3,7 +3,7 @@ import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
 import { storyFiguresAsOf } from '../../src/asof/figures.ts';
-import { keepDate } from '../../src/http/as-of.tsx';
+import { keepDate, pagesAtCut } from '../../src/http/as-of.tsx';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import { storyFigures } from '../../src/read/spread.ts';
 import { cookieFor } from '../auth-helpers.ts';
@@ -52,15 +52,18 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
   // models until a CSV download is recorded after it), its first day, and two at random in it or
   // after its end; `at` goes back now and then
   // in the logs of seeds 3 and 42, never in those marked ordered (every cut is then a prefix)
-  for (const [seed, ordered] of [[3, false], [42, false], [5, true]] as const) {
-    it(`random log ${seed}${ordered ? ' (ordered)' : ''}: every as-of page and figure is the rebuilt Hallway's`, async () => {
-      const events = randomLog(seed, 70, { ordered });
+  // seed 8: the org and review setting change too (departments renamed and closed, people leaving),
+  // with groups of 3 so that departments are shown by name and people leaving fold them
+  for (const [seed, ordered, org] of [[3, false, false], [42, false, false], [5, true, false], [8, true, true]] as const) {
+    it(`random log ${seed}${ordered ? ' (ordered)' : ''}${org ? ' (org changes)' : ''}: every as-of page and figure is the rebuilt Hallway's`, async () => {
+      const events = randomLog(seed, 70, { ordered, org });
+      const env: Record<string, string> = org ? { HALLWAY_MIN_GROUP: '3' } : {};
       const latest = Math.max(...events.map((e) => Date.parse(e.metadata.at)));
       const lastCutoff = Date.parse(utcDate(new Date(latest))) + DAY;
       // the viewer signs in just after the log's last event (the session's events are then the last
       // day's too, and the whole log is before that day's end), and reads after that day has ended
       let now = latest + 1000;
-      const live = await testHallway({ clock: () => new Date(now) });
+      const live = await testHallway({ clock: () => new Date(now), env });
       try {
         await appendAll(live, events);
         const liveCookie = await cookieFor(live, VIEWER);
@@ -80,7 +83,7 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
           // the cut is not a prefix of the log when an event left out comes before one kept
           const firstOut = events.findIndex((e) => Date.parse(e.metadata.at) >= cutoff);
           if (firstOut >= 0 && events.slice(firstOut).some((e) => Date.parse(e.metadata.at) < cutoff)) nonMonotonicCut = true;
-          const fresh = await testHallway({ clock: () => new Date(cutoff) });
+          const fresh = await testHallway({ clock: () => new Date(cutoff), env });
           try {
             await appendAll(fresh, kept);
             // the rebuilt figures before any page is opened there (opening a story page today records a read)
@@ -133,5 +136,7 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     // `hallway spread --as-of`'s figures from the live cascade, and built where the cut is not a prefix
     expect(answered.figuresDirect).toBeGreaterThan(0);
     expect(answered.figuresBuilt).toBeGreaterThan(0);
+    // /dashboard/stories/:id of a date whose cut is a prefix: the live read models cut there, no build
+    expect(pagesAtCut.count).toBeGreaterThan(0);
   });
 });

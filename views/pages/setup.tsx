@@ -7,18 +7,22 @@ export interface SetupValues {
   departmentName?: string;
 }
 
-/** First run: the form that creates the first admin (reachable only through the printed link). */
-export function SetupPage({ token, values = {}, errors }: { token: string; values?: SetupValues; errors?: FieldErrors }) {
+/**
+ * First run: the form that creates the first admin (reachable only through the printed link).
+ * `sso`: passwords are off, so the form asks for none; the admin signs in through that provider.
+ */
+export function SetupPage({ token, values = {}, errors, sso }: { token: string; values?: SetupValues; errors?: FieldErrors; sso?: { name: string } }) {
   return (
     <section class="narrow">
       <h1>Set up Hallway</h1>
       <p>No one can administer this archive yet. Create the first admin account: you, in your department.</p>
+      {sso ? <p>Passwords are turned off: you will sign in with {sso.name}, so give the email address it knows you by.</p> : null}
       <FormError errors={errors} />
       <form method="post" action={`/setup/${token}`} hx-post={`/setup/${token}`} hx-target="#main" hx-select="#main" hx-swap="outerHTML">
         <Field name="name" label="Your name" value={values.name} errors={errors} autocomplete="name" />
-        <Field name="email" label="Email" type="email" value={values.email} errors={errors} autocomplete="username" />
+        <Field name="email" label="Email" type="email" value={values.email} errors={errors} autocomplete="username" {...(sso ? { hint: `the address ${sso.name} has verified for you` } : {})} />
         <Field name="departmentName" label="Your department" value={values.departmentName} errors={errors} hint="for example “People & Culture”; you can add more later" />
-        <Field name="password" label="Password" type="password" errors={errors} autocomplete="new-password" hint="at least 12 characters, not a common password" />
+        {sso ? null : <Field name="password" label="Password" type="password" errors={errors} autocomplete="new-password" hint="at least 12 characters, not a common password" />}
         <button type="submit">Create the admin account</button>
       </form>
     </section>
