@@ -15,7 +15,6 @@ import { dashboardFigures, renderDashboardBody } from './dashboard-body.tsx';
 import type { DashboardAsk } from './dashboard-body.tsx';
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { raw } from 'hono/html';
 import { keptUntilChangeAsync } from '../read/kept.ts';
 import { figuresAtCut, groupsAtCut, nodesAtCut, orgAtCut, storyAtCut } from '../asof/cut.ts';
 import type { Cut } from '../asof/cut.ts';

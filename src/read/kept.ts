@@ -150,3 +150,90 @@ export function keptSize(db: Views): { entries: number; chars: number } {
   const k = keptNow(db);
   return { entries: k.values.size, chars: k.chars };
 }
+
+/**
+ * Values kept under their own version instead of views.db's (keptUntilChangeAsync): for a value
+ * that depends on a few read models only, so changes to the others leave it kept. At most
+ * VERSIONED_MAX values per connection (least recently used dropped first: dated story spread pages;
+ * the dashboard's pages are kept by src/read/kept-latest.ts) and VERSIONED_CHARS characters (about 8 MB).
+ */
+const VERSIONED_MAX = 16;
+const VERSIONED_CHARS = 4_000_000;
+interface Versioned {
+  values: Map<string, { version: string; value: unknown; chars: number }>;
+  chars: number;
+  flights: Map<string, Flight>;
+}
+const versioned = new WeakMap<Views, Versioned>();
+
+function versionedOf(db: Views): Versioned {
+  let v = versioned.get(db);
+  if (!v) versioned.set(db, (v = { values: new Map(), chars: 0, flights: new Map() }));
+  return v;
+}
+
+function keepVersioned(v: Versioned, key: string, version: string, value: unknown): void {
+  const chars = typeof value === 'string' ? value.length : 0;
+  const old = v.values.get(key);
+  if (old) {
+    v.values.delete(key);
+    v.chars -= old.chars;
+  }
+  // drop the least recently used (a Map iterates in insertion order; a hit moves its key to the end)
+  for (const [k, e] of v.values) {
+    if (v.values.size < VERSIONED_MAX && v.chars + chars <= VERSIONED_CHARS) break;
+    v.values.delete(k);
+    v.chars -= e.chars;
+  }
+  v.values.set(key, { version, value: freeze(value), chars });
+  v.chars += chars;
+}
+
+/**
+ * The value under `key`, computed at most once per `version()` (the caller's key of what the value
+ * reads, say the dashboard's dashboardVersion) and kept until it changes. As with
+ * keptUntilViewsChangeAsync, at most one computation per key runs at a time: requests that arrive
+ * while it runs for the current version share it, and requests that find one running for an older
+ * version wait for it and then share one more, so no request gets a value older than the version it
+ * arrived at. Kept only if the version did not move while it was computed.
+ */
+export function keptUntilChangeAsync<T>(db: Views, key: string, version: () => string, compute: () => Promise<T>): Promise<T> {
+  const v = versionedOf(db);
+  const now = version();
+  const hit = v.values.get(key);
+  if (hit && hit.version === now) {
+    v.values.delete(key);
+    v.values.set(key, hit);
+    return Promise.resolve(hit.value as T);
+  }
+  const f = v.flights.get(key);
+  if (f && f.version === now) return f.promise as Promise<T>;
+  if (f) {
+    const again = (): Promise<T> => keptUntilChangeAsync(db, key, version, compute);
+    f.next ??= f.promise.then(again, again);
+    return f.next as Promise<T>;
+  }
+  const done = (): void => {
+    if (v.flights.get(key) === flight) v.flights.delete(key);
+  };
+  const computing = compute().then(
+    (value) => {
+      done();
+      if (version() === now) keepVersioned(v, key, now, value);
+      return value;
+    },
+    (err: unknown) => {
+      done();
+      throw err;
+    },
+  );
+  const flight: Flight = { version: now, promise: computing };
+  v.flights.set(key, flight);
+  return computing;
+}
+
+/** How much is kept under versions of their own (for tests and the bench). */
+export function keptVersionedSize(db: Views): { entries: number; chars: number } {
+  const v = versionedOf(db);
+  return { entries: v.values.size, chars: v.chars };
+}

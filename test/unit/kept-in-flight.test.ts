@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openViews } from '../../src/projections/runtime.ts';
-import { keptUntilViewsChangeAsync, viewsVersion } from '../../src/read/kept.ts';
+import { keptUntilChangeAsync, keptUntilViewsChangeAsync, keptVersionedSize, viewsVersion } from '../../src/read/kept.ts';
 
 /**
  * A value computed asynchronously (a rendered dashboard) while the read models keep changing
@@ -39,6 +39,57 @@ describe('keptUntilViewsChangeAsync while the read models keep changing', () => 
     expect(most).toBe(1);
     // fewer computations than rounds of changes: requests that came meanwhile shared the next one
     expect(computations).toBeLessThan(8);
+    db.close();
+  });
+});
+
+/** Issue 10: a value kept under a version of its own (the dashboard's), whatever the other read models do. */
+describe('keptUntilChangeAsync', () => {
+  it('computes once per version, one computation at a time, each answer at or after its request’s version', async () => {
+    const db = openViews(':memory:');
+    let version = 1;
+    let computations = 0;
+    let running = 0;
+    let most = 0;
+    // each computation finishes when the test says so
+    const finish: (() => void)[] = [];
+    const compute = async (): Promise<number> => {
+      computations += 1;
+      running += 1;
+      most = Math.max(most, running);
+      const at = version;
+      await new Promise<void>((r) => finish.push(r));
+      running -= 1;
+      return at;
+    };
+    const ask = () => keptUntilChangeAsync(db, 'page', () => String(version), compute);
+    const first = [ask(), ask(), ask()];
+    expect(computations).toBe(1); // three requests, one computation
+    version = 2; // the inputs change while it runs
+    const later = [ask(), ask()];
+    expect(computations).toBe(1); // they wait for it, then share one more
+    finish.shift()!();
+    expect(await Promise.all(first)).toEqual([1, 1, 1]);
+    await new Promise((r) => setImmediate(r));
+    expect(computations).toBe(2);
+    finish.shift()!();
+    expect(await Promise.all(later)).toEqual([2, 2]);
+    expect(most).toBe(1);
+    // nothing changed since: kept, nothing computed
+    expect(await ask()).toBe(2);
+    expect(computations).toBe(2);
+    db.close();
+  });
+
+  it('keeps at most 16 values, the least recently used dropped first', async () => {
+    const db = openViews(':memory:');
+    const v = () => '1';
+    for (let i = 0; i < 16; i++) await keptUntilChangeAsync(db, `k${i}`, v, async () => `value ${i}`);
+    await keptUntilChangeAsync(db, 'k0', v, async () => 'again'); // used: moves to the end
+    await keptUntilChangeAsync(db, 'k16', v, async () => 'value 16');
+    expect(keptVersionedSize(db).entries).toBe(16);
+    expect(await keptUntilChangeAsync(db, 'k0', v, async () => 'recomputed')).toBe('value 0');
+    expect(await keptUntilChangeAsync(db, 'k1', v, async () => 'recomputed')).toBe('recomputed');
     db.close();
   });
 });
