@@ -63,7 +63,9 @@ async function dashboardPart(ctx: AppContext, w: ResolvedWindow): Promise<HtmlEs
   // a dated page reads its snapshot on this thread, and says nothing of when its figures were worked out
   const worker = ctx.asOf ? undefined : workerOf(ctx.runtime);
   const minGroup = ctx.config.minGroup;
-  const ask = (x: ResolvedWindow): DashboardAsk => ({ w: x, minGroup, askedAtMs: ctx.asOf ? null : ctx.clock().getTime() });
+  // the page says when its figures are from where it may be served stale (worked out on the worker);
+  // elsewhere every page is current, and a dated page equals the rebuilt archive's (test/http/as-of.test.ts)
+  const ask = (x: ResolvedWindow): DashboardAsk => ({ w: x, minGroup, askedAtMs: worker ? ctx.clock().getTime() : null });
   const made = await keptLatest(db, `dashboard-page:${w.query}:${minGroup}`, w, {
     version: () => dashboardVersion(db),
     // a preset window moves with the minute: the same key, a new input
