@@ -8,8 +8,9 @@ import { authEvents } from './auth.ts';
 import { extraEvents } from './extra.ts';
 import { reviewEvents } from './review.ts';
 import { sealEvents } from './seals.ts';
+import { mailEvents } from './mail.ts';
 
-export const allDefinitions = [...orgEvents, ...storyEvents, ...circulationEvents, ...authEvents, ...extraEvents, ...reviewEvents, ...sealEvents] as const;
+export const allDefinitions = [...orgEvents, ...storyEvents, ...circulationEvents, ...authEvents, ...extraEvents, ...reviewEvents, ...sealEvents, ...mailEvents] as const;
 
 type Defs = (typeof allDefinitions)[number];
 /** Every Hallway event as a discriminated union on `type`. */

@@ -35,7 +35,7 @@ const serveCommand: Command = async () => {
   // listen at once: until the read models have caught up, pages answer 503 and /readyz says so
   // projections in a worker thread: a large import from another process never stalls requests
   // once caught up, the dashboard's windows are worked out before /readyz says ready
-  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker', logger, metrics: true, log: (m) => logger.warn(m), prepare: prepareDashboards });
+  const hallway = await openHallway(config, { waitForCatchUp: false, projectIn: 'worker', logger, metrics: true, sendMail: true, log: (m) => logger.warn(m), prepare: prepareDashboards });
   const { port, stop } = await startServer(hallway);
   logger.info({ port, dataDir: config.dataDir, store: hallway.store.kind }, `Hallway is serving on http://localhost:${port}`);
   // ready: caught up, unfinished erasures finished, the dashboard's windows prepared (pages 200 from here)

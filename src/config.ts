@@ -23,6 +23,10 @@ export interface Config {
   logLevel: LogLevel;
   /** addresses and subnets that may read /metrics without an admin's API token */
   metricsAllow: string[];
+  /** SMTP server for email (HALLWAY_SMTP_URL, smtp:// or smtps://); absent: no email is sent */
+  smtpUrl?: string;
+  /** the From of every email (HALLWAY_MAIL_FROM): an address, or `Name <address>` */
+  mailFrom?: string;
   /** single sign-on with the company's OpenID provider (src/auth/oidc.ts); absent: none */
   oidc?: OidcConfig;
   /** HALLWAY_PASSWORDS: false (`off`) when people sign in only through the OpenID provider */
@@ -104,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
     if (family === 0 || !okBits || extra !== undefined) throw new Error(`HALLWAY_METRICS_ALLOW takes addresses and subnets (10.0.0.0/8, ::1), separated by commas; ${JSON.stringify(a)} is neither`);
   }
+  const mail = emailConfig(env);
   const oidc = loadOidc(env, opts);
   const passwords = Passwords.safeParse(env['HALLWAY_PASSWORDS'] || undefined);
   if (!passwords.success) throw new Error(`HALLWAY_PASSWORDS must be on or off, got ${env['HALLWAY_PASSWORDS']}`);
@@ -120,9 +125,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     ...(env['HALLWAY_SEAL_PUBLIC_KEY'] ? { sealPublicKey: env['HALLWAY_SEAL_PUBLIC_KEY'] } : {}),
     logLevel,
     metricsAllow,
+    ...mail,
     ...(oidc ? { oidc } : {}),
     passwords: passwords.data === 'on',
   };
+}
+
+const SmtpUrl = z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL (smtp://user:password@host:587)' });
+const MailFrom = z
+  .string()
+  .trim()
+  .transform((s) => ({ whole: s, address: /<([^<>]+)>$/.exec(s)?.[1] ?? s }))
+  .refine((f) => z.email().safeParse(f.address).success, 'must be an address, or Name <address>')
+  .transform((f) => f.whole);
+
+/** Email is optional: both variables or neither (a From is needed to send anything). */
+function emailConfig(env: NodeJS.ProcessEnv): { smtpUrl?: string; mailFrom?: string } {
+  const url = env['HALLWAY_SMTP_URL']?.trim();
+  const from = env['HALLWAY_MAIL_FROM']?.trim();
+  const f = from ? MailFrom.safeParse(from) : undefined;
+  if (f && !f.success) throw new Error(`HALLWAY_MAIL_FROM must be an address, or Name <address>; got ${JSON.stringify(from)}`);
+  if (!url) return f?.success ? { mailFrom: f.data } : {};
+  // the URL can hold the SMTP password: the message names the variable, never its value
+  if (!SmtpUrl.safeParse(url).success) throw new Error('HALLWAY_SMTP_URL must be an smtp:// or smtps:// URL (smtp://user:password@host:587)');
+  if (!f?.success) throw new Error('HALLWAY_SMTP_URL needs HALLWAY_MAIL_FROM, the address emails come from (Hallway <hallway@example.com>)');
+  return { smtpUrl: url, mailFrom: f.data };
 }
 
 const isInside = (dir: string, file: string): boolean => {
@@ -133,4 +160,6 @@ const isInside = (dir: string, file: string): boolean => {
 export const eventsFile = (c: Config): string => join(c.dataDir, 'events.db');
 export const viewsFile = (c: Config): string => join(c.dataDir, 'views.db');
 /** the embedded key store (docs/trust.md): kept apart from the log, backed up apart from it */
+/** the email outbox (src/mail/outbox.ts): messages waiting to be sent, and the failed ones */
+export const mailFile = (c: Config): string => join(c.dataDir, 'mail.db');
 export const keysFile = (c: Config): string => join(c.dataDir, 'keys.db');

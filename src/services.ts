@@ -13,10 +13,11 @@ import { closeSnapshotsOf } from './asof/snapshots.ts';
 import { startChainKeeper } from './chain/keeper.ts';
 import type { ChainKeeper } from './chain/keeper.ts';
 import { loadPublicKeys, loadSealKey } from './chain/seal.ts';
-import { finishErasures } from './privacy/erase.ts';
+import { erasedPeople, finishErasures } from './privacy/erase.ts';
 import type { Logger } from './observability/logger.ts';
 import { countingAppends, createMetrics } from './observability/metrics.ts';
 import type { Metrics } from './observability/metrics.ts';
+import { queueDigests, stillWanted } from './mail/notify.ts';
 
 export interface OpenOptions {
   clock?: () => Date;
@@ -43,6 +44,11 @@ export interface OpenOptions {
   logger?: Logger;
   /** collect Prometheus metrics for /metrics (serve does; tests that check them do) */
   metrics?: boolean;
+  /**
+   * With HALLWAY_SMTP_URL: run the email worker on a timer (serve does). Without it the outbox is
+   * open and mail is queued, and nothing sends until `ctx.mail.runOnce()` (what tests call).
+   */
+  sendMail?: boolean;
 }
 
 /** Opens the store and the projections for a data directory: what `serve` and the tests share. */
@@ -80,22 +86,33 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     () => finishErasures(opened, views).then((ids) => ids.forEach((id) => log(`erasure of ${id} finished: its key was still in the key store`))).catch((e: unknown) => log(`finishing erasures: ${String(e)}`)),
     () => {},
   );
+  const clock = opts.clock ?? (() => new Date());
+  // checked against the read models just before each send: `runtime` is the one set above
+  // nodemailer is loaded only when email is set up: no other process pays for it at start
+  const mail = config.smtpUrl
+    ? (await import('./mail/mailer.ts')).openMail({ config, clock, metrics: () => metrics, logger: () => opts.logger, stillWanted: (m) => (caughtUp ? stillWanted({ runtime }, m) : null) })
+    : undefined;
+  // an erasure made elsewhere (`hallway admin erase`, another process) reaches this outbox too
+  if (mail) void runtime.caughtUp.then(() => erasedPeople(views).forEach((id) => mail.outbox.forgetPerson(id)), () => {});
   const hallway: AppContext & { close(): Promise<void>; whenReady: Promise<void> } = {
     // replaced below: resolves once ready() is true (caught up, erasures finished, pages prepared)
     whenReady: Promise.resolve(),
     store,
     runtime,
     config,
-    clock: opts.clock ?? (() => new Date()),
+    clock,
     newId: opts.newId ?? (() => randomUUID()),
     setup: { token: null, expiresAt: 0 },
     ready: () => caughtUp,
     chain: { store: opened.inner, sealing: !!sealKey, publicKeys, ...(keeper ? { keeper } : {}) },
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(metrics ? { metrics } : {}),
+    ...(mail ? { mail } : {}),
     async close() {
       // reads queued by story pages are appended before the store closes
       await flushReads(hallway, { wait: false });
+      // a send under way finishes (and is marked sent) before the outbox closes
+      await mail?.close();
       // the archive as it stood on dates: temporary files
       closeSnapshotsOf(hallway);
       await runtime.close();
@@ -120,6 +137,8 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     () => {},
   );
   hallway.whenReady = prepared;
+  // the week's digests are queued only from read models that have caught up
+  if (mail && opts.sendMail) mail.start(() => void (caughtUp && queueDigests(hallway)));
   if (opts.waitForCatchUp ?? true) {
     await runtime.caughtUp;
     await prepared;

@@ -10,6 +10,7 @@ import type { Views } from '../projections/runtime.ts';
 import { orgQueries } from '../read/org.ts';
 import { circulationStory } from '../read/stories.ts';
 import { lastHeard } from '../read/reading.ts';
+import { emailShared } from '../mail/notify.ts';
 
 /**
  * Records circulation: look up the facts the decider needs (does the story exist, is each person
@@ -62,6 +63,16 @@ export function recordHeard(ctx: AppContext, data: DataOf<'StoryHeard'>) {
   return record(ctx, { type: 'RecordHeard', data, facts: known, day }, data.listenerId, nameUuid(`StoryHeard|${data.storyId}|${data.listenerId}|${day}`));
 }
 
-export function recordShare(ctx: AppContext, data: DataOf<'StoryShared'>) {
-  return record(ctx, { type: 'RecordShare', data, facts: facts(ctx.runtime.db, data.storyId, [data.fromId, data.toId]) }, data.fromId);
+/** A share, and the recipient's "sent to you" email queued (when email is set up and they want it). */
+export async function recordShare(ctx: AppContext, data: DataOf<'StoryShared'>) {
+  const r = await record(ctx, { type: 'RecordShare', data, facts: facts(ctx.runtime.db, data.storyId, [data.fromId, data.toId]) }, data.fromId);
+  if ('ok' in r && r.recorded) {
+    // the share is recorded whatever becomes of its email: a broken outbox is logged, not the sender's problem
+    try {
+      emailShared(ctx, data);
+    } catch (err) {
+      ctx.logger?.error({ err }, 'queueing a "sent to you" email failed');
+    }
+  }
+  return r;
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
 import { Role } from '../../events/org.ts';
 import { grantRole, reissueInvitation, revokeRole } from '../auth/people.ts';
 import { endAllSessions } from '../auth/sessions.ts';
-import { loadConfig, viewsFile } from '../config.ts';
+import { loadConfig, mailFile, viewsFile } from '../config.ts';
 import type { Config } from '../config.ts';
 import type { DomainError } from '../domain/decider.ts';
 import { isDomainError } from '../domain/decider.ts';
@@ -13,6 +14,7 @@ import { orgProjection } from '../projections/org.ts';
 import { openViews, startProjections, truncateWal } from '../projections/runtime.ts';
 import { allProjections } from '../projections/index.ts';
 import { erasePerson } from '../privacy/erase.ts';
+import { openOutbox } from '../mail/outbox.ts';
 import { orgQueries } from '../read/org.ts';
 import type { Employee } from '../read/org.ts';
 import { openStore } from '../store/open.ts';
@@ -197,6 +199,15 @@ const SUBCOMMANDS: Record<string, Sub> = {
         truncateWal(views, note);
       } finally {
         views.close();
+      }
+      // nor may the email outbox keep their address, or anything addressed to them
+      if (existsSync(mailFile(ctx.config))) {
+        const outbox = openOutbox(mailFile(ctx.config));
+        try {
+          outbox.forgetPerson(p.employeeId);
+        } finally {
+          outbox.close();
+        }
       }
       out(`erased ${shown}: their key is destroyed; Hallway now shows "a former colleague" and their stories' text as removed`);
     },

@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { eventsFile, keysFile, loadConfig } from '../config.ts';
+import { eventsFile, keysFile, loadConfig, mailFile } from '../config.ts';
 import type { Config } from '../config.ts';
-import { checkedKeys, checkedLog, snapshotInto } from '../store/sqlite-files.ts';
+import { checkedKeys, checkedLog, checkedSqlite, snapshotInto } from '../store/sqlite-files.ts';
 
 /**
  * `hallway backup DIR` and `hallway restore DIR` for the embedded store.
  *
  * What is durable in a data directory: events.db (the log), device-cookie.key (the secret that
- * signs "this browser signed in before" cookies) and keys.db (erasure's key store). views.db is
+ * signs "this browser signed in before" cookies), mail.db (the email outbox: mail still to send,
+ * failed sends, the weeks a digest went out) and keys.db (erasure's key store). views.db is
  * left out: it is derived from the log and rebuilt on start. The key store goes to a directory of
  * its own, DIR.keys beside DIR, because it must be kept apart and for a bounded time: erasure
  * reaches a backup only once the last key-store copy from before it is gone (docs/trust.md).
@@ -64,7 +65,7 @@ export function backup(config: Config, dir: string): BackupResult {
     return { manifest, keysDir };
   } catch (e) {
     // a failed backup leaves no half-written copy behind to be mistaken for a good one
-    for (const name of ['events.db', ...SECRET_FILES, MANIFEST]) rmSync(join(dir, name), { force: true });
+    for (const name of ['events.db', 'mail.db', ...SECRET_FILES, MANIFEST]) rmSync(join(dir, name), { force: true });
     if (keysDir) for (const name of ['keys.db', KEYS_MANIFEST]) rmSync(join(keysDir, name), { force: true });
     throw e;
   }
@@ -94,6 +95,13 @@ function writeBackup(config: Config, source: string, dir: string): BackupManifes
   snapshotInto(source, target);
   const { events, lastPosition } = checkedLog(target);
   const files: Record<string, string> = { 'events.db': sha256(target) };
+  // the email outbox: mail still to send, failed sends an admin must see, the weeks a digest went out
+  const outbox = mailFile(config);
+  if (existsSync(outbox)) {
+    snapshotInto(outbox, join(dir, 'mail.db'));
+    checkedSqlite(join(dir, 'mail.db'));
+    files['mail.db'] = sha256(join(dir, 'mail.db'));
+  }
   for (const name of SECRET_FILES) {
     const from = join(config.dataDir, name);
     if (!existsSync(from)) continue;
@@ -129,6 +137,7 @@ export function restore(config: Config, dir: string, opts: RestoreOptions = {}):
     if (!existsSync(file)) throw new Error(`the backup is incomplete: ${name} is missing`);
     if (sha256(file) !== hash) throw new Error(`the backup is damaged: ${name} does not match its checksum`);
   }
+  if (manifest.files['mail.db']) checkedSqlite(join(dir, 'mail.db'));
   const found = checkedLog(join(dir, 'events.db'));
   if (found.events !== manifest.events || found.lastPosition !== manifest.lastPosition) {
     throw new Error(`the backup's events.db holds ${found.events} events up to ${found.lastPosition}, not the ${manifest.events} up to ${manifest.lastPosition} its manifest says`);
@@ -141,7 +150,7 @@ export function restore(config: Config, dir: string, opts: RestoreOptions = {}):
         'Name it with --keys DIR, or restore the log alone with --without-keys',
     );
   }
-  const taken = ['events.db', 'views.db', 'keys.db', ...SECRET_FILES].filter((f) => existsSync(join(config.dataDir, f)));
+  const taken = ['events.db', 'views.db', 'keys.db', 'mail.db', ...SECRET_FILES].filter((f) => existsSync(join(config.dataDir, f)));
   if (taken.length > 0) throw new Error(`${config.dataDir} is not empty (${taken.join(', ')}): restore only into an empty data directory`);
   mkdirSync(config.dataDir, { recursive: true });
   for (const name of Object.keys(manifest.files)) {

@@ -173,6 +173,10 @@ export function checkIntegrity(s: IntegrityState, event: HallwayEvent): string |
         return story(event.data.storyId);
       case 'ArchiveSettingsChanged':
         return null;
+      case 'EmailSettingsChanged':
+        return null;
+      case 'NotificationPreferenceChanged':
+        return employee(event.data.employeeId);
       case 'LeaderLinked':
         return first(story(event.data.storyId), employee(event.data.leaderId));
       case 'StoryThemed':

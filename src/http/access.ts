@@ -39,6 +39,10 @@ export const ACCESS: AccessRule[] = [
   { method: 'POST', path: '/setup/:token', allow: 'public', what: 'create the first admin' },
   { method: 'GET', path: '/invitation/:token', allow: 'public', what: 'set a password from an invitation' },
   { method: 'POST', path: '/invitation/:token', allow: 'public', what: 'set a password from an invitation' },
+  { method: 'GET', path: '/unsubscribe/:token', allow: 'public', what: "an email's unsubscribe link: says what it stops, changes nothing (the signed token names the person and the kind)" },
+  { method: 'POST', path: '/unsubscribe/:token', allow: 'public', what: 'stop that kind of email, without signing in (the page\'s button, or a mail client\'s one-click List-Unsubscribe-Post): NotificationPreferenceChanged' },
+  { method: 'GET', path: '/me/email', allow: 'employee', what: 'your email settings: "sent to you" emails and the weekly digest, each on or off' },
+  { method: 'POST', path: '/me/email', allow: 'employee', what: 'change your email settings (NotificationPreferenceChanged)' },
 
   // --- administration (src/http/admin.ts) ---
   { method: 'GET', path: '/admin', allow: ['admin'], what: 'administration home' },
@@ -61,6 +65,8 @@ export const ACCESS: AccessRule[] = [
   { method: 'GET', path: '/admin/audit', allow: ['admin'], what: 'audit trail, newest first (?before=position)' },
   { method: 'GET', path: '/admin/settings', allow: ['admin'], what: 'archive settings: review before publishing on or off' },
   { method: 'POST', path: '/admin/settings', allow: ['admin'], what: 'turn review before publishing on or off (ArchiveSettingsChanged)' },
+  { method: 'POST', path: '/admin/settings/email', allow: ['admin'], what: 'turn the weekly email digest on or off (EmailSettingsChanged)' },
+  { method: 'POST', path: '/admin/email/:id/retry', allow: ['admin'], what: 'try a failed email again (the admin home\'s Email panel)' },
 
   // --- stories, timelines, themes, search (src/http/stories.ts, timelines.ts, search.ts) ---
   { method: 'GET', path: '/', allow: 'employee', what: 'home page' },

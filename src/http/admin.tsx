@@ -46,6 +46,8 @@ import { validForm } from './forms.ts';
 import { nameUuid, sha256Hex } from '../ids.ts';
 import type { FieldMessages } from './forms.ts';
 import { statusOf } from './refusal.ts';
+import { emailInvitation } from '../mail/notify.ts';
+import { emailOverview } from './email.tsx';
 import type { RefusalStatus } from './refusal.ts';
 
 type C = Context<AppEnv>;
@@ -133,6 +135,12 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
   const actor = (c: C): string => c.get('user')!.employeeId;
   const noticeOf = (c: C): string | undefined => NOTICES[c.req.query('done') ?? ''];
   const link = (path: string): string => `${ctx.config.publicUrl.replace(/\/$/, '')}${path}`;
+  /** The invitation as the admin sees it: emailed to the person (SMTP configured, an address known), or its link. */
+  const invitationShown = (employeeId: string, name: string, r: { token: string; expiresAt: Date }) => {
+    const url = link(`/invitation/${r.token}`);
+    const emailed = emailInvitation(ctx, employeeId, { token: r.token, url, expiresAt: r.expiresAt });
+    return { url, name, expiresAt: r.expiresAt, ...(emailed ? { emailed: true } : {}) };
+  };
   const openSessions = (employeeId?: string): number => liveSessionCount(ctx.runtime.db, ctx.clock().toISOString(), employeeId);
 
   // ------------------------------------------------------------ overview
@@ -160,6 +168,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
           leader: people.some((p) => !p.leftAt && p.roles.includes('leader')),
         }}
         seals={{ sealing: ctx.chain?.sealing ?? false, latest: chainQueries(ctx.runtime.db).latestSeal.get() }}
+        email={emailOverview(ctx)}
       />,
     );
   });
@@ -248,10 +257,10 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const person = { ...d, employeeId: d.employeeId ?? (requestKey && UUID.test(requestKey) ? nameUuid(`person-add:${requestKey.toLowerCase()}:${typed}`) : randomUUID()) };
     const r = await addEmployee(ctx, actor(c), person);
     if (isDomainError(r)) return peoplePage(c, { values, errors: domainErrors(r) }, statusOf(r));
-    // rendered, not redirected: the invitation link exists only in this response
+    // rendered, not redirected: the invitation link exists only in this response (or in the email)
     return peoplePage(c, {
       notice: `${person.name} was added.`,
-      invitation: { url: link(`/invitation/${r.token}`), name: person.name, expiresAt: r.expiresAt },
+      invitation: invitationShown(person.employeeId, person.name, r),
     });
   });
 
@@ -331,6 +340,8 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     if (isDomainError(r)) return personPage(c, id, { failed: { form: 'erase', values: {}, errors: domainErrors(r) } }, statusOf(r));
     // the person's page shows the marker only once the read models have applied the erasure
     await ctx.runtime.waitFor(r.position);
+    // nor does the email outbox keep their address, name or anything addressed to them
+    ctx.mail?.outbox.forgetPerson(id);
     return after(c, personUrl(id), 'erased', () => personPage(c, id, { notice: NOTICES['erased'] }));
   });
 
@@ -347,7 +358,7 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!person) return c.notFound();
     const r = await reissueInvitation(ctx, actor(c), id);
     if (isDomainError(r)) return personPage(c, id, { failed: { form: 'invitation', values: {}, errors: domainErrors(r) } }, statusOf(r));
-    return personPage(c, id, { notice: 'A new invitation link was made; any earlier one no longer works.', invitation: { url: link(`/invitation/${r.token}`), name: person.name, expiresAt: r.expiresAt } });
+    return personPage(c, id, { notice: 'A new invitation link was made; any earlier one no longer works.', invitation: invitationShown(id, person.name, r) });
   });
 
   // ------------------------------------------------------------ CSV import
@@ -376,7 +387,10 @@ export function adminRoutes(ctx: AppContext): Hono<AppEnv> {
     const props: ImportProps = {
       imported: {
         count: people.length,
-        invitations: people.map((p) => ({ name: p.name, url: link(`/invitation/${invitations.get(p.employeeId)!.token}`) })),
+        invitations: people.map((p) => {
+          const inv = invitationShown(p.employeeId, p.name, invitations.get(p.employeeId)!);
+          return { name: p.name, url: inv.url, ...(inv.emailed ? { emailed: true } : {}) };
+        }),
         expiresAt: first?.expiresAt ?? ctx.clock(),
       },
     };

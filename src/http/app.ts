@@ -30,6 +30,7 @@ import { readiness, readinessReport } from './readiness.ts';
 import { asOfPages } from './as-of.tsx';
 import { receiptRoutes } from './receipts.tsx';
 import { metricsRoutes, observe } from './observe.ts';
+import { emailRoutes } from './email.tsx';
 
 const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -128,5 +129,6 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', reviewRoutes(ctx));
   app.route('/', lineageRoutes(ctx));
   app.route('/', receiptRoutes(ctx));
+  app.route('/', emailRoutes(ctx));
   return app;
 }

@@ -8,6 +8,7 @@ import type { Cut } from '../asof/cut.ts';
 import type { AsOfDate } from '../asof/date.ts';
 import type { KeyObject } from 'node:crypto';
 import type { ChainKeeper } from '../chain/keeper.ts';
+import type { Mail } from '../mail/mailer.ts';
 
 /** Tamper evidence (src/chain, docs/trust.md). */
 export interface ChainContext {
@@ -72,4 +73,6 @@ export interface AppContext {
   logger?: Logger;
   /** this process's Prometheus metrics; absent: /metrics answers 404 */
   metrics?: Metrics;
+  /** email (HALLWAY_SMTP_URL): the outbox and its sender (src/mail/); absent: no email is sent */
+  mail?: Mail;
 }

@@ -11,6 +11,7 @@ import { awaitingReview, getStory, isCurator, reviewBeforePublishing, reviewQueu
 import { ReviewQueuePage } from '../../views/pages/review-queue.tsx';
 import type { ReviewQueueProps } from '../../views/pages/review-queue.tsx';
 import { SettingsPage } from '../../views/pages/admin-settings.tsx';
+import { digestNotice, digestSetting } from './email.tsx';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { statusOf } from './refusal.ts';
 import type { RefusalStatus } from './refusal.ts';
@@ -45,7 +46,7 @@ export function reviewRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/admin/settings', (c) => {
     c.header('Cache-Control', 'private, no-store');
-    return c.render(<SettingsPage reviewOn={reviewBeforePublishing(db)} notice={NOTICES[c.req.query('done') ?? '']} />, { title: 'Settings' });
+    return c.render(<SettingsPage reviewOn={reviewBeforePublishing(db)} notice={NOTICES[c.req.query('done') ?? ''] ?? digestNotice(c.req.query('done'))} digest={digestSetting(ctx)} />, { title: 'Settings' });
   });
 
   app.post('/admin/settings', async (c) => {
@@ -54,7 +55,7 @@ export function reviewRoutes(ctx: AppContext): Hono<AppEnv> {
     if (value !== 'on' && value !== 'off') {
       c.status(422);
       return c.render(
-        <SettingsPage reviewOn={reviewBeforePublishing(db)} notice="Choose on or off: nothing was changed." />,
+        <SettingsPage reviewOn={reviewBeforePublishing(db)} notice="Choose on or off: nothing was changed." digest={digestSetting(ctx)} />,
         { title: 'Settings' },
       );
     }

@@ -14,6 +14,10 @@ export interface Metrics {
   duration: Histogram<'method' | 'route' | 'status'>;
   appended: Counter<'type'>;
   signInFailures: Counter<'reason'>;
+  /** emails the SMTP server accepted, by kind (invitation, shared, digest) */
+  emailsSent: Counter<'kind'>;
+  /** email attempts that failed, by kind and outcome: `retrying` (due again later) or `failed` (shown to admins) */
+  emailsFailed: Counter<'kind' | 'outcome'>;
 }
 
 export function createMetrics(source: { store: () => EventStore; runtime: () => Runtime }): Metrics {
@@ -45,6 +49,18 @@ export function createMetrics(source: { store: () => EventStore; runtime: () => 
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const emailsSent = new Counter({
+    name: 'hallway_emails_sent_total',
+    help: 'Emails the SMTP server accepted, by kind (invitation, shared, digest)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const emailsFailed = new Counter({
+    name: 'hallway_emails_failed_total',
+    help: 'Email sends that failed, by kind and outcome (retrying: tried again later; failed: given up, listed on /admin)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'hallway_read_model_lag_events',
     help: "How many events of the log each read model has not applied yet (the log's head position minus the model's)",
@@ -64,7 +80,7 @@ export function createMetrics(source: { store: () => EventStore; runtime: () => 
       this.set(source.runtime().status().filter((p) => p.failed).length);
     },
   });
-  return { registry, requests, duration, appended, signInFailures };
+  return { registry, requests, duration, appended, signInFailures, emailsSent, emailsFailed };
 }
 
 /** The store, counting what this process appends by type. */

@@ -25,9 +25,7 @@ const isSealed = (s: EventStore): s is SealedStore => 'keys' in s && 'inner' in 
 export async function finishErasures(store: EventStore, views: Views): Promise<string[]> {
   const target = isSealed(store) ? store : null;
   if (!target) return [];
-  const hasAudit = views.prepare<[], number>("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").pluck().get();
-  if (!hasAudit) return [];
-  const ids = views.prepare<[], string>("SELECT DISTINCT employee_id FROM audit_log WHERE kind = 'erased' AND employee_id IS NOT NULL").pluck().all();
+  const ids = erasedPeople(views);
   const finished: string[] = [];
   for (const id of ids) {
     if (await target.keys.forgotten(id)) continue;
@@ -35,4 +33,11 @@ export async function finishErasures(store: EventStore, views: Views): Promise<s
     finished.push(id);
   }
   return finished;
+}
+
+/** Everyone erased so far, as the read models know it (the audit trail's "erased" rows). */
+export function erasedPeople(views: Views): string[] {
+  const hasAudit = views.prepare<[], number>("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").pluck().get();
+  if (!hasAudit) return [];
+  return views.prepare<[], string>("SELECT DISTINCT employee_id FROM audit_log WHERE kind = 'erased' AND employee_id IS NOT NULL").pluck().all();
 }

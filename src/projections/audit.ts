@@ -31,7 +31,8 @@ export const auditProjection: Projection = {
   //    tables; `hallway export` as its own kind
   // 4: review before publishing: the setting, approvals and returns (issue 12)
   // 5: the story a row names, so erasing its teller rewrites its title (issue 13)
-  version: 5,
+  // 6: the weekly email digest switched on or off (issue 14)
+  version: 6,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS audit_log (
@@ -170,6 +171,9 @@ export const auditProjection: Projection = {
       case 'ArchiveSettingsChanged':
         row('review-setting', null, e.data.reviewBeforePublishing ? 'review before publishing turned on' : 'review before publishing turned off');
         break;
+      case 'EmailSettingsChanged':
+        row('email-setting', null, e.data.weeklyDigest ? 'weekly email digest turned on' : 'weekly email digest turned off');
+        break;
       case 'StoryApproved': {
         const title = nameOf(`story:${e.data.storyId}`) ?? e.data.storyId;
         row('story-approved', null, title, { storyId: e.data.storyId, titleLength: title.length });
@@ -203,6 +207,7 @@ export const AUDIT_GROUPS = {
   exports: ['exported', 'log-exported'],
   'api-tokens': ['api-token-issued', 'api-token-revoked'],
   review: ['review-setting', 'story-approved', 'story-returned'],
+  email: ['email-setting'],
 } as const;
 export type AuditGroup = keyof typeof AUDIT_GROUPS;
 export type AuditKind = (typeof AUDIT_GROUPS)[AuditGroup][number];

@@ -9,6 +9,7 @@ import { searchProjection } from './search.ts';
 import { storiesProjection } from './stories.ts';
 import { readingProjection } from './reading.ts';
 import { logOrderProjection } from '../asof/log-order.ts';
+import { emailProjection } from './email.ts';
 
 /**
  * Every read model Hallway keeps in views.db. Each keeps its own checkpoint; `hallway rebuild`
@@ -28,5 +29,7 @@ export function allProjections(): Projection[] {
     readingProjection,
     // the order of `at` along the log: lets the archive as it stood on a date skip what it can (src/asof/)
     logOrderProjection,
+    // email choices: who turned which kind of email off, and the weekly digest
+    emailProjection,
   ];
 }

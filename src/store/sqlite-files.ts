@@ -32,6 +32,11 @@ export function checkedKeys(file: string): { keys: number } {
   return checked(file, (db) => ({ keys: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM person_keys').get()?.n ?? 0 }));
 }
 
+/** SQLite's own integrity check of any of Hallway's files (the email outbox). */
+export function checkedSqlite(file: string): void {
+  checked(file, () => undefined);
+}
+
 function checked<T>(file: string, read: (db: InstanceType<typeof Database>) => T): T {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {

@@ -12,6 +12,7 @@ import { createApp } from '../../src/http/app.ts';
 import { cookieFor, givenEmployee } from '../auth-helpers.ts';
 import { get, givenStory, givenTheme } from '../http/stories-given.ts';
 import { tempDir, testHallway } from '../helpers.ts';
+import { openOutbox } from '../../src/mail/outbox.ts';
 import { runCli } from './run-cli.ts';
 
 /** every event as exported with --include-auth (sessions and credentials too), in process */
@@ -178,6 +179,32 @@ describe('hallway backup and restore', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: hallway backup DIR');
   }, 120_000);
+
+  it('keeps the email outbox: a queued mail and a failed send are in the restored data directory', async () => {
+    const outbox = openOutbox(join(h.dir, 'mail.db'));
+    const mail = (key: string) => ({ key, kind: 'shared' as const, employeeId: tellerId, to: 'ada@example.test', subject: 'A story for you', text: 'text', html: '<p>html</p>', unsubscribeUrl: 'http://hallway.test/unsubscribe/x' });
+    try {
+      expect(outbox.add(mail('queued-1'), Date.now())).toBe(true);
+      expect(outbox.add(mail('failed-1'), Date.now())).toBe(true);
+      const claimed = outbox.claim(Date.now(), 20).find((m) => m.key === 'failed-1')!;
+      outbox.markFailed(claimed, '550 no such mailbox', true, Date.now());
+    } finally {
+      outbox.close();
+    }
+    const dir = join(tmp.dir, 'with-mail');
+    expect((await inProcess(['backup', dir], h.dir)).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as BackupManifest;
+    expect(Object.keys(manifest.files)).toContain('mail.db');
+    const target = join(tmp.dir, 'restored-mail');
+    expect((await inProcess(['restore', dir], target)).code).toBe(0);
+    const restored = openOutbox(join(target, 'mail.db'));
+    try {
+      expect(restored.byKey('queued-1')).toBeTruthy();
+      expect(restored.failed().map((f) => f.error)).toEqual(['550 no such mailbox']);
+    } finally {
+      restored.close();
+    }
+  });
 
   it('points an EventStoreDB deployment at its own backups', async () => {
     const r = await inProcess(['backup', join(tmp.dir, 'esdb')], h.dir, { EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false' });

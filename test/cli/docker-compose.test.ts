@@ -23,6 +23,9 @@ describe('docker-compose.yml', () => {
       // the seal key is a secret, outside the data volume (docs/trust.md "Seals")
       expect(stdout).toContain('HALLWAY_SEAL_KEY_FILE: /run/secrets/hallway_seal_key');
       expect(stdout).toMatch(/hallway_seal_key:\n\s+file: .*secrets\/hallway-seal\.key\n/);
+      // email is optional: both variables are there, empty unless the operator sets them
+      expect(stdout).toMatch(/HALLWAY_SMTP_URL: ('')?\n/);
+      expect(stdout).toMatch(/HALLWAY_MAIL_FROM: ('')?\n/);
       // single sign-on is optional: the variables are there, empty unless the shell or .env sets them
       for (const name of ['HALLWAY_OIDC_ISSUER', 'HALLWAY_OIDC_CLIENT_ID', 'HALLWAY_OIDC_CLIENT_SECRET', 'HALLWAY_OIDC_NAME']) expect(stdout).toMatch(new RegExp(`${name}: (''|"")\n`));
       expect(stdout).toMatch(/HALLWAY_PASSWORDS: "?on"?\n/);

@@ -14,6 +14,7 @@ import { getStory } from '../../src/read/stories.ts';
 import { orgQueries } from '../../src/read/org.ts';
 import { tempDir } from '../helpers.ts';
 import { runCli } from './run-cli.ts';
+import { openOutbox } from '../../src/mail/outbox.ts';
 
 /*
  * `hallway admin erase PERSON` (the real bin, in a child process) over a data directory, and the
@@ -73,12 +74,20 @@ describe('hallway admin erase', () => {
     } finally {
       await store.close();
     }
+    // mail waiting for them in the email outbox (the command must clear it too)
+    const outbox = openOutbox(join(tmp.dir, 'mail.db'));
+    try {
+      outbox.add({ key: 'shared-emp-1', kind: 'shared', employeeId: 'emp-1', to: EMAIL, subject: `${NAME}, a story for you`, text: TITLE, html: `<p>${TITLE}</p>`, unsubscribeUrl: 'http://hallway.test/unsubscribe/x' }, Date.now());
+    } finally {
+      outbox.close();
+    }
+    expect(found(join(tmp.dir, 'mail.db')).length + found(join(tmp.dir, 'mail.db-wal')).length).toBeGreaterThan(0);
     const erased = await runCli(['admin', 'erase', EMAIL], tmp.dir);
     expect(erased.stderr).toBe('');
     expect(erased.code).toBe(0);
     expect(erased.stdout).toBe(`erased ${NAME} (emp-1, ${EMAIL}): their key is destroyed; Hallway now shows "a former colleague" and their stories' text as removed\n`);
     // the command brought every read model up to date: no word left in views.db, its WAL or anywhere else
-    for (const f of ['events.db', 'events.db-wal', 'views.db', 'views.db-wal', 'keys.db']) expect(found(join(tmp.dir, f)), f).toEqual([]);
+    for (const f of ['events.db', 'events.db-wal', 'views.db', 'views.db-wal', 'keys.db', 'mail.db', 'mail.db-wal']) expect(found(join(tmp.dir, f)), f).toEqual([]);
 
     // a second run, in this process (a child process costs seconds here)
     let stdout = '';

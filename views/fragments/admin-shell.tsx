@@ -37,7 +37,17 @@ export function AdminShell({ heading, children, notice }: { heading: string; chi
 }
 
 /** An invitation link, shown once: only its hash is kept. */
-export function InvitationLink({ url, name, expiresAt }: { url: string; name: string; expiresAt: Date }) {
+export function InvitationLink({ url, name, expiresAt, emailed }: { url: string; name: string; expiresAt: Date; emailed?: boolean }) {
+  // emailed (HALLWAY_SMTP_URL): the link went to the person only; a send that fails shows on /admin with it
+  if (emailed)
+    return (
+      <div class="notice invitation-link" role="status">
+        <p>
+          An invitation email is on its way to <strong>{name}</strong>; its link works once, until {formatInstant(expiresAt)}. If it cannot be
+          sent, the admin home page lists it under Email, with the link to pass on.
+        </p>
+      </div>
+    );
   return (
     <div class="notice invitation-link" role="status">
       <p>

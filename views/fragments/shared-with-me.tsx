@@ -22,6 +22,9 @@ export function SharedWithMe(props: { items: InboxItem[] }) {
           </li>
         ))}
       </ul>
+      <p class="muted">
+        <a href="/me/email">Email me when someone sends me a story?</a>
+      </p>
     </section>
   );
 }

@@ -31,6 +31,7 @@ const KIND: Record<string, string> = {
   'review-setting': 'review setting changed',
   'story-approved': 'story approved',
   'story-returned': 'story returned to its teller',
+  'email-setting': 'email setting changed',
 };
 
 export const GROUP_LABEL: Record<AuditGroup, string> = {
@@ -42,6 +43,7 @@ export const GROUP_LABEL: Record<AuditGroup, string> = {
   exports: 'Downloads',
   'api-tokens': 'API tokens',
   review: 'Review before publishing',
+  email: 'Email settings',
 };
 
 /** Who did it: a name where one is known, never a raw id. */

@@ -7,7 +7,7 @@ import { CopyField } from '../components/copy-field.tsx';
 export interface ImportProps {
   csv?: string;
   error?: { line: number; reason: string } | undefined;
-  imported?: { count: number; invitations: { name: string; url: string }[]; expiresAt: Date } | undefined;
+  imported?: { count: number; invitations: { name: string; url: string; emailed?: boolean }[]; expiresAt: Date } | undefined;
 }
 
 export function ImportPage({ csv = '', error, imported }: ImportProps) {
@@ -26,7 +26,11 @@ export function ImportPage({ csv = '', error, imported }: ImportProps) {
                 <tr>
                   <td>{i.name}</td>
                   <td>
-                    <CopyField id={`invitation-url-${n}`} value={i.url} label={`Invitation link for ${i.name}`} />
+                    {i.emailed ? (
+                      'Emailed to them (a send that fails shows on the admin home page, with the link)'
+                    ) : (
+                      <CopyField id={`invitation-url-${n}`} value={i.url} label={`Invitation link for ${i.name}`} />
+                    )}
                   </td>
                 </tr>
               ))}

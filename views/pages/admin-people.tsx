@@ -16,7 +16,7 @@ export interface PeopleProps {
   /** names this form: the same form sent again (a retry) adds the same person, not a second one */
   requestKey: string;
   notice?: string | undefined;
-  invitation?: { url: string; name: string; expiresAt: Date } | undefined;
+  invitation?: { url: string; name: string; expiresAt: Date; emailed?: boolean } | undefined;
   values?: Record<string, string> | undefined;
   errors?: FieldErrors | undefined;
 }

@@ -15,7 +15,7 @@ export interface PersonProps {
   hasPassword: boolean;
   audit: AuditEntry[];
   notice?: string | undefined;
-  invitation?: { url: string; name: string; expiresAt: Date } | undefined;
+  invitation?: { url: string; name: string; expiresAt: Date; emailed?: boolean } | undefined;
   failed?: { form: 'transfer' | 'roles' | 'left' | 'sessions' | 'invitation' | 'erase'; values: Record<string, string>; errors: FieldErrors } | undefined;
 }
 

@@ -1,7 +1,7 @@
 import { AdminShell } from '../fragments/admin-shell.tsx';
 
 /** The archive's settings: today, review before publishing (off by default). */
-export function SettingsPage({ reviewOn, notice }: { reviewOn: boolean; notice?: string | undefined }) {
+export function SettingsPage({ reviewOn, notice, digest }: { reviewOn: boolean; notice?: string | undefined; digest?: { on: boolean; smtp: boolean } }) {
   return (
     <AdminShell heading="Settings" notice={notice}>
       <form method="post" action="/admin/settings" class="settings-form">
@@ -20,6 +20,25 @@ export function SettingsPage({ reviewOn, notice }: { reviewOn: boolean; notice?:
         </fieldset>
         <button type="submit">Save</button>
       </form>
+      {digest ? (
+        <form method="post" action="/admin/settings/email" class="settings-form">
+          <fieldset>
+            <legend>Weekly digest</legend>
+            <p class="muted">
+              When it is on, every Monday each person with an email address gets the stories that went around in their department and the company
+              the week before, unless they turned the digest off in their email settings.
+              {digest.smtp ? '' : ' Email is not set up (HALLWAY_SMTP_URL), so nothing is sent until it is.'}
+            </p>
+            <label>
+              <input type="radio" name="weeklyDigest" value="on" checked={digest.on} /> On: send the weekly digest
+            </label>
+            <label>
+              <input type="radio" name="weeklyDigest" value="off" checked={!digest.on} /> Off: no digest
+            </label>
+          </fieldset>
+          <button type="submit">Set the weekly digest</button>
+        </form>
+      ) : null}
     </AdminShell>
   );
 }

@@ -4,6 +4,8 @@ import { FirstRunChecklist } from '../fragments/first-run-checklist.tsx';
 import type { FirstRunState } from '../fragments/first-run-checklist.tsx';
 import { CopyField } from '../components/copy-field.tsx';
 import type { SealRow } from '../../src/chain/tables.ts';
+import { EmailPanel } from '../fragments/email-panel.tsx';
+import type { EmailOverview } from '../fragments/email-panel.tsx';
 
 export interface SealOverview {
   /** a seal key is configured (HALLWAY_SEAL_KEY_FILE) */
@@ -50,7 +52,7 @@ export interface AdminOverview {
   openSessions: number;
 }
 
-export function AdminHomePage({ o, firstRun, seals }: { o: AdminOverview; firstRun: FirstRunState; seals?: SealOverview }) {
+export function AdminHomePage({ o, firstRun, seals, email }: { o: AdminOverview; firstRun: FirstRunState; seals?: SealOverview; email?: EmailOverview }) {
   return (
     <AdminShell heading="Administration">
       <FirstRunChecklist state={firstRun} />
@@ -68,6 +70,7 @@ export function AdminHomePage({ o, firstRun, seals }: { o: AdminOverview; firstR
         <a href="/admin/people#add">Add a person</a> · <a href="/admin/import">Import many from a CSV file</a> · <a href="/admin/audit">Audit trail</a>
       </p>
       {seals ? <LatestSeal seals={seals} /> : null}
+      {email ? <EmailPanel email={email} /> : null}
     </AdminShell>
   );
 }
