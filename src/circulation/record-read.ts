@@ -26,6 +26,8 @@ const RECENT_MAX = 10_000;
 
 interface PendingRead {
   id: string;
+  /** what the id is derived from (StoryRead|story|reader|day) */
+  name: string;
   storyId: string;
   readerId: string;
   at: string;
@@ -46,7 +48,16 @@ class ReadQueue {
     return this.pending.has(id) || this.recent.has(id);
   }
 
+  /** the names (reader, story, day) of the reads queued or appended lately, beside their ids */
+  private names = new Set<string>();
+
+  hasName(name: string): boolean {
+    return this.names.has(name);
+  }
+
   add(read: PendingRead): void {
+    if (this.names.size >= RECENT_MAX) this.names.clear();
+    this.names.add(read.name);
     if (this.pending.has(read.id) || this.recent.has(read.id)) return;
     this.pending.set(read.id, read);
     if (this.pending.size >= BATCH_MAX) void this.flush();
@@ -75,7 +86,8 @@ class ReadQueue {
         await this.ctx.store.appendBatch(items);
         for (const r of batch) this.remember(r.id);
       } catch (err) {
-        // the reads are lost, the pages are not: say so and carry on
+        // the reads are lost, the pages are not: say so and carry on (the next visit records them)
+        for (const r of batch) this.names.delete(r.name);
         console.error(`recording ${batch.length} story reads failed`, err);
       }
     });
@@ -99,13 +111,15 @@ export function recordRead(ctx: AppContext, user: CurrentUser, storyId: string, 
   if (user.employeeId === tellerId || user.via !== 'session') return;
   const data = { storyId, readerId: user.employeeId };
   const now = ctx.clock();
-  const id = nameUuid(`StoryRead|${storyId}|${user.employeeId}|${now.toISOString().slice(0, 10)}`);
+  const name = `StoryRead|${storyId}|${user.employeeId}|${now.toISOString().slice(0, 10)}`;
   const queue = queueOf(ctx);
-  // read again today (a reload): nothing to decide or append
+  // read again today (a reload): nothing to decide or append (looked up by name: no hash per page)
+  if (queue.hasName(name)) return;
+  const id = nameUuid(name);
   if (queue.has(id)) return;
   const decided = circulationDecider.decide({ type: 'RecordRead', data, facts: facts(ctx.runtime.db, storyId, [user.employeeId]) }, circulationDecider.initialState());
   if (isDomainError(decided) || decided.length === 0) return;
-  queue.add({ id, storyId, readerId: user.employeeId, at: now.toISOString(), events: decided });
+  queue.add({ id, name, storyId, readerId: user.employeeId, at: now.toISOString(), events: decided });
 }
 
 /**

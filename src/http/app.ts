@@ -98,7 +98,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
       return problemResponse(c, statusOf(err), 'Saved, still catching up', 'Your change was saved, but the pages are still catching up. Reload in a moment to see it.');
     }
     if ('getResponse' in err && typeof err.getResponse === 'function') return err.getResponse() as Response;
-    c.get('log').error({ err }, 'unhandled error');
+    c.get('log').error({ err, reqId: c.get('requestId') }, 'unhandled error');
     return problemResponse(c, 500, 'Something went wrong on our side', 'Nothing was changed. Try again; if it keeps happening, tell your administrator.');
   });
 

@@ -1,17 +1,20 @@
 import { Hono } from 'hono';
 import { commit } from '../command.ts';
 import type { AppContext, AppEnv } from './env.ts';
-import { dashboard, departmentGroups, departmentGroupsKept, SMALLER_NAME } from '../projections/spread-dashboard.ts';
-import { latestSpreadAt, spreadStory, storyFigures, storyNodes } from '../read/spread.ts';
+import { departmentGroups, SMALLER_NAME } from '../projections/spread-dashboard.ts';
+import type { Dashboard } from '../projections/spread-dashboard.ts';
+import { spreadStory, storyFigures, storyNodes } from '../read/spread.ts';
 import { PRESETS, resolveWindow, WindowQuery } from '../spread/window.ts';
-import { firstArrivals, headlines, windowPhrase } from '../spread/headlines.ts';
 import type { ResolvedWindow } from '../spread/window.ts';
-import { DashboardPage, WindowForm } from '../../views/pages/dashboard.tsx';
+import { WindowForm } from '../../views/pages/dashboard.tsx';
 import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
-import { sharedPartUntil } from './shared-parts.ts';
 import { dashboardVersion } from '../read/edge-log.ts';
-import type { HtmlEscapedString } from 'hono/utils/html';
+import { keptLatest } from '../read/kept-latest.ts';
+import { workerOf } from '../projections/in-worker.ts';
+import { dashboardFigures, renderDashboardBody } from './dashboard-body.tsx';
+import type { DashboardAsk } from './dashboard-body.tsx';
 import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import { keptUntilChangeAsync } from '../read/kept.ts';
 import { figuresAtCut, groupsAtCut, nodesAtCut, orgAtCut, storyAtCut } from '../asof/cut.ts';
 import type { Cut } from '../asof/cut.ts';
@@ -37,31 +40,41 @@ const MINUTE = 60_000;
 /** Windows end at the next whole minute (see dashboardRoutes). */
 const dashboardWindowEnd = (ctx: AppContext): Date => new Date(Math.ceil(ctx.clock().getTime() / MINUTE) * MINUTE);
 
-/** How many times a dashboard body was worked out and rendered in this process (for tests and the bench). */
-export const dashboardRenders = { count: 0 };
+export { dashboardRenders } from './dashboard-body.tsx';
 
 /**
- * The dashboard's body for a window: the same for every leader, so worked out and rendered once
- * per window and kept until what it reads changes (dashboardVersion: departments, people, themes,
- * stories or exposures; not sign-ins, searches or the other read models), so a page read while
- * unrelated events arrive costs a look-up, and one read while exposures arrive is rendered once
- * per change, not once per request.
+ * How long a stale dashboard page is served while the projection worker works out the current one:
+ * under a stream of exposures every request gets the last complete page at once (it says when its
+ * figures are from), and one recount runs at a time; a page older than this (nobody asked for the
+ * window for a while) is not served stale, the request waits for the recount instead.
  */
-function dashboardPart(ctx: AppContext, w: ResolvedWindow): Promise<HtmlEscapedString> {
+const STALE_FOR_MS = 60_000;
+
+/**
+ * The dashboard's body for a window: the same for every leader, so worked out once per window and
+ * kept (src/read/kept-latest.ts) until what it reads changes (dashboardVersion: departments, people,
+ * themes, stories or exposures; not sign-ins, searches or the other read models). In `serve` it is
+ * worked out on the projection worker and served stale-while-revalidate, so no request waits for a
+ * recount and none runs on this thread; with the projections on this thread (tests, the CLI) and
+ * on dated pages it is worked out on this thread, and a request waits for the current one.
+ */
+async function dashboardPart(ctx: AppContext, w: ResolvedWindow): Promise<HtmlEscapedString> {
   const db = ctx.runtime.db;
-  const key = `dashboard-page:${JSON.stringify(w)}:${ctx.config.minGroup}`;
-  return sharedPartUntil(db, key, () => dashboardVersion(db), () => {
-    dashboardRenders.count += 1;
-    const d = dashboard(db, w, ctx.config.minGroup);
-    // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
-    let latest: { from: string; to: string } | undefined;
-    if (d.flows.length === 0) {
-      const last = latestSpreadAt(db);
-      if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
-    }
-    const said = d.stories.length ? headlines(d, firstArrivals(db, d, w, departmentGroupsKept(db, ctx.config.minGroup).groupOf), windowPhrase(w)) : [];
-    return <DashboardPage d={d} w={w} minGroup={ctx.config.minGroup} latest={latest} headlines={said} />;
+  // a dated page reads its snapshot on this thread, and says nothing of when its figures were worked out
+  const worker = ctx.asOf ? undefined : workerOf(ctx.runtime);
+  const minGroup = ctx.config.minGroup;
+  // the page says when its figures are from where it may be served stale (worked out on the worker);
+  // elsewhere every page is current, and a dated page equals the rebuilt archive's (test/http/as-of.test.ts)
+  const ask = (x: ResolvedWindow): DashboardAsk => ({ w: x, minGroup, askedAtMs: worker ? ctx.clock().getTime() : null });
+  const made = await keptLatest(db, `dashboard-page:${w.query}:${minGroup}`, w, {
+    version: () => dashboardVersion(db),
+    // a preset window moves with the minute: the same key, a new input
+    inputKey: (x) => `${x.fromMs}|${x.toMs}`,
+    compute: (x) => (worker ? worker.run<{ value: string; version: string }>({ kind: 'dashboard-page', ask: ask(x) }) : renderDashboardBody(db, ask(x))),
+    staleForMs: worker ? STALE_FOR_MS : 0,
+    sizeOf: (html) => html.length,
   });
+  return raw(made.value);
 }
 
 /**
@@ -176,7 +189,11 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     if (!p.ok || !(TABLES as readonly string[]).includes(table)) {
       return c.text(`Bad request: ${!p.ok ? Object.values(p.errors).join('; ') : `table must be one of ${TABLES.join(', ')}`}`, 422);
     }
-    const d = dashboard(ctx.runtime.db, p.w, ctx.config.minGroup, 1000);
+    // counted on the projection worker when there is one (it holds the edge log)
+    const worker = ctx.asOf ? undefined : workerOf(ctx.runtime);
+    const d = worker
+      ? await worker.run<Dashboard>({ kind: 'dashboard-figures', w: p.w, minGroup: ctx.config.minGroup, limit: 1000 })
+      : dashboardFigures(ctx.runtime.db, p.w, ctx.config.minGroup, 1000);
     const name = new Map(d.groups.map((g) => [g.id, g.name]));
     let body: string;
     if (table === 'stories') {

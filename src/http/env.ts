@@ -39,7 +39,7 @@ export type AppEnv = {
     user: CurrentUser | null;
     /** per-response CSP nonce (no inline script is used; kept for a future need) */
     secureHeadersNonce?: string;
-    /** this request's id (X-Request-Id) and its logger, which puts the id on every line */
+    /** this request's id (X-Request-Id), and the logger (a line about the request gives `reqId` itself) */
     requestId: string;
     log: Logger;
   };

@@ -18,23 +18,35 @@ import type { AppContext, AppEnv } from './env.ts';
 export function observe(ctx: AppContext): MiddlewareHandler<AppEnv> {
   const ids = requestId({ limitLength: 64, generator: () => crypto.randomUUID() });
   const logger = ctx.logger ?? silentLogger;
+  // each (method, route, status)'s counter and histogram, looked up once: prom-client hashes the labels on every call otherwise
+  const series = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  const seriesOf = (method: string, route: string, status: string) => {
+    const key = `${method} ${route} ${status}`;
+    let s = series.get(key);
+    if (!s && ctx.metrics) {
+      const labels = { method, route, status };
+      series.set(key, (s = { count: ctx.metrics.requests.labels(labels), time: ctx.metrics.duration.labels(labels) }));
+    }
+    return s;
+  };
   return (c, next) =>
     ids(c, async () => {
       const started = performance.now();
-      const log = logger.child({ reqId: c.get('requestId') });
-      c.set('log', log);
+      // the process's logger, not a child per request (a child costs its bindings' serialisation on
+      // every request): lines about a request carry its reqId themselves
+      c.set('log', logger);
       try {
         await next();
       } finally {
         const seconds = (performance.now() - started) / 1000;
         const route = routePath(c, -1);
-        const status = String(c.res.status);
-        if (ctx.metrics) {
-          const labels = { method: c.req.method, route, status };
-          ctx.metrics.requests.inc(labels);
-          ctx.metrics.duration.observe(labels, seconds);
+        const status = c.res.status;
+        const s = seriesOf(c.req.method, route, String(status));
+        if (s) {
+          s.count.inc();
+          s.time.observe(seconds);
         }
-        log.info({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+        if (logger.isLevelEnabled('info')) logger.info({ reqId: c.get('requestId'), method: c.req.method, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
       }
     });
 }

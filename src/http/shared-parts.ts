@@ -1,7 +1,7 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { keptUntilChangeAsync, keptUntilViewsChangeAsync } from '../read/kept.ts';
+import { keptUntilViewsChangeAsync } from '../read/kept.ts';
 import type { Views } from '../projections/runtime.ts';
 import type { CurrentUser } from './env.ts';
 
@@ -41,14 +41,5 @@ export function perspectiveOf(viewer: CurrentUser, involved: Iterable<string>): 
 /** The part under `key`, rendered by `render` at most once per version of the read models. */
 export async function sharedPart(db: Views, key: string, render: () => JSX.Element): Promise<HtmlEscapedString> {
   const html = await keptUntilViewsChangeAsync(db, key, async () => String(await render().toString()));
-  return raw(html);
-}
-
-/**
- * A shared part that reads only some read models: rendered at most once per `version()` (the key of
- * what it reads) and kept until that changes, whatever the other read models do.
- */
-export async function sharedPartUntil(db: Views, key: string, version: () => string, render: () => JSX.Element): Promise<HtmlEscapedString> {
-  const html = await keptUntilChangeAsync(db, key, version, async () => String(await render().toString()));
   return raw(html);
 }

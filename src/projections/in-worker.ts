@@ -4,13 +4,20 @@ import type { Config } from '../config.ts';
 import type { EventStore } from '../store/port.ts';
 import { positionWaiters } from './position-waiters.ts';
 import type { ProjectionStatus, Runtime, Views } from './runtime.ts';
-import type { FromWorker, ThreadMemory, ToWorker, WorkerData } from './worker-protocol.ts';
+import type { FromWorker, ThreadMemory, ToWorker, WorkerData, WorkerJob } from './worker-protocol.ts';
 
 export interface WorkerRuntime extends Runtime {
   /** tells the worker that this thread appended, so it reads the new events at once */
   wake(): void;
   /** the worker thread's JavaScript memory (for the bench) */
   memory(): Promise<ThreadMemory>;
+  /** runs a job on the worker's views connection (see WorkerJob): the serving thread only waits */
+  run<T>(job: WorkerJob): Promise<T>;
+}
+
+/** The worker runtime, if the projections run in one (a dated page's runtime, the tests' in-thread one: not). */
+export function workerOf(runtime: Runtime): WorkerRuntime | undefined {
+  return 'run' in runtime && 'wake' in runtime ? (runtime as WorkerRuntime) : undefined;
 }
 
 /**
@@ -28,6 +35,13 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
   let status: ProjectionStatus[] = [];
   const waits = positionWaiters(0);
   const stop = (e: Error): void => waits.stop(e);
+  /** the worker failed or exited: nothing will answer the jobs asked */
+  let gone: Error | undefined;
+  const goneWith = (e: Error): void => {
+    gone ??= e;
+    for (const j of jobs.values()) j.reject(e);
+    jobs.clear();
+  };
 
   let onStarted!: (head: number) => void;
   let onFailedStart!: (e: Error) => void;
@@ -37,6 +51,8 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
   });
   let onClosed: (() => void) | undefined;
   const memoryAsked: ((m: ThreadMemory) => void)[] = [];
+  const jobs = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let jobIds = 0;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
   worker.on('message', (m: FromWorker) => {
@@ -63,6 +79,14 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
       case 'memory':
         memoryAsked.shift()?.(m.memory);
         return;
+      case 'done':
+        jobs.get(m.id)?.resolve(m.result);
+        jobs.delete(m.id);
+        return;
+      case 'failed':
+        jobs.get(m.id)?.reject(new Error(m.error));
+        jobs.delete(m.id);
+        return;
     }
   });
   worker.on('error', (e) => {
@@ -72,10 +96,12 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
     status = status.map((s) => ({ ...s, failed: s.failed ?? { position: s.position, error: err.message } }));
     onFailedStart(err);
     stop(err);
+    goneWith(err);
   });
   void exited.then(() => {
     onFailedStart(new Error('projections: the worker exited before it started'));
     stop(new Error('projections: the worker has exited'));
+    goneWith(new Error('projections: the worker has exited'));
   });
 
   const head = await started;
@@ -96,6 +122,13 @@ export async function startProjectionsInWorker(opts: { config: Config; views: Vi
       new Promise<ThreadMemory>((resolve) => {
         memoryAsked.push(resolve);
         send({ t: 'memory' });
+      }),
+    run: <T,>(job: WorkerJob) =>
+      new Promise<T>((resolve, reject) => {
+        if (gone) return reject(gone);
+        const id = ++jobIds;
+        jobs.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        send({ t: 'job', id, job });
       }),
     async close() {
       if (waits.stoppedBy) {

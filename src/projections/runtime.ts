@@ -197,9 +197,23 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         resolve(true);
       });
     });
-  /** waits until the first lane has applied up to `position` and caught up (or stopped committing) */
+  /**
+   * The first lane has applied up to `position`, caught up with what it read, and the log holds
+   * nothing newer: another process's appends (an import) are found by polling, so the first lane
+   * may not have read them yet, and a later lane's batch would then hold the thread they need.
+   */
+  const leadIsAhead = async (position: number): Promise<boolean> => {
+    if (!(lead.applied >= position && lead.atTail)) return false;
+    try {
+      return (await store.headPosition()) <= lead.applied;
+    } catch {
+      // the store cannot say (closing): do not hold the lane for it
+      return true;
+    }
+  };
+  /** waits until the first lane is ahead (leadIsAhead), or has stopped committing past `position` */
   const behindLead = async (position: number): Promise<void> => {
-    while (!(lead.applied >= position && lead.atTail) && !waits.stoppedBy && !closing) {
+    while (!waits.stoppedBy && !closing && !(await leadIsAhead(position))) {
       // its last batch may have been full and the log have ended there: idle after it, it has caught up
       if (!(await leadMoves()) && lead.applied >= position) return;
     }
@@ -290,7 +304,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       queue.push(e);
       if (queue.length >= batchSize) {
         // a later lane does not apply a full batch until the first lane has applied as far
-        if (lane !== lead && !(lead.applied >= e.position && lead.atTail)) {
+        if (lane !== lead) {
           holding = true;
           return behindLead(e.position).then(() => {
             holding = false;
@@ -307,7 +321,17 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         // (not while the lane waits for the first one: it flushes when that is done)
         setImmediate(() => {
           if (holding) flushScheduled = false;
-          else flush();
+          else if (lane !== lead && queue.length) {
+            // a partial batch waits for the first lane too: while another process imports, the
+            // log grows by less than a full batch between two looks, and a later lane's partial
+            // batches (spread's take up to BACKGROUND_BATCH's 500 ms) would otherwise take turns
+            // with the first lane, so the pages' stories would fall behind the import
+            holding = true;
+            void behindLead(queue[queue.length - 1]!.position).then(() => {
+              holding = false;
+              flush();
+            });
+          } else flush();
         });
       }
     }, (err) => {

@@ -15,6 +15,8 @@ import type { FromWorker, ToWorker, WorkerData } from './worker-protocol.ts';
 import { startChainKeeper } from '../chain/keeper.ts';
 import { loadSealKey } from '../chain/seal.ts';
 import { threadMemory } from './thread-memory.ts';
+import { dashboardFigures, renderDashboardBody } from '../http/dashboard-body.tsx';
+import type { WorkerJob } from './worker-protocol.ts';
 
 // this thread catches up with imports; the serving thread keeps the CPU it needs for requests
 runInBackground();
@@ -45,11 +47,33 @@ const keeper = startChainKeeper({
   ...(config.sealKeyFile ? { sealKey: loadSealKey(config.sealKeyFile) } : {}),
   log: (message) => send({ t: 'log', message }),
 });
+// Once caught up, the page cache of this connection is bounded as the serving thread's is (8 MB,
+// not better-sqlite3's 16): the build from the log is what needed more, and serve's memory aim at
+// organisation size is 300 MB. What the build had cached is handed back (shrink_memory).
+runtime.caughtUp.then(
+  () => {
+    views.pragma('cache_size = -8000');
+    views.pragma('shrink_memory');
+  },
+  () => {},
+);
 const initial = runtime.status();
 send({ t: 'started', head: await store.headPosition(), position: Math.min(...initial.map((s) => s.position)), status: initial });
 
+/** A job of the serving thread's, on this thread's views connection (it runs between batches: one is never half applied). */
+async function run(job: WorkerJob): Promise<unknown> {
+  if (job.kind === 'dashboard-page') return renderDashboardBody(views, job.ask);
+  return dashboardFigures(views, job.w, job.minGroup, job.limit);
+}
+
 port.on('message', (m: ToWorker) => {
   if (m.t === 'wake') store.wake?.();
+  else if (m.t === 'job') {
+    run(m.job).then(
+      (result) => send({ t: 'done', id: m.id, result }),
+      (e: unknown) => send({ t: 'failed', id: m.id, error: e instanceof Error ? e.message : String(e) }),
+    );
+  }
   else if (m.t === 'memory') send({ t: 'memory', memory: threadMemory() });
   else if (m.t === 'close') {
     void (async () => {

@@ -5,7 +5,8 @@ import { edgeFrom, edgeStory, edgeTo } from '../spread/edge-code.ts';
 /**
  * The edge log (src/projections/edge-log.ts) held in memory as typed columns: per edge its time,
  * story number and the two department numbers (16 bytes an edge: about 30 MB at 2,000,000
- * exposures). Loaded once per views connection, then topped up with what the projection appended
+ * exposures). Loaded once per views connection that counts a dashboard (in `serve`, only the
+ * projection worker's: src/projections/worker.ts), then topped up with what the projection appended
  * since. A window's edges
  * are then a scan of flat arrays, a few milliseconds per million edges, where reading them from
  * the spread model's rows took about a second per million.
@@ -102,6 +103,12 @@ export function edgeLog(db: Views): { epoch: number; chunks: readonly EdgeColumn
   return h!;
 }
 
+/** How many edges this connection holds in memory (0: never loaded; in `serve`, only the projection worker's connection loads it). */
+export function edgesHeld(db: Views): number {
+  const h = held.get(db);
+  return h ? h.chunks.reduce((n, c) => n + c.n, 0) + h.tail.n : 0;
+}
+
 /** How far a reader has gone through the edge log: the load it read and the edges visited. */
 export interface EdgeMark {
   epoch: number;
@@ -164,9 +171,10 @@ export function orgAndStoriesVersion(db: Views): string {
 /**
  * A key that changes whenever anything the dashboard reads changes (departments, people, themes,
  * stories, exposures: the spread and edge-log read models), and not when other read models do
- * (sessions, search, the reading model): the dashboard's pages are kept under it
- * (src/http/dashboard.tsx), so a page read under a stream of sign-ins costs nothing and one read
- * under a stream of exposures is worked out once per change. `changed_at` is the log position of
+ * (sessions, search, the reading model): a dashboard page kept at one version is current while it
+ * holds (src/read/kept-latest.ts, src/http/dashboard.tsx), so a page read under a stream of sign-ins
+ * costs nothing, and under a stream of exposures one recount runs at a time (in serve, on the
+ * projection worker) while the last page is served. `changed_at` is the log position of
  * the last such event (0 on a model built before it was kept, until the next change).
  */
 export function dashboardVersion(db: Views): string {

@@ -154,9 +154,8 @@ export function keptSize(db: Views): { entries: number; chars: number } {
 /**
  * Values kept under their own version instead of views.db's (keptUntilChangeAsync): for a value
  * that depends on a few read models only, so changes to the others leave it kept. At most
- * VERSIONED_MAX values per connection (least recently used dropped first: the dashboard's five
- * windows, each kept under the minute it ends at, and a few dated ones) and VERSIONED_CHARS
- * characters (about 8 MB).
+ * VERSIONED_MAX values per connection (least recently used dropped first: dated story spread pages;
+ * the dashboard's pages are kept by src/read/kept-latest.ts) and VERSIONED_CHARS characters (about 8 MB).
  */
 const VERSIONED_MAX = 16;
 const VERSIONED_CHARS = 4_000_000;

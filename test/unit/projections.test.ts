@@ -225,6 +225,32 @@ describe('projections runtime', () => {
     views.close();
   });
 
+  it('keeps a later lane behind the main lane while another process appends less than a batch at a time (an import beside serve)', async () => {
+    const views = openViews(viewsFile);
+    const reader = openViews(viewsFile);
+    // what the main lane had committed when the later lane applied each event (the n-th event is the n-th name)
+    const seen: number[] = [];
+    const slow = slowLane(() => seen.push(reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!));
+    // a main lane that costs time per event, as the stories and search models do under an import
+    const names = namesProjection();
+    const costly: Projection = { ...names, apply: (db, e) => { const until = performance.now() + 2; while (performance.now() < until); names.apply(db, e); } };
+    // the main lane's batches shrink to what takes 20 ms (a few events); the later lane's stay larger than what arrives
+    const rt = await startProjections({ store, views, projections: [costly, slow], log: () => {}, batch: { min: 4, max: 64, targetMs: 20 } });
+    // another process: its appends are found by polling, by each lane on its own timer
+    const other = openEmbeddedStore(join(tmp.dir, 'events.db'));
+    for (let round = 0; round < 5; round++) {
+      const r = await other.appendBatch(Array.from({ length: 40 }, (_, i) => ({ stream: `employee-r${round}-${i}`, events: [joined(`r${round}-${i}`)] })));
+      await rt.waitFor(r.position, 10_000);
+    }
+    expect(seen).toHaveLength(200);
+    // each event was in the main lane's read models before the later lane applied it
+    seen.forEach((count, n) => expect(count).toBeGreaterThanOrEqual(n + 1));
+    await other.close();
+    await rt.close();
+    reader.close();
+    views.close();
+  });
+
   it('reports the event a projection applying in batches failed at', async () => {
     const logs: string[] = [];
     await store.append('employee-e1', [joined('e1')]);

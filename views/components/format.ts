@@ -29,9 +29,18 @@ export function formatDate(iso: string | Date): string {
 
 /** An instant as "20 Nov 2026, 10:04 UTC", for history entries and audit lines. */
 export function formatInstant(iso: string | Date): string {
-  const at = typeof iso === 'string' ? new Date(iso) : iso;
-  return Number.isNaN(at.getTime()) ? String(iso) : dateTime.format(at);
+  // Intl formatting costs microseconds and a page shows the same instants to everyone: kept per instant
+  const ms = typeof iso === 'string' ? Date.parse(iso) : iso.getTime();
+  if (Number.isNaN(ms)) return String(iso);
+  let text = instants.get(ms);
+  if (text === undefined) {
+    if (instants.size >= INSTANTS_KEPT) instants.clear();
+    instants.set(ms, (text = dateTime.format(ms)));
+  }
+  return text;
 }
+const instants = new Map<number, string>();
+const INSTANTS_KEPT = 10_000;
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],

@@ -51,12 +51,15 @@ export function DashboardPage({
   minGroup,
   latest,
   headlines = [],
+  figuresAsOf,
 }: {
   d: Dashboard;
   w: ResolvedWindow;
   minGroup: number;
   latest?: { from: string; to: string } | undefined;
   headlines?: Headline[];
+  /** when the figures were worked out (ms): the page may be served while newer ones are (src/read/kept-latest.ts) */
+  figuresAsOf?: number | undefined;
 }) {
   const name = new Map(d.groups.map((g) => [g.id, g.name]));
   const nameOf = (id: string): string => name.get(id) ?? id;
@@ -65,6 +68,11 @@ export function DashboardPage({
   return (
     <div class="dashboard">
       <h1>How stories travel</h1>
+      {figuresAsOf !== undefined ? (
+        <p class="muted figures-as-of">
+          Figures as of <time datetime={new Date(figuresAsOf).toISOString()}>{new Date(figuresAsOf).toISOString().slice(11, 19)} UTC</time>.
+        </p>
+      ) : null}
       {headlines.length ? (
         <section aria-labelledby="in-short" class="card">
           <h2 id="in-short">In short</h2>
