@@ -14,8 +14,12 @@ import { secretsInLog } from './log-secrets.ts';
 
 /**
  * Single sign-on against a real OpenID provider (oidc-provider) running in this process on a
- * loopback port, and the real Hallway server. The browser walks the success and one refusal; the
- * other refusals are walked with fetch and a cookie jar, where a browser would add nothing.
+ * loopback port, and the real Hallway server. The browser walks the success and the refusals of an
+ * unknown email, a left employee, a replayed code and another provider's answer. A tampered state
+ * is walked with fetch and a cookie jar only: it must change the provider's redirect back to
+ * Hallway, and a browser route sees only the first request of a redirect chain. Every refusal and
+ * the finer points (a code not spent by a refused state, a forged flow cookie, an expired token)
+ * are walked with fetch too.
  */
 const SECRET = 'hallway test client secret, long enough';
 const ACCOUNTS: Record<string, TestAccount> = {
@@ -112,6 +116,80 @@ describe('single sign-on with OpenID Connect', () => {
       await context.close();
     },
     BROWSER_TEST_MS,
+  );
+
+  it(
+    'the refusals walked in the browser as well: a left employee, a replayed code, an answer from another provider',
+    async () => {
+      const callback = `${e2e.baseUrl}/sign-in/sso/callback`;
+      /** From the sign-in page to the provider's login, as a person clicks; returns the page there. */
+      const toProvider = async (context: Awaited<ReturnType<E2E['newContext']>>) => {
+        const page = await context.newPage();
+        await page.goto('/sign-in');
+        await page.getByRole('link', { name: 'Sign in with Example SSO' }).click();
+        await page.getByLabel('Username').waitFor();
+        return page;
+      };
+      /** Logs in at the provider and answers Hallway's response to the callback. */
+      const login = async (page: Awaited<ReturnType<typeof toProvider>>, username: string) => {
+        await page.getByLabel('Username').fill(username);
+        const [response] = await Promise.all([page.waitForResponse((r) => r.url().startsWith(callback)), page.getByRole('button', { name: 'Continue' }).click()]);
+        return response;
+      };
+      const signedIn = async (context: Awaited<ReturnType<E2E['newContext']>>) => (await context.cookies()).some((c) => c.name === SESSION_COOKIE);
+
+      // an employee who has left
+      {
+        const context = await e2e.newContext();
+        const page = await toProvider(context);
+        const res = await login(page, 'lee');
+        expect(res.status()).toBe(403);
+        await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBeTruthy();
+        expect(await page.content()).toContain('This account is closed');
+        expect(await signedIn(context)).toBe(false);
+        await context.close();
+      }
+      // a code replayed in another browser that copied the flow's cookie
+      {
+        const context = await e2e.newContext();
+        const page = await toProvider(context);
+        const flow = (await context.cookies()).find((c) => c.name === SSO_FLOW_COOKIE)!;
+        expect(flow).toBeTruthy();
+        const first = await login(page, 'ada');
+        const back = first.url();
+        await page.waitForURL((u) => u.origin === e2e.baseUrl && !u.pathname.startsWith('/sign-in'));
+        expect(await signedIn(context)).toBe(true);
+        const thief = await e2e.newContext();
+        await thief.addCookies([{ ...flow, expires: -1 }]);
+        const stolen = await thief.newPage();
+        const replay = await stolen.goto(back);
+        expect(replay?.status()).toBe(400);
+        expect(await stolen.content()).toContain('it was already used, or it has expired');
+        expect(await signedIn(thief)).toBe(false);
+        await thief.close();
+        await context.close();
+      }
+      // Hallway's own request sent on to another provider, which answers in its place
+      {
+        const context = await e2e.newContext();
+        // Hallway's answer to the button (its flow cookie, its redirect) with the redirect pointed at the
+        // other provider (a route sees only the first request of a redirect chain: this one)
+        await context.route(`${e2e.baseUrl}/sign-in/sso`, async (r) => {
+          const response = await r.fetch({ maxRedirects: 0 });
+          const to = new URL(response.headers()['location']!);
+          return r.fulfill({ response, headers: { ...response.headers(), location: new URL(to.pathname + to.search, impostor.issuer).href } });
+        });
+        const page = await toProvider(context);
+        expect(new URL(page.url()).origin).toBe(impostor.issuer);
+        const res = await login(page, 'ada');
+        expect(new URL(res.url()).searchParams.get('iss')).toBe(impostor.issuer);
+        expect(res.status()).toBe(400);
+        expect(await page.content()).toContain('came from a different provider');
+        expect(await signedIn(context)).toBe(false);
+        await context.close();
+      }
+    },
+    BROWSER_TEST_MS * 2,
   );
 
   it('an employee who has left is refused (403), and the refusal is counted', async () => {
