@@ -15,11 +15,9 @@ import { secretsInLog } from './log-secrets.ts';
 /**
  * Single sign-on against a real OpenID provider (oidc-provider) running in this process on a
  * loopback port, and the real Hallway server. The browser walks the success and the refusals of an
- * unknown email, a left employee, a replayed code and another provider's answer. A tampered state
- * is walked with fetch and a cookie jar only: it must change the provider's redirect back to
- * Hallway, and a browser route sees only the first request of a redirect chain. Every refusal and
- * the finer points (a code not spent by a refused state, a forged flow cookie, an expired token)
- * are walked with fetch too.
+ * unknown email, a left employee, a tampered state, a replayed code and another provider's answer.
+ * Every refusal and the finer points (a code not spent by a refused state, a forged flow cookie, an
+ * expired token) are walked with fetch and a cookie jar too.
  */
 const SECRET = 'hallway test client secret, long enough';
 const ACCOUNTS: Record<string, TestAccount> = {
@@ -119,7 +117,7 @@ describe('single sign-on with OpenID Connect', () => {
   );
 
   it(
-    'the refusals walked in the browser as well: a left employee, a replayed code, an answer from another provider',
+    'the refusals walked in the browser as well: a left employee, a tampered state, a replayed code, an answer from another provider',
     async () => {
       const callback = `${e2e.baseUrl}/sign-in/sso/callback`;
       /** From the sign-in page to the provider's login, as a person clicks; returns the page there. */
@@ -146,6 +144,25 @@ describe('single sign-on with OpenID Connect', () => {
         expect(res.status()).toBe(403);
         await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBeTruthy();
         expect(await page.content()).toContain('This account is closed');
+        expect(await signedIn(context)).toBe(false);
+        await context.close();
+      }
+      // the state changed on its way back to Hallway: the provider's redirect chain after the login
+      // (to its own /auth, then to Hallway) is walked with the context's own cookies, and the browser
+      // is sent to Hallway's callback with the state changed (a route sees only a chain's first request)
+      {
+        const context = await e2e.newContext();
+        await context.route(`${idp.issuer}/interaction/*/login`, async (r) => {
+          const login = await r.fetch({ maxRedirects: 0 });
+          const resume = await context.request.get(new URL(login.headers()['location']!, idp.issuer).href, { maxRedirects: 0 });
+          const back = new URL(resume.headers()['location']!);
+          back.searchParams.set('state', `${back.searchParams.get('state')}x`);
+          return r.fulfill({ status: 303, headers: { location: back.href } });
+        });
+        const page = await toProvider(context);
+        const res = await login(page, 'ada');
+        expect(res.status()).toBe(400);
+        expect(await page.content()).toContain('its state does not match');
         expect(await signedIn(context)).toBe(false);
         await context.close();
       }
