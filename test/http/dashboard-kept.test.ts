@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heatmapCell } from './heatmap-cell.ts';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { parseHTML } from 'linkedom';
 import { cookieFor, givenDepartment, givenEmployee, signedIn } from '../auth-helpers.ts';
 import { tempDir } from '../helpers.ts';
 import { loadConfig, viewsFile } from '../../src/config.ts';
@@ -40,14 +40,7 @@ describe('the dashboard kept per window until its inputs change', () => {
     expect(res.status).toBe(200);
     return res.text();
   };
-  /** the count in the heatmap's cell from row `from` to column `to` ('' for an empty cell) */
-  const cell = (html: string, from: string, to: string): string => {
-    const { document } = parseHTML(html);
-    const table = document.querySelector('table.heatmap')!;
-    const cols = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
-    const row = [...table.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')!.textContent === from)!;
-    return row.querySelectorAll('td')[cols.indexOf(to) - 1]!.textContent ?? '';
-  };
+  const cell = heatmapCell;
 
   beforeAll(async () => {
     // the archive, written by a first process

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heatmapCell } from './heatmap-cell.ts';
 import { randomUUID } from 'node:crypto';
-import { parseHTML } from 'linkedom';
 import { givenDepartment, givenEmployee, signedIn } from '../auth-helpers.ts';
 import { tempDir } from '../helpers.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -36,14 +36,7 @@ describe('the dashboard worked out on the projection worker, served while it is 
     expect(res.status).toBe(200);
     return res.text();
   };
-  /** the count in the heatmap's cell from row `from` to column `to` */
-  const cell = (html: string, from: string, to: string): string => {
-    const { document } = parseHTML(html);
-    const table = document.querySelector('table.heatmap')!;
-    const cols = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
-    const row = [...table.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')!.textContent === from)!;
-    return row.querySelectorAll('td')[cols.indexOf(to) - 1]!.textContent ?? '';
-  };
+  const cell = heatmapCell;
 
   beforeAll(async () => {
     rendersHere = dashboardRenders.count;
