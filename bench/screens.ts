@@ -1,7 +1,8 @@
 /**
  * Screenshots of the main pages of the demo company, for a person to look at (not a test):
  * `npx tsx bench/screens.ts [label]` writes .tmp/screens/<label>/<page>-<width>.png at 1280×800
- * and 390×844 (full page). Debian's Chromium through playwright-core.
+ * and 390×844 (full page). Debian's Chromium through playwright-core. Further arguments name the
+ * pages to take (all when none): `npx tsx bench/screens.ts s6 email-settings admin-settings`.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -9,11 +10,12 @@ import { startDemoSite } from './demo-site.ts';
 import type { DemoRole } from './demo-site.ts';
 
 const label = process.argv[2] ?? 'after';
+const only = new Set(process.argv.slice(3));
 const out = `.tmp/screens/${label}`;
 mkdirSync(out, { recursive: true });
 
 const site = await startDemoSite();
-const pages: { name: string; path: string; role: DemoRole }[] = [
+const all: { name: string; path: string; role: DemoRole }[] = [
   { name: 'home', path: '/', role: 'new-hire' },
   { name: 'story', path: site.storyPath, role: 'employee' },
   { name: 'timelines', path: '/timelines', role: 'employee' },
@@ -24,7 +26,11 @@ const pages: { name: string; path: string; role: DemoRole }[] = [
   { name: 'admin', path: '/admin', role: 'admin' },
   { name: 'verify', path: '/verify', role: 'employee' },
   { name: 'erase-confirm', path: '/admin/people/emp-028/erase', role: 'admin' },
+  // email (README "Email"): a person's own settings, and the admin's digest switch
+  { name: 'email-settings', path: '/me/email', role: 'employee' },
+  { name: 'admin-settings', path: '/admin/settings', role: 'admin' },
 ];
+const pages = all.filter((p) => only.size === 0 || only.has(p.name));
 const browser = await chromium.launch({
   executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
