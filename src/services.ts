@@ -81,19 +81,27 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
   }
   let caughtUp = false;
   const log = opts.log ?? ((m: string) => console.error(m));
-  // erasures the log holds whose key is still there (a crash between append and forget, a restored key store)
-  const finishing = runtime.caughtUp.then(
-    () => finishErasures(opened, views).then((ids) => ids.forEach((id) => log(`erasure of ${id} finished: its key was still in the key store`))).catch((e: unknown) => log(`finishing erasures: ${String(e)}`)),
-    () => {},
-  );
   const clock = opts.clock ?? (() => new Date());
   // checked against the read models just before each send: `runtime` is the one set above
   // nodemailer is loaded only when email is set up: no other process pays for it at start
   const mail = config.smtpUrl
     ? (await import('./mail/mailer.ts')).openMail({ config, clock, metrics: () => metrics, logger: () => opts.logger, stillWanted: (m) => (caughtUp ? stillWanted({ runtime }, m) : null) })
     : undefined;
-  // an erasure made elsewhere (`hallway admin erase`, another process) reaches this outbox too
-  if (mail) void runtime.caughtUp.then(() => erasedPeople(views).forEach((id) => mail.outbox.forgetPerson(id)), () => {});
+  // once caught up, one read of who was erased finishes their erasure here: a key still in the key
+  // store (a crash between append and forget, a restored key store) is forgotten, and with email
+  // their outbox rows go too (an erasure made elsewhere: `hallway admin erase`, another process)
+  const finishing = runtime.caughtUp.then(
+    async () => {
+      try {
+        const erased = erasedPeople(views);
+        for (const id of erased) mail?.outbox.forgetPerson(id);
+        for (const id of await finishErasures(opened, erased)) log(`erasure of ${id} finished: its key was still in the key store`);
+      } catch (e) {
+        log(`finishing erasures: ${String(e)}`);
+      }
+    },
+    () => {},
+  );
   const hallway: AppContext & { close(): Promise<void>; whenReady: Promise<void> } = {
     // replaced below: resolves once ready() is true (caught up, erasures finished, pages prepared)
     whenReady: Promise.resolve(),

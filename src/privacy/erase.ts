@@ -18,14 +18,13 @@ export function erasePerson(ctx: CommandContext, actor: string, employeeId: stri
 const isSealed = (s: EventStore): s is SealedStore => 'keys' in s && 'inner' in s;
 
 /**
- * On start: a `PersonErased` the read models hold (the audit trail's "erased" rows) whose key is
+ * On start: a `PersonErased` the read models hold (`ids`, from erasedPeople) whose key is
  * still in the key store is finished now (a process that died between the append and the forget,
  * or a key store restored from a backup). Reads finish any the read models have not reached yet.
  */
-export async function finishErasures(store: EventStore, views: Views): Promise<string[]> {
+export async function finishErasures(store: EventStore, ids: readonly string[]): Promise<string[]> {
   const target = isSealed(store) ? store : null;
   if (!target) return [];
-  const ids = erasedPeople(views);
   const finished: string[] = [];
   for (const id of ids) {
     if (await target.keys.forgotten(id)) continue;
