@@ -122,7 +122,8 @@ export function sealedStore(inner: EventStore, keys: KeyStore): SealedStore {
       }
     }
     for (const k in fields) out[k] = fields[k];
-    return { ...e, data: out };
+    // spelled out rather than spread, for the same reason as the loop above
+    return { id: e.id, type: e.type, stream: e.stream, revision: e.revision, position: e.position, data: out, metadata: e.metadata };
   };
 
   /** Opens one event synchronously when it can (no envelope, or its key in memory), else null. */
