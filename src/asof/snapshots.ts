@@ -12,6 +12,7 @@ import type { AsOfDate } from './date.ts';
 import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
 import { firstOutside } from './cut.ts';
+import { storyPageEvents } from './story-cut.ts';
 import type { Cut } from './cut.ts';
 
 /**
@@ -66,6 +67,8 @@ export interface Snapshot {
    * their position (the third shortcut, see above): what a page reads must be cut there.
    */
   cut?: Cut;
+  /** Set when `db` holds only this story's part of a prefix cut (the fourth shortcut): only its story page is read from it. */
+  story?: string;
 }
 
 export interface SnapshotOptions {
@@ -96,6 +99,9 @@ interface OrderFacts {
 
 /** dates whose cut (the third shortcut) is kept */
 const CUTS_KEPT = 16;
+/** story pages at a cut kept (the fourth shortcut), and the bytes they may hold together */
+const STORIES_KEPT = 32;
+const STORY_BYTES = 64 * 2 ** 20;
 /** events read from the log per page while building */
 const PAGE = 5000;
 /** each snapshot's SQLite page cache, in MiB (what it holds in memory) */
@@ -140,6 +146,8 @@ let exitHook = false;
 
 export class AsOfSnapshots {
   private readonly entries = new Map<string, Entry>();
+  /** story pages at a cut (the fourth shortcut), by date, cut and story */
+  private readonly stories = new Map<string, Entry>();
   private readonly maxBytes: number;
   private readonly maxSnapshots: number;
   private readonly projections: () => Projection[];
@@ -148,7 +156,7 @@ export class AsOfSnapshots {
   private readonly live: Runtime | undefined;
   private readonly pageSize: number;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
-  readonly counts = { live: 0, cut: 0, eventsRead: 0, stoppedAtCut: 0 };
+  readonly counts = { live: 0, cut: 0, story: 0, eventsRead: 0, stoppedAtCut: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
   private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
 
@@ -167,8 +175,8 @@ export class AsOfSnapshots {
    * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
-  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean } = {}): Promise<T> {
-    const live = await this.useLive(asOf, read, opts.cut === true);
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; story?: string } = {}): Promise<T> {
+    const live = await this.useLive(asOf, read, opts.cut === true, opts.story);
     if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
@@ -219,7 +227,7 @@ export class AsOfSnapshots {
    * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
    * (see above) and its value is returned; otherwise undefined, and nothing was read.
    */
-  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean): Promise<{ value: T } | undefined> {
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, story: string | undefined): Promise<{ value: T } | undefined> {
     const r = this.liveReader();
     if (!r || !this.live) return undefined;
     if (r.users === 0) {
@@ -239,7 +247,7 @@ export class AsOfSnapshots {
     // the embedded store only: it reads the log after any number (the cut is found by a binary
     // search over positions) and stores each event id once (the streams folded at the cut are what
     // the projections applied)
-    const prefix = cut && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    const prefix = (cut || story !== undefined) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
@@ -254,6 +262,11 @@ export class AsOfSnapshots {
         this.counts.live += 1;
       } else {
         snapshot = await this.cutSnapshot(r.cuts, asOf, r.db, f.position);
+        if (story !== undefined) {
+          const kept = await this.storySnapshot(snapshot, r.db, story);
+          this.counts.story += 1;
+          return { value: await kept.use(read) };
+        }
         this.counts.cut += 1;
       }
       return { value: await read(snapshot) };
@@ -279,6 +292,69 @@ export class AsOfSnapshots {
       snapshot.through = position;
     }
     return snapshot;
+  }
+
+  /**
+   * The fourth shortcut's snapshot: one story's page at the cut (src/asof/story-cut.ts), built once
+   * per date, story and cut into a small in-memory views database by the real projections. Kept for
+   * STORIES_KEPT pages within STORY_BYTES, least recently used out; one being read is closed by its
+   * last reader. It stays right while the cut does: events appended later are after the cut.
+   */
+  private async storySnapshot(at: Snapshot, live: Views, storyId: string): Promise<{ use: <T>(read: (s: Snapshot) => T | Promise<T>) => Promise<T> }> {
+    const cut = at.cut!;
+    const key = `${at.asOf.date}|${cut.firstOut}|${storyId}`;
+    let kept = this.stories.get(key);
+    if (kept) {
+      this.stories.delete(key);
+    } else {
+      const db = openViews(':memory:');
+      const projections = this.projections();
+      for (const p of projections) p.setup(db);
+      const entry: Entry = {
+        snapshot: { asOf: at.asOf, db, through: cut.factsPosition, story: storyId }, failed: new Set(), projections, seen: null, running: null, bytes: 0, users: 0,
+        remove: () => {
+          if (db.open) db.close();
+        },
+      };
+      entry.running = (async () => {
+        const events = await storyPageEvents(this.store, live, cut, storyId);
+        this.counts.eventsRead += events.length;
+        this.apply(entry, events);
+        entry.bytes = bytesOf(db);
+      })();
+      kept = entry;
+    }
+    this.stories.set(key, kept);
+    const entry = kept;
+    entry.users += 1;
+    try {
+      await entry.running;
+    } catch (err) {
+      entry.users -= 1;
+      if (this.stories.get(key) === entry) this.stories.delete(key);
+      if (entry.users === 0) entry.remove();
+      throw err;
+    }
+    // least recently used out until the pages kept fit
+    let total = 0;
+    for (const e of this.stories.values()) total += e.bytes;
+    for (const [k, e] of this.stories) {
+      if (total <= STORY_BYTES && this.stories.size <= STORIES_KEPT) break;
+      if (e === entry) continue;
+      this.stories.delete(k);
+      total -= e.bytes;
+      if (e.users === 0) e.remove();
+    }
+    return {
+      use: async (read) => {
+        try {
+          return await read(entry.snapshot);
+        } finally {
+          entry.users -= 1;
+          if (entry.users === 0 && this.stories.get(key) !== entry) entry.remove();
+        }
+      },
+    };
   }
 
   private entry(asOf: AsOfDate): Entry {
@@ -322,6 +398,8 @@ export class AsOfSnapshots {
     this.reader = undefined;
     for (const e of this.entries.values()) e.remove();
     this.entries.clear();
+    for (const e of this.stories.values()) e.remove();
+    this.stories.clear();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     open.delete(this);

@@ -43,8 +43,24 @@ const patterns = AS_OF_PAGES.map((p) => new RegExp(`^${p.split('/').map((s) => (
  */
 const AT_CUT = [/^\/dashboard\/stories\/[^/]+\/?$/];
 const readsAtCut = (path: string): boolean => AT_CUT.some((re) => re.test(path));
+/**
+ * A story page of such a date is read from a small views database of that story's part of the cut
+ * (src/asof/story-cut.ts): the story it shows, or undefined for any other page.
+ */
+const STORY_PAGE = /^\/stories\/([^/]+)\/?$/;
+function storyPageOf(path: string): string | undefined {
+  const m = STORY_PAGE.exec(path);
+  if (!m || NOT_PAGES.has(path)) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+}
 /** How many as-of pages this process answered at a cut from the live read models (for tests and the bench). */
 export const pagesAtCut = { count: 0 };
+/** How many as-of story pages this process read from their story's part of a prefix cut (for tests and the bench). */
+export const storyPagesAtCut = { count: 0 };
 
 export function isAsOfPage(path: string): boolean {
   return !NOT_PAGES.has(path) && patterns.some((re) => re.test(path));
@@ -159,6 +175,7 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
     const asOf: AsOfDate = parsed.asOf;
     return snapshots.use(asOf, async (s) => {
       if (s.cut) pagesAtCut.count += 1;
+      if (s.story !== undefined) storyPagesAtCut.count += 1;
       userOf.set(c.req.raw, c.get('user'));
       const res = await appFor(s).fetch(c.req.raw);
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
@@ -171,6 +188,6 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         html = html.slice(0, at) + banner + html.slice(at);
       }
       return c.body(html, res.status as 200);
-    }, { cut: readsAtCut(c.req.path) });
+    }, { cut: readsAtCut(c.req.path), story: storyPageOf(c.req.path) });
   };
 }
