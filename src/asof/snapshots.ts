@@ -102,6 +102,8 @@ const CUTS_KEPT = 16;
 /** story pages at a cut kept (the fourth shortcut), and the bytes they may hold together */
 const STORIES_KEPT = 32;
 const STORY_BYTES = 64 * 2 ** 20;
+/** the read models a story page reads (src/http/story-page.tsx): the stories, their spread, who read what */
+const STORY_PAGE_MODELS = new Set(['stories', 'spread', 'reading']);
 /** events read from the log per page while building */
 const PAGE = 5000;
 /** each snapshot's SQLite page cache, in MiB (what it holds in memory) */
@@ -308,7 +310,8 @@ export class AsOfSnapshots {
       this.stories.delete(key);
     } else {
       const db = openViews(':memory:');
-      const projections = this.projections();
+      // only the read models a story page reads (the audit trail, search, the edge log… are not)
+      const projections = this.projections().filter((p) => STORY_PAGE_MODELS.has(p.name));
       for (const p of projections) p.setup(db);
       const entry: Entry = {
         snapshot: { asOf: at.asOf, db, through: cut.factsPosition, story: storyId }, failed: new Set(), projections, seen: null, running: null, bytes: 0, users: 0,
