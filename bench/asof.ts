@@ -124,7 +124,7 @@ export const asOfBench: Bench = {
           const countsBefore = { ...snapshots.counts };
           const storyLoad = load();
           const storyFirst = await timeIt(storyPath);
-          const storyHow = snapshots.counts.story > countsBefore.story ? `its part of the cut, ${(snapshots.counts.eventsRead - countsBefore.eventsRead).toLocaleString('en-US')} events read` : snapshots.counts.live > countsBefore.live ? 'from the live read models' : `built, ${(snapshots.counts.eventsRead - countsBefore.eventsRead).toLocaleString('en-US')} events read`;
+          const storyHow = snapshots.counts.part > countsBefore.part ? `its part of the cut, ${(snapshots.counts.eventsRead - countsBefore.eventsRead).toLocaleString('en-US')} events read` : snapshots.counts.live > countsBefore.live ? 'from the live read models' : `built, ${(snapshots.counts.eventsRead - countsBefore.eventsRead).toLocaleString('en-US')} events read`;
           logLine(`${name} (${date}): /stories/:id (${which}) first in ${storyFirst.toFixed(1)} ms, ${storyHow} (load ${storyLoad})`);
           rows.push({ measure: `${date} (${name}): /stories/:id (${which}), first for this story, ${storyHow} (aim < 1,000 ms; load ${storyLoad})`, value: storyFirst, unit: 'ms' });
           const storyAgain: number[] = [];

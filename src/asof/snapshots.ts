@@ -12,7 +12,8 @@ import type { AsOfDate } from './date.ts';
 import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
 import { firstOutside } from './cut.ts';
-import { storyPageEvents } from './story-cut.ts';
+import { partEvents, partStories } from './story-cut.ts';
+import type { PagePart } from './story-cut.ts';
 import type { Cut } from './cut.ts';
 
 /**
@@ -67,8 +68,8 @@ export interface Snapshot {
    * their position (the third shortcut, see above): what a page reads must be cut there.
    */
   cut?: Cut;
-  /** Set when `db` holds only this story's part of a prefix cut (the fourth shortcut): only its story page is read from it. */
-  story?: string;
+  /** Set when `db` holds only this page's part of a prefix cut (the fourth shortcut): only that page is read from it. */
+  part?: PagePart;
 }
 
 export interface SnapshotOptions {
@@ -104,6 +105,8 @@ const STORIES_KEPT = 32;
 const STORY_BYTES = 64 * 2 ** 20;
 /** the read models a story page reads (src/http/story-page.tsx): the stories, their spread, who read what */
 const STORY_PAGE_MODELS = new Set(['stories', 'spread', 'reading']);
+/** and a timeline's (src/http/timelines.tsx): the stories, and the org (a department's page names it) */
+const TIMELINE_MODELS = new Set(['stories', 'org']);
 /** events read from the log per page while building */
 const PAGE = 5000;
 /** each snapshot's SQLite page cache, in MiB (what it holds in memory) */
@@ -158,7 +161,7 @@ export class AsOfSnapshots {
   private readonly live: Runtime | undefined;
   private readonly pageSize: number;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
-  readonly counts = { live: 0, cut: 0, story: 0, eventsRead: 0, stoppedAtCut: 0 };
+  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
   private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
 
@@ -177,8 +180,8 @@ export class AsOfSnapshots {
    * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
-  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; story?: string } = {}): Promise<T> {
-    const live = await this.useLive(asOf, read, opts.cut === true, opts.story);
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart } = {}): Promise<T> {
+    const live = await this.useLive(asOf, read, opts.cut === true, opts.part);
     if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
@@ -229,7 +232,7 @@ export class AsOfSnapshots {
    * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
    * (see above) and its value is returned; otherwise undefined, and nothing was read.
    */
-  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, story: string | undefined): Promise<{ value: T } | undefined> {
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined): Promise<{ value: T } | undefined> {
     const r = this.liveReader();
     if (!r || !this.live) return undefined;
     if (r.users === 0) {
@@ -249,7 +252,7 @@ export class AsOfSnapshots {
     // the embedded store only: it reads the log after any number (the cut is found by a binary
     // search over positions) and stores each event id once (the streams folded at the cut are what
     // the projections applied)
-    const prefix = (cut || story !== undefined) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    const prefix = (cut || part !== undefined) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
@@ -264,11 +267,14 @@ export class AsOfSnapshots {
         this.counts.live += 1;
       } else {
         snapshot = await this.cutSnapshot(r.cuts, asOf, r.db, f.position);
-        if (story !== undefined) {
-          const kept = await this.storySnapshot(snapshot, r.db, story);
-          this.counts.story += 1;
+        const stories = part && partStories(r.db, part);
+        if (part && stories) {
+          const kept = await this.partSnapshot(snapshot, r.db, part, stories);
+          this.counts.part += 1;
           return { value: await kept.use(read) };
         }
+        // a timeline of too many stories: the date is built (the read transaction ends below)
+        if (part) return undefined;
         this.counts.cut += 1;
       }
       return { value: await read(snapshot) };
@@ -302,25 +308,26 @@ export class AsOfSnapshots {
    * STORIES_KEPT pages within STORY_BYTES, least recently used out; one being read is closed by its
    * last reader. It stays right while the cut does: events appended later are after the cut.
    */
-  private async storySnapshot(at: Snapshot, live: Views, storyId: string): Promise<{ use: <T>(read: (s: Snapshot) => T | Promise<T>) => Promise<T> }> {
+  private async partSnapshot(at: Snapshot, live: Views, part: PagePart, storyIds: string[]): Promise<{ use: <T>(read: (s: Snapshot) => T | Promise<T>) => Promise<T> }> {
     const cut = at.cut!;
-    const key = `${at.asOf.date}|${cut.firstOut}|${storyId}`;
+    const key = `${at.asOf.date}|${cut.firstOut}|${JSON.stringify(part)}`;
     let kept = this.stories.get(key);
     if (kept) {
       this.stories.delete(key);
     } else {
       const db = openViews(':memory:');
-      // only the read models a story page reads (the audit trail, search, the edge log… are not)
-      const projections = this.projections().filter((p) => STORY_PAGE_MODELS.has(p.name));
+      // only the read models the page reads (the audit trail, search, the edge log… are not)
+      const models = part.kind === 'story' ? STORY_PAGE_MODELS : TIMELINE_MODELS;
+      const projections = this.projections().filter((p) => models.has(p.name));
       for (const p of projections) p.setup(db);
       const entry: Entry = {
-        snapshot: { asOf: at.asOf, db, through: cut.factsPosition, story: storyId }, failed: new Set(), projections, seen: null, running: null, bytes: 0, users: 0,
+        snapshot: { asOf: at.asOf, db, through: cut.factsPosition, part }, failed: new Set(), projections, seen: null, running: null, bytes: 0, users: 0,
         remove: () => {
           if (db.open) db.close();
         },
       };
       entry.running = (async () => {
-        const events = await storyPageEvents(this.store, live, cut, storyId);
+        const events = await partEvents(this.store, live, cut, storyIds);
         this.counts.eventsRead += events.length;
         this.apply(entry, events);
         entry.bytes = bytesOf(db);

@@ -1,4 +1,6 @@
+import { REMOVED_TEXT } from '../privacy/markers.ts';
 import { preparedPer } from '../projections/prepared.ts';
+import { leaderKey } from '../projections/stories.ts';
 import type { Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { Cut } from './cut.ts';
@@ -29,7 +31,39 @@ const statements = preparedPer((db: Views) => ({
   children: db.prepare<[string], string>('SELECT story_id FROM story_stories WHERE retelling_of = ?').pluck(),
   departments: db.prepare<[], string>('SELECT department_id FROM story_departments UNION SELECT department_id FROM spread_departments').pluck(),
   themes: db.prepare<[], string>('SELECT theme_id FROM theme_themes UNION SELECT theme_id FROM spread_themes').pluck(),
+  byLeader: db.prepare<[string, string, number], string>('SELECT story_id FROM story_stories WHERE leader_key IN (?, ?) LIMIT ?').pluck(),
+  byDepartment: db.prepare<[string, number], string>('SELECT story_id FROM story_stories WHERE happened_in = ? LIMIT ?').pluck(),
+  byTheme: db.prepare<[string, string, number], string>('SELECT story_id FROM story_themes WHERE theme_id = ? UNION SELECT story_id FROM story_history WHERE theme_id = ? LIMIT ?').pluck(),
 }));
+
+/**
+ * A page that can be read from its part of a prefix cut: one story's page, or a timeline of few
+ * stories (a leader's, a department's, a theme's).
+ */
+export type PagePart = { kind: 'story'; storyId: string } | { kind: 'leader'; name: string } | { kind: 'department'; departmentId: string } | { kind: 'theme'; themeId: string };
+
+/** a timeline of more candidate stories than this is built with the date instead (its part of the cut is no longer small) */
+export const MAX_PART_STORIES = 200;
+
+/**
+ * The stories whose rows a page's part of the cut must hold, as the live read models know them (a
+ * superset of those the page shows at the cut); undefined when there are more than MAX_PART_STORIES.
+ * - a leader's timeline: the stories naming them, and those whose teller was erased since (erasure
+ *   rewrites the leader of an erased teller's stories, so at the cut they may still have named them);
+ * - a department's: the stories that happened there (a story's department is never amended);
+ * - a theme's: the stories that have it, and every story it was ever added to or removed from (its
+ *   history keeps those changes; a theme given when told and never removed is still there).
+ */
+export function partStories(db: Views, part: PagePart): string[] | undefined {
+  const q = statements(db);
+  const n = MAX_PART_STORIES + 1;
+  const ids =
+    part.kind === 'story' ? [part.storyId]
+    : part.kind === 'leader' ? q.byLeader.all(leaderKey(part.name), leaderKey(REMOVED_TEXT), n)
+    : part.kind === 'department' ? q.byDepartment.all(part.departmentId, n)
+    : q.byTheme.all(part.themeId, part.themeId, n);
+  return ids.length > MAX_PART_STORIES ? undefined : ids;
+}
 
 /** The story's family of tellings as the live read models hold them: up the retellings to the root, then every retelling below it. */
 export function familyOf(db: Views, storyId: string): string[] {
@@ -66,16 +100,18 @@ function peopleNamed(e: RecordedEvent, into: Set<string>): void {
 }
 
 /**
- * The events of the cut that make `storyId`'s page (see above), in log order. `db` is the live read
+ * The events of the cut that make the pages of `storyIds` (see above), in log order. `db` is the live read
  * models at `cut.factsPosition`, read in the same read transaction as the cut was found.
  */
-export async function storyPageEvents(store: EventStore, db: Views, cut: Cut, storyId: string): Promise<RecordedEvent[]> {
+export async function partEvents(store: EventStore, db: Views, cut: Cut, storyIds: readonly string[]): Promise<RecordedEvent[]> {
   const q = statements(db);
   const inCut = (e: RecordedEvent): boolean => e.position < cut.firstOut && e.position <= cut.factsPosition;
   const streams = new Set<string>(['archive-settings']);
-  for (const id of familyOf(db, storyId)) {
-    streams.add(`story-${id}`);
-    streams.add(`circulation-${id}`);
+  for (const storyId of storyIds) {
+    for (const id of familyOf(db, storyId)) {
+      streams.add(`story-${id}`);
+      streams.add(`circulation-${id}`);
+    }
   }
   for (const id of q.departments.all()) streams.add(`department-${id}`);
   for (const id of q.themes.all()) streams.add(`theme-${id}`);
