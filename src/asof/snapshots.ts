@@ -83,6 +83,8 @@ export interface SnapshotOptions {
   live?: Runtime;
   /** events read from the log per page while building (default PAGE) */
   pageSize?: number;
+  /** pages read from their part of a cut kept (the fourth shortcut; default STORIES_KEPT) */
+  maxParts?: number;
 }
 
 /** how long a request waits for the live read models to reach the log's head before building instead */
@@ -160,6 +162,7 @@ export class AsOfSnapshots {
   private opened = 0;
   private readonly live: Runtime | undefined;
   private readonly pageSize: number;
+  private readonly maxParts: number;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
   readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
@@ -174,6 +177,7 @@ export class AsOfSnapshots {
     this.projections = opts.projections ?? (() => allProjections().filter((p) => p.name !== logOrderProjection.name));
     this.live = opts.live;
     this.pageSize = opts.pageSize ?? PAGE;
+    this.maxParts = opts.maxParts ?? STORIES_KEPT;
   }
 
   /**
@@ -349,7 +353,7 @@ export class AsOfSnapshots {
     let total = 0;
     for (const e of this.stories.values()) total += e.bytes;
     for (const [k, e] of this.stories) {
-      if (total <= STORY_BYTES && this.stories.size <= STORIES_KEPT) break;
+      if (total <= STORY_BYTES && this.stories.size <= this.maxParts) break;
       if (e === entry) continue;
       this.stories.delete(k);
       total -= e.bytes;
@@ -398,6 +402,13 @@ export class AsOfSnapshots {
     let bytes = 0;
     for (const e of this.entries.values()) bytes += e.bytes;
     return { snapshots: this.entries.size, bytes };
+  }
+
+  /** Pages kept from their part of a cut, and the bytes their databases hold (for tests and the bench). */
+  partsKept(): { pages: number; bytes: number } {
+    let bytes = 0;
+    for (const e of this.stories.values()) bytes += e.bytes;
+    return { pages: this.stories.size, bytes };
   }
 
   close(): void {
