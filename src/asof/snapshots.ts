@@ -41,7 +41,7 @@ import type { Cut } from './cut.ts';
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
  *
- * Three shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
+ * Four shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
  * `at` along the log (src/asof/log-order.ts), read from the live views.db:
  * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
  *   whole log: its pages are read from the live read models themselves, through a read-only
@@ -53,6 +53,15 @@ import type { Cut } from './cut.ts';
  *   src/asof/cut.ts), it is read from the live read models in the same read transaction, with
  *   the cut (where the log's first event left out is: a binary search) on the snapshot handed to
  *   it. Nothing is built; per date kept (at most CUTS_KEPT) a few numbers and the org at the cut.
+ * - when the date's cut is a prefix of the log and the page is made of few stories' rows
+ *   (`use(…, { part })`: a story page; a leader's, department's or theme's timeline of at most
+ *   MAX_PART_STORIES candidate stories), the real projections the page reads are run over that
+ *   page's part of the cut (src/asof/story-cut.ts: the stories' families' streams, the people they
+ *   name, departments, themes, the review setting, cut at the first event left out) into a small
+ *   in-memory views database, and the page reads it. Kept per date, cut and page: at most `maxParts`
+ *   (STORIES_KEPT) within STORY_BYTES (64 MiB) together, least recently used out, plus one being read
+ *   when evicted; each holds only its part (0.2 MiB for a story of 250 events, 1.9 MiB for one of
+ *   23,600 at the bench's two million exposures).
  * - when the date's cut is a prefix of the log, building stops at the first event at or after the
  *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
  *   events) the whole log is read, as described above: only such dates are built in full.
