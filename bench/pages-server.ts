@@ -5,6 +5,7 @@
  * beside Hono's hello-world (the ceiling). Prints one JSON line ({ app, hello, cookies }) on
  * standard output when ready, then answers commands, one per line on standard input:
  *   eld-start  reset the event-loop delay monitor
+ *   cpu        print {"cpuMs": …}: the process's CPU time so far (all threads)
  *   eld        print {"maxMs": …, "p99Ms": …, "rssMb": …} (delay since eld-start, resident memory now)
  *   has <id>   print {"has": true|false, "at": ms}: whether /stories/<id> answers 200 for the employee
  *   trickle N  append N reads of recent stories a second (scale mode; 0 stops): events arriving during the load
@@ -222,6 +223,10 @@ for await (const line of lines) {
   if (cmd === 'eld-start') {
     eld.reset();
     reply({ ok: true });
+  } else if (cmd === 'cpu') {
+    // CPU time of the whole process so far (every thread), for CPU per request around a load
+    const u = process.cpuUsage();
+    reply({ cpuMs: (u.user + u.system) / 1000 });
   } else if (cmd === 'eld') {
     // rss: the whole process, the projection worker's thread included
     reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20 });
