@@ -18,6 +18,10 @@ import type { AppContext, AppEnv } from './env.ts';
 export function observe(ctx: AppContext): MiddlewareHandler<AppEnv> {
   const ids = requestId({ limitLength: 64, generator: () => crypto.randomUUID() });
   const logger = ctx.logger ?? silentLogger;
+  // The request line's fields are fixed and safe (request id, method, route pattern, status,
+  // duration), so it skips the redaction every other line goes through, which cost more than the
+  // rest of the line (about 10 µs a request). One child, made once, with no redact paths.
+  const requestLines = logger.child({}, { redact: { paths: [] } });
   // each (method, route, status)'s counter and histogram, looked up once: prom-client hashes the labels on every call otherwise
   const series = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
   const seriesOf = (method: string, route: string, status: string) => {
@@ -46,7 +50,7 @@ export function observe(ctx: AppContext): MiddlewareHandler<AppEnv> {
           s.count.inc();
           s.time.observe(seconds);
         }
-        if (logger.isLevelEnabled('info')) logger.info({ reqId: c.get('requestId'), method: c.req.method, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+        if (requestLines.isLevelEnabled('info')) requestLines.info({ reqId: c.get('requestId'), method: c.req.method, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
       }
     });
 }
