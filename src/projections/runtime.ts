@@ -58,6 +58,12 @@ export interface Runtime {
   status(): ProjectionStatus[];
   /** progress of catch-up, for the CLI */
   onProgress?: (position: number) => void;
+  /**
+   * Resolves once the main lane has applied `position` and the log holds nothing newer: work that
+   * shares the projections' thread (the later lanes, the chain keeper) waits for it, so the pages'
+   * read models keep pace with a large import. (Only where the projections run in this thread.)
+   */
+  afterMainLane?(position: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,8 +90,8 @@ export interface BatchSizing {
  */
 export const BACKGROUND_BATCH: BatchSizing = { min: 64, max: 20_000, targetMs: 500 };
 
-/** a lane that waits for the first one stops waiting once it has committed nothing for this long (ms) */
-const LEAD_IDLE_MS = 250;
+/** a lane that waits for the first one looks again after this long (ms) even if it has committed nothing */
+const LEAD_RECHECK_MS = 250;
 
 export { ProjectionLagError } from './position-waiters.ts';
 
@@ -132,7 +138,7 @@ export interface StartOptions {
  * a savepoint per projection), with each projection's checkpoint written in the same transaction,
  * so a crash never applies an event twice. `waitFor` and `onProgress` follow the slowest lane.
  */
-export async function startProjections(opts: StartOptions): Promise<Runtime> {
+export async function startProjections(opts: StartOptions): Promise<Runtime & { afterMainLane(position: number): Promise<void> }> {
   const { store, views: db, projections } = opts;
   const log = opts.log ?? ((m: string) => console.error(m));
   const getCp = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM checkpoints WHERE name = ?');
@@ -162,8 +168,6 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   type Lane = {
     state: typeof state;
     applied: number;
-    /** its last batch was what the log held then (not a full batch): it has caught up for now */
-    atTail: boolean;
     sub?: Subscription;
     flush(): void;
   };
@@ -174,12 +178,13 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   }
   // no projection at all: one empty lane still follows the log, so waits resolve
   const laneStates = byName.size ? [...byName.values()] : [[]];
-  const lanes: Lane[] = laneStates.map((ls) => ({ state: ls, applied: ls.length ? Math.min(...ls.map((s) => s.position)) : head, atTail: true, flush: () => {} }));
+  const lanes: Lane[] = laneStates.map((ls) => ({ state: ls, applied: ls.length ? Math.min(...ls.map((s) => s.position)) : head, flush: () => {} }));
   const waits = positionWaiters(Math.min(...lanes.map((l) => l.applied)));
   // Lanes after the first (the main lane, where the pages' stories and search are) give way to it:
-  // a later lane applies a full batch only once the first has applied as far and caught up with the
-  // log, so during a large catch-up the thread projects what pages show first and the costly lanes
-  // after it (or in the gaps, while an import appends slower than the first lane projects).
+  // a later lane applies a batch only once the first has applied as far and the log holds nothing
+  // newer, so during a large catch-up, or an import by another process, the thread projects what
+  // pages show first and the costly lanes after it (or in the gaps, while an import appends slower
+  // than the first lane projects).
   const lead = lanes[0]!;
   let leadMoved: (() => void)[] = [];
   let closing = false;
@@ -188,22 +193,27 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     leadMoved = [];
     for (const resolve of waiting) resolve();
   };
-  /** resolves true when the first lane commits a batch, false if it commits none for a while */
-  const leadMoves = (): Promise<boolean> =>
-    new Promise<boolean>((resolve) => {
-      const idle = setTimeout(() => resolve(false), LEAD_IDLE_MS);
+  /**
+   * Resolves when the first lane commits a batch, or after a while: then only to look again. (Not
+   * "it has committed nothing for a while, so it must have caught up": whatever else holds this
+   * thread, a later lane's batch or the chain keeper, holds the first lane too, and a later lane
+   * must not take that for the first lane being idle.)
+   */
+  const leadMoves = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const recheck = setTimeout(resolve, LEAD_RECHECK_MS);
       leadMoved.push(() => {
-        clearTimeout(idle);
-        resolve(true);
+        clearTimeout(recheck);
+        resolve();
       });
     });
   /**
-   * The first lane has applied up to `position`, caught up with what it read, and the log holds
-   * nothing newer: another process's appends (an import) are found by polling, so the first lane
-   * may not have read them yet, and a later lane's batch would then hold the thread they need.
+   * The first lane has applied up to `position` and the log holds nothing newer: another process's
+   * appends (an import) are found by polling, so the first lane may not have read them yet, and a
+   * later lane's batch would then hold the thread they need.
    */
   const leadIsAhead = async (position: number): Promise<boolean> => {
-    if (!(lead.applied >= position && lead.atTail)) return false;
+    if (lead.applied < position) return false;
     try {
       return (await store.headPosition()) <= lead.applied;
     } catch {
@@ -211,12 +221,9 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       return true;
     }
   };
-  /** waits until the first lane is ahead (leadIsAhead), or has stopped committing past `position` */
+  /** waits until the first lane is ahead (leadIsAhead), it has stopped, or the runtime closes */
   const behindLead = async (position: number): Promise<void> => {
-    while (!waits.stoppedBy && !closing && !(await leadIsAhead(position))) {
-      // its last batch may have been full and the log have ended there: idle after it, it has caught up
-      if (!(await leadMoves()) && lead.applied >= position) return;
-    }
+    while (!waits.stoppedBy && !closing && !(await leadIsAhead(position))) await leadMoves();
   };
   /** what every read model has passed: the slowest lane's position */
   const advance = (): void => {
@@ -236,7 +243,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     /** waiting for the first lane (behindLead) with a full batch queued */
     let holding = false;
     let batchSize = Math.max(sizing.min, 64);
-    const flush = (full = false): void => {
+    const flush = (): void => {
       flushScheduled = false;
       if (queue.length === 0) return;
       const started = performance.now();
@@ -292,7 +299,6 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       // an erasure's rewrite leaves no page image with the old words in the WAL
       if (batch.some((e) => e.type === 'PersonErased')) truncateWal(db, log);
       lane.applied = batch[batch.length - 1]!.position;
-      lane.atTail = !full;
       const took = performance.now() - started;
       if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
       else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
@@ -308,11 +314,11 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
           holding = true;
           return behindLead(e.position).then(() => {
             holding = false;
-            flush(true);
+            flush();
             return new Promise<void>((resolve) => setImmediate(resolve));
           });
         }
-        flush(true);
+        flush();
         // let requests, timers and the other lanes run between batches: catch-up must not stall `serve`
         return new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -355,6 +361,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     waitFor,
     caughtUp,
     status: () => state.map((s) => ({ name: s.p.name, position: s.position, ...(s.failed ? { failed: s.failed } : {}) })),
+    afterMainLane: behindLead,
     async close() {
       closing = true;
       release();
