@@ -92,6 +92,10 @@ export const BACKGROUND_BATCH: BatchSizing = { min: 64, max: 20_000, targetMs: 5
 
 /** a lane that waits for the first one looks again after this long (ms) even if it has committed nothing */
 const LEAD_RECHECK_MS = 250;
+/** while the log grows (another process appends), a later lane applies its queue in pieces of about this long (ms) */
+const GAP_MS = 100;
+/** the log "grows" until its head has not moved for this long (ms) */
+const GROWING_MS = 2000;
 
 export { ProjectionLagError } from './position-waiters.ts';
 
@@ -212,10 +216,18 @@ export async function startProjections(opts: StartOptions): Promise<Runtime & { 
    * appends (an import) are found by polling, so the first lane may not have read them yet, and a
    * later lane's batch would then hold the thread they need.
    */
+  /** the log's head when a lane last looked (see leadIsAhead), and when it last saw it move */
+  let headSeen = head;
+  let headMovedAt = Number.NEGATIVE_INFINITY;
   const leadIsAhead = async (position: number): Promise<boolean> => {
     if (lead.applied < position) return false;
     try {
-      return (await store.headPosition()) <= lead.applied;
+      const now = await store.headPosition();
+      if (now !== headSeen) {
+        headSeen = now;
+        headMovedAt = performance.now();
+      }
+      return now <= lead.applied;
     } catch {
       // the store cannot say (closing): do not hold the lane for it
       return true;
@@ -240,14 +252,17 @@ export async function startProjections(opts: StartOptions): Promise<Runtime & { 
   const runLane = (lane: Lane): void => {
     const queue: RecordedEvent[] = [];
     let flushScheduled = false;
-    /** waiting for the first lane (behindLead) with a full batch queued */
+    /** waiting for the first lane (applyAfterLead) */
     let holding = false;
     let batchSize = Math.max(sizing.min, 64);
-    const flush = (): void => {
+    /** what its last batch took per event (ms) */
+    let msPerEvent = 0;
+    /** applies the queue, or its first `limit` events */
+    const flush = (limit = Number.POSITIVE_INFINITY): void => {
       flushScheduled = false;
       if (queue.length === 0) return;
       const started = performance.now();
-      const batch = queue.splice(0, queue.length);
+      const batch = queue.splice(0, Math.min(limit, queue.length));
       // most events are at their type's current version: reuse the object instead of copying it
       const events = batch.map((e) => {
         const data = upcast(e.type, e.data, e.metadata.v ?? 1);
@@ -300,11 +315,27 @@ export async function startProjections(opts: StartOptions): Promise<Runtime & { 
       if (batch.some((e) => e.type === 'PersonErased')) truncateWal(db, log);
       lane.applied = batch[batch.length - 1]!.position;
       const took = performance.now() - started;
+      msPerEvent = took / batch.length;
       if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
       else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
       advance();
     };
     lane.flush = () => flush();
+    /**
+     * A later lane applies its queue once the first lane is ahead (behindLead). While the log grows
+     * (its head moved in the last GROWING_MS: another process imports), it applies it in pieces of
+     * about GAP_MS, looking again between them, so that when the next appends come the first lane
+     * waits that long behind it at most, not a whole batch (BACKGROUND_BATCH's take about 500 ms).
+     * A rebuild, whose log does not grow, keeps whole batches.
+     */
+    const applyAfterLead = async (): Promise<void> => {
+      while (queue.length) {
+        await behindLead(queue[queue.length - 1]!.position);
+        const growing = performance.now() - headMovedAt < GROWING_MS;
+        flush(growing && msPerEvent > 0 ? Math.max(sizing.min, Math.floor(GAP_MS / msPerEvent)) : undefined);
+        if (queue.length) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
     // synchronous on purpose: the store then delivers a page without a microtask per event
     lane.sub = store.subscribe(lane.applied, (e) => {
       queue.push(e);
@@ -312,9 +343,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime & { 
         // a later lane does not apply a full batch until the first lane has applied as far
         if (lane !== lead) {
           holding = true;
-          return behindLead(e.position).then(() => {
+          return applyAfterLead().then(() => {
             holding = false;
-            flush();
             return new Promise<void>((resolve) => setImmediate(resolve));
           });
         }
@@ -333,9 +363,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime & { 
             // batches (spread's take up to BACKGROUND_BATCH's 500 ms) would otherwise take turns
             // with the first lane, so the pages' stories would fall behind the import
             holding = true;
-            void behindLead(queue[queue.length - 1]!.position).then(() => {
+            void applyAfterLead().then(() => {
               holding = false;
-              flush();
             });
           } else flush();
         });

@@ -280,6 +280,39 @@ describe('projections runtime', () => {
     views.close();
   });
 
+  it('applies a later lane\'s queue in pieces while another process appends, so the main lane never waits a whole batch behind it', async () => {
+    const views = openViews(viewsFile);
+    // the later lane records the size of each batch it applies; it costs 2 ms an event
+    const pieces: number[] = [];
+    const slow: Projection = {
+      ...slowLane(() => {}),
+      applyBatch: (_db, events) => {
+        let n = 0;
+        for (const _ of events) {
+          const until = performance.now() + 2;
+          while (performance.now() < until);
+          n += 1;
+        }
+        pieces.push(n);
+      },
+    };
+    const rt = await startProjections({ store, views, projections: [namesProjection(), slow], log: () => {}, batch: { min: 4, max: 300, targetMs: 10_000 } });
+    // a first batch, from this process: the lanes learn what an event costs them
+    const first = await store.append('employee-first', Array.from({ length: 10 }, (_, i) => joined(`f${i}`)));
+    await rt.waitFor(first.position, 5000);
+    // another process appends 300 at once: the later lane then applies them in pieces of about 100 ms
+    const other = openEmbeddedStore(join(tmp.dir, 'events.db'));
+    const r = await other.appendBatch(Array.from({ length: 300 }, (_, i) => ({ stream: `employee-o${i}`, events: [joined(`o${i}`)] })));
+    await rt.waitFor(r.position, 10_000);
+    const after = pieces.slice(1);
+    expect(after.reduce((a, b) => a + b, 0)).toBe(300);
+    // 100 ms at 2 ms an event: pieces of at most 50
+    expect(Math.max(...after)).toBeLessThanOrEqual(50);
+    await other.close();
+    await rt.close();
+    views.close();
+  });
+
   it('lets other work on its thread follow the main lane (afterMainLane): it resolves once the main lane has applied the position and the log holds nothing newer', async () => {
     await store.append('employee-many', Array.from({ length: 200 }, (_, i) => joined(`e${i}`)));
     const views = openViews(viewsFile);
