@@ -237,7 +237,7 @@ async function catchUpBesideImport(server: Awaited<ReturnType<typeof startPagesS
     for (;;) {
       await Promise.race([importing, new Promise((res) => setTimeout(res, 1000))]);
       if (importDone) break;
-      const r = (await server.ask('has -')) as { at: number; head: number; stories: number; spread: number };
+      const r = (await server.ask('pos')) as { at: number; head: number; stories: number; spread: number };
       log(`  during the import, +${r.at - started} ms: head ${r.head}, stories ${r.stories}, spread ${r.spread}`);
     }
     const code = await importing;
