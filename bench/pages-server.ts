@@ -5,6 +5,7 @@
  * beside Hono's hello-world (the ceiling). Prints one JSON line ({ app, hello, cookies }) on
  * standard output when ready, then answers commands, one per line on standard input:
  *   eld-start  reset the event-loop delay monitor
+ *   cpu        print {"cpuMs": …}: the process's CPU time so far (all threads)
  *   eld        print {"maxMs": …, "p99Ms": …, "rssMb": …} (delay since eld-start, resident memory now)
  *   has <id>   print {"has": true|false, "at": ms}: whether /stories/<id> answers 200 for the employee
  *   pos        print {"at": ms, "head": …, "stories": …, "spread": …}: the log's head and two read models' positions
@@ -131,8 +132,8 @@ const hallway = await openHallway(config, {
   clock: () => new Date(clockAt),
   log: (m) => process.stderr.write(`${m}\n`),
   projectIn: 'worker',
-  // as `serve` does: a JSON line per request (to /dev/null here, so autocannon's pipe is not measured) and metrics
-  logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: true })),
+  // as `serve` does: a JSON line per request, written asynchronously (to /dev/null here, so no reader of a pipe is measured) and metrics
+  logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false })),
   metrics: true,
   prepare: async (ctx) => {
     const t = performance.now();
@@ -223,6 +224,10 @@ for await (const line of lines) {
   if (cmd === 'eld-start') {
     eld.reset();
     reply({ ok: true });
+  } else if (cmd === 'cpu') {
+    // CPU time of the whole process so far (every thread), for CPU per request around a load
+    const u = process.cpuUsage();
+    reply({ cpuMs: (u.user + u.system) / 1000 });
   } else if (cmd === 'eld') {
     // rss: the whole process, the projection worker's thread included
     reply({ maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20 });

@@ -33,7 +33,7 @@ const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-
 function printTable(title: string, rows: BenchRow[]): void {
   const header = ['measure', 'hallway', 'ceiling', 'ceiling is', 'ratio', 'aim', ''];
   const body = rows.map((r) => {
-    const ratio = r.ceiling ? r.value / r.ceiling.value : undefined;
+    const ratio = r.ceiling ? (r.inverse ? r.ceiling.value / r.value : r.value / r.ceiling.value) : undefined;
     return [
       r.measure,
       `${fmt(r.value)} ${r.unit}`,

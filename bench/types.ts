@@ -16,4 +16,6 @@ export interface BenchRow {
   ceiling?: { name: string; value: number };
   /** the ratio value / ceiling the design aims for */
   aim?: number;
+  /** lower is better (a cost, such as CPU per request): the ratio is then ceiling / value */
+  inverse?: boolean;
 }

@@ -102,9 +102,11 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
     },
     () => {},
   );
+  // resolves once ready() is true (caught up, erasures finished, pages prepared), or the catch-up failed
+  let markReady!: () => void;
+  const whenReady = new Promise<void>((resolve) => (markReady = resolve));
   const hallway: AppContext & { close(): Promise<void>; whenReady: Promise<void> } = {
-    // replaced below: resolves once ready() is true (caught up, erasures finished, pages prepared)
-    whenReady: Promise.resolve(),
+    whenReady,
     store,
     runtime,
     config,
@@ -129,7 +131,7 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
       await opened.close();
     },
   };
-  const prepared = runtime.caughtUp.then(
+  void runtime.caughtUp.then(
     async () => {
       await finishing;
       // (without anything to prepare, ready in the same turn as the catch-up)
@@ -141,15 +143,15 @@ export async function openHallway(config: Config, opts: OpenOptions = {}): Promi
         }
       }
       caughtUp = true;
+      markReady();
     },
-    () => {},
+    () => markReady(),
   );
-  hallway.whenReady = prepared;
   // the week's digests are queued only from read models that have caught up
   if (mail && opts.sendMail) mail.start(() => void (caughtUp && queueDigests(hallway)));
   if (opts.waitForCatchUp ?? true) {
     await runtime.caughtUp;
-    await prepared;
+    await whenReady;
   }
   return hallway;
 }

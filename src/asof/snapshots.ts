@@ -12,6 +12,8 @@ import type { AsOfDate } from './date.ts';
 import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
 import { firstOutside } from './cut.ts';
+import { partEvents, partStories } from './story-cut.ts';
+import type { PagePart } from './story-cut.ts';
 import type { Cut } from './cut.ts';
 
 /**
@@ -39,7 +41,7 @@ import type { Cut } from './cut.ts';
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
  *
- * Three shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
+ * Four shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
  * `at` along the log (src/asof/log-order.ts), read from the live views.db:
  * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
  *   whole log: its pages are read from the live read models themselves, through a read-only
@@ -51,6 +53,15 @@ import type { Cut } from './cut.ts';
  *   src/asof/cut.ts), it is read from the live read models in the same read transaction, with
  *   the cut (where the log's first event left out is: a binary search) on the snapshot handed to
  *   it. Nothing is built; per date kept (at most CUTS_KEPT) a few numbers and the org at the cut.
+ * - when the date's cut is a prefix of the log and the page is made of few stories' rows
+ *   (`use(…, { part })`: a story page; a leader's, department's or theme's timeline of at most
+ *   MAX_PART_STORIES candidate stories), the real projections the page reads are run over that
+ *   page's part of the cut (src/asof/story-cut.ts: the stories' families' streams, the people they
+ *   name, departments, themes, the review setting, cut at the first event left out) into a small
+ *   in-memory views database, and the page reads it. Kept per date, cut and page: at most `maxParts`
+ *   (STORIES_KEPT) within STORY_BYTES (64 MiB) together, least recently used out, plus one being read
+ *   when evicted; each holds only its part (0.2 MiB for a story of 250 events, 1.9 MiB for one of
+ *   23,600 at the bench's two million exposures).
  * - when the date's cut is a prefix of the log, building stops at the first event at or after the
  *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
  *   events) the whole log is read, as described above: only such dates are built in full.
@@ -66,6 +77,8 @@ export interface Snapshot {
    * their position (the third shortcut, see above): what a page reads must be cut there.
    */
   cut?: Cut;
+  /** Set when `db` holds only this page's part of a prefix cut (the fourth shortcut): only that page is read from it. */
+  part?: PagePart;
 }
 
 export interface SnapshotOptions {
@@ -79,6 +92,8 @@ export interface SnapshotOptions {
   live?: Runtime;
   /** events read from the log per page while building (default PAGE) */
   pageSize?: number;
+  /** pages read from their part of a cut kept (the fourth shortcut; default STORIES_KEPT) */
+  maxParts?: number;
 }
 
 /** how long a request waits for the live read models to reach the log's head before building instead */
@@ -96,6 +111,13 @@ interface OrderFacts {
 
 /** dates whose cut (the third shortcut) is kept */
 const CUTS_KEPT = 16;
+/** story pages at a cut kept (the fourth shortcut), and the bytes they may hold together */
+const STORIES_KEPT = 32;
+const STORY_BYTES = 64 * 2 ** 20;
+/** the read models a story page reads (src/http/story-page.tsx): the stories, their spread, who read what */
+const STORY_PAGE_MODELS = new Set(['stories', 'spread', 'reading']);
+/** and a timeline's (src/http/timelines.tsx): the stories, and the org (a department's page names it) */
+const TIMELINE_MODELS = new Set(['stories', 'org']);
 /** events read from the log per page while building */
 const PAGE = 5000;
 /** each snapshot's SQLite page cache, in MiB (what it holds in memory) */
@@ -140,6 +162,8 @@ let exitHook = false;
 
 export class AsOfSnapshots {
   private readonly entries = new Map<string, Entry>();
+  /** story pages at a cut (the fourth shortcut), by date, cut and story */
+  private readonly stories = new Map<string, Entry>();
   private readonly maxBytes: number;
   private readonly maxSnapshots: number;
   private readonly projections: () => Projection[];
@@ -147,8 +171,9 @@ export class AsOfSnapshots {
   private opened = 0;
   private readonly live: Runtime | undefined;
   private readonly pageSize: number;
+  private readonly maxParts: number;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
-  readonly counts = { live: 0, cut: 0, eventsRead: 0, stoppedAtCut: 0 };
+  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
   private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
 
@@ -161,14 +186,15 @@ export class AsOfSnapshots {
     this.projections = opts.projections ?? (() => allProjections().filter((p) => p.name !== logOrderProjection.name));
     this.live = opts.live;
     this.pageSize = opts.pageSize ?? PAGE;
+    this.maxParts = opts.maxParts ?? STORIES_KEPT;
   }
 
   /**
    * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
-  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean } = {}): Promise<T> {
-    const live = await this.useLive(asOf, read, opts.cut === true);
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart } = {}): Promise<T> {
+    const live = await this.useLive(asOf, read, opts.cut === true, opts.part);
     if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
@@ -219,7 +245,7 @@ export class AsOfSnapshots {
    * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
    * (see above) and its value is returned; otherwise undefined, and nothing was read.
    */
-  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean): Promise<{ value: T } | undefined> {
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined): Promise<{ value: T } | undefined> {
     const r = this.liveReader();
     if (!r || !this.live) return undefined;
     if (r.users === 0) {
@@ -239,7 +265,7 @@ export class AsOfSnapshots {
     // the embedded store only: it reads the log after any number (the cut is found by a binary
     // search over positions) and stores each event id once (the streams folded at the cut are what
     // the projections applied)
-    const prefix = cut && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    const prefix = (cut || part !== undefined) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
@@ -254,6 +280,14 @@ export class AsOfSnapshots {
         this.counts.live += 1;
       } else {
         snapshot = await this.cutSnapshot(r.cuts, asOf, r.db, f.position);
+        const stories = part && partStories(r.db, part);
+        if (part && stories) {
+          const kept = await this.partSnapshot(snapshot, r.db, part, stories);
+          this.counts.part += 1;
+          return { value: await kept.use(read) };
+        }
+        // a timeline of too many stories: the date is built (the read transaction ends below)
+        if (part) return undefined;
         this.counts.cut += 1;
       }
       return { value: await read(snapshot) };
@@ -279,6 +313,71 @@ export class AsOfSnapshots {
       snapshot.through = position;
     }
     return snapshot;
+  }
+
+  /**
+   * The fourth shortcut's snapshot: one story's page at the cut (src/asof/story-cut.ts), built once
+   * per date, story and cut into a small in-memory views database by the real projections. Kept for
+   * STORIES_KEPT pages within STORY_BYTES, least recently used out; one being read is closed by its
+   * last reader. It stays right while the cut does: events appended later are after the cut.
+   */
+  private async partSnapshot(at: Snapshot, live: Views, part: PagePart, storyIds: string[]): Promise<{ use: <T>(read: (s: Snapshot) => T | Promise<T>) => Promise<T> }> {
+    const cut = at.cut!;
+    const key = `${at.asOf.date}|${cut.firstOut}|${JSON.stringify(part)}`;
+    let kept = this.stories.get(key);
+    if (kept) {
+      this.stories.delete(key);
+    } else {
+      const db = openViews(':memory:');
+      // only the read models the page reads (the audit trail, search, the edge log… are not)
+      const models = part.kind === 'story' ? STORY_PAGE_MODELS : TIMELINE_MODELS;
+      const projections = this.projections().filter((p) => models.has(p.name));
+      for (const p of projections) p.setup(db);
+      const entry: Entry = {
+        snapshot: { asOf: at.asOf, db, through: cut.factsPosition, part }, failed: new Set(), projections, seen: null, running: null, bytes: 0, users: 0,
+        remove: () => {
+          if (db.open) db.close();
+        },
+      };
+      entry.running = (async () => {
+        const events = await partEvents(this.store, live, cut, storyIds);
+        this.counts.eventsRead += events.length;
+        this.apply(entry, events);
+        entry.bytes = bytesOf(db);
+      })();
+      kept = entry;
+    }
+    this.stories.set(key, kept);
+    const entry = kept;
+    entry.users += 1;
+    try {
+      await entry.running;
+    } catch (err) {
+      entry.users -= 1;
+      if (this.stories.get(key) === entry) this.stories.delete(key);
+      if (entry.users === 0) entry.remove();
+      throw err;
+    }
+    // least recently used out until the pages kept fit
+    let total = 0;
+    for (const e of this.stories.values()) total += e.bytes;
+    for (const [k, e] of this.stories) {
+      if (total <= STORY_BYTES && this.stories.size <= this.maxParts) break;
+      if (e === entry) continue;
+      this.stories.delete(k);
+      total -= e.bytes;
+      if (e.users === 0) e.remove();
+    }
+    return {
+      use: async (read) => {
+        try {
+          return await read(entry.snapshot);
+        } finally {
+          entry.users -= 1;
+          if (entry.users === 0 && this.stories.get(key) !== entry) entry.remove();
+        }
+      },
+    };
   }
 
   private entry(asOf: AsOfDate): Entry {
@@ -314,6 +413,13 @@ export class AsOfSnapshots {
     return { snapshots: this.entries.size, bytes };
   }
 
+  /** Pages kept from their part of a cut, and the bytes their databases hold (for tests and the bench). */
+  partsKept(): { pages: number; bytes: number } {
+    let bytes = 0;
+    for (const e of this.stories.values()) bytes += e.bytes;
+    return { pages: this.stories.size, bytes };
+  }
+
   close(): void {
     if (this.reader) {
       if (this.reader.db.inTransaction) this.reader.db.exec('COMMIT');
@@ -322,6 +428,8 @@ export class AsOfSnapshots {
     this.reader = undefined;
     for (const e of this.entries.values()) e.remove();
     this.entries.clear();
+    for (const e of this.stories.values()) e.remove();
+    this.stories.clear();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     open.delete(this);

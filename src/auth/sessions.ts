@@ -16,6 +16,7 @@ import { ConcurrencyError } from '../store/port.ts';
 import { orgQueries } from '../read/org.ts';
 import type { Employee } from '../read/org.ts';
 import { openSessionIds, sessionById } from '../read/auth.ts';
+import { keptUntilViewsChange } from '../read/kept.ts';
 import { setDeviceCookie } from './device.ts';
 
 export const SESSION_COOKIE = 'hallway_session';
@@ -71,8 +72,18 @@ export async function createSession(ctx: AppContext, employeeId: string): Promis
   return { token: `${sessionId}.${secret}`, sessionId, expiresAt };
 }
 
-function sessionRow(ctx: AppContext, sessionId: string): SessionRow | undefined {
-  return sessionById(ctx.runtime.db, sessionId);
+/**
+ * A session's row and its person, kept until the read models change (src/read/kept.ts): every
+ * signed-in request looks them up, and signing out, a revocation, an extension, leaving or a
+ * change of roles are events whose projection moves the version, so a kept pair is never stale.
+ * The secret is still checked and the expiry still compared with the clock on every request.
+ */
+function sessionAndPerson(ctx: AppContext, sessionId: string): { row: SessionRow; employee: Employee | undefined } | null {
+  const db = ctx.runtime.db;
+  return keptUntilViewsChange(db, `session:${sessionId}`, () => {
+    const row = sessionById(db, sessionId);
+    return row ? { row, employee: orgQueries(db).employee(row.employee_id) } : null;
+  });
 }
 
 export async function validateSessionToken(ctx: AppContext, token: string): Promise<ValidSession | null> {
@@ -80,8 +91,9 @@ export async function validateSessionToken(ctx: AppContext, token: string): Prom
   if (parts.length !== 2) return null;
   const [sessionId, secret] = parts as [string, string];
   if (!/^[a-z2-9]{24}$/.test(sessionId) || !/^[a-z2-9]{24}$/.test(secret)) return null;
-  const row = sessionRow(ctx, sessionId);
-  if (!row || row.ended_at) return null;
+  const found = sessionAndPerson(ctx, sessionId);
+  if (!found || found.row.ended_at) return null;
+  const { row, employee } = found;
   const given = Buffer.from(sha256Hex(secret), 'hex');
   const stored = Buffer.from(row.secret_hash, 'hex');
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
@@ -92,7 +104,6 @@ export async function validateSessionToken(ctx: AppContext, token: string): Prom
     await endSession(ctx, sessionId, 'expired', 'system').catch(() => {});
     return null;
   }
-  const employee = orgQueries(ctx.runtime.db).employee(row.employee_id);
   if (!employee || employee.leftAt) return null;
   let expiresAt = new Date(expires);
   let extended = false;

@@ -6,6 +6,7 @@ import { parseAsOf, utcDate } from '../asof/date.ts';
 import type { AsOfDate } from '../asof/date.ts';
 import { AsOfSnapshots, closedWith } from '../asof/snapshots.ts';
 import type { Snapshot } from '../asof/snapshots.ts';
+import type { PagePart } from '../asof/story-cut.ts';
 import type { Runtime } from '../projections/runtime.ts';
 import type { AppContext, AppEnv, CurrentUser } from './env.ts';
 import { storyRoutes } from './stories.tsx';
@@ -43,8 +44,33 @@ const patterns = AS_OF_PAGES.map((p) => new RegExp(`^${p.split('/').map((s) => (
  */
 const AT_CUT = [/^\/dashboard\/stories\/[^/]+\/?$/];
 const readsAtCut = (path: string): boolean => AT_CUT.some((re) => re.test(path));
+/**
+ * A story page of such a date, and a leader's, department's or theme's timeline of few stories, is
+ * read from a small views database of that page's part of the cut (src/asof/story-cut.ts).
+ */
+const PARTS: [RegExp, (id: string) => PagePart][] = [
+  [/^\/stories\/([^/]+)\/?$/, (storyId) => ({ kind: 'story', storyId })],
+  [/^\/leaders\/(?!people\/)([^/]+)\/?$/, (name) => ({ kind: 'leader', name: name.trim() })],
+  [/^\/departments\/([^/]+)\/?$/, (departmentId) => ({ kind: 'department', departmentId })],
+  [/^\/themes\/([^/]+)\/?$/, (themeId) => ({ kind: 'theme', themeId })],
+];
+function pagePartOf(path: string): PagePart | undefined {
+  if (NOT_PAGES.has(path)) return undefined;
+  for (const [re, part] of PARTS) {
+    const m = re.exec(path);
+    if (!m) continue;
+    try {
+      return part(decodeURIComponent(m[1]!));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
 /** How many as-of pages this process answered at a cut from the live read models (for tests and the bench). */
 export const pagesAtCut = { count: 0 };
+/** How many as-of pages this process read from their part of a prefix cut, by kind (for tests and the bench). */
+export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0, leader: 0, department: 0, theme: 0 };
 
 export function isAsOfPage(path: string): boolean {
   return !NOT_PAGES.has(path) && patterns.some((re) => re.test(path));
@@ -159,6 +185,7 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
     const asOf: AsOfDate = parsed.asOf;
     return snapshots.use(asOf, async (s) => {
       if (s.cut) pagesAtCut.count += 1;
+      if (s.part) partPagesAtCut[s.part.kind] += 1;
       userOf.set(c.req.raw, c.get('user'));
       const res = await appFor(s).fetch(c.req.raw);
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
@@ -171,6 +198,6 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         html = html.slice(0, at) + banner + html.slice(at);
       }
       return c.body(html, res.status as 200);
-    }, { cut: readsAtCut(c.req.path) });
+    }, { cut: readsAtCut(c.req.path), part: pagePartOf(c.req.path) });
   };
 }

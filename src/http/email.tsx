@@ -10,7 +10,7 @@ import { readUnsubscribeToken } from '../mail/unsubscribe.ts';
 import type { EmailOverview } from '../../views/fragments/email-panel.tsx';
 import { EmailSettingsPage } from '../../views/pages/email-settings.tsx';
 import { SettingsPage } from '../../views/pages/admin-settings.tsx';
-import { reviewBeforePublishing } from '../read/stories.ts';
+import { reviewBeforePublishing, reviewQueue } from '../read/stories.ts';
 import { UnsubscribeInvalidPage, UnsubscribePage } from '../../views/pages/unsubscribe.tsx';
 import type { AppContext, AppEnv } from './env.ts';
 import { statusOf } from './refusal.ts';
@@ -125,7 +125,7 @@ export function emailRoutes(ctx: AppContext): Hono<AppEnv> {
     if (on === null) {
       c.status(422);
       return c.render(
-        <SettingsPage reviewOn={reviewBeforePublishing(db)} notice="Choose on or off for the weekly digest: nothing was changed." digest={digestSetting(ctx)} />,
+        <SettingsPage reviewOn={reviewBeforePublishing(db)} waiting={reviewQueue(db).length} notice="Choose on or off for the weekly digest: nothing was changed." digest={digestSetting(ctx)} />,
         { title: 'Settings' },
       );
     }

@@ -46,7 +46,7 @@ export function reviewRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/admin/settings', (c) => {
     c.header('Cache-Control', 'private, no-store');
-    return c.render(<SettingsPage reviewOn={reviewBeforePublishing(db)} notice={NOTICES[c.req.query('done') ?? ''] ?? digestNotice(c.req.query('done'))} digest={digestSetting(ctx)} />, { title: 'Settings' });
+    return c.render(<SettingsPage reviewOn={reviewBeforePublishing(db)} waiting={reviewQueue(db).length} notice={NOTICES[c.req.query('done') ?? ''] ?? digestNotice(c.req.query('done'))} digest={digestSetting(ctx)} />, { title: 'Settings' });
   });
 
   app.post('/admin/settings', async (c) => {
@@ -55,7 +55,7 @@ export function reviewRoutes(ctx: AppContext): Hono<AppEnv> {
     if (value !== 'on' && value !== 'off') {
       c.status(422);
       return c.render(
-        <SettingsPage reviewOn={reviewBeforePublishing(db)} notice="Choose on or off: nothing was changed." digest={digestSetting(ctx)} />,
+        <SettingsPage reviewOn={reviewBeforePublishing(db)} waiting={reviewQueue(db).length} notice="Choose on or off: nothing was changed." digest={digestSetting(ctx)} />,
         { title: 'Settings' },
       );
     }

@@ -32,10 +32,15 @@ const REDACT = [
   '*.body',
 ];
 
-/** A logger writing JSON lines to `destination` (standard output by default). */
+/**
+ * A logger writing JSON lines to `destination`; by default standard output, written
+ * asynchronously (pino's own buffered destination): a request's line never waits for a slow pipe
+ * or log collector, and lines written while a write is in flight go out together. pino flushes
+ * what is left when the process exits.
+ */
 export function createLogger(level: LogLevel, destination?: { write(line: string): void }): Logger {
   const options = { level, base: { service: 'hallway' }, redact: { paths: REDACT, censor: '[redacted]' } };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** For contexts that log nothing (tests, one-shot commands). */

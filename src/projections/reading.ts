@@ -49,6 +49,8 @@ export const readingProjection: Projection = {
       CREATE TABLE IF NOT EXISTS reading_inbox (
         to_id TEXT NOT NULL, story_id TEXT NOT NULL, from_id TEXT NOT NULL, at TEXT NOT NULL,
         PRIMARY KEY (to_id, story_id)) WITHOUT ROWID;
+      -- home shows a person's newest unread stories first: read in order, not sorted on every page
+      CREATE INDEX IF NOT EXISTS reading_inbox_newest ON reading_inbox (to_id, at);
     `);
   },
   reset(db) {

@@ -146,6 +146,8 @@ export const storiesProjection: Projection = {
       CREATE INDEX IF NOT EXISTS story_stories_leader ON story_stories (leader_key);
       CREATE INDEX IF NOT EXISTS story_stories_dept ON story_stories (happened_in);
       CREATE INDEX IF NOT EXISTS story_stories_retelling ON story_stories (retelling_of);
+      -- a teller's stories awaiting review, on their home page: few rows, found without a scan
+      CREATE INDEX IF NOT EXISTS story_stories_awaiting ON story_stories (teller_id, told_position) WHERE review IS NOT NULL;
       CREATE TABLE IF NOT EXISTS story_themes (
         story_id TEXT NOT NULL, theme_id TEXT NOT NULL, exposure INTEGER NOT NULL, live INTEGER NOT NULL,
         occurred_on TEXT NOT NULL, told_position INTEGER NOT NULL, PRIMARY KEY (story_id, theme_id)) WITHOUT ROWID;

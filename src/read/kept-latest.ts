@@ -25,6 +25,8 @@ export interface KeptLatestOptions<I, T> {
   staleForMs: number;
   /** the length of a value, counted against the bound on what is kept (characters of a string) */
   sizeOf?(value: T): number;
+  /** the clock staleness is measured on, in ms (default performance.now; tests move it by hand) */
+  now?(): number;
 }
 
 export interface Latest<T> {
@@ -33,7 +35,7 @@ export interface Latest<T> {
   version: string;
   /** the input's key */
   input: string;
-  /** performance.now() when its computation started */
+  /** the clock's time (performance.now() unless `now` says otherwise) when its computation started */
   madeAt: number;
   size: number;
 }
@@ -80,7 +82,7 @@ function refresh<I, T>(e: Entry, input: I, opts: KeptLatestOptions<I, T>): Promi
           e.want = undefined;
           // the computation that finished meanwhile is current: nothing more to do
           if (e.kept && e.kept.input === want.key && e.kept.version === opts.version()) continue;
-          const madeAt = performance.now();
+          const madeAt = opts.now ? opts.now() : performance.now();
           const r = await opts.compute(want.input as I);
           e.kept = { value: r.value, version: r.version, input: want.key, madeAt, size: opts.sizeOf?.(r.value) ?? 0 };
         }
@@ -108,7 +110,7 @@ export async function keptLatest<I, T>(db: Views, key: string, input: I, opts: K
   const kept = e.kept as Latest<T> | undefined;
   if (kept && kept.version === version && kept.input === opts.inputKey(input)) return kept;
   const refreshing = refresh(e, input, opts);
-  if (kept && performance.now() - kept.madeAt < opts.staleForMs) {
+  if (kept && (opts.now ? opts.now() : performance.now()) - kept.madeAt < opts.staleForMs) {
     // nobody waits for it: its failure is the next request's (which starts another)
     refreshing.catch(() => {});
     return kept;

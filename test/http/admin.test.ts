@@ -152,6 +152,16 @@ describe('administration', () => {
       expect(await last.text()).toContain('is the last admin');
     });
 
+    it('a role granted or taken away applies to the very next request of a session already in use', async () => {
+      // sessions and their person are kept between requests until the read models change (src/auth/sessions.ts)
+      const cookie = await cookieFor(h, personId);
+      expect((await get('/review', cookie)).status).toBe(403);
+      expect((await post(`/admin/people/${personId}/roles`, { role: 'curator', action: 'grant' })).status).toBe(303);
+      expect((await get('/review', cookie)).status).toBe(200);
+      expect((await post(`/admin/people/${personId}/roles`, { role: 'curator', action: 'revoke' })).status).toBe(303);
+      expect((await get('/review', cookie)).status).toBe(403);
+    });
+
     it('ends every session of a person on request', async () => {
       const cookie = await cookieFor(h, personId);
       expect((await get('/', cookie)).status).not.toBe(303);

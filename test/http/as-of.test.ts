@@ -3,7 +3,7 @@ import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
 import { storyFiguresAsOf } from '../../src/asof/figures.ts';
-import { keepDate, pagesAtCut } from '../../src/http/as-of.tsx';
+import { keepDate, pagesAtCut, partPagesAtCut } from '../../src/http/as-of.tsx';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import { storyFigures } from '../../src/read/spread.ts';
 import { cookieFor } from '../auth-helpers.ts';
@@ -138,5 +138,9 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     expect(answered.figuresBuilt).toBeGreaterThan(0);
     // /dashboard/stories/:id of a date whose cut is a prefix: the live read models cut there, no build
     expect(pagesAtCut.count).toBeGreaterThan(0);
+    // /stories/:id, /leaders/:name, /departments/:id and /themes/:id of such a date: the page's part
+    // of the cut through the projections (src/asof/story-cut.ts), no build
+    expect(partPagesAtCut, JSON.stringify(partPagesAtCut)).toEqual({ story: expect.any(Number), leader: expect.any(Number), department: expect.any(Number), theme: expect.any(Number) });
+    for (const n of Object.values(partPagesAtCut)) expect(n).toBeGreaterThan(0);
   });
 });

@@ -76,6 +76,9 @@ describe('review before publishing', () => {
     expect(getStory(h.runtime.db, before)!.review).toBeNull();
     expect(getStory(h.runtime.db, waiting)!.review).toBe('waiting');
     expect(timeline(h.runtime.db, { kind: 'all' }).items.map((s) => s.storyId)).toEqual([before]);
+    // the settings page says how many wait, and that turning review off would not publish them
+    const settings = dom((await text('/admin/settings', admin.cookie)).body).querySelector('.settings-form')!.textContent!.replace(/\s+/g, ' ');
+    expect(settings).toContain('2 stories are waiting for review. Turning review off does not publish them');
   });
 
   it('its page: the teller and curators see it, marked; anyone else (a leader too) gets 404', async () => {

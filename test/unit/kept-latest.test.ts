@@ -88,6 +88,35 @@ describe('keptLatest: the last complete value, refreshed off the request path', 
     db.close();
   });
 
+  it('serves a stale value only while it is younger than staleForMs (60 s on the dashboard); older, the request waits', async () => {
+    const db = openViews(':memory:');
+    const h = harness(60_000);
+    let clock = 0;
+    const opts = { ...h.opts, now: () => clock };
+    const first = keptLatest(db, 'page', 'all', opts);
+    await h.finishOne();
+    expect((await first).value).toBe('all@1');
+    // made at 0: at 59,999 ms a change is served stale at once while the refresh runs
+    clock = 59_999;
+    h.setVersion(2);
+    expect((await keptLatest(db, 'page', 'all', opts)).value).toBe('all@1');
+    await h.finishOne();
+    await refreshesSettled(db);
+    // the refresh started at 59,999; a change at 60,000 ms later than that is not served stale
+    clock = 59_999 + 60_000;
+    h.setVersion(3);
+    let answered = false;
+    const waiting = keptLatest(db, 'page', 'all', opts).then((l) => {
+      answered = true;
+      return l;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    await h.finishOne();
+    expect((await waiting).value).toBe('all@3');
+    db.close();
+  });
+
   it('waits for the refresh when nothing young enough is kept (staleForMs 0: read-your-writes)', async () => {
     const db = openViews(':memory:');
     const h = harness(0);

@@ -1,7 +1,7 @@
 import { AdminShell } from '../fragments/admin-shell.tsx';
 
 /** The archive's settings: today, review before publishing (off by default). */
-export function SettingsPage({ reviewOn, notice, digest }: { reviewOn: boolean; notice?: string | undefined; digest?: { on: boolean; smtp: boolean } }) {
+export function SettingsPage({ reviewOn, waiting = 0, notice, digest }: { reviewOn: boolean; waiting?: number; notice?: string | undefined; digest?: { on: boolean; smtp: boolean } }) {
   return (
     <AdminShell heading="Settings" notice={notice}>
       <form method="post" action="/admin/settings" class="settings-form">
@@ -11,6 +11,12 @@ export function SettingsPage({ reviewOn, notice, digest }: { reviewOn: boolean; 
             When it is on, a story told from now on waits for a curator's review: until a curator approves it, only its
             teller and curators see it. Stories told before the change are not affected.
           </p>
+          {waiting > 0 ? (
+            <p class="muted">
+              {waiting === 1 ? '1 story is' : `${waiting} stories are`} waiting for review. Turning review off does not publish{' '}
+              {waiting === 1 ? 'it' : 'them'}: curators approve or return {waiting === 1 ? 'it' : 'them'} in the <a href="/review">review queue</a>.
+            </p>
+          ) : null}
           <label>
             <input type="radio" name="reviewBeforePublishing" value="on" checked={reviewOn} /> On: curators review each new story
           </label>

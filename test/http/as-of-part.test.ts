@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { parseHTML } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
+import { MAX_PART_STORIES } from '../../src/asof/story-cut.ts';
+import { asOfPages } from '../../src/http/as-of.tsx';
+import type { AppEnv } from '../../src/http/env.ts';
+import type { BatchAppend } from '../../src/store/port.ts';
+import { renderer } from '../../views/renderer.tsx';
+import { testHallway } from '../helpers.ts';
+
+type H = Awaited<ReturnType<typeof testHallway>>;
+
+/**
+ * A story page, and a leader's, department's or theme's timeline of few stories, as of a past date
+ * whose cut is a prefix of the log, is read from a small views database of that page's part of the
+ * cut (src/asof/story-cut.ts): the date is not built, what changed since reads as it was, pages are
+ * kept within a bound, and a timeline of too many stories is built instead. (That the pages equal a
+ * rebuilt Hallway's, on random logs, is test/http/as-of.test.ts.)
+ */
+describe('as-of pages read from their part of the cut', () => {
+  let h: H;
+  let snapshots: AsOfSnapshots;
+  let app: Hono<AppEnv>;
+  const ev = (stream: string, type: string, data: Record<string, unknown>, at: string, v?: number): BatchAppend => ({
+    stream, expectedRevision: 'any', events: [{ id: randomUUID(), type, data, metadata: { at, actor: 'test', ...(v ? { v } : {}) } }],
+  });
+  const story = (id: string, title: string, leader: string, at: string, extra: Record<string, unknown> = {}) =>
+    ev(`story-${id}`, 'StorySubmitted', { storyId: id, title, body: `${title}: it happened.`, tellerId: 'p1', leader, occurredOn: '2020', themes: [], relation: 'witnessed', anonymous: false, ...extra }, at, 2);
+  let logLength = 0;
+
+  beforeAll(async () => {
+    h = await testHallway({ clock: () => new Date('2021-03-20T12:00:00.000Z') });
+    const log: BatchAppend[] = [
+      ev('department-d-eng', 'DepartmentOpened', { departmentId: 'd-eng', name: 'Engineering' }, '2021-03-01T08:00:00.000Z'),
+      ev('theme-th-care', 'ThemeDefined', { themeId: 'th-care', name: 'Care', description: '' }, '2021-03-01T08:00:00.000Z'),
+      ...['p1', 'p2', 'p3'].map((p) => ev(`employee-${p}`, 'EmployeeJoined', { employeeId: p, name: `Person ${p}`, email: `${p}@example.test`, departmentId: 'd-eng', joinedOn: '2020-01-01' }, '2021-03-01T08:00:00.000Z')),
+      story('s1', 'The first title', 'Maren Holt', '2021-03-02T10:00:00.000Z', { happenedIn: 'd-eng', themes: ['th-care'] }),
+      story('s2', 'Another one', 'Maren Holt', '2021-03-02T11:00:00.000Z'),
+      ev('circulation-s1', 'StoryShared', { storyId: 's1', fromId: 'p1', toId: 'p2' }, '2021-03-03T10:00:00.000Z'),
+      // after 4 March, in `at` order: the 4 March cut is a prefix of the log
+      ev('story-s1', 'StoryAmended', { storyId: 's1', title: 'A later title', body: 'Told again.', reason: 'clearer' }, '2021-03-06T10:00:00.000Z'),
+      ev('story-s1', 'StoryUnthemed', { storyId: 's1', themeId: 'th-care' }, '2021-03-06T10:30:00.000Z'),
+      ev('department-d-eng', 'DepartmentRenamed', { departmentId: 'd-eng', name: 'Platform' }, '2021-03-06T11:00:00.000Z'),
+      ev('circulation-s1', 'StoryRead', { storyId: 's1', readerId: 'p3' }, '2021-03-07T10:00:00.000Z'),
+      // a leader named by more stories than a part holds, told later still
+      ...Array.from({ length: MAX_PART_STORIES + 1 }, (_, i) => story(`m${i}`, `Many ${i}`, 'Ivy Kern', '2021-03-08T10:00:00.000Z')),
+    ];
+    logLength = log.length;
+    for (let i = 0; i < log.length; i += 100) await h.store.appendBatch(log.slice(i, i + 100));
+    await h.runtime.waitFor(await h.store.headPosition());
+    // two pages kept at most
+    snapshots = new AsOfSnapshots(h.store, { live: h.runtime, maxParts: 2 });
+    app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set('user', { employeeId: 'p2', name: 'Person p2', departmentId: 'd-eng', joinedOn: '2020-01-01', roles: ['leader'], via: 'session' });
+      await next();
+    });
+    app.use(renderer);
+    app.use(asOfPages(h, snapshots));
+  });
+  afterAll(async () => {
+    snapshots.close();
+    await h.dispose();
+  });
+
+  const page = async (path: string) => {
+    const res = await app.request(path);
+    return { status: res.status, doc: parseHTML(await res.text()).document };
+  };
+
+  it('a story page: its text, themes and circulation of that day; nothing built, and kept for the next request', async () => {
+    const { status, doc } = await page('/stories/s1?asOf=2021-03-04');
+    expect(status).toBe(200);
+    expect(doc.querySelector('h1')?.textContent).toBe('The first title');
+    expect(doc.querySelector('.story-body')?.textContent).toContain('The first title: it happened.');
+    expect([...doc.querySelectorAll('.chips a')].map((a) => a.textContent)).toEqual(['Care']);
+    expect(snapshots.counts.part).toBe(1);
+    expect(snapshots.size().snapshots).toBe(0);
+    const read = snapshots.counts.eventsRead;
+    // the story's own streams, its teller's and the people it names, departments, themes: not the many stories told later
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(20);
+    expect(read).toBeLessThan(logLength);
+    await page('/stories/s1?asOf=2021-03-04');
+    expect(snapshots.counts).toMatchObject({ part: 2, eventsRead: read });
+  });
+
+  it("a department's and a theme's timeline of that day: the department's name then, the story themed then", async () => {
+    const dept = await page('/departments/d-eng?asOf=2021-03-04');
+    expect(dept.status).toBe(200);
+    expect(dept.doc.querySelector('h1')?.textContent).toContain('Engineering');
+    expect(dept.doc.body.textContent).toContain('The first title');
+    const theme = await page('/themes/th-care?asOf=2021-03-04');
+    expect(theme.status).toBe(200);
+    expect(theme.doc.body.textContent).toContain('The first title');
+    expect(snapshots.counts.part).toBe(4);
+    expect(snapshots.size().snapshots).toBe(0);
+    // today's theme page no longer lists it (unthemed on 6 March)
+    const themeNow = await page('/themes/th-care?asOf=2021-03-07');
+    expect(themeNow.doc.body.textContent).not.toContain('The first title');
+  });
+
+  it('pages kept from their part of a cut stay within the bound (two here), least recently used out', () => {
+    expect(snapshots.partsKept().pages).toBe(2);
+    expect(snapshots.partsKept().bytes).toBeGreaterThan(0);
+  });
+
+  it("a leader's timeline of few stories is read from its part; one of more stories than a part holds is built", async () => {
+    const few = await page('/leaders/Maren%20Holt?asOf=2021-03-04');
+    expect(few.status).toBe(200);
+    expect(few.doc.body.textContent).toContain('Another one');
+    expect(snapshots.counts.part).toBe(6);
+    expect(snapshots.size().snapshots).toBe(0);
+    // (7 March: before they were told, so the cut is a prefix ending before the log's end)
+    const many = await page('/leaders/Ivy%20Kern?asOf=2021-03-07');
+    expect(many.status).toBe(200);
+    expect(snapshots.counts.part).toBe(6);
+    expect(snapshots.size().snapshots).toBe(1);
+  });
+});
