@@ -13,6 +13,8 @@ export interface Config {
   keysToken?: string;
   /** departments with fewer employees are folded together in leadership figures */
   minGroup: number;
+  /** while its page is served stale under a stream of changes, a dashboard window is recounted at most this often (seconds; HALLWAY_DASHBOARD_RECOUNT_SECONDS) */
+  dashboardRecountSeconds: number;
   /** public origin, for links printed on the console and for the Origin check */
   publicUrl: string;
   /** the Ed25519 private key that signs seals (HALLWAY_SEAL_KEY_FILE); no sealing without it */
@@ -91,6 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env['PORT']}`);
   const minGroup = Number(env['HALLWAY_MIN_GROUP'] ?? 5);
   if (!Number.isInteger(minGroup) || minGroup < 1) throw new Error(`HALLWAY_MIN_GROUP must be a positive whole number, got ${env['HALLWAY_MIN_GROUP']}`);
+  const dashboardRecountSeconds = Number(env['HALLWAY_DASHBOARD_RECOUNT_SECONDS'] ?? 5);
+  if (!Number.isInteger(dashboardRecountSeconds) || dashboardRecountSeconds < 0 || dashboardRecountSeconds > 3600) {
+    throw new Error(`HALLWAY_DASHBOARD_RECOUNT_SECONDS must be a whole number of seconds from 0 to 3600, got ${env['HALLWAY_DASHBOARD_RECOUNT_SECONDS']}`);
+  }
   const dataDir = resolve(env['HALLWAY_DATA_DIR'] ?? 'data');
   const sealKeyFile = env['HALLWAY_SEAL_KEY_FILE'] ? resolve(env['HALLWAY_SEAL_KEY_FILE']) : undefined;
   // a copy of the data directory (a backup, a disk) must not carry the key that could re-seal it
@@ -120,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     ...(env['HALLWAY_KEYS_URL'] ? { keysUrl: env['HALLWAY_KEYS_URL'] } : {}),
     ...(env['HALLWAY_KEYS_TOKEN'] ? { keysToken: env['HALLWAY_KEYS_TOKEN'] } : {}),
     minGroup,
+    dashboardRecountSeconds,
     publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
     ...(sealKeyFile ? { sealKeyFile } : {}),
     ...(env['HALLWAY_SEAL_PUBLIC_KEY'] ? { sealPublicKey: env['HALLWAY_SEAL_PUBLIC_KEY'] } : {}),

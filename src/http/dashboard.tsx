@@ -72,6 +72,10 @@ async function dashboardPart(ctx: AppContext, w: ResolvedWindow): Promise<HtmlEs
     inputKey: (x) => `${x.fromMs}|${x.toMs}`,
     compute: (x) => (worker ? worker.run<{ value: string; version: string }>({ kind: 'dashboard-page', ask: ask(x) }) : renderDashboardBody(db, ask(x))),
     staleForMs: worker ? STALE_FOR_MS : 0,
+    // and recounted at most every HALLWAY_DASHBOARD_RECOUNT_SECONDS (5) while served stale: under a
+    // stream of exposures (every read is one) each window would otherwise be recounted back to back
+    // on the worker, taking the CPU that requests need; the page says when its figures are from
+    refreshEveryMs: worker ? ctx.config.dashboardRecountSeconds * 1000 : 0,
     sizeOf: (html) => html.length,
   });
   return raw(made.value);

@@ -27,6 +27,15 @@ export interface KeptLatestOptions<I, T> {
   sizeOf?(value: T): number;
   /** the clock staleness is measured on, in ms (default performance.now; tests move it by hand) */
   now?(): number;
+  /**
+   * A refresh starts no sooner than this many ms after the kept value's computation started
+   * (default 0). Under a stream of changes (reads arriving every second) each window would
+   * otherwise be recounted back to back, and the recounts would take the CPU the requests need;
+   * meanwhile the kept value is served as it is, saying when its figures are from.
+   */
+  refreshEveryMs?: number;
+  /** how a refresh waits (default a timer; tests pass their own) */
+  sleep?(ms: number): Promise<void>;
 }
 
 export interface Latest<T> {
@@ -53,6 +62,9 @@ const MAX_KEYS = 16;
 const MAX_SIZE = 4_000_000;
 
 const entriesOf = new WeakMap<Views, Map<string, Entry>>();
+
+const now = (opts: { now?(): number }): number => (opts.now ? opts.now() : performance.now());
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 function entries(db: Views): Map<string, Entry> {
   let m = entriesOf.get(db);
@@ -82,7 +94,14 @@ function refresh<I, T>(e: Entry, input: I, opts: KeptLatestOptions<I, T>): Promi
           e.want = undefined;
           // the computation that finished meanwhile is current: nothing more to do
           if (e.kept && e.kept.input === want.key && e.kept.version === opts.version()) continue;
-          const madeAt = opts.now ? opts.now() : performance.now();
+          const due = e.kept && opts.refreshEveryMs ? e.kept.madeAt + opts.refreshEveryMs - now(opts) : 0;
+          if (due > 0) {
+            await (opts.sleep ?? sleep)(due);
+            // what the requests want now (one may have come meanwhile), and whether it is still needed
+            e.want = e.want ?? want;
+            continue;
+          }
+          const madeAt = now(opts);
           const r = await opts.compute(want.input as I);
           e.kept = { value: r.value, version: r.version, input: want.key, madeAt, size: opts.sizeOf?.(r.value) ?? 0 };
         }
@@ -110,7 +129,7 @@ export async function keptLatest<I, T>(db: Views, key: string, input: I, opts: K
   const kept = e.kept as Latest<T> | undefined;
   if (kept && kept.version === version && kept.input === opts.inputKey(input)) return kept;
   const refreshing = refresh(e, input, opts);
-  if (kept && (opts.now ? opts.now() : performance.now()) - kept.madeAt < opts.staleForMs) {
+  if (kept && now(opts) - kept.madeAt < opts.staleForMs) {
     // nobody waits for it: its failure is the next request's (which starts another)
     refreshing.catch(() => {});
     return kept;

@@ -142,8 +142,12 @@ export function openEventStoreDB(url: string, options: EventStoreDBOptions = {})
   let closed = false;
 
   const toRecorded = (e: EsdbRecordedEvent, position: number): RecordedEvent => {
-    const raw = (e.metadata ?? {}) as EventMetadata & { [ORIGINAL_ID]?: string };
-    const { [ORIGINAL_ID]: originalId, ...metadata } = raw;
+    const raw = (e.metadata ?? {}) as Record<string, unknown>;
+    const originalId = raw[ORIGINAL_ID];
+    // the metadata without the original id, copied in a loop: an object rest takes V8's slow path
+    // (measured in the sealing layer: about 6 µs an event), and every event read passes here
+    const metadata: Record<string, unknown> = {};
+    for (const k in raw) if (k !== ORIGINAL_ID) metadata[k] = raw[k];
     return {
       id: typeof originalId === 'string' ? originalId : e.id,
       type: e.type,

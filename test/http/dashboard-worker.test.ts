@@ -22,7 +22,8 @@ const at = (daysAgo: number): string => new Date(NOW - daysAgo * DAY).toISOStrin
 
 describe('the dashboard worked out on the projection worker, served while it is recounted', () => {
   const tmp = tempDir();
-  const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: '3000', HALLWAY_MIN_GROUP: '2' });
+  // recounted as soon as asked (serve waits up to 5 s between recounts of a window: test/unit/kept-latest.test.ts)
+  const config = loadConfig({ HALLWAY_DATA_DIR: tmp.dir, PORT: '3000', HALLWAY_MIN_GROUP: '2', HALLWAY_DASHBOARD_RECOUNT_SECONDS: '0' });
   let h: Awaited<ReturnType<typeof openHallway>>;
   let app: ReturnType<typeof createApp>;
   let leaderCookie = '';

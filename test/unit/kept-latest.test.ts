@@ -117,6 +117,37 @@ describe('keptLatest: the last complete value, refreshed off the request path', 
     db.close();
   });
 
+  it('refreshes at most every refreshEveryMs while serving stale: changes in between wait for that turn, then one refresh takes the newest', async () => {
+    const db = openViews(':memory:');
+    const h = harness(60_000);
+    let clock = 0;
+    const sleeps: { ms: number; wake: () => void }[] = [];
+    const opts = { ...h.opts, now: () => clock, refreshEveryMs: 5_000, sleep: (ms: number) => new Promise<void>((wake) => void sleeps.push({ ms, wake })) };
+    const first = keptLatest(db, 'page', 'all', opts);
+    await h.finishOne();
+    expect((await first).value).toBe('all@1');
+    // a change 1 s after the value was made: served stale, and the refresh waits for its turn (4 s)
+    clock = 1_000;
+    h.setVersion(2);
+    expect((await keptLatest(db, 'page', 'all', opts)).value).toBe('all@1');
+    await new Promise((r) => setImmediate(r));
+    expect(sleeps.map((s) => s.ms)).toEqual([4_000]);
+    expect(h.computations()).toBe(1);
+    // more changes meanwhile: still the kept value, no second wait, nothing computed
+    h.setVersion(3);
+    expect((await keptLatest(db, 'page', 'all', opts)).value).toBe('all@1');
+    expect(sleeps.length).toBe(1);
+    expect(h.computations()).toBe(1);
+    // its turn: one computation, of the newest version
+    clock = 5_000;
+    sleeps.shift()!.wake();
+    await h.finishOne();
+    await refreshesSettled(db);
+    expect(h.computations()).toBe(2);
+    expect((await keptLatest(db, 'page', 'all', opts)).value).toBe('all@3');
+    db.close();
+  });
+
   it('waits for the refresh when nothing young enough is kept (staleForMs 0: read-your-writes)', async () => {
     const db = openViews(':memory:');
     const h = harness(0);
