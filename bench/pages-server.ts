@@ -8,6 +8,7 @@
  *   cpu        print {"cpuMs": …}: the process's CPU time so far (all threads)
  *   eld        print {"maxMs": …, "p99Ms": …, "rssMb": …} (delay since eld-start, resident memory now)
  *   has <id>   print {"has": true|false, "at": ms}: whether /stories/<id> answers 200 for the employee
+ *   pos        print {"at": ms, "head": …, "stories": …, "spread": …}: the log's head and two read models' positions
  *   trickle N  append N reads of recent stories a second (scale mode; 0 stops): events arriving during the load
  *   dir        print {"dir": …} (the data directory, for a second process to import into)
  * and shuts down (flushing pending work) when standard input ends.
@@ -260,6 +261,10 @@ for await (const line of lines) {
     reply({ ok: true, trickled });
   } else if (cmd === 'dir') {
     reply({ dir });
+  } else if (cmd === 'pos') {
+    // the read models' positions only (during an import: no page rendered on this thread meanwhile)
+    const positions = Object.fromEntries(hallway.runtime.status().map((x) => [x.name, x.position]));
+    reply({ at: Date.now(), head: await hallway.store.headPosition(), stories: positions['stories'] ?? 0, spread: positions['spread'] ?? 0 });
   } else if (cmd === 'has') {
     const res = await app.request(`/stories/${arg}`, { headers: { Cookie: cookies['employee']! } });
     await res.text();

@@ -32,7 +32,16 @@ export interface KeeperOptions {
   log?: (message: string) => void;
   /** how often the keeper looks whether the head needs its daily seal (ms) */
   checkEveryMs?: number;
+  /**
+   * Awaited every GIVE_WAY_EVERY events with the position of the next one: beside the projections
+   * on one thread (serve's worker), the runtime's afterMainLane, so that during a large import the
+   * keeper hashes what the pages' read models have applied, and does not take their time.
+   */
+  giveWay?: (position: number) => Promise<void>;
 }
+
+/** events the keeper chains between two calls of giveWay */
+export const GIVE_WAY_EVERY = 1000;
 
 export interface ChainKeeper {
   /** resolves once the keeper has followed the log as it was when it started */
@@ -112,7 +121,15 @@ export function startChainKeeper(opts: KeeperOptions): ChainKeeper {
     }
   };
 
+  let sinceGiveWay = 0;
   const onEvent = (e: RecordedEvent): Promise<void> | void => {
+    if (opts.giveWay && ++sinceGiveWay >= GIVE_WAY_EVERY) {
+      sinceGiveWay = 0;
+      return opts.giveWay(e.position).then(() => chain(e));
+    }
+    return chain(e);
+  };
+  const chain = (e: RecordedEvent): Promise<void> | void => {
     ordinal += 1;
     position = e.position;
     link = nextLink(link, ordinal, e);

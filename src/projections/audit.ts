@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SIGN_IN_FAILURES } from '../../events/auth.ts';
 import { preparedPer } from './prepared.ts';
 import { FORMER_COLLEAGUE, REMOVED_TEXT } from '../privacy/markers.ts';
-import type { Projection, Views } from './runtime.ts';
+import type { ProjectedEvent, Projection, Views } from './runtime.ts';
 
 const stmts = preparedPer((db: Views) => ({
   row: db.prepare('INSERT OR IGNORE INTO audit_log (position, at, kind, actor, employee_id, detail, story_id, subject_len) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -16,6 +16,18 @@ const stmts = preparedPer((db: Views) => ({
   token: db.prepare('INSERT OR IGNORE INTO audit_tokens (token_id, employee_id) VALUES (?, ?)'),
   tokenHolder: db.prepare<[string], { employee_id: string }>('SELECT employee_id FROM audit_tokens WHERE token_id = ?'),
 }));
+
+type Statements = ReturnType<typeof stmts>;
+
+// module functions, not closures made per event: the audit sees every event of an import
+// (mostly reads and shares it does not record), and a closure per event showed in its profile
+function row(q: Statements, e: ProjectedEvent, kind: AuditKind, employeeId: string | null, detail = '', story?: { storyId: string; titleLength: number }): void {
+  q.row.run(e.position, e.metadata.at, kind, e.metadata.actor ?? null, employeeId, detail, story?.storyId ?? null, story?.titleLength ?? null);
+}
+// names as they were when the event happened: departments, themes, and each person's department
+const nameOf = (q: Statements, key: string): string | undefined => q.nameOf.get(key)?.name;
+const remember = (q: Statements, key: string, name: string): void => void q.remember.run(key, name);
+const deptName = (q: Statements, id: string): string => nameOf(q, `department:${id}`) ?? id;
 
 /**
  * The admin's audit trail: every change of who can do what and of the organisation: sign-ins
@@ -55,133 +67,117 @@ export const auditProjection: Projection = {
   },
   apply(db, e) {
     const q = stmts(db);
-    const row = (kind: AuditKind, employeeId: string | null, detail = '', story?: { storyId: string; titleLength: number }): void => {
-      q.row.run(
-        e.position,
-        e.metadata.at,
-        kind,
-        e.metadata.actor ?? null,
-        employeeId,
-        detail,
-        story?.storyId ?? null,
-        story?.titleLength ?? null,
-      );
-    };
-    // names as they were when the event happened: departments, themes, and each person's department
-    const nameOf = (key: string): string | undefined => q.nameOf.get(key)?.name;
-    const remember = (key: string, name: string): void => void q.remember.run(key, name);
-    const deptName = (id: string): string => nameOf(`department:${id}`) ?? id;
     switch (e.type) {
       case 'SessionStarted':
         q.session.run(e.data.sessionId, e.data.employeeId);
-        row('signed-in', e.data.employeeId);
+        row(q, e, 'signed-in', e.data.employeeId);
         break;
       case 'SessionEnded': {
         const s = q.sessionHolder.get(e.data.sessionId);
-        row(e.data.reason === 'signed-out' ? 'signed-out' : e.data.reason === 'revoked' ? 'session-revoked' : 'session-expired', s?.employee_id ?? null);
+        row(q, e, e.data.reason === 'signed-out' ? 'signed-out' : e.data.reason === 'revoked' ? 'session-revoked' : 'session-expired', s?.employee_id ?? null);
         break;
       }
       case 'SignInFailed':
-        row('sign-in-failed', e.data.employeeId ?? null, SIGN_IN_FAILURE_WORDS[e.data.reason]);
+        row(q, e, 'sign-in-failed', e.data.employeeId ?? null, SIGN_IN_FAILURE_WORDS[e.data.reason]);
         break;
       case 'EmployeeRoleGranted':
-        row('role-granted', e.data.employeeId, e.data.role);
+        row(q, e, 'role-granted', e.data.employeeId, e.data.role);
         break;
       case 'EmployeeRoleRevoked':
-        row('role-revoked', e.data.employeeId, e.data.role);
+        row(q, e, 'role-revoked', e.data.employeeId, e.data.role);
         break;
       case 'EmployeeJoined':
-        remember(`person:${e.data.employeeId}`, e.data.name);
-        remember(`person-dept:${e.data.employeeId}`, e.data.departmentId);
-        row('joined', e.data.employeeId, deptName(e.data.departmentId));
+        remember(q, `person:${e.data.employeeId}`, e.data.name);
+        remember(q, `person-dept:${e.data.employeeId}`, e.data.departmentId);
+        row(q, e, 'joined', e.data.employeeId, deptName(q, e.data.departmentId));
         break;
       case 'EmployeeTransferred': {
-        const from = nameOf(`person-dept:${e.data.employeeId}`);
-        remember(`person-dept:${e.data.employeeId}`, e.data.departmentId);
-        row('transferred', e.data.employeeId, from ? `${deptName(from)} → ${deptName(e.data.departmentId)}` : `to ${deptName(e.data.departmentId)}`);
+        const from = nameOf(q, `person-dept:${e.data.employeeId}`);
+        remember(q, `person-dept:${e.data.employeeId}`, e.data.departmentId);
+        row(q, e, 'transferred', e.data.employeeId, from ? `${deptName(q, from)} → ${deptName(q, e.data.departmentId)}` : `to ${deptName(q, e.data.departmentId)}`);
         break;
       }
       case 'EmployeeLeft':
-        row('left', e.data.employeeId);
+        row(q, e, 'left', e.data.employeeId);
         break;
       case 'DepartmentOpened':
-        remember(`department:${e.data.departmentId}`, e.data.name);
-        row('department-opened', null, e.data.name);
+        remember(q, `department:${e.data.departmentId}`, e.data.name);
+        row(q, e, 'department-opened', null, e.data.name);
         break;
       case 'DepartmentRenamed': {
-        const was = deptName(e.data.departmentId);
-        remember(`department:${e.data.departmentId}`, e.data.name);
-        row('department-renamed', null, `${was} → ${e.data.name}`);
+        const was = deptName(q, e.data.departmentId);
+        remember(q, `department:${e.data.departmentId}`, e.data.name);
+        row(q, e, 'department-renamed', null, `${was} → ${e.data.name}`);
         break;
       }
       case 'DepartmentClosed':
-        row('department-closed', null, deptName(e.data.departmentId));
+        row(q, e, 'department-closed', null, deptName(q, e.data.departmentId));
         break;
       case 'ThemeDefined':
-        remember(`theme:${e.data.themeId}`, e.data.name);
-        row('theme-defined', null, e.data.name);
+        remember(q, `theme:${e.data.themeId}`, e.data.name);
+        row(q, e, 'theme-defined', null, e.data.name);
         break;
       case 'ThemeDescribed': {
-        const was = nameOf(`theme:${e.data.themeId}`) ?? e.data.themeId;
+        const was = nameOf(q, `theme:${e.data.themeId}`) ?? e.data.themeId;
         const now = e.data.name ?? was;
-        remember(`theme:${e.data.themeId}`, now);
-        row('theme-described', null, now === was ? now : `${was} → ${now}`);
+        remember(q, `theme:${e.data.themeId}`, now);
+        row(q, e, 'theme-described', null, now === was ? now : `${was} → ${now}`);
         break;
       }
       case 'ThemeRetired':
-        row('theme-retired', null, nameOf(`theme:${e.data.themeId}`) ?? e.data.themeId);
+        row(q, e, 'theme-retired', null, nameOf(q, `theme:${e.data.themeId}`) ?? e.data.themeId);
         break;
       case 'InvitationIssued':
-        row('invited', e.data.employeeId);
+        row(q, e, 'invited', e.data.employeeId);
         break;
       case 'PasswordSet':
-        row('password-set', e.data.employeeId);
+        row(q, e, 'password-set', e.data.employeeId);
         break;
       case 'ApiTokenIssued':
         q.token.run(e.data.tokenId, e.data.employeeId);
-        row('api-token-issued', e.data.employeeId, e.data.label);
+        row(q, e, 'api-token-issued', e.data.employeeId, e.data.label);
         break;
       case 'ApiTokenRevoked': {
         const t = q.tokenHolder.get(e.data.tokenId);
-        row('api-token-revoked', t?.employee_id ?? null);
+        row(q, e, 'api-token-revoked', t?.employee_id ?? null);
         break;
       }
       case 'DataExported':
         // the person is whoever downloaded it
-        if (e.data.what === 'log-export') row('log-exported', null, e.data.detail);
-        else row('exported', e.metadata.actor ?? null, e.data.detail);
+        if (e.data.what === 'log-export') row(q, e, 'log-exported', null, e.data.detail);
+        else row(q, e, 'exported', e.metadata.actor ?? null, e.data.detail);
         break;
       // review before publishing: the curator is the actor; the teller is not named (an anonymous
       // story's teller stays hidden from admins who are not curators), the story by its title
       case 'StorySubmitted':
-        remember(`story:${e.data.storyId}`, e.data.title);
-        remember(`story-teller:${e.data.storyId}`, e.data.tellerId);
+        remember(q, `story:${e.data.storyId}`, e.data.title);
+        remember(q, `story-teller:${e.data.storyId}`, e.data.tellerId);
         break;
       case 'PersonErased':
-        row('erased', e.data.employeeId);
-        remember(`person:${e.data.employeeId}`, FORMER_COLLEAGUE);
+        row(q, e, 'erased', e.data.employeeId);
+        remember(q, `person:${e.data.employeeId}`, FORMER_COLLEAGUE);
         for (const storyId of q.storiesOf.all(e.data.employeeId)) {
-          remember(`story:${storyId}`, REMOVED_TEXT);
+          remember(q, `story:${storyId}`, REMOVED_TEXT);
           q.eraseSubject.run(REMOVED_TEXT, REMOVED_TEXT.length, storyId);
         }
         break;
       case 'StoryAmended':
-        if (e.data.title !== undefined) remember(`story:${e.data.storyId}`, e.data.title);
+        if (e.data.title !== undefined) remember(q, `story:${e.data.storyId}`, e.data.title);
         break;
       case 'ArchiveSettingsChanged':
-        row('review-setting', null, e.data.reviewBeforePublishing ? 'review before publishing turned on' : 'review before publishing turned off');
+        row(q, e, 'review-setting', null, e.data.reviewBeforePublishing ? 'review before publishing turned on' : 'review before publishing turned off');
         break;
       case 'EmailSettingsChanged':
-        row('email-setting', null, e.data.weeklyDigest ? 'weekly email digest turned on' : 'weekly email digest turned off');
+        row(q, e, 'email-setting', null, e.data.weeklyDigest ? 'weekly email digest turned on' : 'weekly email digest turned off');
         break;
       case 'StoryApproved': {
-        const title = nameOf(`story:${e.data.storyId}`) ?? e.data.storyId;
-        row('story-approved', null, title, { storyId: e.data.storyId, titleLength: title.length });
+        const title = nameOf(q, `story:${e.data.storyId}`) ?? e.data.storyId;
+        row(q, e, 'story-approved', null, title, { storyId: e.data.storyId, titleLength: title.length });
         break;
       }
       case 'StoryReturned': {
-        const title = nameOf(`story:${e.data.storyId}`) ?? e.data.storyId;
-        row('story-returned', null, `${title}: “${e.data.note}”`, { storyId: e.data.storyId, titleLength: title.length });
+        const title = nameOf(q, `story:${e.data.storyId}`) ?? e.data.storyId;
+        row(q, e, 'story-returned', null, `${title}: “${e.data.note}”`, { storyId: e.data.storyId, titleLength: title.length });
         break;
       }
       default:

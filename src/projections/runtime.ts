@@ -58,6 +58,12 @@ export interface Runtime {
   status(): ProjectionStatus[];
   /** progress of catch-up, for the CLI */
   onProgress?: (position: number) => void;
+  /**
+   * Resolves once the main lane has applied `position` and the log holds nothing newer: work that
+   * shares the projections' thread (the later lanes, the chain keeper) waits for it, so the pages'
+   * read models keep pace with a large import. (Only where the projections run in this thread.)
+   */
+  afterMainLane?(position: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,8 +90,12 @@ export interface BatchSizing {
  */
 export const BACKGROUND_BATCH: BatchSizing = { min: 64, max: 20_000, targetMs: 500 };
 
-/** a lane that waits for the first one stops waiting once it has committed nothing for this long (ms) */
-const LEAD_IDLE_MS = 250;
+/** a lane that waits for the first one looks again after this long (ms) even if it has committed nothing */
+const LEAD_RECHECK_MS = 250;
+/** while the log grows (another process appends), a later lane applies its queue in pieces of about this long (ms) */
+const GAP_MS = 100;
+/** the log "grows" until its head has not moved for this long (ms) */
+const GROWING_MS = 2000;
 
 export { ProjectionLagError } from './position-waiters.ts';
 
@@ -132,7 +142,7 @@ export interface StartOptions {
  * a savepoint per projection), with each projection's checkpoint written in the same transaction,
  * so a crash never applies an event twice. `waitFor` and `onProgress` follow the slowest lane.
  */
-export async function startProjections(opts: StartOptions): Promise<Runtime> {
+export async function startProjections(opts: StartOptions): Promise<Runtime & { afterMainLane(position: number): Promise<void> }> {
   const { store, views: db, projections } = opts;
   const log = opts.log ?? ((m: string) => console.error(m));
   const getCp = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM checkpoints WHERE name = ?');
@@ -162,8 +172,6 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   type Lane = {
     state: typeof state;
     applied: number;
-    /** its last batch was what the log held then (not a full batch): it has caught up for now */
-    atTail: boolean;
     sub?: Subscription;
     flush(): void;
   };
@@ -174,12 +182,13 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   }
   // no projection at all: one empty lane still follows the log, so waits resolve
   const laneStates = byName.size ? [...byName.values()] : [[]];
-  const lanes: Lane[] = laneStates.map((ls) => ({ state: ls, applied: ls.length ? Math.min(...ls.map((s) => s.position)) : head, atTail: true, flush: () => {} }));
+  const lanes: Lane[] = laneStates.map((ls) => ({ state: ls, applied: ls.length ? Math.min(...ls.map((s) => s.position)) : head, flush: () => {} }));
   const waits = positionWaiters(Math.min(...lanes.map((l) => l.applied)));
   // Lanes after the first (the main lane, where the pages' stories and search are) give way to it:
-  // a later lane applies a full batch only once the first has applied as far and caught up with the
-  // log, so during a large catch-up the thread projects what pages show first and the costly lanes
-  // after it (or in the gaps, while an import appends slower than the first lane projects).
+  // a later lane applies a batch only once the first has applied as far and the log holds nothing
+  // newer, so during a large catch-up, or an import by another process, the thread projects what
+  // pages show first and the costly lanes after it (or in the gaps, while an import appends slower
+  // than the first lane projects).
   const lead = lanes[0]!;
   let leadMoved: (() => void)[] = [];
   let closing = false;
@@ -188,35 +197,45 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     leadMoved = [];
     for (const resolve of waiting) resolve();
   };
-  /** resolves true when the first lane commits a batch, false if it commits none for a while */
-  const leadMoves = (): Promise<boolean> =>
-    new Promise<boolean>((resolve) => {
-      const idle = setTimeout(() => resolve(false), LEAD_IDLE_MS);
+  /**
+   * Resolves when the first lane commits a batch, or after a while: then only to look again. (Not
+   * "it has committed nothing for a while, so it must have caught up": whatever else holds this
+   * thread, a later lane's batch or the chain keeper, holds the first lane too, and a later lane
+   * must not take that for the first lane being idle.)
+   */
+  const leadMoves = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const recheck = setTimeout(resolve, LEAD_RECHECK_MS);
       leadMoved.push(() => {
-        clearTimeout(idle);
-        resolve(true);
+        clearTimeout(recheck);
+        resolve();
       });
     });
   /**
-   * The first lane has applied up to `position`, caught up with what it read, and the log holds
-   * nothing newer: another process's appends (an import) are found by polling, so the first lane
-   * may not have read them yet, and a later lane's batch would then hold the thread they need.
+   * The first lane has applied up to `position` and the log holds nothing newer: another process's
+   * appends (an import) are found by polling, so the first lane may not have read them yet, and a
+   * later lane's batch would then hold the thread they need.
    */
+  /** the log's head when a lane last looked (see leadIsAhead), and when it last saw it move */
+  let headSeen = head;
+  let headMovedAt = Number.NEGATIVE_INFINITY;
   const leadIsAhead = async (position: number): Promise<boolean> => {
-    if (!(lead.applied >= position && lead.atTail)) return false;
+    if (lead.applied < position) return false;
     try {
-      return (await store.headPosition()) <= lead.applied;
+      const now = await store.headPosition();
+      if (now !== headSeen) {
+        headSeen = now;
+        headMovedAt = performance.now();
+      }
+      return now <= lead.applied;
     } catch {
       // the store cannot say (closing): do not hold the lane for it
       return true;
     }
   };
-  /** waits until the first lane is ahead (leadIsAhead), or has stopped committing past `position` */
+  /** waits until the first lane is ahead (leadIsAhead), it has stopped, or the runtime closes */
   const behindLead = async (position: number): Promise<void> => {
-    while (!waits.stoppedBy && !closing && !(await leadIsAhead(position))) {
-      // its last batch may have been full and the log have ended there: idle after it, it has caught up
-      if (!(await leadMoves()) && lead.applied >= position) return;
-    }
+    while (!waits.stoppedBy && !closing && !(await leadIsAhead(position))) await leadMoves();
   };
   /** what every read model has passed: the slowest lane's position */
   const advance = (): void => {
@@ -233,14 +252,17 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
   const runLane = (lane: Lane): void => {
     const queue: RecordedEvent[] = [];
     let flushScheduled = false;
-    /** waiting for the first lane (behindLead) with a full batch queued */
+    /** waiting for the first lane (applyAfterLead) */
     let holding = false;
     let batchSize = Math.max(sizing.min, 64);
-    const flush = (full = false): void => {
+    /** what its last batch took per event (ms) */
+    let msPerEvent = 0;
+    /** applies the queue, or its first `limit` events */
+    const flush = (limit = Number.POSITIVE_INFINITY): void => {
       flushScheduled = false;
       if (queue.length === 0) return;
       const started = performance.now();
-      const batch = queue.splice(0, queue.length);
+      const batch = queue.splice(0, Math.min(limit, queue.length));
       // most events are at their type's current version: reuse the object instead of copying it
       const events = batch.map((e) => {
         const data = upcast(e.type, e.data, e.metadata.v ?? 1);
@@ -292,13 +314,28 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
       // an erasure's rewrite leaves no page image with the old words in the WAL
       if (batch.some((e) => e.type === 'PersonErased')) truncateWal(db, log);
       lane.applied = batch[batch.length - 1]!.position;
-      lane.atTail = !full;
       const took = performance.now() - started;
+      msPerEvent = took / batch.length;
       if (took > sizing.targetMs * 1.5) batchSize = Math.max(sizing.min, Math.floor(batchSize / 2));
       else if (took < sizing.targetMs / 2 && batch.length >= batchSize) batchSize = Math.min(sizing.max, batchSize * 2);
       advance();
     };
     lane.flush = () => flush();
+    /**
+     * A later lane applies its queue once the first lane is ahead (behindLead). While the log grows
+     * (its head moved in the last GROWING_MS: another process imports), it applies it in pieces of
+     * about GAP_MS, looking again between them, so that when the next appends come the first lane
+     * waits that long behind it at most, not a whole batch (BACKGROUND_BATCH's take about 500 ms).
+     * A rebuild, whose log does not grow, keeps whole batches.
+     */
+    const applyAfterLead = async (): Promise<void> => {
+      while (queue.length) {
+        await behindLead(queue[queue.length - 1]!.position);
+        const growing = performance.now() - headMovedAt < GROWING_MS;
+        flush(growing && msPerEvent > 0 ? Math.max(sizing.min, Math.floor(GAP_MS / msPerEvent)) : undefined);
+        if (queue.length) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
     // synchronous on purpose: the store then delivers a page without a microtask per event
     lane.sub = store.subscribe(lane.applied, (e) => {
       queue.push(e);
@@ -306,13 +343,12 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
         // a later lane does not apply a full batch until the first lane has applied as far
         if (lane !== lead) {
           holding = true;
-          return behindLead(e.position).then(() => {
+          return applyAfterLead().then(() => {
             holding = false;
-            flush(true);
             return new Promise<void>((resolve) => setImmediate(resolve));
           });
         }
-        flush(true);
+        flush();
         // let requests, timers and the other lanes run between batches: catch-up must not stall `serve`
         return new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -327,9 +363,8 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
             // batches (spread's take up to BACKGROUND_BATCH's 500 ms) would otherwise take turns
             // with the first lane, so the pages' stories would fall behind the import
             holding = true;
-            void behindLead(queue[queue.length - 1]!.position).then(() => {
+            void applyAfterLead().then(() => {
               holding = false;
-              flush();
             });
           } else flush();
         });
@@ -355,6 +390,7 @@ export async function startProjections(opts: StartOptions): Promise<Runtime> {
     waitFor,
     caughtUp,
     status: () => state.map((s) => ({ name: s.p.name, position: s.position, ...(s.failed ? { failed: s.failed } : {}) })),
+    afterMainLane: behindLead,
     async close() {
       closing = true;
       release();

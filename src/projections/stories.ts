@@ -1,4 +1,4 @@
-import type { Projection, Views } from './runtime.ts';
+import type { ProjectedEvent, Projection, Views } from './runtime.ts';
 import { REMOVED_TEXT } from '../privacy/markers.ts';
 import { preparedPer } from './prepared.ts';
 import { applyNameCopy, nameCopyStatements } from './name-copies.ts';
@@ -32,8 +32,8 @@ function statements(db: Views) {
   return {
     teller: db.prepare<[string], { teller_id: string }>('SELECT teller_id FROM story_stories WHERE story_id = ?'),
     exposed: db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id) VALUES (?, ?)'),
-    exposure: db.prepare('UPDATE story_stories SET exposure = exposure + 1 WHERE story_id = ?'),
-    themeExposure: db.prepare('UPDATE story_themes SET exposure = exposure + 1 WHERE story_id = ?'),
+    exposure: db.prepare('UPDATE story_stories SET exposure = exposure + ? WHERE story_id = ?'),
+    themeExposure: db.prepare('UPDATE story_themes SET exposure = exposure + ? WHERE story_id = ?'),
     history: db.prepare(
       `INSERT OR IGNORE INTO story_history (story_id, revision, type, at, actor, reason, title_before, body_before, title_after, body_after, theme_id)
        VALUES (@story_id, @revision, @type, @at, @actor, @reason, @title_before, @body_before, @title_after, @body_after, @theme_id)`,
@@ -84,12 +84,41 @@ function statements(db: Views) {
 type Statements = ReturnType<typeof statements>;
 const stmts = preparedPer(statements);
 
-function expose(q: Statements, storyId: string, personId: string): void {
-  const story = q.teller.get(storyId);
-  if (!story || story.teller_id === personId) return;
-  if (q.exposed.run(storyId, personId).changes > 0) {
-    q.exposure.run(storyId);
-    q.themeExposure.run(storyId);
+/**
+ * The exposures of one batch: who was exposed to which story is written as it comes (the insert
+ * says whether the person is new to the story), the counts once per story at the end of the batch.
+ * Adding to the counts later gives the same tables: nothing in this model reads a count to decide
+ * anything, and a theme row copied from a story's count in the meantime (StoryThemed) gets the
+ * rest when the batch ends, as the story's other theme rows do. During a large import most events
+ * are exposures, and this is most of this model's work: one insert per exposure instead of four
+ * statements.
+ */
+class Exposures {
+  /** each story's teller, as read in this batch (null: no such story yet) */
+  private readonly tellers = new Map<string, string | null>();
+  /** distinct people newly exposed in this batch, per story */
+  private readonly added = new Map<string, number>();
+  constructor(private readonly q: Statements) {}
+  expose(storyId: string, personId: string): void {
+    let teller = this.tellers.get(storyId);
+    if (teller === undefined) {
+      teller = this.q.teller.get(storyId)?.teller_id ?? null;
+      this.tellers.set(storyId, teller);
+    }
+    if (teller === null || teller === personId) return;
+    if (this.q.exposed.run(storyId, personId).changes > 0) this.added.set(storyId, (this.added.get(storyId) ?? 0) + 1);
+  }
+  /** a story told in this batch: its teller is now known */
+  told(storyId: string, tellerId: string): void {
+    this.tellers.set(storyId, tellerId);
+  }
+  /** the counts, once per story */
+  write(): void {
+    for (const [storyId, n] of this.added) {
+      this.q.exposure.run(n, storyId);
+      this.q.themeExposure.run(n, storyId);
+    }
+    this.added.clear();
   }
 }
 
@@ -146,93 +175,104 @@ export const storiesProjection: Projection = {
     stmts.forget(db);
   },
   apply(db, e) {
+    storiesProjection.applyBatch!(db, [e]);
+  },
+  applyBatch(db, events) {
     const q = stmts(db);
-    if (applyNameCopy(q.names, e)) return;
-    if (applyReviewSetting(q.review, e)) return;
-    const actor = e.metadata.actor ?? null;
-    switch (e.type) {
-      case 'ThemeDefined':
-        q.defineTheme.run(e.data.themeId, e.data.name, e.data.description, e.position, e.revision);
-        break;
-      case 'ThemeDescribed':
-        q.describeTheme.run(e.data.name ?? null, e.data.description, e.revision, e.data.themeId);
-        break;
-      case 'ThemeRetired':
-        q.retireTheme.run(e.revision, e.data.themeId);
-        break;
-      case 'StorySubmitted': {
-        const d = e.data;
-        q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
-          d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision, d.leaderId ?? null);
-        if (reviewIsOn(q.review)) q.awaitReview.run(e.metadata.at, d.storyId);
-        for (const t of d.themes) q.theme.run(t, d.storyId);
-        history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
-        // a retelling exposes its teller to the story it retells (SPREAD.md)
-        if (d.retellingOf !== undefined) expose(q, d.retellingOf, d.tellerId);
-        break;
-      }
-      case 'StoryAmended': {
-        const d = e.data;
-        const s = q.text.get(d.storyId);
-        if (!s) break;
-        q.amend.run(d.title ?? s.title, d.body ?? s.body, e.revision, e.metadata.at, d.storyId);
-        history(q, {
-          story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason,
-          title_before: d.title !== undefined ? s.title : null, body_before: d.body !== undefined ? s.body : null,
-          title_after: d.title ?? null, body_after: d.body ?? null,
-        });
-        // a returned story, amended, is back in the queue; an approved one stays published
-        if (q.reviewOf.get(d.storyId)?.review === 'returned') q.awaitReview.run(e.metadata.at, d.storyId);
-        break;
-      }
-      case 'StoryApproved':
-        q.approve.run(e.revision, e.data.storyId);
-        q.liveThemes.run(e.data.storyId, e.data.storyId);
-        break;
-      case 'StoryReturned':
-        q.returnStory.run(e.data.note, e.metadata.at, e.revision, e.data.storyId);
-        break;
-      case 'StoryThemed':
-      case 'StoryUnthemed': {
-        const d = e.data;
-        if (e.type === 'StoryThemed') q.theme.run(d.themeId, d.storyId);
-        else q.untheme.run(d.storyId, d.themeId);
-        q.revision.run(e.revision, d.storyId);
-        history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId });
-        break;
-      }
-      case 'LeaderLinked':
-        q.linkLeader.run(e.data.leaderId, e.revision, e.data.storyId);
-        break;
-      case 'StoryRetracted': {
-        const d = e.data;
-        q.retract.run(e.metadata.at, d.reason, e.revision, d.storyId);
-        q.retractThemes.run(d.storyId);
-        history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason });
-        break;
-      }
-      case 'StoryRead':
-        expose(q, e.data.storyId, e.data.readerId);
-        break;
-      case 'StoryHeard':
-        if (e.data.fromId !== undefined) expose(q, e.data.storyId, e.data.fromId);
-        expose(q, e.data.storyId, e.data.listenerId);
-        break;
-      case 'StoryShared':
-        expose(q, e.data.storyId, e.data.fromId);
-        expose(q, e.data.storyId, e.data.toId);
-        break;
-      case 'PersonErased':
-        q.eraseStories.run({ m: REMOVED_TEXT, key: leaderKey(REMOVED_TEXT), teller: e.data.employeeId });
-        q.eraseHistory.run({ m: REMOVED_TEXT, teller: e.data.employeeId });
-        break;
-      case 'StartHerePicksSet': {
-        q.clearPicks.run();
-        e.data.storyIds.forEach((id, i) => q.pick.run(i, id));
-        break;
-      }
-      default:
-        break;
-    }
+    const exposures = new Exposures(q);
+    for (const e of events) applyOne(q, exposures, e);
+    exposures.write();
   },
 };
+
+/** One event, its exposures added to the batch's (see Exposures). */
+function applyOne(q: Statements, exposures: Exposures, e: ProjectedEvent): void {
+  if (applyNameCopy(q.names, e)) return;
+  if (applyReviewSetting(q.review, e)) return;
+  const actor = e.metadata.actor ?? null;
+  switch (e.type) {
+    case 'ThemeDefined':
+      q.defineTheme.run(e.data.themeId, e.data.name, e.data.description, e.position, e.revision);
+      break;
+    case 'ThemeDescribed':
+      q.describeTheme.run(e.data.name ?? null, e.data.description, e.revision, e.data.themeId);
+      break;
+    case 'ThemeRetired':
+      q.retireTheme.run(e.revision, e.data.themeId);
+      break;
+    case 'StorySubmitted': {
+      const d = e.data;
+      q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
+        d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision, d.leaderId ?? null);
+      if (reviewIsOn(q.review)) q.awaitReview.run(e.metadata.at, d.storyId);
+      exposures.told(d.storyId, d.tellerId);
+      for (const t of d.themes) q.theme.run(t, d.storyId);
+      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
+      // a retelling exposes its teller to the story it retells (SPREAD.md)
+      if (d.retellingOf !== undefined) exposures.expose(d.retellingOf, d.tellerId);
+      break;
+    }
+    case 'StoryAmended': {
+      const d = e.data;
+      const s = q.text.get(d.storyId);
+      if (!s) break;
+      q.amend.run(d.title ?? s.title, d.body ?? s.body, e.revision, e.metadata.at, d.storyId);
+      history(q, {
+        story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason,
+        title_before: d.title !== undefined ? s.title : null, body_before: d.body !== undefined ? s.body : null,
+        title_after: d.title ?? null, body_after: d.body ?? null,
+      });
+      // a returned story, amended, is back in the queue; an approved one stays published
+      if (q.reviewOf.get(d.storyId)?.review === 'returned') q.awaitReview.run(e.metadata.at, d.storyId);
+      break;
+    }
+    case 'StoryApproved':
+      q.approve.run(e.revision, e.data.storyId);
+      q.liveThemes.run(e.data.storyId, e.data.storyId);
+      break;
+    case 'StoryReturned':
+      q.returnStory.run(e.data.note, e.metadata.at, e.revision, e.data.storyId);
+      break;
+    case 'StoryThemed':
+    case 'StoryUnthemed': {
+      const d = e.data;
+      if (e.type === 'StoryThemed') q.theme.run(d.themeId, d.storyId);
+      else q.untheme.run(d.storyId, d.themeId);
+      q.revision.run(e.revision, d.storyId);
+      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId });
+      break;
+    }
+    case 'LeaderLinked':
+      q.linkLeader.run(e.data.leaderId, e.revision, e.data.storyId);
+      break;
+    case 'StoryRetracted': {
+      const d = e.data;
+      q.retract.run(e.metadata.at, d.reason, e.revision, d.storyId);
+      q.retractThemes.run(d.storyId);
+      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason });
+      break;
+    }
+    case 'StoryRead':
+      exposures.expose(e.data.storyId, e.data.readerId);
+      break;
+    case 'StoryHeard':
+      if (e.data.fromId !== undefined) exposures.expose(e.data.storyId, e.data.fromId);
+      exposures.expose(e.data.storyId, e.data.listenerId);
+      break;
+    case 'StoryShared':
+      exposures.expose(e.data.storyId, e.data.fromId);
+      exposures.expose(e.data.storyId, e.data.toId);
+      break;
+    case 'PersonErased':
+      q.eraseStories.run({ m: REMOVED_TEXT, key: leaderKey(REMOVED_TEXT), teller: e.data.employeeId });
+      q.eraseHistory.run({ m: REMOVED_TEXT, teller: e.data.employeeId });
+      break;
+    case 'StartHerePicksSet': {
+      q.clearPicks.run();
+      e.data.storyIds.forEach((id, i) => q.pick.run(i, id));
+      break;
+    }
+    default:
+      break;
+  }
+}

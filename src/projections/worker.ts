@@ -46,6 +46,8 @@ const keeper = startChainKeeper({
   views,
   ...(config.sealKeyFile ? { sealKey: loadSealKey(config.sealKeyFile) } : {}),
   log: (message) => send({ t: 'log', message }),
+  // the pages' read models first: during a large import the keeper follows the main lane
+  giveWay: (position) => runtime.afterMainLane(position),
 });
 // Once caught up, the page cache of this connection is bounded as the serving thread's is (8 MB,
 // not better-sqlite3's 16): the build from the log is what needed more, and serve's memory aim at

@@ -7,13 +7,13 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startChainKeeper } from '../../src/chain/keeper.ts';
+import { GIVE_WAY_EVERY, startChainKeeper } from '../../src/chain/keeper.ts';
 import type { ChainKeeper } from '../../src/chain/keeper.ts';
 import { chainOf } from '../../src/chain/link.ts';
 import { keyIdOf } from '../../src/chain/seal.ts';
 import type { SealKey } from '../../src/chain/seal.ts';
-import { openViews } from '../../src/projections/runtime.ts';
-import type { Views } from '../../src/projections/runtime.ts';
+import { openViews, startProjections } from '../../src/projections/runtime.ts';
+import type { Projection, Views } from '../../src/projections/runtime.ts';
 import { openEmbeddedStore } from '../../src/store/embedded.ts';
 import type { EventStore, RecordedEvent } from '../../src/store/port.ts';
 import { tempDir } from '../helpers.ts';
@@ -95,5 +95,37 @@ describe('the chain keeper', () => {
     expect(await keeper.sealHead()).toBeUndefined();
     await keeper.close();
     expect((await seals()).map((s) => s.upToPosition)).toEqual([10, 16]);
+  });
+});
+
+describe('the chain keeper beside the projections (serve\'s worker)', () => {
+  it('follows the main lane during a catch-up: past each GIVE_WAY_EVERY events it waits until the main lane has applied the log, then chains all of it', async () => {
+    const dir = tempDir('hallway-keeper-beside-');
+    const log = openEmbeddedStore(join(dir.dir, 'events.db'), { synchronous: 'NORMAL' });
+    const db = openViews(join(dir.dir, 'views.db'));
+    const n = 2 * GIVE_WAY_EVERY + 500;
+    await log.appendBatch(Array.from({ length: n }, () => {
+      const id = randomUUID();
+      return { stream: `export-${id}`, events: [{ id, type: 'DataExported', data: { exportId: id, what: 'log-export', detail: 'x' }, metadata: { at: new Date(start).toISOString() } }] };
+    }));
+    let keeper: ChainKeeper | undefined;
+    // what the keeper had chained each time the main lane applied an event
+    const chainedMeanwhile: number[] = [];
+    const main: Projection = { name: 'test-main', version: 1, setup() {}, reset() {}, apply: () => void chainedMeanwhile.push(keeper?.head().ordinal ?? 0) };
+    const rt = await startProjections({ store: log, views: db, projections: [main], log: () => {}, batch: { min: 100, max: 100, targetMs: 1000 } });
+    keeper = startChainKeeper({ store: log, views: db, log: () => {}, giveWay: (p) => rt.afterMainLane(p) });
+    await rt.waitFor(n, 10_000);
+    await keeper.caughtUp;
+    // while the main lane applied the backlog, the keeper stayed at its first give-way point
+    expect(chainedMeanwhile.length).toBe(n);
+    expect(Math.max(...chainedMeanwhile)).toBeLessThan(GIVE_WAY_EVERY);
+    // and then chained the whole log, the same chain as without waiting
+    expect(keeper.head().ordinal).toBe(n);
+    expect(keeper.head().link.equals(chainOf(await log.readAll({ limit: n }))[n - 1]!)).toBe(true);
+    await keeper.close();
+    await rt.close();
+    db.close();
+    await log.close();
+    dir.remove();
   });
 });

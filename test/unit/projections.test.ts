@@ -251,6 +251,87 @@ describe('projections runtime', () => {
     views.close();
   });
 
+  it('keeps a later lane behind the main lane while something else holds the thread longer than the main lane takes a batch (the chain keeper, a dashboard job)', async () => {
+    await store.append('employee-many', Array.from({ length: 200 }, (_, i) => joined(`e${i}`)));
+    const views = openViews(viewsFile);
+    const reader = openViews(viewsFile);
+    const seen: number[] = [];
+    const slow = slowLane(() => seen.push(reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()!));
+    // from the main lane's first batch until it has applied all 200, other work on this thread
+    // holds it for 300 ms at a time: the main lane commits nothing meanwhile, which is not the
+    // same as having caught up
+    const names = namesProjection();
+    let holds = 0;
+    let applied = 0;
+    const hold = (): void => {
+      holds += 1;
+      const until = performance.now() + 300;
+      while (performance.now() < until);
+      if (applied < 200) setTimeout(hold, 0);
+    };
+    const main: Projection = { ...names, apply: (db, e) => { if (applied++ === 0) setTimeout(hold, 0); names.apply(db, e); } };
+    const rt = await startProjections({ store, views, projections: [main, slow], log: () => {}, batch: { min: 50, max: 50, targetMs: 1000 } });
+    await rt.waitFor(await store.headPosition(), 10_000);
+    expect(holds).toBeGreaterThan(1);
+    // the later lane applied nothing until the main lane had applied all 200
+    expect(seen).toEqual(Array(200).fill(200));
+    await rt.close();
+    reader.close();
+    views.close();
+  });
+
+  it('applies a later lane\'s queue in pieces while another process appends, so the main lane never waits a whole batch behind it', async () => {
+    const views = openViews(viewsFile);
+    // the later lane records the size of each batch it applies; it costs 2 ms an event
+    const pieces: number[] = [];
+    const slow: Projection = {
+      ...slowLane(() => {}),
+      applyBatch: (_db, events) => {
+        let n = 0;
+        for (const _ of events) {
+          const until = performance.now() + 2;
+          while (performance.now() < until);
+          n += 1;
+        }
+        pieces.push(n);
+      },
+    };
+    const rt = await startProjections({ store, views, projections: [namesProjection(), slow], log: () => {}, batch: { min: 4, max: 300, targetMs: 10_000 } });
+    // a first batch, from this process: the lanes learn what an event costs them
+    const first = await store.append('employee-first', Array.from({ length: 10 }, (_, i) => joined(`f${i}`)));
+    await rt.waitFor(first.position, 5000);
+    // another process appends 300 at once: the later lane then applies them in pieces of about 100 ms
+    const other = openEmbeddedStore(join(tmp.dir, 'events.db'));
+    const r = await other.appendBatch(Array.from({ length: 300 }, (_, i) => ({ stream: `employee-o${i}`, events: [joined(`o${i}`)] })));
+    await rt.waitFor(r.position, 10_000);
+    const after = pieces.slice(1);
+    expect(after.reduce((a, b) => a + b, 0)).toBe(300);
+    // 100 ms at 2 ms an event: pieces of at most 50
+    expect(Math.max(...after)).toBeLessThanOrEqual(50);
+    await other.close();
+    await rt.close();
+    views.close();
+  });
+
+  it('lets other work on its thread follow the main lane (afterMainLane): it resolves once the main lane has applied the position and the log holds nothing newer', async () => {
+    await store.append('employee-many', Array.from({ length: 200 }, (_, i) => joined(`e${i}`)));
+    const views = openViews(viewsFile);
+    const reader = openViews(viewsFile);
+    const rt = await startProjections({ store, views, projections: [namesProjection()], log: () => {}, batch: { min: 32, max: 32, targetMs: 1000 } });
+    // asked before the main lane has applied anything past its first batch
+    await rt.afterMainLane(10);
+    expect(reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()).toBe(200);
+    // another process appends: the main lane must apply those too before the wait is over
+    const other = openEmbeddedStore(join(tmp.dir, 'events.db'));
+    await other.append('employee-late', [joined('late')]);
+    await rt.afterMainLane(10);
+    expect(reader.prepare<[], number>('SELECT count(*) FROM test_names').pluck().get()).toBe(201);
+    await other.close();
+    await rt.close();
+    reader.close();
+    views.close();
+  });
+
   it('reports the event a projection applying in batches failed at', async () => {
     const logs: string[] = [];
     await store.append('employee-e1', [joined('e1')]);
