@@ -24,9 +24,10 @@ const MAX_ENTRIES = 5000;
 /** and at most this many characters of kept text (rendered parts), so that memory stays bounded (about 16 MB; serve's RSS aim at organisation size is 300 MB) */
 const MAX_CHARS = 8_000_000;
 
-// both numbers in one statement: it runs on every request that reads a kept value
+// two statements: one over the pragma_data_version table-valued function measured slower (7.5 against 4.5 µs)
 const statements = preparedPer((db: Views) => ({
-  version: db.prepare<[], [number, number]>('SELECT data_version, total_changes() FROM pragma_data_version').raw(true),
+  changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
+  dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
 }));
 /** the version read in this turn of the event loop, per connection */
 const thisTurn = new Map<Views, string>();
@@ -35,8 +36,8 @@ const thisTurn = new Map<Views, string>();
 export function viewsVersion(db: Views): string {
   let v = thisTurn.get(db);
   if (v === undefined) {
-    const [dataVersion, changes] = statements(db).version.get()!;
-    v = `${dataVersion}.${changes}`;
+    const st = statements(db);
+    v = `${st.dataVersion.get()!}.${st.changes.get()!}`;
     if (thisTurn.size === 0) queueMicrotask(() => thisTurn.clear());
     thisTurn.set(db, v);
   }
