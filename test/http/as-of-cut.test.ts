@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
-import { asOfPages } from '../../src/http/as-of.tsx';
 import type { AppEnv } from '../../src/http/env.ts';
-import { renderer } from '../../views/renderer.tsx';
 import { testHallway } from '../helpers.ts';
+import { asOfApp } from './as-of-app.ts';
 
 type H = Awaited<ReturnType<typeof testHallway>>;
 
@@ -47,13 +46,7 @@ describe('/dashboard/stories/:id as of a date, read at the cut', () => {
     await put('circulation-s1', 'StoryRead', { storyId: 's1', readerId: 'p6' }, '2021-03-09T10:00:00.000Z');
     await put('circulation-s1', 'StoryRead', { storyId: 's1', readerId: 'p5' }, '2021-03-08T11:00:00.000Z');
     snapshots = new AsOfSnapshots(h.store, { live: h.runtime });
-    app = new Hono<AppEnv>();
-    app.use(async (c, next) => {
-      c.set('user', { employeeId: 'p1', name: 'Person p1', departmentId: 'd-eng', joinedOn: '2020-01-01', roles: ['leader'], via: 'session' });
-      await next();
-    });
-    app.use(renderer);
-    app.use(asOfPages(h, snapshots));
+    app = asOfApp(h, snapshots, 'p1');
   });
   afterAll(async () => {
     snapshots.close();

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
 import { MAX_PART_STORIES } from '../../src/asof/story-cut.ts';
-import { asOfPages } from '../../src/http/as-of.tsx';
 import type { AppEnv } from '../../src/http/env.ts';
 import type { BatchAppend } from '../../src/store/port.ts';
-import { renderer } from '../../views/renderer.tsx';
 import { testHallway } from '../helpers.ts';
+import { asOfApp } from './as-of-app.ts';
 
 type H = Awaited<ReturnType<typeof testHallway>>;
 
@@ -52,13 +51,7 @@ describe('as-of pages read from their part of the cut', () => {
     await h.runtime.waitFor(await h.store.headPosition());
     // two pages kept at most
     snapshots = new AsOfSnapshots(h.store, { live: h.runtime, maxParts: 2 });
-    app = new Hono<AppEnv>();
-    app.use(async (c, next) => {
-      c.set('user', { employeeId: 'p2', name: 'Person p2', departmentId: 'd-eng', joinedOn: '2020-01-01', roles: ['leader'], via: 'session' });
-      await next();
-    });
-    app.use(renderer);
-    app.use(asOfPages(h, snapshots));
+    app = asOfApp(h, snapshots, 'p2');
   });
   afterAll(async () => {
     snapshots.close();
