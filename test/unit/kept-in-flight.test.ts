@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openViews } from '../../src/projections/runtime.ts';
 import { keptUntilChangeAsync, keptUntilViewsChangeAsync, keptVersionedSize, viewsVersion } from '../../src/read/kept.ts';
+import { gatedComputation } from './gated-computation.ts';
 
 /**
  * A value computed asynchronously (a rendered dashboard) while the read models keep changing
@@ -48,36 +49,24 @@ describe('keptUntilChangeAsync', () => {
   it('computes once per version, one computation at a time, each answer at or after its request’s version', async () => {
     const db = openViews(':memory:');
     let version = 1;
-    let computations = 0;
-    let running = 0;
-    let most = 0;
     // each computation finishes when the test says so
-    const finish: (() => void)[] = [];
-    const compute = async (): Promise<number> => {
-      computations += 1;
-      running += 1;
-      most = Math.max(most, running);
-      const at = version;
-      await new Promise<void>((r) => finish.push(r));
-      running -= 1;
-      return at;
-    };
-    const ask = () => keptUntilChangeAsync(db, 'page', () => String(version), compute);
+    const gate = gatedComputation();
+    const ask = () => keptUntilChangeAsync(db, 'page', () => String(version), () => gate.run(() => version));
     const first = [ask(), ask(), ask()];
-    expect(computations).toBe(1); // three requests, one computation
+    expect(gate.computations()).toBe(1); // three requests, one computation
     version = 2; // the inputs change while it runs
     const later = [ask(), ask()];
-    expect(computations).toBe(1); // they wait for it, then share one more
-    finish.shift()!();
+    expect(gate.computations()).toBe(1); // they wait for it, then share one more
+    gate.finish();
     expect(await Promise.all(first)).toEqual([1, 1, 1]);
     await new Promise((r) => setImmediate(r));
-    expect(computations).toBe(2);
-    finish.shift()!();
+    expect(gate.computations()).toBe(2);
+    gate.finish();
     expect(await Promise.all(later)).toEqual([2, 2]);
-    expect(most).toBe(1);
+    expect(gate.most()).toBe(1);
     // nothing changed since: kept, nothing computed
     expect(await ask()).toBe(2);
-    expect(computations).toBe(2);
+    expect(gate.computations()).toBe(2);
     db.close();
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openViews } from '../../src/projections/runtime.ts';
 import { keptLatest, keptLatestSize, refreshesSettled } from '../../src/read/kept-latest.ts';
 import type { KeptLatestOptions } from '../../src/read/kept-latest.ts';
+import { gatedComputation } from './gated-computation.ts';
 
 /**
  * Issue 10: the dashboard's page served stale-while-revalidate. A computation that the test
@@ -10,34 +11,23 @@ import type { KeptLatestOptions } from '../../src/read/kept-latest.ts';
  */
 function harness(staleForMs: number) {
   let version = 1;
-  let computations = 0;
-  let running = 0;
-  let most = 0;
-  const finish: (() => void)[] = [];
+  const gate = gatedComputation();
   const opts: KeptLatestOptions<string, string> = {
     version: () => String(version),
     inputKey: (input) => input,
-    compute: async (input) => {
-      computations += 1;
-      running += 1;
-      most = Math.max(most, running);
-      const at = version;
-      await new Promise<void>((r) => finish.push(r));
-      running -= 1;
-      return { value: `${input}@${at}`, version: String(at) };
-    },
+    compute: (input) => gate.run(() => ({ value: `${input}@${version}`, version: String(version) })),
     staleForMs,
     sizeOf: (v) => v.length,
   };
   return {
     opts,
     setVersion: (v: number) => void (version = v),
-    computations: () => computations,
-    most: () => most,
+    computations: gate.computations,
+    most: gate.most,
     /** finishes the oldest computation still running, then lets the loop go on */
     finishOne: async () => {
-      while (!finish.length) await new Promise((r) => setImmediate(r));
-      finish.shift()!();
+      while (!gate.waiting()) await new Promise((r) => setImmediate(r));
+      gate.finish();
       await new Promise((r) => setImmediate(r));
     },
   };
