@@ -108,17 +108,20 @@ describe('email over SMTP', () => {
 
   const share = (from: { cookie: string }, toId: string, id = storyId) =>
     h.app.request(`/stories/${id}/share`, { method: 'POST', headers: formHeaders(from.cookie), body: new URLSearchParams({ toId }).toString() });
+  /** an admin adds a person (which invites them) through the form */
+  const addPerson = (name: string, email: string, departmentId: string) =>
+    h.app.request('/admin/people', {
+      method: 'POST',
+      headers: formHeaders(admin.cookie),
+      body: new URLSearchParams({ employeeId: '', name, email, departmentId, joinedOn: '2026-11-20' }).toString(),
+    });
   const sentCount = async (kind: string) => (await h.metrics!.emailsSent.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
   const failedCount = async (kind: string, outcome: string) =>
     (await h.metrics!.emailsFailed.get()).values.find((v) => v.labels.kind === kind && v.labels.outcome === outcome)?.value ?? 0;
 
   it('an invitation is emailed to the person with its link (the admin is told it was sent), and the link works', async () => {
     const email = 'newcomer@example.test';
-    const res = await h.app.request('/admin/people', {
-      method: 'POST',
-      headers: formHeaders(admin.cookie),
-      body: new URLSearchParams({ employeeId: '', name: 'Nell Newcomer', email, departmentId: 'eng', joinedOn: '2026-11-20' }).toString(),
-    });
+    const res = await addPerson('Nell Newcomer', email, 'eng');
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('An invitation email is on its way to <strong>Nell Newcomer</strong>');
@@ -219,11 +222,7 @@ describe('email over SMTP', () => {
   it('a server that answers 4xx: retried with backoff, then failed and listed on /admin with the reason and the link; counters move', async () => {
     smtp.state.mode = 'temporary';
     const email = 'unlucky@example.test';
-    const res = await h.app.request('/admin/people', {
-      method: 'POST',
-      headers: formHeaders(admin.cookie),
-      body: new URLSearchParams({ employeeId: '', name: 'Una Unlucky', email, departmentId: 'sales', joinedOn: '2026-11-20' }).toString(),
-    });
+    const res = await addPerson('Una Unlucky', email, 'sales');
     expect(res.status).toBe(200);
     expect(await mail.runOnce()).toEqual({ sent: 0, retrying: 1, failed: 0, cancelled: 0 });
     expect(await failedCount('invitation', 'retrying')).toBe(1);
