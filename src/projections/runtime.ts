@@ -1,6 +1,7 @@
 import Database from '../store/sqlite-driver.ts';
 import type { SqliteDatabase } from '../store/sqlite-driver.ts';
-import { mkdirSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { upcast } from '../../events/catalogue.ts';
 import type { HallwayEvent } from '../../events/catalogue.ts';
@@ -100,18 +101,75 @@ const GROWING_MS = 2000;
 export { ProjectionLagError } from './position-waiters.ts';
 
 export function openViews(file: string): Views {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true });
+    if (!existsSync(file)) createViewsFile(file);
+  }
   const db = new Database(file);
+  // before anything else: every statement below may meet another process's lock
+  db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   // views.db is a cache that can be rebuilt from the log: no need to sync it to disk.
   db.pragma('synchronous = OFF');
-  db.pragma('busy_timeout = 10000');
   // an erased person's rows are rewritten with the markers: the old bytes are zeroed, not left in
   // free space (docs/trust.md); the WAL is truncated after such a batch (see flush)
   db.pragma('secure_delete = ON');
-  db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
-           CREATE TABLE IF NOT EXISTS applied_event_ids (projection TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (projection, id)) WITHOUT ROWID;`);
+  db.exec(BASE_TABLES);
   return db;
+}
+
+const BASE_TABLES = `CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS applied_event_ids (projection TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (projection, id)) WITHOUT ROWID;`;
+
+/**
+ * Makes a new views.db whole under another name, already in WAL mode, and links it into place
+ * only if no other process did first. Several processes started at once on an empty data
+ * directory (`serve` and CLI commands) would otherwise all open a new file still in rollback
+ * mode, where a reader and a writer lock each other out and SQLite gives up without waiting
+ * ("database is locked", or "vtable constructor failed" while the search index is being made).
+ */
+function createViewsFile(file: string): void {
+  const made = `${file}.new-${process.pid}-${threadId}-${Date.now()}`;
+  try {
+    const db = new Database(made);
+    db.pragma('journal_mode = WAL');
+    db.exec(BASE_TABLES);
+    db.close();
+    try {
+      linkSync(made, file);
+    } catch (err) {
+      // another process linked its own first: use that one
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  } finally {
+    for (const f of [made, `${made}-wal`, `${made}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+/**
+ * Creates each projection's tables, rebuilding from the start any whose version changed, in one
+ * transaction that holds views.db's write lock: processes that start together on one views.db
+ * set it up one after the other, never interleaved (one dropping a table another is creating).
+ * Returns each projection's checkpoint.
+ */
+export function setUpProjections(db: Views, projections: Projection[], log: (m: string) => void): number[] {
+  const getCp = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM checkpoints WHERE name = ?');
+  const setCp = db.prepare('INSERT INTO checkpoints (name, version, position) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position');
+  const forgetSeen = db.prepare('DELETE FROM applied_event_ids WHERE projection = ?');
+  return db.transaction(() =>
+    projections.map((p) => {
+      const cp = getCp.get(p.name);
+      if (cp && cp.version !== p.version) {
+        log(`projection ${p.name}: version ${cp.version} -> ${p.version}, rebuilding from the start`);
+        p.reset(db);
+        forgetSeen.run(p.name);
+      }
+      p.setup(db);
+      if (cp && cp.version === p.version) return cp.position;
+      setCp.run(p.name, p.version, 0);
+      return 0;
+    }),
+  ).immediate();
 }
 
 /**
@@ -151,22 +209,9 @@ export async function startProjections(opts: StartOptions): Promise<Runtime & { 
   // written in the projection's own transaction, so a crash between projections loses nothing.
   const seen = db.prepare<[string, string], { id: string }>('SELECT id FROM applied_event_ids WHERE projection = ? AND id = ?');
   const markSeen = db.prepare('INSERT OR IGNORE INTO applied_event_ids (projection, id) VALUES (?, ?)');
-  const forgetSeen = db.prepare('DELETE FROM applied_event_ids WHERE projection = ?');
 
-  const state = projections.map((p) => {
-    const cp = getCp.get(p.name);
-    if (cp && cp.version !== p.version) {
-      log(`projection ${p.name}: version ${cp.version} -> ${p.version}, rebuilding from the start`);
-      db.transaction(() => {
-        p.reset(db);
-        forgetSeen.run(p.name);
-        setCp.run(p.name, p.version, 0);
-      })();
-    }
-    p.setup(db);
-    if (!cp || cp.version !== p.version) setCp.run(p.name, p.version, 0);
-    return { p, position: cp && cp.version === p.version ? cp.position : 0, failed: undefined as ProjectionStatus['failed'] };
-  });
+  const positions = setUpProjections(db, projections, log);
+  const state = projections.map((p, i) => ({ p, position: positions[i]!, failed: undefined as ProjectionStatus['failed'] }));
 
   const head = await store.headPosition();
   type Lane = {
