@@ -105,10 +105,12 @@ interface OrderFacts {
   position: number;
   /** every read model is at or before `position`: none holds an event the facts have not seen */
   consistent: boolean;
-  /** the spread model is at `position` too: it holds every event of a cut the facts can find */
+  /** the spread model and its edge log are at `position` too: they hold every event of a cut the facts can find */
   spreadAligned: boolean;
 }
 
+/** the edge log's read model (src/projections/edge-log.ts), which the dashboard at a cut reads */
+const EDGE_LOG = 'edge-log';
 /** dates whose cut (the third shortcut) is kept */
 const CUTS_KEPT = 16;
 /** story pages at a cut kept (the fourth shortcut), and the bytes they may hold together */
@@ -230,7 +232,7 @@ export class AsOfSnapshots {
     const cps = checkpointsOf(db);
     const position = cps.find((c) => c.name === logOrderProjection.name)?.position;
     if (!order || position === undefined) return undefined;
-    return { order, position, consistent: cps.every((c) => c.position <= position), spreadAligned: cps.some((c) => c.name === spreadProjection.name && c.position === position) };
+    return { order, position, consistent: cps.every((c) => c.position <= position), spreadAligned: [spreadProjection.name, EDGE_LOG].every((name) => cps.some((c) => c.name === name && c.position === position)) };
   }
 
   /** The facts for building: read in a short transaction of their own. */
