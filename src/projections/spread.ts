@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS spread_story_titles (
 CREATE TABLE IF NOT EXISTS spread_story_theme_log (
   story_id TEXT NOT NULL, theme_id TEXT NOT NULL, position INTEGER NOT NULL, pair INTEGER, added INTEGER NOT NULL,
   PRIMARY KEY (story_id, theme_id, position)) WITHOUT ROWID;
--- a story's size and virality after the last exposure of a batch that grew its cascade, at that exposure's position
+-- a story's size and virality after each exposure that grew its cascade, at that exposure's log position
 CREATE TABLE IF NOT EXISTS spread_growth (
   story_no INTEGER NOT NULL, position INTEGER NOT NULL, size INTEGER NOT NULL, virality REAL NOT NULL,
   PRIMARY KEY (story_no, position)) WITHOUT ROWID;
@@ -125,11 +125,11 @@ export interface StoryRow {
 /** rows per multi-row INSERT of the rows a batch appends (one statement call each, not one per row) */
 const ROWS_PER_INSERT = 64;
 
-/** Inserts rows of three values (flattened) through `many` (ROWS_PER_INSERT rows) and `one`. */
-function insertRows(many: Database.Statement, one: Database.Statement, flat: unknown[]): void {
-  const full = flat.length - (flat.length % (3 * ROWS_PER_INSERT));
-  for (let i = 0; i < full; i += 3 * ROWS_PER_INSERT) many.run(flat.slice(i, i + 3 * ROWS_PER_INSERT));
-  for (let i = full; i < flat.length; i += 3) one.run(flat[i], flat[i + 1], flat[i + 2]);
+/** Inserts rows of `width` values (flattened) through `many` (ROWS_PER_INSERT rows) and `one`. */
+function insertRows(many: Database.Statement, one: Database.Statement, flat: unknown[], width = 3): void {
+  const full = flat.length - (flat.length % (width * ROWS_PER_INSERT));
+  for (let i = 0; i < full; i += width * ROWS_PER_INSERT) many.run(flat.slice(i, i + width * ROWS_PER_INSERT));
+  for (let i = full; i < flat.length; i += width) one.run(flat.slice(i, i + width));
 }
 
 function statements(db: Views) {
@@ -178,7 +178,8 @@ function statements(db: Views) {
     title: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) VALUES (?, ?, ?)'),
     retitled: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) SELECT story_id, ?, ? FROM spread_stories WHERE story_id = ?'),
     erasedTitles: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) SELECT story_id, ?, ? FROM spread_stories WHERE teller_id = ?'),
-    growth: db.prepare('INSERT OR REPLACE INTO spread_growth (story_no, position, size, virality) VALUES (?, ?, ?, ?)'),
+    growth: db.prepare('INSERT INTO spread_growth (story_no, position, size, virality) VALUES (?, ?, ?, ?)'),
+    growths: db.prepare(`INSERT INTO spread_growth (story_no, position, size, virality) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`),
     storyNo: db.prepare<[string], number>('SELECT rowid FROM spread_stories WHERE story_id = ?').pluck(),
     themeNo: db.prepare<[string], number>('SELECT no FROM spread_theme_numbers WHERE theme_id = ?').pluck(),
     numberTheme: db.prepare('INSERT INTO spread_theme_numbers (theme_id) VALUES (?)'),
@@ -251,8 +252,8 @@ interface Pending {
   /** written nodes whose subtree size changed, by story */
   below: Map<string, Set<TreeNode>>;
   rows: Set<StoryRow>;
-  /** stories whose cascade grew, and the log position of the last exposure that grew it */
-  grown: Map<StoryRow, number>;
+  /** spread_growth rows, flattened (story number, position, size, virality), one per exposure that grew a cascade */
+  growth: unknown[];
   /** story, department -> [nodes added, earliest arrival] */
   arrivals: Map<string, Map<string, [number, number]>>;
   /** story, depth -> nodes added */
@@ -288,7 +289,7 @@ const PEOPLE_MAX = 200_000;
 /** at roughly 150 bytes a node: about 40 MB of trees at most */
 const TREE_NODES_MAX = 250_000;
 
-const emptyPending = (): Pending => ({ touches: [], shared: [], nodes: [], below: new Map(), rows: new Set(), grown: new Map(), arrivals: new Map(), depths: new Map(), flows: new Map() });
+const emptyPending = (): Pending => ({ touches: [], shared: [], nodes: [], below: new Map(), rows: new Set(), growth: [], arrivals: new Map(), depths: new Map(), flows: new Map() });
 const memories = new WeakMap<Views, Memory>();
 function memoryOf(db: Views): Memory {
   let m = memories.get(db);
@@ -445,11 +446,12 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
     if (parentDepartment === n.departmentId) within += 1;
     else cross += 1;
   }
-  p.grown.set(story, position);
   Object.assign(story, {
     size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
     virality: viralityOf({ size, wiener }),
   });
+  // the figures after this exposure, at its position: the archive as it stood at any position reads them
+  p.growth.push(story.story_no, position, size, story.virality);
 }
 
 /** Writes what the batch kept in memory (see Memory), then drops trees if there are too many. */
@@ -477,7 +479,7 @@ function flush(db: Views): void {
       cross_edges: s.cross_edges, within_edges: s.within_edges, virality: s.virality,
     });
   }
-  for (const [s, position] of p.grown) q.growth.run(s.story_no, position, s.size, s.virality);
+  insertRows(q.growths, q.growth, p.growth, 4);
   for (const [storyId, byDepartment] of p.arrivals) for (const [departmentId, [n, atMs]] of byDepartment) q.arrival.run(storyId, departmentId, atMs, n);
   for (const [storyId, byDepth] of p.depths) for (const [depth, n] of byDepth) q.breadth.run(storyId, depth, n);
   for (const [storyId, byFrom] of p.flows) for (const [from, byTo] of byFrom) for (const [to, n] of byTo) q.flow.run(storyId, from, to, n);
