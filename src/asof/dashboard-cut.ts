@@ -73,7 +73,13 @@ interface AtCut {
   medians?: Map<number, number | null>;
   figures: Map<string, Dashboard>;
 }
-const kept = new WeakMap<Cut, Promise<AtCut>>();
+/**
+ * Kept per reading connection and cut, by the cutoff and the first event left out: what they hold
+ * is made of the events before it alone, so it stays right as the log grows past it (a CSV download
+ * appends an event, and the next request's cut is a new one at the same place). At most CUTS_KEPT.
+ */
+const kept = new WeakMap<Views, Map<string, Promise<AtCut>>>();
+const CUTS_KEPT = 16;
 /** figure sets (the CSV's, up to 1,000 stories) kept per cut */
 const FIGURES_KEPT = 8;
 
@@ -109,11 +115,21 @@ function pairsAtCut(db: Views, cut: Cut): [string, string, number | null][] {
 }
 
 function atCut(db: Views, store: EventStore, cut: Cut): Promise<AtCut> {
-  let x = kept.get(cut);
-  if (!x) {
-    kept.set(cut, (x = (async () => ({ org: await orgAtCut(db, store, cut), themeNames: await themesAtCut(db, store, cut), pairs: pairsAtCut(db, cut), figures: new Map() }))()));
-    x.catch(() => kept.delete(cut));
+  let byCut = kept.get(db);
+  if (!byCut) kept.set(db, (byCut = new Map()));
+  // (no event left out yet: only right at this position)
+  const key = `${cut.cutoffMs}|${Number.isFinite(cut.firstOut) ? cut.firstOut : `none|${cut.factsPosition}`}`;
+  let x = byCut.get(key);
+  if (x) {
+    // most recently used last
+    byCut.delete(key);
+  } else {
+    x = (async () => ({ org: await orgAtCut(db, store, cut), themeNames: await themesAtCut(db, store, cut), pairs: pairsAtCut(db, cut), figures: new Map() }))();
+    const m = byCut;
+    x.catch(() => m.delete(key));
   }
+  byCut.set(key, x);
+  if (byCut.size > CUTS_KEPT) byCut.delete(byCut.keys().next().value!);
   return x;
 }
 
