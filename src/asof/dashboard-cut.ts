@@ -30,10 +30,11 @@ import type { DashboardExtras } from '../http/dashboard-body.tsx';
  * The figures are then put together by the dashboard's own code (dashboardFrom), so the page is
  * the one a rebuild of the truncated log shows (test/http/as-of.test.ts compares them on random logs).
  *
- * What is kept, per cut (one per date and log position of the live read models, see
- * src/asof/snapshots.ts): the org and themes then, the story-theme pairs then and the median per
- * size bucket (a few numbers a story: about 1 MB at 20,000 stories), and up to FIGURES_KEPT figure
- * sets of the CSV. The edge log is held in memory on the reading connection (src/read/edge-log.ts:
+ * What is kept, per reading connection: for CUTS_KEPT (4) cuts, the org and themes then, the
+ * story-theme pairs then and the median per size bucket (about 100 bytes a story-theme pair: a few
+ * MB at 20,000 stories), and the FIGURES_KEPT (4) figure sets last asked (at most 1,000 stories each,
+ * with their curves: about 2 MB); the rendered pages are kept by src/read/kept.ts (16 values, 4M
+ * characters per connection). The edge log is held in memory on the reading connection (src/read/edge-log.ts:
  * 16 bytes an edge, 32 MB at two million exposures), as the projection worker holds it for today's
  * dashboard.
  */
@@ -71,17 +72,23 @@ interface AtCut {
   pairs: [string, string, number | null][];
   /** median virality per size bucket, over the stories told before the cutoff (filled on first use) */
   medians?: Map<number, number | null>;
-  figures: Map<string, Dashboard>;
+  key: string;
 }
 /**
  * Kept per reading connection and cut, by the cutoff and the first event left out: what they hold
  * is made of the events before it alone, so it stays right as the log grows past it (a CSV download
  * appends an event, and the next request's cut is a new one at the same place). At most CUTS_KEPT.
  */
-const kept = new WeakMap<Views, Map<string, Promise<AtCut>>>();
-const CUTS_KEPT = 16;
-/** figure sets (the CSV's, up to 1,000 stories) kept per cut */
-const FIGURES_KEPT = 8;
+const kept = new WeakMap<Views, { cuts: Map<string, Promise<AtCut>>; figures: Map<string, Dashboard> }>();
+const CUTS_KEPT = 4;
+/** figure sets (the CSV's: up to 1,000 stories, each with its curve) kept per reading connection, least recently used out */
+const FIGURES_KEPT = 4;
+
+function keptOf(db: Views): { cuts: Map<string, Promise<AtCut>>; figures: Map<string, Dashboard> } {
+  let k = kept.get(db);
+  if (!k) kept.set(db, (k = { cuts: new Map(), figures: new Map() }));
+  return k;
+}
 
 /** The position every event of the cut is before. */
 const endOf = (cut: Cut): number => (Number.isFinite(cut.firstOut) ? cut.firstOut : Number.MAX_SAFE_INTEGER);
@@ -115,8 +122,7 @@ function pairsAtCut(db: Views, cut: Cut): [string, string, number | null][] {
 }
 
 function atCut(db: Views, store: EventStore, cut: Cut): Promise<AtCut> {
-  let byCut = kept.get(db);
-  if (!byCut) kept.set(db, (byCut = new Map()));
+  const byCut = keptOf(db).cuts;
   // (no event left out yet: only right at this position)
   const key = `${cut.cutoffMs}|${Number.isFinite(cut.firstOut) ? cut.firstOut : `none|${cut.factsPosition}`}`;
   let x = byCut.get(key);
@@ -124,9 +130,8 @@ function atCut(db: Views, store: EventStore, cut: Cut): Promise<AtCut> {
     // most recently used last
     byCut.delete(key);
   } else {
-    x = (async () => ({ org: await orgAtCut(db, store, cut), themeNames: await themesAtCut(db, store, cut), pairs: pairsAtCut(db, cut), figures: new Map() }))();
-    const m = byCut;
-    x.catch(() => m.delete(key));
+    x = (async () => ({ org: await orgAtCut(db, store, cut), themeNames: await themesAtCut(db, store, cut), pairs: pairsAtCut(db, cut), key }))();
+    x.catch(() => byCut.delete(key));
   }
   byCut.set(key, x);
   if (byCut.size > CUTS_KEPT) byCut.delete(byCut.keys().next().value!);
@@ -226,13 +231,13 @@ function sourceAtCut(db: Views, cut: Cut, x: AtCut): DashboardSource {
 /** The dashboard's figures for window `w` as they stood at the cut (up to `limit` stories). */
 export async function dashboardAtCut(db: Views, store: EventStore, cut: Cut, w: Window, minGroup: number, limit: number): Promise<Dashboard> {
   const x = await atCut(db, store, cut);
-  const key = `${w.fromMs}|${w.toMs}|${minGroup}|${limit}`;
-  let d = x.figures.get(key);
-  if (!d) {
-    d = dashboardFrom(sourceAtCut(db, cut, x), w, minGroup, limit);
-    if (x.figures.size >= FIGURES_KEPT) x.figures.delete(x.figures.keys().next().value!);
-    x.figures.set(key, d);
-  }
+  const figures = keptOf(db).figures;
+  const key = `${x.key}|${w.fromMs}|${w.toMs}|${minGroup}|${limit}`;
+  let d = figures.get(key);
+  if (d) figures.delete(key);
+  else d = dashboardFrom(sourceAtCut(db, cut, x), w, minGroup, limit);
+  figures.set(key, d);
+  if (figures.size > FIGURES_KEPT) figures.delete(figures.keys().next().value!);
   return d;
 }
 
