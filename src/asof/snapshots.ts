@@ -342,7 +342,7 @@ export class AsOfSnapshots {
         },
       };
       entry.running = (async () => {
-        const events = await partEvents(this.store, live, cut, storyIds);
+        const events = await partEvents(this.store, live, cut, storyIds, part.kind === 'person' ? [part.employeeId] : []);
         this.counts.eventsRead += events.length;
         this.apply(entry, events);
         entry.bytes = bytesOf(db);

@@ -57,6 +57,7 @@ const cutPageOf = (path: string): CutPage | undefined => AT_CUT.find(([re]) => r
 const PARTS: [RegExp, (id: string) => PagePart][] = [
   [/^\/stories\/([^/]+)\/?$/, (storyId) => ({ kind: 'story', storyId })],
   [/^\/leaders\/(?!people\/)([^/]+)\/?$/, (name) => ({ kind: 'leader', name: name.trim() })],
+  [/^\/leaders\/people\/([^/]+)\/?$/, (employeeId) => ({ kind: 'person', employeeId })],
   [/^\/departments\/([^/]+)\/?$/, (departmentId) => ({ kind: 'department', departmentId })],
   [/^\/themes\/([^/]+)\/?$/, (themeId) => ({ kind: 'theme', themeId })],
 ];
@@ -76,7 +77,7 @@ function pagePartOf(path: string): PagePart | undefined {
 /** How many as-of pages this process answered at a cut from the live read models, in all and by page (for tests and the bench). */
 export const pagesAtCut: { count: number } & Record<CutPage, number> = { count: 0, 'dashboard-story': 0, dashboard: 0, 'dashboard-csv': 0 };
 /** How many as-of pages this process read from their part of a prefix cut, by kind (for tests and the bench). */
-export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0, leader: 0, department: 0, theme: 0 };
+export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0, leader: 0, person: 0, department: 0, theme: 0 };
 
 export function isAsOfPage(path: string): boolean {
   return !NOT_PAGES.has(path) && patterns.some((re) => re.test(path));

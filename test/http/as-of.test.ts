@@ -145,9 +145,9 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     expect(pagesAtCut['dashboard-story'], JSON.stringify(pagesAtCut)).toBeGreaterThan(0);
     expect(pagesAtCut.dashboard).toBeGreaterThan(0);
     expect(pagesAtCut['dashboard-csv']).toBeGreaterThan(0);
-    // /stories/:id, /leaders/:name, /departments/:id and /themes/:id of such a date: the page's part
+    // /stories/:id, /leaders/:name, /leaders/people/:id, /departments/:id and /themes/:id of such a date: the page's part
     // of the cut through the projections (src/asof/story-cut.ts), no build
-    expect(partPagesAtCut, JSON.stringify(partPagesAtCut)).toEqual({ story: expect.any(Number), leader: expect.any(Number), department: expect.any(Number), theme: expect.any(Number) });
+    expect(partPagesAtCut, JSON.stringify(partPagesAtCut)).toEqual({ story: expect.any(Number), leader: expect.any(Number), person: expect.any(Number), department: expect.any(Number), theme: expect.any(Number) });
     for (const n of Object.values(partPagesAtCut)) expect(n).toBeGreaterThan(0);
   });
 });
