@@ -40,7 +40,8 @@ const patterns = AS_OF_PAGES.map((p) => new RegExp(`^${p.split('/').map((s) => (
 
 /**
  * The pages that read what they show at a date's cut from the live read models when the cut is a
- * prefix of the log (src/asof/cut.ts), instead of building the date: one story's spread.
+ * prefix of the log (src/asof/cut.ts), instead of building the date: one story's spread, the
+ * dashboard and its CSV tables.
  */
 const AT_CUT: [RegExp, CutPage][] = [
   [/^\/dashboard\/stories\/[^/]+\/?$/, 'dashboard-story'],
@@ -51,7 +52,7 @@ const AT_CUT: [RegExp, CutPage][] = [
 type CutPage = 'dashboard-story' | 'dashboard' | 'dashboard-csv';
 const cutPageOf = (path: string): CutPage | undefined => AT_CUT.find(([re]) => re.test(path))?.[1];
 /**
- * A story page of such a date, and a leader's, department's or theme's timeline of few stories, is
+ * A story page of such a date, and a leader's, person's, department's or theme's timeline of few stories, is
  * read from a small views database of that page's part of the cut (src/asof/story-cut.ts).
  */
 const PARTS: [RegExp, (id: string) => PagePart][] = [
