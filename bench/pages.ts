@@ -213,7 +213,7 @@ export const pagesBench: Bench = {
       }
       const mem = (await server.ask('mem')) as Record<string, number>;
       const f = (k: string): string => (mem[k] ?? 0).toFixed(0);
-      log(`memory: rss ${f('rssMiB')} MiB; serving thread heap ${f('heapMiB')} of ${f('heapTotalMiB')} MiB (${f('heapPhysicalMiB')} touched), typed arrays ${f('arrayBuffersMiB')} MiB, external ${f('externalMiB')} MiB; projection worker heap ${f('workerHeapMiB')} of ${f('workerHeapTotalMiB')} MiB (${f('workerHeapPhysicalMiB')} touched), external ${f('workerExternalMiB')} MiB`);
+      log(`memory: rss ${f('rssMiB')} MiB (anonymous ${f('rssAnonMiB')}, files ${f('rssFileMiB')}, shared ${f('rssShmemMiB')}); serving thread heap ${f('heapMiB')} of ${f('heapTotalMiB')} MiB (${f('heapPhysicalMiB')} touched), typed arrays ${f('arrayBuffersMiB')} MiB, external ${f('externalMiB')} MiB; projection worker heap ${f('workerHeapMiB')} of ${f('workerHeapTotalMiB')} MiB (${f('workerHeapPhysicalMiB')} touched), external ${f('workerExternalMiB')} MiB`);
       // the aim is 300 MB (10^6 bytes), RSS is measured in MiB
       const rssMB = (mem['rssMiB']! * 2 ** 20) / 1e6;
       rows.push({ measure: `serve's memory after the pages (RSS${SCALE ? ', aim < 300 MB' : ''}; JS heap ${f('heapMiB')} MiB (${f('heapPhysicalMiB')} touched), worker's ${f('workerHeapMiB')} MiB (${f('workerHeapPhysicalMiB')} touched), typed arrays ${f('arrayBuffersMiB')} MiB, worker's external ${f('workerExternalMiB')} MiB)`, value: mem['rssMiB']!, unit: `MiB = ${rssMB.toFixed(0)} MB${SCALE && rssMB >= 300 ? '  ABOVE AIM' : ''}` });
