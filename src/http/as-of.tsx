@@ -198,8 +198,13 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         pagesAtCut[atCut] += 1;
       }
       if (s.part) partPagesAtCut[s.part.kind] += 1;
-      userOf.set(c.req.raw, c.get('user'));
-      const res = await appFor(s).fetch(c.req.raw);
+      // asked of the page routes without Accept-Encoding: the page comes back as text (not gzip,
+      // src/http/compressed-pages.ts), for the banner and the date in its links
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete('accept-encoding');
+      const inner = new Request(c.req.raw.url, { method: c.req.raw.method, headers });
+      userOf.set(inner, c.get('user'));
+      const res = await appFor(s).fetch(inner);
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
       if (!(res.headers.get('content-type') ?? '').includes('text/html')) return c.body(await res.arrayBuffer(), res.status as 200);
       let html = keepDate(await res.text(), asOf.date);

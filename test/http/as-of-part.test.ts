@@ -37,6 +37,8 @@ describe('as-of pages read from their part of the cut', () => {
       ...['p1', 'p2', 'p3'].map((p) => ev(`employee-${p}`, 'EmployeeJoined', { employeeId: p, name: `Person ${p}`, email: `${p}@example.test`, departmentId: 'd-eng', joinedOn: '2020-01-01' }, '2021-03-01T08:00:00.000Z')),
       story('s1', 'The first title', 'Maren Holt', '2021-03-02T10:00:00.000Z', { happenedIn: 'd-eng', themes: ['th-care'] }),
       story('s2', 'Another one', 'Maren Holt', '2021-03-02T11:00:00.000Z'),
+      // a page long enough to be sent gzip-compressed (src/http/compressed-pages.ts)
+      story('long', 'A long one', 'Olu Long', '2021-03-02T12:00:00.000Z', { body: 'word '.repeat(6000) }),
       ev('circulation-s1', 'StoryShared', { storyId: 's1', fromId: 'p1', toId: 'p2' }, '2021-03-03T10:00:00.000Z'),
       // s2's leader linked to p3, then (after 4 March) to p2 instead
       ev('story-s2', 'LeaderLinked', { storyId: 's2', leaderId: 'p3' }, '2021-03-03T12:00:00.000Z'),
@@ -132,5 +134,15 @@ describe('as-of pages read from their part of the cut', () => {
     // today the link is p2's
     const now = await page('/leaders/people/p3?asOf=2021-03-08');
     expect(now.doc.body.textContent).not.toContain('Another one');
+  });
+
+  it('a large page, asked by a browser that takes gzip, is the page with its banner (the page routes are asked for text)', async () => {
+    const res = await app.request('/stories/long?asOf=2021-03-04', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    const html = await res.text();
+    expect(html.length).toBeGreaterThan(30_000);
+    expect(html).toContain('class="as-of-banner"');
+    expect(parseHTML(html).document.querySelector('h1')?.textContent).toBe('A long one');
   });
 });
