@@ -177,7 +177,9 @@ function statements(db: Views) {
     themeLog: db.prepare('INSERT OR REPLACE INTO spread_story_theme_log (story_id, theme_id, position, pair, added) VALUES (?, ?, ?, ?, ?)'),
     title: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) VALUES (?, ?, ?)'),
     retitled: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) SELECT story_id, ?, ? FROM spread_stories WHERE story_id = ?'),
-    erasedTitles: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) SELECT story_id, ?, ? FROM spread_stories WHERE teller_id = ?'),
+    // an erased teller's titles leave the history too: every earlier title reads as a rebuild gives it
+    // (their events can no longer be read), so the archive as it stood before the erasure shows it so too
+    erasedTitles: db.prepare('UPDATE spread_story_titles SET title = ? WHERE story_id IN (SELECT story_id FROM spread_stories WHERE teller_id = ?)'),
     growth: db.prepare('INSERT INTO spread_growth (story_no, position, size, virality) VALUES (?, ?, ?, ?)'),
     growths: db.prepare(`INSERT INTO spread_growth (story_no, position, size, virality) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`),
     storyNo: db.prepare<[string], number>('SELECT rowid FROM spread_stories WHERE story_id = ?').pluck(),
@@ -554,7 +556,7 @@ function applyOne(db: Views, e: ProjectedEvent): void {
       return;
     case 'PersonErased':
       q.eraseTitles.run(REMOVED_TEXT, e.data.employeeId);
-      q.erasedTitles.run(e.position, REMOVED_TEXT, e.data.employeeId);
+      q.erasedTitles.run(REMOVED_TEXT, e.data.employeeId);
       return;
     case 'StoryThemed':
       themeStory(q, e.data.storyId, e.data.themeId, e.position);
