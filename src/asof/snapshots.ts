@@ -49,13 +49,16 @@ import type { Cut } from './cut.ts';
  *   meanwhile, with a later `at`, cannot slip into the page). Nothing is built; no memory but that
  *   connection's page cache (CACHE_MB).
  * - when the date's cut is a prefix of the log (`at` never goes back across the cutoff) and the
- *   page can read its figures at the cut (`use(…, { cut: true })`: one story's spread,
- *   src/asof/cut.ts), it is read from the live read models in the same read transaction, with
- *   the cut (where the log's first event left out is: a binary search) on the snapshot handed to
- *   it. Nothing is built; per date kept (at most CUTS_KEPT) a few numbers and the org at the cut.
+ *   page can read what it shows at the cut (`use(…, { cut: true })`: one story's spread,
+ *   src/asof/cut.ts; the dashboard, every window, and its CSV tables, src/asof/dashboard-cut.ts,
+ *   from what the spread model keeps by log position), it is read from the live read models in the
+ *   same read transaction, with the cut (where the log's first event left out is: a binary search)
+ *   on the snapshot handed to it. Nothing is built; per date kept (at most CUTS_KEPT) a few numbers
+ *   and the org at the cut, and for the dashboard what src/asof/dashboard-cut.ts keeps (4 cuts, 4
+ *   figure sets, and the edge log on the reading connection: 32 MB at two million exposures).
  * - when the date's cut is a prefix of the log and the page is made of few stories' rows
- *   (`use(…, { part })`: a story page; a leader's, department's or theme's timeline of at most
- *   MAX_PART_STORIES candidate stories), the real projections the page reads are run over that
+ *   (`use(…, { part })`: a story page; a leader's, a person's, a department's or a theme's
+ *   timeline of at most MAX_PART_STORIES candidate stories), the real projections the page reads are run over that
  *   page's part of the cut (src/asof/story-cut.ts: the stories' families' streams, the people they
  *   name, departments, themes, the review setting, cut at the first event left out) into a small
  *   in-memory views database, and the page reads it. Kept per date, cut and page: at most `maxParts`
@@ -105,10 +108,12 @@ interface OrderFacts {
   position: number;
   /** every read model is at or before `position`: none holds an event the facts have not seen */
   consistent: boolean;
-  /** the spread model is at `position` too: it holds every event of a cut the facts can find */
+  /** the spread model and its edge log are at `position` too: they hold every event of a cut the facts can find */
   spreadAligned: boolean;
 }
 
+/** the edge log's read model (src/projections/edge-log.ts), which the dashboard at a cut reads */
+const EDGE_LOG = 'edge-log';
 /** dates whose cut (the third shortcut) is kept */
 const CUTS_KEPT = 16;
 /** story pages at a cut kept (the fourth shortcut), and the bytes they may hold together */
@@ -230,7 +235,7 @@ export class AsOfSnapshots {
     const cps = checkpointsOf(db);
     const position = cps.find((c) => c.name === logOrderProjection.name)?.position;
     if (!order || position === undefined) return undefined;
-    return { order, position, consistent: cps.every((c) => c.position <= position), spreadAligned: cps.some((c) => c.name === spreadProjection.name && c.position === position) };
+    return { order, position, consistent: cps.every((c) => c.position <= position), spreadAligned: [spreadProjection.name, EDGE_LOG].every((name) => cps.some((c) => c.name === name && c.position === position)) };
   }
 
   /** The facts for building: read in a short transaction of their own. */
@@ -340,7 +345,7 @@ export class AsOfSnapshots {
         },
       };
       entry.running = (async () => {
-        const events = await partEvents(this.store, live, cut, storyIds);
+        const events = await partEvents(this.store, live, cut, storyIds, part.kind === 'person' ? [part.employeeId] : []);
         this.counts.eventsRead += events.length;
         this.apply(entry, events);
         entry.bytes = bytesOf(db);

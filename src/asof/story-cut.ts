@@ -32,6 +32,7 @@ const statements = preparedPer((db: Views) => ({
   departments: db.prepare<[], string>('SELECT department_id FROM story_departments UNION SELECT department_id FROM spread_departments').pluck(),
   themes: db.prepare<[], string>('SELECT theme_id FROM theme_themes UNION SELECT theme_id FROM spread_themes').pluck(),
   byLeader: db.prepare<[string, string, number], string>('SELECT story_id FROM story_stories WHERE leader_key IN (?, ?) LIMIT ?').pluck(),
+  byPerson: db.prepare<[string, number], string>('SELECT story_id FROM story_leader_links WHERE leader_id = ? LIMIT ?').pluck(),
   byDepartment: db.prepare<[string, number], string>('SELECT story_id FROM story_stories WHERE happened_in = ? LIMIT ?').pluck(),
   byTheme: db.prepare<[string, string, number], string>('SELECT story_id FROM story_themes WHERE theme_id = ? UNION SELECT story_id FROM story_history WHERE theme_id = ? LIMIT ?').pluck(),
 }));
@@ -40,7 +41,12 @@ const statements = preparedPer((db: Views) => ({
  * A page that can be read from its part of a prefix cut: one story's page, or a timeline of few
  * stories (a leader's, a department's, a theme's).
  */
-export type PagePart = { kind: 'story'; storyId: string } | { kind: 'leader'; name: string } | { kind: 'department'; departmentId: string } | { kind: 'theme'; themeId: string };
+export type PagePart =
+  | { kind: 'story'; storyId: string }
+  | { kind: 'leader'; name: string }
+  | { kind: 'person'; employeeId: string }
+  | { kind: 'department'; departmentId: string }
+  | { kind: 'theme'; themeId: string };
 
 /** a timeline of more candidate stories than this is built with the date instead (its part of the cut is no longer small) */
 export const MAX_PART_STORIES = 200;
@@ -50,6 +56,8 @@ export const MAX_PART_STORIES = 200;
  * superset of those the page shows at the cut); undefined when there are more than MAX_PART_STORIES.
  * - a leader's timeline: the stories naming them, and those whose teller was erased since (erasure
  *   rewrites the leader of an erased teller's stories, so at the cut they may still have named them);
+ * - a person's (/leaders/people/:id): every story ever linked to them (a link can move to someone
+ *   else later, and an erasure does not unlink);
  * - a department's: the stories that happened there (a story's department is never amended);
  * - a theme's: the stories that have it, and every story it was ever added to or removed from (its
  *   history keeps those changes; a theme given when told and never removed is still there).
@@ -60,6 +68,7 @@ export function partStories(db: Views, part: PagePart): string[] | undefined {
   const ids =
     part.kind === 'story' ? [part.storyId]
     : part.kind === 'leader' ? q.byLeader.all(leaderKey(part.name), leaderKey(REMOVED_TEXT), n)
+    : part.kind === 'person' ? q.byPerson.all(part.employeeId, n)
     : part.kind === 'department' ? q.byDepartment.all(part.departmentId, n)
     : q.byTheme.all(part.themeId, part.themeId, n);
   return ids.length > MAX_PART_STORIES ? undefined : ids;
@@ -103,7 +112,7 @@ function peopleNamed(e: RecordedEvent, into: Set<string>): void {
  * The events of the cut that make the pages of `storyIds` (see above), in log order. `db` is the live read
  * models at `cut.factsPosition`, read in the same read transaction as the cut was found.
  */
-export async function partEvents(store: EventStore, db: Views, cut: Cut, storyIds: readonly string[]): Promise<RecordedEvent[]> {
+export async function partEvents(store: EventStore, db: Views, cut: Cut, storyIds: readonly string[], people: readonly string[] = []): Promise<RecordedEvent[]> {
   const q = statements(db);
   const inCut = (e: RecordedEvent): boolean => e.position < cut.firstOut && e.position <= cut.factsPosition;
   const streams = new Set<string>(['archive-settings']);
@@ -116,7 +125,8 @@ export async function partEvents(store: EventStore, db: Views, cut: Cut, storyId
   for (const id of q.departments.all()) streams.add(`department-${id}`);
   for (const id of q.themes.all()) streams.add(`theme-${id}`);
   const events: RecordedEvent[] = [];
-  const named = new Set<string>();
+  // and the people the page is about (a person's timeline names them even when no story does)
+  const named = new Set<string>(people);
   for (const s of streams) {
     for (const e of await store.readStream(s)) {
       if (!inCut(e)) continue;

@@ -40,17 +40,25 @@ const patterns = AS_OF_PAGES.map((p) => new RegExp(`^${p.split('/').map((s) => (
 
 /**
  * The pages that read what they show at a date's cut from the live read models when the cut is a
- * prefix of the log (src/asof/cut.ts), instead of building the date: one story's spread.
+ * prefix of the log (src/asof/cut.ts), instead of building the date: one story's spread, the
+ * dashboard and its CSV tables.
  */
-const AT_CUT = [/^\/dashboard\/stories\/[^/]+\/?$/];
-const readsAtCut = (path: string): boolean => AT_CUT.some((re) => re.test(path));
+const AT_CUT: [RegExp, CutPage][] = [
+  [/^\/dashboard\/stories\/[^/]+\/?$/, 'dashboard-story'],
+  // the dashboard, every window, and its CSV tables (src/asof/dashboard-cut.ts)
+  [/^\/dashboard\/?$/, 'dashboard'],
+  [/^\/dashboard\/export\.csv$/, 'dashboard-csv'],
+];
+type CutPage = 'dashboard-story' | 'dashboard' | 'dashboard-csv';
+const cutPageOf = (path: string): CutPage | undefined => AT_CUT.find(([re]) => re.test(path))?.[1];
 /**
- * A story page of such a date, and a leader's, department's or theme's timeline of few stories, is
+ * A story page of such a date, and a leader's, person's, department's or theme's timeline of few stories, is
  * read from a small views database of that page's part of the cut (src/asof/story-cut.ts).
  */
 const PARTS: [RegExp, (id: string) => PagePart][] = [
   [/^\/stories\/([^/]+)\/?$/, (storyId) => ({ kind: 'story', storyId })],
   [/^\/leaders\/(?!people\/)([^/]+)\/?$/, (name) => ({ kind: 'leader', name: name.trim() })],
+  [/^\/leaders\/people\/([^/]+)\/?$/, (employeeId) => ({ kind: 'person', employeeId })],
   [/^\/departments\/([^/]+)\/?$/, (departmentId) => ({ kind: 'department', departmentId })],
   [/^\/themes\/([^/]+)\/?$/, (themeId) => ({ kind: 'theme', themeId })],
 ];
@@ -67,10 +75,10 @@ function pagePartOf(path: string): PagePart | undefined {
   }
   return undefined;
 }
-/** How many as-of pages this process answered at a cut from the live read models (for tests and the bench). */
-export const pagesAtCut = { count: 0 };
+/** How many as-of pages this process answered at a cut from the live read models, in all and by page (for tests and the bench). */
+export const pagesAtCut: { count: number } & Record<CutPage, number> = { count: 0, 'dashboard-story': 0, dashboard: 0, 'dashboard-csv': 0 };
 /** How many as-of pages this process read from their part of a prefix cut, by kind (for tests and the bench). */
-export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0, leader: 0, department: 0, theme: 0 };
+export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0, leader: 0, person: 0, department: 0, theme: 0 };
 
 export function isAsOfPage(path: string): boolean {
   return !NOT_PAGES.has(path) && patterns.some((re) => re.test(path));
@@ -184,10 +192,19 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
     }
     const asOf: AsOfDate = parsed.asOf;
     return snapshots.use(asOf, async (s) => {
-      if (s.cut) pagesAtCut.count += 1;
+      const atCut = s.cut && cutPageOf(c.req.path);
+      if (atCut) {
+        pagesAtCut.count += 1;
+        pagesAtCut[atCut] += 1;
+      }
       if (s.part) partPagesAtCut[s.part.kind] += 1;
-      userOf.set(c.req.raw, c.get('user'));
-      const res = await appFor(s).fetch(c.req.raw);
+      // asked of the page routes without Accept-Encoding: the page comes back as text (not gzip,
+      // src/http/compressed-pages.ts), for the banner and the date in its links
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete('accept-encoding');
+      const inner = new Request(c.req.raw.url, { method: c.req.raw.method, headers });
+      userOf.set(inner, c.get('user'));
+      const res = await appFor(s).fetch(inner);
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
       if (!(res.headers.get('content-type') ?? '').includes('text/html')) return c.body(await res.arrayBuffer(), res.status as 200);
       let html = keepDate(await res.text(), asOf.date);
@@ -198,6 +215,6 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         html = html.slice(0, at) + banner + html.slice(at);
       }
       return c.body(html, res.status as 200);
-    }, { cut: readsAtCut(c.req.path), part: pagePartOf(c.req.path) });
+    }, { cut: cutPageOf(c.req.path) !== undefined, part: pagePartOf(c.req.path) });
   };
 }

@@ -1,7 +1,7 @@
 import type { Views } from '../projections/runtime.ts';
 import { dashboard, departmentGroupsKept } from '../projections/spread-dashboard.ts';
 import type { Dashboard } from '../projections/spread-dashboard.ts';
-import { latestSpreadAt } from '../read/spread.ts';
+import { latestSpreadAt, storyArrivals } from '../read/spread.ts';
 import { dashboardVersion } from '../read/edge-log.ts';
 import { firstArrivals, headlines, windowPhrase } from '../spread/headlines.ts';
 import type { ResolvedWindow } from '../spread/window.ts';
@@ -30,17 +30,32 @@ export async function renderDashboardBody(db: Views, ask: DashboardAsk): Promise
   // read before counting: everything below is synchronous, so the figures are of this version
   const version = dashboardVersion(db);
   dashboardRenders.count += 1;
+  const d = dashboard(db, ask.w, ask.minGroup);
+  const value = await renderDashboardPage(d, ask, { latestSpreadAt: () => latestSpreadAt(db), arrivalsOf: (id) => storyArrivals(db, id), groupOf: departmentGroupsKept(db, ask.minGroup).groupOf });
+  return { value, version };
+}
+
+/** What the page reads besides the figures: as the read models are now, or as they stood at a cut (src/asof/dashboard-cut.ts). */
+export interface DashboardExtras {
+  /** when a story last passed from one person to another (null: never) */
+  latestSpreadAt: () => number | null;
+  /** a story's arrival in each department, in order */
+  arrivalsOf: (storyId: string) => { departmentId: string; atMs: number }[];
+  groupOf: (departmentId: string) => string;
+}
+
+/** The dashboard's body for the figures `d` of the window asked. */
+export async function renderDashboardPage(d: Dashboard, ask: DashboardAsk, x: DashboardExtras): Promise<string> {
   const { w, minGroup } = ask;
-  const d = dashboard(db, w, minGroup);
   // an archive that has been quiet lately (a demo loaded weeks ago): point at its latest activity
   let latest: { from: string; to: string } | undefined;
   if (d.flows.length === 0) {
-    const last = latestSpreadAt(db);
+    const last = x.latestSpreadAt();
     if (last !== null && last !== undefined) latest = { from: new Date(last - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) };
   }
-  const said = d.stories.length ? headlines(d, firstArrivals(db, d, w, departmentGroupsKept(db, minGroup).groupOf), windowPhrase(w)) : [];
+  const said = d.stories.length ? headlines(d, firstArrivals(x.arrivalsOf, d, w, x.groupOf), windowPhrase(w)) : [];
   const page = <DashboardPage d={d} w={w} minGroup={minGroup} latest={latest} headlines={said} figuresAsOf={ask.askedAtMs ?? undefined} />;
-  return { value: String(await page.toString()), version };
+  return String(await page.toString());
 }
 
 /** The figures alone (the CSV export), up to `limit` stories. */

@@ -11,7 +11,8 @@ import { DashboardStoryPage } from '../../views/pages/dashboard-story.tsx';
 import { dashboardVersion } from '../read/edge-log.ts';
 import { keptLatest } from '../read/kept-latest.ts';
 import { workerOf } from '../projections/in-worker.ts';
-import { dashboardFigures, renderDashboardBody } from './dashboard-body.tsx';
+import { dashboardFigures, renderDashboardBody, renderDashboardPage } from './dashboard-body.tsx';
+import { dashboardAtCut, dashboardExtrasAtCut } from '../asof/dashboard-cut.ts';
 import type { DashboardAsk } from './dashboard-body.tsx';
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
@@ -60,6 +61,16 @@ const STALE_FOR_MS = 60_000;
  */
 async function dashboardPart(ctx: AppContext, w: ResolvedWindow): Promise<HtmlEscapedString> {
   const db = ctx.runtime.db;
+  const cut = ctx.asOfCut;
+  if (cut) {
+    // as of a date read at its cut (src/asof/dashboard-cut.ts): the page is the same for every
+    // position of the live read models with the same first event left out, so it is kept under that
+    // (src/read/kept.ts's bounds: 16 values, 4M characters per connection)
+    const ask: DashboardAsk = { w, minGroup: ctx.config.minGroup, askedAtMs: null };
+    const page = await keptUntilChangeAsync(db, `dashboard-at-cut:${cut.cutoffMs}:${w.fromMs}|${w.toMs}|${w.query}:${ask.minGroup}`, () => String(ctx.asOfCut?.firstOut), async () =>
+      renderDashboardPage(await dashboardAtCut(db, ctx.store, cut, w, ask.minGroup, 20), ask, await dashboardExtrasAtCut(db, ctx.store, cut, ask.minGroup)));
+    return raw(page);
+  }
   // a dated page reads its snapshot on this thread, and says nothing of when its figures were worked out
   const worker = ctx.asOf ? undefined : workerOf(ctx.runtime);
   const minGroup = ctx.config.minGroup;
@@ -195,7 +206,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<AppEnv> {
     }
     // counted on the projection worker when there is one (it holds the edge log)
     const worker = ctx.asOf ? undefined : workerOf(ctx.runtime);
-    const d = worker
+    const cut = ctx.asOfCut;
+    const d = cut
+      ? await dashboardAtCut(ctx.runtime.db, ctx.store, cut, p.w, ctx.config.minGroup, 1000)
+      : worker
       ? await worker.run<Dashboard>({ kind: 'dashboard-figures', w: p.w, minGroup: ctx.config.minGroup, limit: 1000 })
       : dashboardFigures(ctx.runtime.db, p.w, ctx.config.minGroup, 1000);
     const name = new Map(d.groups.map((g) => [g.id, g.name]));

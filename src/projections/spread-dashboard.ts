@@ -125,11 +125,10 @@ function bucketMedian(db: Views, size: number): number | null {
  * The touched stories are sorted by count as packed numbers (count × STORY_LIMIT + story number: one
  * numeric sort, no objects); only the stories of the counts that can make the cut are looked up, a count at a time.
  */
-function rankStories(db: Views, addedOf: Int32Array, touched: readonly number[], limit: number): [string, number][] {
+function rankStories(row: { get: (storyNo: number) => StoryState | undefined }, addedOf: Int32Array, touched: readonly number[], limit: number): [string, number][] {
   const keys = new Float64Array(touched.length);
   for (let i = 0; i < touched.length; i++) keys[i] = addedOf[touched[i]!]! * STORY_LIMIT + touched[i]!;
   keys.sort();
-  const row = sql<[number], { story_id: string; retracted: number; awaiting: number }>(db, 'SELECT story_id, retracted, awaiting FROM spread_stories WHERE rowid = ?');
   const out: [string, number][] = [];
   let i = keys.length - 1;
   while (i >= 0 && out.length < limit) {
@@ -153,7 +152,9 @@ function rankStories(db: Views, addedOf: Int32Array, touched: readonly number[],
 const storyRowsKept = new WeakMap<Views, Map<string, Pick<CirculatingStory, 'touches' | 'newDepartments' | 'curve'>>>();
 const STORY_ROWS_KEPT = 2000;
 
-function storyInWindow(db: Views, s: StoryRow, from: number, to: number): Pick<CirculatingStory, 'touches' | 'newDepartments' | 'curve'> {
+export type StoryInWindow = Pick<CirculatingStory, 'touches' | 'newDepartments' | 'curve'>;
+
+function storyInWindow(db: Views, s: StoryRow, from: number, to: number): StoryInWindow {
   let kept = storyRowsKept.get(db);
   if (!kept) storyRowsKept.set(db, (kept = new Map()));
   const key = `${s.story_no}|${s.story_id}|${s.touches}|${s.size}|${s.department_id}|${from}|${to}`;
@@ -182,7 +183,7 @@ function storyInWindow(db: Views, s: StoryRow, from: number, to: number): Pick<C
  * (story numbers are the spread model's row ids), the stories each group received from and passed
  * to other groups (marks per (story, group): distinct counts without sets or sorting).
  */
-interface Tally {
+export interface Tally {
   K: number;
   groupOfNo: Int32Array;
   counts: Float64Array;
@@ -203,7 +204,7 @@ interface Tally {
 
 const marksBytes = (storySlots: number, K: number): number => Math.ceil((storySlots * K) / 8);
 
-function newTally(K: number, groupOfNo: Int32Array, storySlots: number): Tally {
+export function newTally(K: number, groupOfNo: Int32Array, storySlots: number): Tally {
   return {
     K, groupOfNo, counts: new Float64Array(K * K), storySlots, addedOf: new Int32Array(storySlots), touched: [],
     intoMarks: new Uint8Array(marksBytes(storySlots, K)), outOfMarks: new Uint8Array(marksBytes(storySlots, K)),
@@ -211,7 +212,7 @@ function newTally(K: number, groupOfNo: Int32Array, storySlots: number): Tally {
   };
 }
 
-function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
+export function count(x: Tally, storyNo: number, fromNo: number, toNo: number): void {
   const K = x.K;
   if (storyNo >= x.storySlots) {
     // a story numbered after the arrays were sized
@@ -304,7 +305,7 @@ function windowTally(db: Views, from: number, to: number, K: number, groupOfNo: 
  * on exposures: kept per views connection under the counts of the events that change them
  * (src/projections/edge-log.ts), so a stream of reads and hearings does not make them be read again.
  */
-interface Settled {
+export interface Settled {
   groups: readonly Group[];
   groupOf: (departmentId: string) => string;
   toldByGroup: Map<string, number>;
@@ -367,9 +368,51 @@ function settledParts(db: Views, from: number, to: number, minGroup: number, sou
  * memory (the default), or the spread model's nodes (the from-scratch reference the tests compare with).
  */
 export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, source: EdgeSourceName = 'edge-log'): Dashboard {
+  return dashboardFrom(liveSource(db, source), w, minGroup, limit);
+}
+
+/** A story's state the ranking reads (retracted or awaiting review: left out). */
+export interface StoryState {
+  story_id: string;
+  retracted: number;
+  awaiting: number;
+}
+
+/**
+ * What the dashboard's figures are read from: the read models as they are (liveSource), or as they
+ * stood at a log position (src/asof/dashboard-cut.ts). The figures are put together from it by
+ * dashboardFrom alone, so both give the same page for the same rows.
+ */
+export interface DashboardSource {
+  settled(from: number, to: number, minGroup: number): Settled;
+  /** spread_department_numbers: number, department id */
+  departmentNumbers(): [number, string][];
+  tally(from: number, to: number, K: number, groupOfNo: Int32Array): Tally;
+  /** a story by its number (the spread model's row id) */
+  storyByNo(storyNo: number): StoryState | undefined;
+  story(storyId: string): StoryRow | undefined;
+  bucketMedian(size: number): number | null;
+  storyInWindow(s: StoryRow, from: number, to: number): StoryInWindow;
+}
+
+export function liveSource(db: Views, source: EdgeSourceName = 'edge-log'): DashboardSource {
+  const row = sql<[number], StoryState>(db, 'SELECT story_id, retracted, awaiting FROM spread_stories WHERE rowid = ?');
+  return {
+    settled: (from, to, minGroup) => settledParts(db, from, to, minGroup, source),
+    departmentNumbers: () => sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all(),
+    tally: (from, to, K, groupOfNo) => windowTally(db, from, to, K, groupOfNo, source),
+    storyByNo: (no) => row.get(no),
+    story: (id) => spreadStory(db, id),
+    bucketMedian: (size) => bucketMedian(db, size),
+    storyInWindow: (s, from, to) => storyInWindow(db, s, from, to),
+  };
+}
+
+/** The figures for a window, from `src` (see DashboardSource). */
+export function dashboardFrom(src: DashboardSource, w: Window, minGroup: number, limit = 20): Dashboard {
   const from = w.fromMs ?? MIN;
   const to = w.toMs;
-  const settled = settledParts(db, from, to, minGroup, source);
+  const settled = src.settled(from, to, minGroup);
   const { groupOf } = settled;
   const groups = [...settled.groups];
 
@@ -390,10 +433,10 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
   };
   // departments are numbered in the packed edges (src/spread/edge-code.ts): number -> group index
   const tallyOnce = (): Tally => {
-    const numbered = sql<[], [number, string]>(db, 'SELECT no, department_id FROM spread_department_numbers').raw().all();
+    const numbered = src.departmentNumbers();
     const groupOfNo = new Int32Array(numbered.reduce((m, [no]) => Math.max(m, no + 1), 0));
     for (const [no, id] of numbered) groupOfNo[no] = gi(id);
-    return windowTally(db, from, to, K, groupOfNo, source);
+    return src.tally(from, to, K, groupOfNo);
   };
   let tally = tallyOnce();
   // a department numbered between reading the numbers and the edges: read them again (once is enough)
@@ -403,15 +446,15 @@ export function dashboard(db: Views, w: Window, minGroup: number, limit = 20, so
   for (let f = 0; f < K; f++) for (let t = 0; t < K; t++) if (counts[f * K + t]) flows.push({ from: groups[f]!.id, to: groups[t]!.id, count: counts[f * K + t]! });
 
   // circulating stories: ranked by nodes added in the window (the teller's own node is not "added")
-  const ranked = rankStories(db, addedOf, touched, limit);
+  const ranked = rankStories({ get: src.storyByNo }, addedOf, touched, limit);
   const medians = new Map<number, number | null>();
   const stories: CirculatingStory[] = [];
   for (const [storyId, added] of ranked) {
-    const s = spreadStory(db, storyId);
+    const s = src.story(storyId);
     if (!s) continue;
     const b = sizeBucket(s.size);
-    if (!medians.has(b)) medians.set(b, bucketMedian(db, s.size));
-    const { touches, newDepartments, curve } = storyInWindow(db, s, from, to);
+    if (!medians.has(b)) medians.set(b, src.bucketMedian(s.size));
+    const { touches, newDepartments, curve } = src.storyInWindow(s, from, to);
     stories.push({ storyId, title: s.title, size: s.size, added, touches, newDepartments, virality: s.virality, bucket: bucketLabel(b), bucketMedian: medians.get(b) ?? null, curve });
   }
 

@@ -39,8 +39,24 @@ CREATE TABLE IF NOT EXISTS spread_stories (
   wiener INTEGER NOT NULL DEFAULT 0, -- Σ of all pairwise distances
   depth_sum INTEGER NOT NULL DEFAULT 0, depth INTEGER NOT NULL DEFAULT 0,
   cross_edges INTEGER NOT NULL DEFAULT 0, within_edges INTEGER NOT NULL DEFAULT 0,
-  awaiting INTEGER NOT NULL DEFAULT 0 -- awaiting review: left out of the dashboard's lists and refused circulation
+  awaiting INTEGER NOT NULL DEFAULT 0, -- awaiting review: left out of the dashboard's lists and refused circulation
+  -- what the archive as it stood at a log position P reads (src/asof/dashboard-cut.ts): awaiting at P
+  -- is held = 1 and no approval before P; retracted at P is a retraction before P
+  held INTEGER NOT NULL DEFAULT 0, -- review was on when it was told
+  approved_pos INTEGER, -- the log position of its first approval
+  retracted_pos INTEGER -- the log position of its first retraction
 );
+-- a story's title from each log position on (told, amended with a title, its teller erased)
+CREATE TABLE IF NOT EXISTS spread_story_titles (
+  story_id TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL, PRIMARY KEY (story_id, position)) WITHOUT ROWID;
+-- every change of spread_story_themes, by log position (added 1: the row inserted; 0: deleted)
+CREATE TABLE IF NOT EXISTS spread_story_theme_log (
+  story_id TEXT NOT NULL, theme_id TEXT NOT NULL, position INTEGER NOT NULL, pair INTEGER, added INTEGER NOT NULL,
+  PRIMARY KEY (story_id, theme_id, position)) WITHOUT ROWID;
+-- a story's size and virality after each exposure that grew its cascade, at that exposure's log position
+CREATE TABLE IF NOT EXISTS spread_growth (
+  story_no INTEGER NOT NULL, position INTEGER NOT NULL, size INTEGER NOT NULL, virality REAL NOT NULL,
+  PRIMARY KEY (story_no, position)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spread_story_depths (
   story_id TEXT NOT NULL, depth INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (story_id, depth)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spread_story_flows (
@@ -77,7 +93,7 @@ CREATE TABLE IF NOT EXISTS spread_shared (
 const TABLES = [
   'spread_departments', 'spread_people', 'spread_department_history', 'spread_themes', 'spread_stories',
   'spread_story_themes', 'spread_nodes', 'spread_touches', 'spread_arrivals', 'spread_shared', 'spread_department_numbers', 'spread_theme_numbers',
-  'spread_story_depths', 'spread_story_flows',
+  'spread_story_depths', 'spread_story_flows', 'spread_story_titles', 'spread_story_theme_log', 'spread_growth',
 ];
 
 export interface StoryRow {
@@ -100,16 +116,20 @@ export interface StoryRow {
   within_edges: number;
   /** 1 while the story awaits review */
   awaiting: number;
+  /** 1 when review was on as it was told */
+  held: number;
+  approved_pos: number | null;
+  retracted_pos: number | null;
 }
 
 /** rows per multi-row INSERT of the rows a batch appends (one statement call each, not one per row) */
 const ROWS_PER_INSERT = 64;
 
-/** Inserts rows of three values (flattened) through `many` (ROWS_PER_INSERT rows) and `one`. */
-function insertRows(many: Database.Statement, one: Database.Statement, flat: unknown[]): void {
-  const full = flat.length - (flat.length % (3 * ROWS_PER_INSERT));
-  for (let i = 0; i < full; i += 3 * ROWS_PER_INSERT) many.run(flat.slice(i, i + 3 * ROWS_PER_INSERT));
-  for (let i = full; i < flat.length; i += 3) one.run(flat[i], flat[i + 1], flat[i + 2]);
+/** Inserts rows of `width` values (flattened) through `many` (ROWS_PER_INSERT rows) and `one`. */
+function insertRows(many: Database.Statement, one: Database.Statement, flat: unknown[], width = 3): void {
+  const full = flat.length - (flat.length % (width * ROWS_PER_INSERT));
+  for (let i = 0; i < full; i += width * ROWS_PER_INSERT) many.run(flat.slice(i, i + width * ROWS_PER_INSERT));
+  for (let i = full; i < flat.length; i += width) one.run(flat.slice(i, i + width));
 }
 
 function statements(db: Views) {
@@ -154,13 +174,22 @@ function statements(db: Views) {
       'INSERT OR IGNORE INTO spread_stories (story_id, teller_id, title, t0_ms, department_id) VALUES (?, ?, ?, ?, ?)',
     ),
     storyTheme: db.prepare('INSERT OR IGNORE INTO spread_story_themes (story_id, theme_id, pair) VALUES (?, ?, ?)'),
+    themeLog: db.prepare('INSERT OR REPLACE INTO spread_story_theme_log (story_id, theme_id, position, pair, added) VALUES (?, ?, ?, ?, ?)'),
+    title: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) VALUES (?, ?, ?)'),
+    retitled: db.prepare('INSERT OR REPLACE INTO spread_story_titles (story_id, position, title) SELECT story_id, ?, ? FROM spread_stories WHERE story_id = ?'),
+    // an erased teller's titles leave the history too: every earlier title reads as a rebuild gives it
+    // (their events can no longer be read), so the archive as it stood before the erasure shows it so too
+    erasedTitles: db.prepare('UPDATE spread_story_titles SET title = ? WHERE story_id IN (SELECT story_id FROM spread_stories WHERE teller_id = ?)'),
+    growth: db.prepare('INSERT INTO spread_growth (story_no, position, size, virality) VALUES (?, ?, ?, ?)'),
+    growths: db.prepare(`INSERT INTO spread_growth (story_no, position, size, virality) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`),
     storyNo: db.prepare<[string], number>('SELECT rowid FROM spread_stories WHERE story_id = ?').pluck(),
     themeNo: db.prepare<[string], number>('SELECT no FROM spread_theme_numbers WHERE theme_id = ?').pluck(),
     numberTheme: db.prepare('INSERT INTO spread_theme_numbers (theme_id) VALUES (?)'),
     shared: db.prepare('INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES (?, ?, ?)'),
     // rows in order: the first share of a story to a person is the one kept, as one by one
     shareds: db.prepare(`INSERT OR IGNORE INTO spread_shared (to_id, story_id, at_ms) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`),
-    awaiting: db.prepare('UPDATE spread_stories SET awaiting = ? WHERE story_id = ?'),
+    hold: db.prepare('UPDATE spread_stories SET awaiting = 1, held = 1 WHERE story_id = ?'),
+    approve: db.prepare('UPDATE spread_stories SET awaiting = 0, approved_pos = coalesce(approved_pos, ?) WHERE story_id = ?'),
     openDepartment: db.prepare('INSERT INTO spread_departments (department_id, name, open) VALUES (?, ?, 1) ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, open = 1'),
     renameDepartment: db.prepare('UPDATE spread_departments SET name = ? WHERE department_id = ?'),
     closeDepartment: db.prepare('UPDATE spread_departments SET open = 0 WHERE department_id = ?'),
@@ -169,7 +198,7 @@ function statements(db: Views) {
     // an erased teller's titles read as a rebuild gives them; the figures stay as they are
     eraseTitles: db.prepare('UPDATE spread_stories SET title = ? WHERE teller_id = ?'),
     untheme: db.prepare('DELETE FROM spread_story_themes WHERE story_id = ? AND theme_id = ?'),
-    retract: db.prepare('UPDATE spread_stories SET retracted = 1 WHERE story_id = ?'),
+    retract: db.prepare('UPDATE spread_stories SET retracted = 1, retracted_pos = coalesce(retracted_pos, ?) WHERE story_id = ?'),
     review: reviewCopyStatements(db, 'spread'),
   };
 }
@@ -225,6 +254,8 @@ interface Pending {
   /** written nodes whose subtree size changed, by story */
   below: Map<string, Set<TreeNode>>;
   rows: Set<StoryRow>;
+  /** spread_growth rows, flattened (story number, position, size, virality), one per exposure that grew a cascade */
+  growth: unknown[];
   /** story, department -> [nodes added, earliest arrival] */
   arrivals: Map<string, Map<string, [number, number]>>;
   /** story, depth -> nodes added */
@@ -260,7 +291,7 @@ const PEOPLE_MAX = 200_000;
 /** at roughly 150 bytes a node: about 40 MB of trees at most */
 const TREE_NODES_MAX = 250_000;
 
-const emptyPending = (): Pending => ({ touches: [], shared: [], nodes: [], below: new Map(), rows: new Set(), arrivals: new Map(), depths: new Map(), flows: new Map() });
+const emptyPending = (): Pending => ({ touches: [], shared: [], nodes: [], below: new Map(), rows: new Set(), growth: [], arrivals: new Map(), depths: new Map(), flows: new Map() });
 const memories = new WeakMap<Views, Memory>();
 function memoryOf(db: Views): Memory {
   let m = memories.get(db);
@@ -306,11 +337,12 @@ function departmentNo(m: Memory, q: Statements, departmentId: string): number {
   return no;
 }
 
-/** Records a story's theme, with the packed (story, theme) numbers the dashboard reads. */
-function themeStory(q: Statements, storyId: string, themeId: string): void {
+/** Records a story's theme, with the packed (story, theme) numbers the dashboard reads, and the change by log position. */
+function themeStory(q: Statements, storyId: string, themeId: string, position: number): void {
   const storyNo = q.storyNo.get(storyId);
   const themeNo = q.themeNo.get(themeId) ?? Number(q.numberTheme.run(themeId).lastInsertRowid);
-  q.storyTheme.run(storyId, themeId, storyNo === undefined ? null : encodeStoryTheme(storyNo, themeNo));
+  const pair = storyNo === undefined ? null : encodeStoryTheme(storyNo, themeNo);
+  if (q.storyTheme.run(storyId, themeId, pair).changes > 0) q.themeLog.run(storyId, themeId, position, pair, 1);
 }
 
 function storyRow(m: Memory, q: Statements, storyId: string): StoryRow | undefined {
@@ -420,6 +452,8 @@ function applyExposure(db: Views, storyId: string, exposure: Exposure, position:
     size, bucket: sizeBucket(size), wiener, depth_sum: depthSum, depth, cross_edges: cross, within_edges: within,
     virality: viralityOf({ size, wiener }),
   });
+  // the figures after this exposure, at its position: the archive as it stood at any position reads them
+  p.growth.push(story.story_no, position, size, story.virality);
 }
 
 /** Writes what the batch kept in memory (see Memory), then drops trees if there are too many. */
@@ -447,6 +481,7 @@ function flush(db: Views): void {
       cross_edges: s.cross_edges, within_edges: s.within_edges, virality: s.virality,
     });
   }
+  insertRows(q.growths, q.growth, p.growth, 4);
   for (const [storyId, byDepartment] of p.arrivals) for (const [departmentId, [n, atMs]] of byDepartment) q.arrival.run(storyId, departmentId, atMs, n);
   for (const [storyId, byDepth] of p.depths) for (const [depth, n] of byDepth) q.breadth.run(storyId, depth, n);
   for (const [storyId, byFrom] of p.flows) for (const [from, byTo] of byFrom) for (const [to, n] of byTo) q.flow.run(storyId, from, to, n);
@@ -500,35 +535,40 @@ function applyOne(db: Views, e: ProjectedEvent): void {
       m.position = e.position;
       const dept = m.departmentOf(d.tellerId);
       q.insertStory.run(d.storyId, d.tellerId, d.title, atMs, dept);
-      if (reviewIsOn(q.review)) q.awaiting.run(1, d.storyId);
+      q.title.run(d.storyId, e.position, d.title);
+      if (reviewIsOn(q.review)) q.hold.run(d.storyId);
       q.insertNode.run(d.storyId, d.tellerId, 0, null, 0, dept, null, atMs, null, 1);
       // a new story's tree is its root: no need to read it back
       const root: TreeNode = { personId: d.tellerId, parent: null, depth: 0, departmentId: dept, below: 1, written: true };
       m.trees.set(d.storyId, { nodes: new Map([[d.tellerId, root]]), root, used: m.batch });
       m.treeNodes += 1;
       arrived(m.pending, d.storyId, dept, 0, atMs);
-      for (const t of d.themes) themeStory(q, d.storyId, t);
+      for (const t of d.themes) themeStory(q, d.storyId, t, e.position);
       // a retelling exposes its teller to the original story
       if (d.retellingOf !== undefined) applyExposure(db, d.retellingOf, { personId: d.tellerId, atMs }, e.position);
       return;
     }
     case 'StoryAmended':
-      if (e.data.title !== undefined) q.retitle.run(e.data.title, e.data.storyId);
+      if (e.data.title !== undefined) {
+        q.retitle.run(e.data.title, e.data.storyId);
+        q.retitled.run(e.position, e.data.title, e.data.storyId);
+      }
       return;
     case 'PersonErased':
       q.eraseTitles.run(REMOVED_TEXT, e.data.employeeId);
+      q.erasedTitles.run(REMOVED_TEXT, e.data.employeeId);
       return;
     case 'StoryThemed':
-      themeStory(q, e.data.storyId, e.data.themeId);
+      themeStory(q, e.data.storyId, e.data.themeId, e.position);
       return;
     case 'StoryUnthemed':
-      q.untheme.run(e.data.storyId, e.data.themeId);
+      if (q.untheme.run(e.data.storyId, e.data.themeId).changes > 0) q.themeLog.run(e.data.storyId, e.data.themeId, e.position, null, 0);
       return;
     case 'StoryRetracted':
-      q.retract.run(e.data.storyId);
+      q.retract.run(e.position, e.data.storyId);
       return;
     case 'StoryApproved': {
-      q.awaiting.run(0, e.data.storyId);
+      q.approve.run(e.position, e.data.storyId);
       const kept = memoryOf(db).rows.get(e.data.storyId);
       if (kept) kept.awaiting = 0;
       return;
@@ -552,8 +592,9 @@ const forget = (db: Views): void => void memories.delete(db);
 
 export const spreadProjection: Projection = {
   name: 'spread',
-  // 8: stories awaiting review (issue 12)
-  version: 8,
+  // 8: stories awaiting review (issue 12); 9: what the archive as it stood at a log position reads
+  // (titles, themes, size and virality by position; approval and retraction positions)
+  version: 9,
   // several writes per exposure: its own lane, so stories and search do not wait for it
   lane: 'spread',
   setup(db) {

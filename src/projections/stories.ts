@@ -66,6 +66,7 @@ function statements(db: Views) {
     amend: db.prepare('UPDATE story_stories SET title = ?, body = ?, revision = ?, amended_at = ? WHERE story_id = ?'),
     revision: db.prepare('UPDATE story_stories SET revision = ? WHERE story_id = ?'),
     linkLeader: db.prepare('UPDATE story_stories SET leader_id = ?, revision = ? WHERE story_id = ?'),
+    everLinked: db.prepare('INSERT OR IGNORE INTO story_leader_links (leader_id, story_id) VALUES (?, ?)'),
     retract: db.prepare('UPDATE story_stories SET retracted = 1, retracted_at = ?, retracted_reason = ?, revision = ? WHERE story_id = ?'),
     retractThemes: db.prepare('UPDATE story_themes SET live = 0 WHERE story_id = ?'),
     clearPicks: db.prepare('DELETE FROM story_start_here'),
@@ -128,8 +129,8 @@ function history(q: Statements, row: Record<string, string | number | null>): vo
 
 export const storiesProjection: Projection = {
   name: 'stories',
-  // 4: review before publishing (issue 12)
-  version: 4,
+  // 4: review before publishing (issue 12); 5: every person a story was ever linked to (story_leader_links)
+  version: 5,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS story_stories (
@@ -154,6 +155,9 @@ export const storiesProjection: Projection = {
       CREATE INDEX IF NOT EXISTS story_themes_theme ON story_themes (theme_id, story_id);
       CREATE INDEX IF NOT EXISTS story_themes_circulated ON story_themes (theme_id, live, exposure DESC, occurred_on, told_position);
       CREATE TABLE IF NOT EXISTS story_people (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      -- every person a story's leader was ever linked to (told so, or by LeaderLinked): a person's
+      -- timeline as it stood on a date is found among these (src/asof/story-cut.ts)
+      CREATE TABLE IF NOT EXISTS story_leader_links (leader_id TEXT NOT NULL, story_id TEXT NOT NULL, PRIMARY KEY (leader_id, story_id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS story_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS story_history (
         story_id TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, actor TEXT,
@@ -171,7 +175,7 @@ export const storiesProjection: Projection = {
   reset(db) {
     db.exec(`DROP TABLE IF EXISTS story_stories; DROP TABLE IF EXISTS story_themes; DROP TABLE IF EXISTS story_history;
              DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;
-             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments; ${reviewCopyDrop('story')}`);
+             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments; DROP TABLE IF EXISTS story_leader_links; ${reviewCopyDrop('story')}`);
     stmts.forget(db);
   },
   apply(db, e) {
@@ -204,6 +208,7 @@ function applyOne(q: Statements, exposures: Exposures, e: ProjectedEvent): void 
       const d = e.data;
       q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
         d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision, d.leaderId ?? null);
+      if (d.leaderId !== undefined) q.everLinked.run(d.leaderId, d.storyId);
       if (reviewIsOn(q.review)) q.awaitReview.run(e.metadata.at, d.storyId);
       exposures.told(d.storyId, d.tellerId);
       for (const t of d.themes) q.theme.run(t, d.storyId);
@@ -244,6 +249,7 @@ function applyOne(q: Statements, exposures: Exposures, e: ProjectedEvent): void 
     }
     case 'LeaderLinked':
       q.linkLeader.run(e.data.leaderId, e.revision, e.data.storyId);
+      q.everLinked.run(e.data.leaderId, e.data.storyId);
       break;
     case 'StoryRetracted': {
       const d = e.data;

@@ -1,6 +1,4 @@
-import type { Views } from '../projections/runtime.ts';
 import type { Dashboard, Window } from '../projections/spread-dashboard.ts';
-import { storyArrivals } from '../read/spread.ts';
 
 /**
  * The dashboard's opening: a few sentences a leader would say out loud, made from the same
@@ -19,12 +17,12 @@ export interface Headline {
 }
 
 /** For the top stories: the (shown) departments the story reached for the first time in the window. */
-export function firstArrivals(db: Views, d: Dashboard, w: Window, groupOf: (departmentId: string) => string, top = 3): Map<string, string[]> {
+export function firstArrivals(arrivalsOf: (storyId: string) => { departmentId: string; atMs: number }[], d: Dashboard, w: Window, groupOf: (departmentId: string) => string, top = 3): Map<string, string[]> {
   const name = new Map(d.groups.map((g) => [g.id, g.name]));
   const out = new Map<string, string[]>();
   for (const s of d.stories.slice(0, top)) {
     // (the arrivals alone: the story's other figures are not needed here)
-    const arrivals = storyArrivals(db, s.storyId);
+    const arrivals = arrivalsOf(s.storyId);
     if (arrivals.length === 0) continue;
     const from = w.fromMs ?? Number.MIN_SAFE_INTEGER;
     const names: string[] = [];

@@ -37,12 +37,17 @@ describe('as-of pages read from their part of the cut', () => {
       ...['p1', 'p2', 'p3'].map((p) => ev(`employee-${p}`, 'EmployeeJoined', { employeeId: p, name: `Person ${p}`, email: `${p}@example.test`, departmentId: 'd-eng', joinedOn: '2020-01-01' }, '2021-03-01T08:00:00.000Z')),
       story('s1', 'The first title', 'Maren Holt', '2021-03-02T10:00:00.000Z', { happenedIn: 'd-eng', themes: ['th-care'] }),
       story('s2', 'Another one', 'Maren Holt', '2021-03-02T11:00:00.000Z'),
+      // a page long enough to be sent gzip-compressed (src/http/compressed-pages.ts)
+      story('long', 'A long one', 'Olu Long', '2021-03-02T12:00:00.000Z', { body: 'word '.repeat(6000) }),
       ev('circulation-s1', 'StoryShared', { storyId: 's1', fromId: 'p1', toId: 'p2' }, '2021-03-03T10:00:00.000Z'),
+      // s2's leader linked to p3, then (after 4 March) to p2 instead
+      ev('story-s2', 'LeaderLinked', { storyId: 's2', leaderId: 'p3' }, '2021-03-03T12:00:00.000Z'),
       // after 4 March, in `at` order: the 4 March cut is a prefix of the log
       ev('story-s1', 'StoryAmended', { storyId: 's1', title: 'A later title', body: 'Told again.', reason: 'clearer' }, '2021-03-06T10:00:00.000Z'),
       ev('story-s1', 'StoryUnthemed', { storyId: 's1', themeId: 'th-care' }, '2021-03-06T10:30:00.000Z'),
       ev('department-d-eng', 'DepartmentRenamed', { departmentId: 'd-eng', name: 'Platform' }, '2021-03-06T11:00:00.000Z'),
       ev('circulation-s1', 'StoryRead', { storyId: 's1', readerId: 'p3' }, '2021-03-07T10:00:00.000Z'),
+      ev('story-s2', 'LeaderLinked', { storyId: 's2', leaderId: 'p2' }, '2021-03-07T11:00:00.000Z'),
       // a leader named by more stories than a part holds, told later still
       ...Array.from({ length: MAX_PART_STORIES + 1 }, (_, i) => story(`m${i}`, `Many ${i}`, 'Ivy Kern', '2021-03-08T10:00:00.000Z')),
     ];
@@ -111,5 +116,33 @@ describe('as-of pages read from their part of the cut', () => {
     expect(many.status).toBe(200);
     expect(snapshots.counts.part).toBe(6);
     expect(snapshots.size().snapshots).toBe(1);
+  });
+
+  it("a person's timeline (/leaders/people/:id) of that day: a story linked to them then, linked to someone else since", async () => {
+    const parts = snapshots.counts.part;
+    const built = snapshots.size().snapshots;
+    const then = await page('/leaders/people/p3?asOf=2021-03-04');
+    expect(then.status).toBe(200);
+    expect(then.doc.body.textContent).toContain('Another one');
+    const other = await page('/leaders/people/p2?asOf=2021-03-04');
+    expect(other.doc.body.textContent).not.toContain('Another one');
+    // a person no story named then has a page all the same (they had joined)
+    const none = await page('/leaders/people/p1?asOf=2021-03-04');
+    expect(none.status).toBe(200);
+    expect(snapshots.counts.part).toBe(parts + 3);
+    expect(snapshots.size().snapshots).toBe(built);
+    // today the link is p2's
+    const now = await page('/leaders/people/p3?asOf=2021-03-08');
+    expect(now.doc.body.textContent).not.toContain('Another one');
+  });
+
+  it('a large page, asked by a browser that takes gzip, is the page with its banner (the page routes are asked for text)', async () => {
+    const res = await app.request('/stories/long?asOf=2021-03-04', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    const html = await res.text();
+    expect(html.length).toBeGreaterThan(30_000);
+    expect(html).toContain('class="as-of-banner"');
+    expect(parseHTML(html).document.querySelector('h1')?.textContent).toBe('A long one');
   });
 });

@@ -40,7 +40,10 @@ function pagesOf(events: LogEvent[]): string[] {
   return [
     '/timelines', '/themes/th-care', '/themes/th-craft', '/leaders/Maren%20Holt', '/leaders/people/emp-a', '/departments/d-eng', '/departments/d-ops',
     '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all', '/dashboard', '/dashboard?window=7',
+    // a window of dates ending after some of the dates asked (nothing after the cutoff counts)
+    '/dashboard?from=2021-03-03&to=2021-03-20',
     ...['stories', 'flows', 'departments', 'themes'].map((t) => `/dashboard/export.csv?table=${t}&window=all`),
+    '/dashboard/export.csv?table=stories&window=7',
     ...stories.flatMap((s) => [`/dashboard/stories/${s}`, `/stories/${s}`]),
   ];
 }
@@ -136,11 +139,15 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     // `hallway spread --as-of`'s figures from the live cascade, and built where the cut is not a prefix
     expect(answered.figuresDirect).toBeGreaterThan(0);
     expect(answered.figuresBuilt).toBeGreaterThan(0);
-    // /dashboard/stories/:id of a date whose cut is a prefix: the live read models cut there, no build
+    // /dashboard/stories/:id, /dashboard (every window) and its CSV tables of a date whose cut is a
+    // prefix: the live read models cut there, no build (src/asof/cut.ts, src/asof/dashboard-cut.ts)
     expect(pagesAtCut.count).toBeGreaterThan(0);
-    // /stories/:id, /leaders/:name, /departments/:id and /themes/:id of such a date: the page's part
+    expect(pagesAtCut['dashboard-story'], JSON.stringify(pagesAtCut)).toBeGreaterThan(0);
+    expect(pagesAtCut.dashboard).toBeGreaterThan(0);
+    expect(pagesAtCut['dashboard-csv']).toBeGreaterThan(0);
+    // /stories/:id, /leaders/:name, /leaders/people/:id, /departments/:id and /themes/:id of such a date: the page's part
     // of the cut through the projections (src/asof/story-cut.ts), no build
-    expect(partPagesAtCut, JSON.stringify(partPagesAtCut)).toEqual({ story: expect.any(Number), leader: expect.any(Number), department: expect.any(Number), theme: expect.any(Number) });
+    expect(partPagesAtCut, JSON.stringify(partPagesAtCut)).toEqual({ story: expect.any(Number), leader: expect.any(Number), person: expect.any(Number), department: expect.any(Number), theme: expect.any(Number) });
     for (const n of Object.values(partPagesAtCut)) expect(n).toBeGreaterThan(0);
   });
 });
