@@ -10,7 +10,8 @@ import { StoryHistory, StoryMain, StoryPage, StoryRetellings } from '../../views
 import { keptUntilViewsChange } from '../read/kept.ts';
 import { storyFamily } from '../read/stories.ts';
 import { seesTelling } from './lineage.tsx';
-import { perspectiveOf, sharedPart } from './shared-parts.ts';
+import { perspectiveOf, pureHtml, sharedPart } from './shared-parts.ts';
+import { formatRelative } from '../../views/components/format.ts';
 import { tellersReceipt } from './receipts.tsx';
 import { StoryReceipt } from '../../views/fragments/story-receipt.tsx';
 
@@ -24,15 +25,25 @@ import { StoryReceipt } from '../../views/fragments/story-receipt.tsx';
 export function panelFor(ctx: AppContext, viewer: CurrentUser, story: Pick<Story, 'storyId' | 'tellerId'>, state?: PanelState) {
   const db = ctx.runtime.db;
   const heard = lastHeard(db, viewer.employeeId, story.storyId);
-  return (
+  const counters = circulationCounters(db, story.storyId);
+  const reach = story.tellerId === viewer.employeeId ? storyReach(db, story.storyId) : undefined;
+  // "you said so 3 days ago" is relative to now: one instant for the phrase in the key and the render
+  const now = new Date();
+  const panel = () => (
     <CirculationPanel
-      counters={circulationCounters(db, story.storyId)}
+      counters={counters}
       storyId={story.storyId}
       heard={heard ? { at: heard.at } : null}
-      {...(story.tellerId === viewer.employeeId ? { reach: storyReach(db, story.storyId) } : {})}
+      now={now}
+      {...(reach ? { reach } : {})}
       {...(state ? { state } : {})}
     />
   );
+  // a refused form's panel (state) is rendered each time; the panel as the page shows it is the
+  // same for everyone with the same counters, reach and heard phrase: rendered once per such key
+  if (state) return panel();
+  const key = JSON.stringify([story.storyId, counters.reached, counters.touches, reach?.people ?? null, reach?.departments ?? null, heard ? [heard.at, formatRelative(heard.at, now)] : null]);
+  return pureHtml(`panel:${key}`, panel);
 }
 
 /** A curator's theme change, confirmed beside the theme editor after the redirect (built from the theme's id, not from the query's text). */
