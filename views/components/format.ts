@@ -14,6 +14,9 @@ const plurals = new Intl.PluralRules(LOCALE);
 
 /** `2019` → "2019", `2019-03` → "March 2019", `2019-03-05` → "5 March 2019" (a story's own date, as precise as told). */
 export function formatOccurredOn(occurredOn: string): string {
+  return keptText(occurred, occurredOn, () => occurredText(occurredOn));
+}
+function occurredText(occurredOn: string): string {
   const [y, m, d] = occurredOn.split('-');
   if (!y || !m) return y ?? occurredOn;
   const at = new Date(Date.UTC(Number(y), Number(m) - 1, d ? Number(d) : 1));
@@ -37,6 +40,7 @@ function keptText<K>(map: Map<K, string>, key: K, format: () => string): string 
   return text;
 }
 const dates = new Map<number, string>();
+const occurred = new Map<string, string>();
 const phrases = new Map<string, string>();
 
 /** A calendar date (`2026-11-02` or an instant) as "2 Nov 2026". */
