@@ -38,6 +38,7 @@ import type { EventStore, BatchAppend } from '../src/store/port.ts';
 import { parseEvent } from '../events/catalogue.ts';
 import { dashboard } from '../src/projections/spread-dashboard.ts';
 import { refreshesSettled } from '../src/read/kept-latest.ts';
+import { readFileSync } from 'node:fs';
 import { threadMemory } from '../src/projections/thread-memory.ts';
 import { resolveWindow } from '../src/spread/window.ts';
 import { log as scaleLog, SCALE_NOW } from './dashboard.ts';
@@ -237,7 +238,11 @@ for await (const line of lines) {
     const worker = 'memory' in hallway.runtime ? await (hallway.runtime as WorkerRuntime).memory() : undefined;
     const MiB = 2 ** 20;
     const here = threadMemory();
+    // resident memory by kind (Linux): anonymous (heaps, malloc: SQLite's caches), file-backed (code, mapped files), shared
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kB = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
     reply({
+      rssAnonMiB: kB('RssAnon') / 1024, rssFileMiB: kB('RssFile') / 1024, rssShmemMiB: kB('RssShmem') / 1024,
       rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB, heapTotalMiB: m.heapTotal / MiB, heapPhysicalMiB: here.physical / MiB, arrayBuffersMiB: m.arrayBuffers / MiB, externalMiB: m.external / MiB,
       workerHeapMiB: (worker?.heapUsed ?? 0) / MiB, workerHeapTotalMiB: (worker?.heapTotal ?? 0) / MiB, workerHeapPhysicalMiB: (worker?.physical ?? 0) / MiB, workerExternalMiB: (worker?.external ?? 0) / MiB,
     });

@@ -21,6 +21,7 @@ const all: { name: string; path: string; role: DemoRole }[] = [
   { name: 'timelines', path: '/timelines', role: 'employee' },
   { name: 'search', path: '/search?q=customer', role: 'employee' },
   { name: 'dashboard', path: '/dashboard', role: 'leader' },
+  { name: 'dashboard-all', path: '/dashboard?window=all', role: 'leader' },
   { name: 'people', path: '/admin/people', role: 'admin' },
   // trust (docs/trust.md): the admin's seal panel, a receipt check, erasing someone who has left
   { name: 'admin', path: '/admin', role: 'admin' },
@@ -41,13 +42,15 @@ try {
       for (const p of pages) {
         const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme, locale: 'en-GB', extraHTTPHeaders: { cookie: site.cookie[p.role] } });
         const page = await context.newPage();
-        await page.goto(site.baseUrl + p.path, { waitUntil: 'networkidle' });
+        const res = await page.goto(site.baseUrl + p.path, { waitUntil: 'networkidle' });
         const file = `${out}/${p.name}-${w}${scheme === 'dark' ? '-dark' : ''}.png`;
         await page.screenshot({ path: file, fullPage: true });
         // what a phone shows first, at full resolution, for a quick look
         if (w === 390) await page.screenshot({ path: file.replace('.png', '-top.png') });
         const wide = (await page.evaluate('document.scrollingElement.scrollWidth')) as number;
-        process.stdout.write(`${file}  scrollWidth ${wide}\n`);
+        // a large page comes gzip-compressed (src/http/compressed-pages.ts)
+        const encoding = (await res?.allHeaders())?.['content-encoding'] ?? 'none';
+        process.stdout.write(`${file}  scrollWidth ${wide}  status ${res?.status()}  content-encoding ${encoding}\n`);
         await context.close();
       }
     }

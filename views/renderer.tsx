@@ -1,9 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
 import { escapeToBuffer, HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import { randomUUID } from 'node:crypto';
 import { Layout } from './layout.tsx';
 import type { AppEnv, CurrentUser } from '../src/http/env.ts';
+import { sendPage } from '../src/http/compressed-pages.ts';
 
 declare module 'hono' {
   interface ContextRenderer {
@@ -41,7 +43,7 @@ const menuLinks: Promise<string[]> = render(<Layout title="" user={everyone} pat
 const currentLinks = (links: string[], path: string): string[] =>
   links.filter((href) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`)));
 
-async function frameFor(user: CurrentUser | null, path: string): Promise<Frame> {
+async function frameFor(user: CurrentUser | null, path: string): Promise<{ key: string; frame: Frame }> {
   const key = JSON.stringify(user ? [user.name, user.roles, currentLinks(await menuLinks, path)] : [null, currentLinks(await menuLinks, path)]);
   let frame = frames.get(key);
   if (frame === undefined) {
@@ -50,8 +52,12 @@ async function frameFor(user: CurrentUser | null, path: string): Promise<Frame> 
     if (frames.size >= MAX_FRAMES) frames.clear();
     frames.set(key, frame);
   }
-  return frame;
+  return { key, frame };
 }
+
+/** A kept string handed over as it is (`raw(kept)`, the dashboard's body): the same string, not a copy, so a kept compressed page is found by it at once. */
+const isPlainRaw = (node: Child): node is HtmlEscapedString =>
+  node instanceof String && (node as HtmlEscapedString).isEscaped === true && !(node as HtmlEscapedString).callbacks?.length;
 
 const escapeText = (text: string): string => {
   const buffer: [string] = [''];
@@ -62,16 +68,21 @@ const escapeText = (text: string): string => {
 /**
  * Full pages go through `c.render(<Page/>, { title })`; htmx fragments through `c.html(...)`.
  * The page is handed to `c.html` as a plain string (hono's jsxRenderer hands it a String object),
- * so @hono/node-server writes it straight to the socket instead of through a fetch Response stream.
+ * so @hono/node-server writes it straight to the socket instead of through a fetch Response stream;
+ * a large one gzip-compressed when the browser takes it (src/http/compressed-pages.ts).
  */
 export const renderer: MiddlewareHandler<AppEnv> = (c, next) => {
   c.setRenderer(async (content, { title }) => {
-    const frame = await frameFor(c.get('user') ?? null, c.req.path);
-    const body = await render(content as Child);
+    const { key, frame } = await frameFor(c.get('user') ?? null, c.req.path);
+    const body = isPlainRaw(content as Child) ? String(content) : await render(content as Child);
     // the title and the content go between the frame's pieces: never searched for marks themselves
-    let html = '<!DOCTYPE html>';
-    for (let i = 0; i < frame.length; i++) html += i % 2 === 0 ? frame[i] : frame[i] === 'title' ? escapeText(title) : body;
-    return c.html(html);
+    const html = (): string => {
+      let page = '<!DOCTYPE html>';
+      for (let i = 0; i < frame.length; i++) page += i % 2 === 0 ? frame[i] : frame[i] === 'title' ? escapeText(title) : body;
+      return page;
+    };
+    // the page is a function of the frame (its key), the title and the body: kept compressed under them
+    return sendPage(c, { key: `${key}\u0000${title}`, body, html });
   });
   return next();
 };
