@@ -11,6 +11,7 @@
  * directory runs beside the server: its event-loop delay again (aim < 50 ms).
  * Seconds per page: BENCH_PAGES_SECONDS (default 4; 0 skips the pages under load and measures only
  * the catch-up beside an import and the rebuild, as while working on those).
+ * BENCH_PAGES_IMPORT=0 skips the import and the rebuild (only the pages under load, as while working on those).
  * BENCH_PAGES_SCALE=1: the same over the organisation-size archive of bench/dashboard.ts (5,000
  * employees, 20,000 stories, 2,000,000 exposures): the read models built from the log first (as
  * after a rebuild), the first dashboard of each window after that, the pages under load (aims:

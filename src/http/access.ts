@@ -129,9 +129,40 @@ const compile = (path: string): RegExp =>
 
 const compiled = ACCESS.map((r) => ({ ...r, re: compile(r.path) }));
 
-export function ruleFor(method: string, path: string): AccessRule | undefined {
+/** A path's first segment (`/stories/x` → `stories`, `/` → ``). */
+const firstSegment = (path: string): string => {
+  const end = path.indexOf('/', 1);
+  return end === -1 ? path.slice(1) : path.slice(1, end);
+};
+/** a rule whose first segment is a literal can only match paths with that first segment */
+const literalFirst = (rulePath: string): string | null => {
+  const seg = firstSegment(rulePath);
+  return seg === '*' || seg.startsWith(':') ? null : seg;
+};
+/**
+ * The table's rules by method and first segment, in the table's order (a rule with a parameter or
+ * wildcard first would be in every list): a request is checked against the few rules that can
+ * match it instead of walking the whole table with a regular expression each.
+ */
+const byFirst = new Map<string, typeof compiled>();
+const anyFirst = new Map<string, typeof compiled>();
+for (const r of compiled) {
+  if (!anyFirst.has(r.method)) anyFirst.set(r.method, compiled.filter((x) => x.method === r.method && literalFirst(x.path) === null));
+  const seg = literalFirst(r.path);
+  const key = `${r.method} ${seg}`;
+  if (seg !== null && !byFirst.has(key)) byFirst.set(key, compiled.filter((x) => x.method === r.method && (literalFirst(x.path) === seg || literalFirst(x.path) === null)));
+}
+
+/** The rule by walking the whole table in order: what ruleFor must always agree with (test/http/access.test.ts). */
+export function ruleByScan(method: string, path: string): AccessRule | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
   return compiled.find((r) => r.method === m && r.re.test(path));
+}
+
+export function ruleFor(method: string, path: string): AccessRule | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  const rules = byFirst.get(`${m} ${firstSegment(path)}`) ?? anyFirst.get(m) ?? [];
+  return rules.find((r) => r.re.test(path));
 }
 
 const wantsJson = (path: string, accept: string | undefined): boolean =>

@@ -31,6 +31,7 @@ import { asOfPages } from './as-of.tsx';
 import { receiptRoutes } from './receipts.tsx';
 import { metricsRoutes, observe } from './observe.ts';
 import { emailRoutes } from './email.tsx';
+import { KeptRoutes } from './kept-routes.ts';
 
 const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -56,7 +57,8 @@ function originCheck(ctx: AppContext): MiddlewareHandler<AppEnv> {
 
 /** Builds the whole app over its context; server.ts only serves it, tests call app.request(). */
 export function createApp(ctx: AppContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  // each (method, path)'s matching routes worked out once (src/http/kept-routes.ts)
+  const app = new Hono<AppEnv>({ router: new KeptRoutes() });
 
   // outermost: every answer, refusals included, gets a request id, a log line and its metrics
   app.use(observe(ctx));

@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
+import { requestHeader } from './request-header.ts';
 import { routePath } from 'hono/route';
 import { resolveApiToken } from '../auth/api-tokens.ts';
 import { clientIp } from '../auth/rate-limit.ts';
@@ -16,7 +16,14 @@ import type { AppContext, AppEnv } from './env.ts';
  * carry invitation and setup tokens, and query strings carry what people type.
  */
 export function observe(ctx: AppContext): MiddlewareHandler<AppEnv> {
-  const ids = requestId({ limitLength: 64, generator: () => crypto.randomUUID() });
+  // hono's request-id middleware, but the caller's id read without building the request's Headers (src/http/request-header.ts)
+  const ids: MiddlewareHandler<AppEnv> = async (c, next) => {
+    let reqId = requestHeader(c, 'x-request-id');
+    if (!reqId || reqId.length > 64 || /[^\w\-=]/.test(reqId)) reqId = crypto.randomUUID();
+    c.set('requestId', reqId);
+    c.header('X-Request-Id', reqId);
+    await next();
+  };
   const logger = ctx.logger ?? silentLogger;
   // The request line's fields are fixed and safe (request id, method, route pattern, status,
   // duration), so it skips the redaction every other line goes through, which cost more than the

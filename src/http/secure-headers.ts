@@ -1,3 +1,4 @@
+import { ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
@@ -14,7 +15,7 @@ type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
  * Here the header list is worked out once by hono's own middleware (so the values stay exactly
  * hono's), then set on the context up front, where the route's response picks them up. A response
  * built outside the context (a bare `new Response`) has not got them: those get them afterwards,
- * the slow way.
+ * the slow way. Under @hono/node-server they go on node's response itself (test/http/secure-headers-served.test.ts).
  */
 export function secureHeadersUpFront(options: SecureHeadersOptions): MiddlewareHandler<AppEnv> {
   // worked out on the first request (hono's middleware is asynchronous), then kept
@@ -27,8 +28,22 @@ export function secureHeadersUpFront(options: SecureHeadersOptions): MiddlewareH
   };
   return async (c, next) => {
     const list = (headers ??= await probe());
+    const outgoing = nodeResponse(c.env);
+    if (outgoing) {
+      // served by @hono/node-server: straight onto node's response, which merges them into the
+      // head it writes (a route's own value for one of them wins there, as with c.header), so no
+      // fetch Headers object is filled and read back a dozen entries at a time on every request
+      for (const [name, value] of list) outgoing.setHeader(name, value);
+      return next();
+    }
     for (const [name, value] of list) c.header(name, value);
     await next();
     if (!c.res.headers.has(list[0]![0])) for (const [name, value] of list) c.res.headers.set(name, value);
   };
+}
+
+/** node's response when @hono/node-server serves the request (its env), before anything is written. */
+function nodeResponse(env: unknown): { setHeader(name: string, value: string): unknown } | undefined {
+  const outgoing = (env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing instanceof ServerResponse && !outgoing.headersSent ? outgoing : undefined;
 }

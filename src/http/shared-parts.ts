@@ -43,3 +43,25 @@ export async function sharedPart(db: Views, key: string, render: () => JSX.Eleme
   const html = await keptUntilViewsChangeAsync(db, key, async () => String(await render().toString()));
   return raw(html);
 }
+
+/** at most this many pure parts are kept; past it, all are dropped (a rare reset is cheaper than an LRU here) */
+const PURE_MAX = 1000;
+const pure = new Map<string, HtmlEscapedString>();
+
+/**
+ * A part whose HTML is a pure function of `key`: everything `render` shows is in the key (and
+ * nothing of the read models beyond it), so a kept copy is exactly what rendering it again would
+ * give, whatever changed since. Rendered once per key and kept (a bounded number of keys). A part
+ * that renders asynchronously is not kept: its element is handed back to be rendered in place.
+ */
+export function pureHtml(key: string, render: () => JSX.Element): HtmlEscapedString | JSX.Element {
+  const hit = pure.get(key);
+  if (hit !== undefined) return hit;
+  const node = render();
+  const html = node.toString();
+  if (typeof html !== 'string') return node;
+  if (pure.size >= PURE_MAX) pure.clear();
+  const kept = raw(html);
+  pure.set(key, kept);
+  return kept;
+}

@@ -13,7 +13,7 @@ import { SharedWithMe } from '../../views/fragments/shared-with-me.tsx';
 import { MyStoriesAwaitingReview } from '../../views/fragments/awaiting-review.tsx';
 import { TimelineBrowse } from '../../views/fragments/timeline-browse.tsx';
 import { TimelineItems } from '../../views/fragments/timeline-items.tsx';
-import { HomePage, RecentStories } from '../../views/pages/home.tsx';
+import { HomePage, RecentStories, StartHere } from '../../views/pages/home.tsx';
 import { TimelinePage } from '../../views/pages/timeline.tsx';
 import { LeadersPage, ThemesPage } from '../../views/pages/timeline-index.tsx';
 import { StoryGonePage } from '../../views/pages/story.tsx';
@@ -83,15 +83,25 @@ export function timelineRoutes(ctx: AppContext): Hono<AppEnv> {
     const recent = keptUntilViewsChange(db, 'home:recent', () => recentStories(db, 5));
     const p = perspectiveOf(viewer, recent.map((s) => s.tellerId));
     const recentPart = await sharedPart(db, `home:recent|${p.key}`, () => <RecentStories recent={recent} viewer={p.viewer} />);
+    // the viewer's own inbox, stories awaiting review and progress: read per person, kept like the
+    // rest until the read models change (the key names the person)
+    const mine = keptUntilViewsChange(db, `home:mine:${viewer.employeeId}`, () => ({
+      path: startHerePath(db, viewer.employeeId),
+      inbox: unreadSentTo(db, viewer.employeeId),
+      awaiting: awaitingReviewBy(db, viewer.employeeId),
+    }));
+    // Start here is the same path for everyone; only which steps are read differs: kept per pattern of read steps
+    const startHerePart = await sharedPart(db, `home:start-here|${mine.path.steps.map((s) => (s.read ? 1 : 0)).join('')}`, () => <StartHere path={mine.path} />);
     return c.render(
       <HomePage
         viewer={viewer}
         newHire={isNewHire(viewer.joinedOn, ctx.clock())}
-        path={startHerePath(db, viewer.employeeId)}
+        path={mine.path}
         recent={recent}
         recentPart={recentPart}
-        sharedWithMe={<SharedWithMe items={unreadSentTo(db, viewer.employeeId)} />}
-        awaitingReview={<MyStoriesAwaitingReview stories={awaitingReviewBy(db, viewer.employeeId)} />}
+        startHerePart={startHerePart}
+        sharedWithMe={<SharedWithMe items={mine.inbox} />}
+        awaitingReview={<MyStoriesAwaitingReview stories={mine.awaiting} />}
       />,
       { title: 'Home' },
     );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../events/org.ts';
-import { ACCESS, ruleFor } from '../../src/http/access.ts';
+import { ACCESS, ruleByScan, ruleFor } from '../../src/http/access.ts';
 import type { AccessRule } from '../../src/http/access.ts';
 import { testHallway } from '../helpers.ts';
 import { cookieFor, givenEmployee } from '../auth-helpers.ts';
@@ -105,6 +105,20 @@ describe('the access table', () => {
       .filter((r) => !ruleFor(r.method, r.concrete))
       .map((r) => `${r.method} ${r.path}`);
     expect(missing).toEqual([]);
+  });
+
+  it('finds the same rule as a walk of the whole table, for every rule and for paths near them', () => {
+    const paths = new Set(['', '/', '//', '/x', '/STORIES/x', '/stories', '/stories/', '/stories/x/', '/stories/x/y/z', '/static', '/static/', '/static/a/b.css', '/favicon.ico', '/faviconXico', '/api', '/api/stories/x/spread/', '/admin/people/x/erase/extra', '/leaders/people/x', '/dashboard/export.csv', '/dashboard/exportXcsv']);
+    for (const r of ACCESS) {
+      const concrete = r.path.replace(/:[^/]+/g, 'x').replace(/\*/g, 'a/b');
+      for (const p of [concrete, `${concrete}/`, `${concrete}/more`, concrete.toUpperCase(), `/x${concrete}`]) paths.add(p);
+    }
+    const differ: string[] = [];
+    for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE']) {
+      for (const path of paths) if (ruleFor(method, path) !== ruleByScan(method, path)) differ.push(`${method} ${path}`);
+    }
+    expect(paths.size).toBeGreaterThan(300);
+    expect(differ).toEqual([]);
   });
 
   it('a route missing from the table answers 404 even when signed in (fail closed)', async () => {

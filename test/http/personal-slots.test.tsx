@@ -10,7 +10,9 @@ import { getStory, isCurator, listThemes, recentStories, retellingsOf, storyFami
 import { seesTelling } from '../../src/http/lineage.tsx';
 import { unreadSentTo } from '../../src/read/reading.ts';
 import { startHerePath } from '../../src/read/start-here.ts';
-import { panelFor } from '../../src/http/story-page.tsx';
+import { circulationCounters, storyReach } from '../../src/read/spread.ts';
+import { lastHeard } from '../../src/read/reading.ts';
+import { CirculationPanel } from '../../views/fragments/circulation-panel.tsx';
 import { tellersReceipt } from '../../src/http/receipts.tsx';
 import { StoryReceipt } from '../../views/fragments/story-receipt.tsx';
 import { isNewHire } from '../../src/http/timelines.tsx';
@@ -61,6 +63,21 @@ describe('the story page: kept parts and personal parts make the same page as a 
   });
   afterAll(async () => h.dispose());
 
+  /** The circulation panel rendered now for this viewer, nothing kept. */
+  const freshPanel = (viewer: CurrentUser, id: string) => {
+    const db = h.runtime.db;
+    const story = getStory(db, id)!;
+    const heard = lastHeard(db, viewer.employeeId, id);
+    return (
+      <CirculationPanel
+        counters={circulationCounters(db, id)}
+        storyId={id}
+        heard={heard ? { at: heard.at } : null}
+        {...(story.tellerId === viewer.employeeId ? { reach: storyReach(db, id) } : {})}
+      />
+    );
+  };
+
   /** The page rendered whole for this viewer (as renderStoryPage did before parts were kept). */
   const whole = async (viewer: CurrentUser, id: string, opts: { thanks?: boolean; themeNotice?: string } = {}) => {
     const db = h.runtime.db;
@@ -76,7 +93,8 @@ describe('the story page: kept parts and personal parts make the same page as a 
         retellings={retellingsOf(db, id)}
         retells={original && (!original.retracted || isCurator(viewer)) ? original : null}
         themes={listThemes(db)}
-        circulation={panelFor(h, viewer, story)}
+        // rendered here from the read models as they are, never the panel the app keeps (src/http/story-page.tsx's panelFor)
+        circulation={freshPanel(viewer, id)}
         notice={undefined}
         themeNotice={opts.themeNotice}
         thanks={opts.thanks === true}
@@ -111,6 +129,22 @@ describe('the story page: kept parts and personal parts make the same page as a 
       expect(body).not.toContain('<b>"O');
     });
   }
+
+  it('keeps no stale circulation panel: after another reader, the same viewer sees the counters moved', async () => {
+    const page = async () => {
+      const text = await (await get(h.app, `/stories/${storyId}`, other.cookie)).text();
+      await flushReads(h);
+      return text;
+    };
+    const before = await page();
+    expect(before).toContain(await html(freshPanel(viewerOf(other), storyId)));
+    const newcomer = await person(h, 'Nora Newcomer');
+    await givenRead(h, storyId, newcomer.employeeId);
+    const moved = await html(freshPanel(viewerOf(other), storyId));
+    // the read did move the counters, and the page shows them
+    expect(before).not.toContain(moved);
+    expect(await page()).toContain(moved);
+  });
 
   it('shows the teller, and no one else, how far their story went; and each reader only their own heard state', async () => {
     const body = async (p: Person) => {

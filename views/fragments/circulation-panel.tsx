@@ -38,6 +38,8 @@ export function CirculationPanel(props: {
   heard?: { at: string } | null;
   /** for the teller only: how far their story went, numbers never names */
   reach?: { people: number; departments: number };
+  /** the instant "you said so 3 days ago" is relative to (default: the time of rendering) */
+  now?: Date;
 }) {
   const { storyId, heard, reach } = props;
   const s = props.state ?? {};
@@ -67,7 +69,7 @@ export function CirculationPanel(props: {
           <h3>I've heard this one</h3>
           {heard ? (
             <p class="heard-state">
-              <Icon name="list-checks" /> You have heard this one: you said so <When at={heard.at} />.
+              <Icon name="list-checks" /> You have heard this one: you said so <When at={heard.at} {...(props.now ? { now: props.now } : {})} />.
             </p>
           ) : null}
           {heardErr['form'] ? <p class="error" role="alert">{heardErr['form']}</p> : null}

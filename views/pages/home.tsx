@@ -23,7 +23,7 @@ export interface HomeProps {
  * theme not yet on the path. The progress ("4 of 8 read") is the viewer's own, from their own
  * reads, and this page is only ever rendered for them.
  */
-function StartHere({ path }: { path: StartHerePath }) {
+export function StartHere({ path }: { path: StartHerePath }) {
   const total = path.steps.length;
   return (
     <section class="start-here" aria-labelledby="start-here-heading">
@@ -71,18 +71,22 @@ export function RecentStories({ recent, viewer }: Pick<HomeProps, 'recent' | 'vi
   );
 }
 
-/** `recentPart` replaces the recent stories with kept HTML when the route has it (src/http/timelines.tsx). */
-export function HomePage({ viewer, newHire, path, recent, sharedWithMe, awaitingReview, recentPart }: HomeProps & { recentPart?: Child }) {
+/**
+ * `recentPart` and `startHerePart` replace the recent stories and Start here with kept HTML when
+ * the route has them (src/http/timelines.tsx).
+ */
+export function HomePage({ viewer, newHire, path, recent, sharedWithMe, awaitingReview, recentPart, startHerePart }: HomeProps & { recentPart?: Child; startHerePart?: Child }) {
   const recentSection = recentPart ?? <RecentStories recent={recent} viewer={viewer} />;
+  const startHere = startHerePart ?? <StartHere path={path} />;
   return (
     <div class="home">
       <h1>{newHire ? `Welcome, ${viewer.name}` : 'Hallway'}</h1>
       <p class="lead">Stories employees tell about their leaders. <a href="/stories/new">Tell one</a>.</p>
       {awaitingReview}
       {sharedWithMe}
-      {newHire ? <StartHere path={path} /> : null}
+      {newHire ? startHere : null}
       {recentSection}
-      {newHire ? null : <StartHere path={path} />}
+      {newHire ? null : startHere}
     </div>
   );
 }
