@@ -21,6 +21,7 @@
  * BENCH_PAGES_SEED_CACHE=<dir> keeps the generated log there for the next run (see pages-server.ts).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,12 @@ interface Page {
   aim?: number;
 }
 
+/** The node flags of package.json's `start` script (between `node` and the script). */
+function serveNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.findIndex((w) => w.endsWith('.mjs')));
+}
 /** what Chromium sends in Accept-Encoding */
 const BROWSER_ENCODINGS = 'gzip, deflate, br, zstd';
 /** BENCH_PAGES_SCALE=1: the organisation-size archive (bench/dashboard.ts's sizes) instead of the demo */
@@ -116,7 +123,8 @@ export async function startPagesServer(log: (m: string) => void): Promise<{
   stop: () => Promise<void>;
 }> {
   const script = fileURLToPath(new URL('./pages-server.ts', import.meta.url));
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // with the node flags `npm start` gives serve (package.json), so its memory is serve's
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...serveNodeFlags(), '--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.on('data', (d: Buffer) => log(`server: ${d.toString().trimEnd()}`));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<Record<string, unknown>> => {

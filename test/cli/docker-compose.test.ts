@@ -37,7 +37,10 @@ describe('docker-compose.yml', () => {
     const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
     expect(bases).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);
     expect(dockerfile).toContain('npm ci');
-    expect(dockerfile).toContain('CMD ["node", "bin/hallway.mjs", "serve"]');
+    // serve runs with the node flags `npm start` gives it (the young generation's size: serve's memory)
+    const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+    expect(start).toEqual(['node', '--max-semi-space-size=8', 'bin/hallway.mjs', 'serve']);
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(start).replaceAll(',', ', ')}`);
     expect(dockerfile).toMatch(/VOLUME \["\/data"\]/);
   });
 });
