@@ -117,8 +117,15 @@ describe('circulation and the dashboard in Chromium', () => {
     await page.getByLabel('Who showed the behaviour').fill('Joe Barros, repair crew lead');
     await page.getByLabel('When').fill('2023-11-02');
     await page.getByLabel('I heard it told').check();
+    // the form's POST answer is watched, so a failure says what the server answered (it failed once
+    // in a fresh-clone CI run, at the 10 s this wait had then, and never here since)
+    const posted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/stories', { timeout: 20_000 });
     await Promise.all([
-      page.waitForURL((u) => /^\/stories\/(?!new)[^/]+$/.test(u.pathname) && u.pathname !== storyPath, { timeout: 10_000 }),
+      page.waitForURL((u) => /^\/stories\/(?!new)[^/]+$/.test(u.pathname) && u.pathname !== storyPath, { timeout: 20_000 }).catch(async (err: Error) => {
+        const answer = await posted.catch(() => undefined);
+        const alerts = await page.locator('[role="alert"]').allTextContents().catch(() => []);
+        throw new Error(`${err.message}\nnow at ${page.url()}; POST /stories answered ${answer ? `${answer.status()} ${answer.headers()['location'] ?? ''}` : 'nothing'}; alerts: ${JSON.stringify(alerts)}`);
+      }),
       page.getByRole('button', { name: 'Tell the story' }).click(),
     ]);
     const retoldPath = new URL(page.url()).pathname;
