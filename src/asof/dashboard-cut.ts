@@ -8,6 +8,7 @@ import { edgesInWindow } from '../read/edge-log.ts';
 import { sizeBucket } from '../spread/figures.ts';
 import type { EventStore } from '../store/port.ts';
 import { groupsAtCut, orgAtCut } from './cut.ts';
+import { keepRecent } from '../read/recently-used.ts';
 import type { Cut, OrgAtCut } from './cut.ts';
 import type { DashboardExtras } from '../http/dashboard-body.tsx';
 
@@ -126,15 +127,11 @@ function atCut(db: Views, store: EventStore, cut: Cut): Promise<AtCut> {
   // (no event left out yet: only right at this position)
   const key = `${cut.cutoffMs}|${Number.isFinite(cut.firstOut) ? cut.firstOut : `none|${cut.factsPosition}`}`;
   let x = byCut.get(key);
-  if (x) {
-    // most recently used last
-    byCut.delete(key);
-  } else {
+  if (!x) {
     x = (async () => ({ org: await orgAtCut(db, store, cut), themeNames: await themesAtCut(db, store, cut), pairs: pairsAtCut(db, cut), key }))();
     x.catch(() => byCut.delete(key));
   }
-  byCut.set(key, x);
-  if (byCut.size > CUTS_KEPT) byCut.delete(byCut.keys().next().value!);
+  keepRecent(byCut, key, x, CUTS_KEPT);
   return x;
 }
 
@@ -233,11 +230,8 @@ export async function dashboardAtCut(db: Views, store: EventStore, cut: Cut, w: 
   const x = await atCut(db, store, cut);
   const figures = keptOf(db).figures;
   const key = `${x.key}|${w.fromMs}|${w.toMs}|${minGroup}|${limit}`;
-  let d = figures.get(key);
-  if (d) figures.delete(key);
-  else d = dashboardFrom(sourceAtCut(db, cut, x), w, minGroup, limit);
-  figures.set(key, d);
-  if (figures.size > FIGURES_KEPT) figures.delete(figures.keys().next().value!);
+  const d = figures.get(key) ?? dashboardFrom(sourceAtCut(db, cut, x), w, minGroup, limit);
+  keepRecent(figures, key, d, FIGURES_KEPT);
   return d;
 }
 

@@ -2,6 +2,7 @@ import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
+import { keepRecent } from '../read/recently-used.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -32,18 +33,14 @@ const kept = new Map<string, Kept>();
 /** The page's gzip bytes: compressed once per key and body while it stays among the last MAX_KEPT asked for. */
 function compressedPage(key: string, body: string, html: () => string): Promise<Buffer> {
   let entry = kept.get(key);
-  if (entry !== undefined) kept.delete(key);
   if (entry === undefined || entry.body !== body) {
     // level 6 (zlib's default): compressed once, sent many times
     const bytes = gzipAsync(html());
-    entry = { body, bytes };
+    const made = (entry = { body, bytes });
     // a failed compression is not kept (the page is sent as it is, see sendPage)
-    const failed = entry;
-    bytes.catch(() => kept.get(key) === failed && kept.delete(key));
-    if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
+    bytes.catch(() => kept.get(key) === made && kept.delete(key));
   }
-  // most recently used last: a Map keeps insertion order
-  kept.set(key, entry);
+  keepRecent(kept, key, entry, MAX_KEPT);
   return entry.bytes;
 }
 
