@@ -15,6 +15,7 @@ import { firstOutside } from './cut.ts';
 import { partEvents, partStories } from './story-cut.ts';
 import type { PagePart } from './story-cut.ts';
 import type { Cut } from './cut.ts';
+import { TimelineCuts, timelinesAtCut } from './timeline-cut.ts';
 
 /**
  * The archive as it stood on a date: read models built by the real projections (the same
@@ -82,6 +83,8 @@ export interface Snapshot {
   cut?: Cut;
   /** Set when `db` holds only this page's part of a prefix cut (the fourth shortcut): only that page is read from it. */
   part?: PagePart;
+  /** Set when `db` is the stories and org models at a prefix cut (the fifth shortcut): only timelines are read from it. */
+  timelines?: true;
 }
 
 export interface SnapshotOptions {
@@ -121,7 +124,7 @@ const STORIES_KEPT = 32;
 const STORY_BYTES = 64 * 2 ** 20;
 /** the read models a story page reads (src/http/story-page.tsx): the stories, their spread, who read what */
 const STORY_PAGE_MODELS = new Set(['stories', 'spread', 'reading']);
-/** and a timeline's (src/http/timelines.tsx): the stories, and the org (a department's page names it) */
+/** and a timeline's (src/http/timelines.tsx): the stories, and the org (a person's and a department's page name them) */
 const TIMELINE_MODELS = new Set(['stories', 'org']);
 /** events read from the log per page while building */
 const PAGE = 5000;
@@ -177,8 +180,10 @@ export class AsOfSnapshots {
   private readonly live: Runtime | undefined;
   private readonly pageSize: number;
   private readonly maxParts: number;
-  /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
-  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0 };
+  /** the fifth shortcut's cuts kept (src/asof/timeline-cut.ts) */
+  private readonly timelineCuts = new TimelineCuts<Snapshot>();
+  /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut; timeline pages read from the stories model at a cut, and cuts materialized for them */
+  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, timelines: 0, timelineCuts: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
   private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
 
@@ -198,8 +203,8 @@ export class AsOfSnapshots {
    * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
-  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart } = {}): Promise<T> {
-    const live = await this.useLive(asOf, read, opts.cut === true, opts.part);
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart; timeline?: boolean } = {}): Promise<T> {
+    const live = await this.useLive(asOf, read, opts.cut === true, opts.part, opts.timeline === true);
     if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
@@ -250,7 +255,7 @@ export class AsOfSnapshots {
    * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
    * (see above) and its value is returned; otherwise undefined, and nothing was read.
    */
-  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined): Promise<{ value: T } | undefined> {
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined, timeline = false): Promise<{ value: T } | undefined> {
     const r = this.liveReader();
     if (!r || !this.live) return undefined;
     if (r.users === 0) {
@@ -270,7 +275,7 @@ export class AsOfSnapshots {
     // the embedded store only: it reads the log after any number (the cut is found by a binary
     // search over positions) and stores each event id once (the streams folded at the cut are what
     // the projections applied)
-    const prefix = (cut || part !== undefined) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    const prefix = (cut || part !== undefined || timeline) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
@@ -285,14 +290,13 @@ export class AsOfSnapshots {
         this.counts.live += 1;
       } else {
         snapshot = await this.cutSnapshot(r.cuts, asOf, r.db, f.position);
+        if (timeline) return { value: await this.useTimelineCut(snapshot, r.db, read) };
         const stories = part && partStories(r.db, part);
         if (part && stories) {
           const kept = await this.partSnapshot(snapshot, r.db, part, stories);
           this.counts.part += 1;
           return { value: await kept.use(read) };
         }
-        // a timeline of too many stories: the date is built (the read transaction ends below)
-        if (part) return undefined;
         this.counts.cut += 1;
       }
       return { value: await read(snapshot) };
@@ -335,7 +339,7 @@ export class AsOfSnapshots {
     } else {
       const db = openViews(':memory:');
       // only the read models the page reads (the audit trail, search, the edge log… are not)
-      const models = part.kind === 'story' ? STORY_PAGE_MODELS : TIMELINE_MODELS;
+      const models = STORY_PAGE_MODELS;
       const projections = this.projections().filter((p) => models.has(p.name));
       for (const p of projections) p.setup(db);
       const entry: Entry = {
@@ -345,7 +349,7 @@ export class AsOfSnapshots {
         },
       };
       entry.running = (async () => {
-        const events = await partEvents(this.store, live, cut, storyIds, part.kind === 'person' ? [part.employeeId] : []);
+        const events = await partEvents(this.store, live, cut, storyIds);
         this.counts.eventsRead += events.length;
         this.apply(entry, events);
         entry.bytes = bytesOf(db);
@@ -383,6 +387,32 @@ export class AsOfSnapshots {
         }
       },
     };
+  }
+
+  /**
+   * The fifth shortcut: a timeline page read from the stories and org models as they stood at the
+   * cut (src/asof/timeline-cut.ts), materialized once per date and cut from the live read models
+   * (`live`, in the read transaction the cut was found in) and kept (TIMELINE_CUTS_KEPT cuts within
+   * TIMELINE_BYTES, least recently used out).
+   */
+  private useTimelineCut<T>(at: Snapshot, live: Views, read: (s: Snapshot) => T | Promise<T>): Promise<T> {
+    const cut = at.cut!;
+    const projections = this.projections().filter((p) => TIMELINE_MODELS.has(p.name));
+    this.counts.timelines += 1;
+    return this.timelineCuts.use(
+      `${at.asOf.date}|${cut.firstOut}`,
+      () => {
+        this.counts.timelineCuts += 1;
+        return timelinesAtCut(live, this.store, cut, projections);
+      },
+      (db) => ({ asOf: at.asOf, db, through: cut.factsPosition, timelines: true }),
+      read,
+    );
+  }
+
+  /** Timeline cuts kept, and the bytes their databases hold (for tests and the bench). */
+  timelineCutsKept(): { cuts: number; bytes: number } {
+    return this.timelineCuts.size();
   }
 
   private entry(asOf: AsOfDate): Entry {
@@ -435,6 +465,7 @@ export class AsOfSnapshots {
     this.entries.clear();
     for (const e of this.stories.values()) e.remove();
     this.stories.clear();
+    this.timelineCuts.close();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     open.delete(this);

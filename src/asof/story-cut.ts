@@ -1,6 +1,4 @@
-import { REMOVED_TEXT } from '../privacy/markers.ts';
 import { preparedPer } from '../projections/prepared.ts';
-import { leaderKey } from '../projections/stories.ts';
 import type { Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { Cut } from './cut.ts';
@@ -31,47 +29,17 @@ const statements = preparedPer((db: Views) => ({
   children: db.prepare<[string], string>('SELECT story_id FROM story_stories WHERE retelling_of = ?').pluck(),
   departments: db.prepare<[], string>('SELECT department_id FROM story_departments UNION SELECT department_id FROM spread_departments').pluck(),
   themes: db.prepare<[], string>('SELECT theme_id FROM theme_themes UNION SELECT theme_id FROM spread_themes').pluck(),
-  byLeader: db.prepare<[string, string, number], string>('SELECT story_id FROM story_stories WHERE leader_key IN (?, ?) LIMIT ?').pluck(),
-  byPerson: db.prepare<[string, number], string>('SELECT story_id FROM story_leader_links WHERE leader_id = ? LIMIT ?').pluck(),
-  byDepartment: db.prepare<[string, number], string>('SELECT story_id FROM story_stories WHERE happened_in = ? LIMIT ?').pluck(),
-  byTheme: db.prepare<[string, string, number], string>('SELECT story_id FROM story_themes WHERE theme_id = ? UNION SELECT story_id FROM story_history WHERE theme_id = ? LIMIT ?').pluck(),
 }));
 
 /**
- * A page that can be read from its part of a prefix cut: one story's page, or a timeline of few
- * stories (a leader's, a department's, a theme's).
+ * A page that can be read from its part of a prefix cut: one story's page. (Timelines, of any size,
+ * are read from the stories model at the cut: src/asof/timeline-cut.ts.)
  */
-export type PagePart =
-  | { kind: 'story'; storyId: string }
-  | { kind: 'leader'; name: string }
-  | { kind: 'person'; employeeId: string }
-  | { kind: 'department'; departmentId: string }
-  | { kind: 'theme'; themeId: string };
+export type PagePart = { kind: 'story'; storyId: string };
 
-/** a timeline of more candidate stories than this is built with the date instead (its part of the cut is no longer small) */
-export const MAX_PART_STORIES = 200;
-
-/**
- * The stories whose rows a page's part of the cut must hold, as the live read models know them (a
- * superset of those the page shows at the cut); undefined when there are more than MAX_PART_STORIES.
- * - a leader's timeline: the stories naming them, and those whose teller was erased since (erasure
- *   rewrites the leader of an erased teller's stories, so at the cut they may still have named them);
- * - a person's (/leaders/people/:id): every story ever linked to them (a link can move to someone
- *   else later, and an erasure does not unlink);
- * - a department's: the stories that happened there (a story's department is never amended);
- * - a theme's: the stories that have it, and every story it was ever added to or removed from (its
- *   history keeps those changes; a theme given when told and never removed is still there).
- */
-export function partStories(db: Views, part: PagePart): string[] | undefined {
-  const q = statements(db);
-  const n = MAX_PART_STORIES + 1;
-  const ids =
-    part.kind === 'story' ? [part.storyId]
-    : part.kind === 'leader' ? q.byLeader.all(leaderKey(part.name), leaderKey(REMOVED_TEXT), n)
-    : part.kind === 'person' ? q.byPerson.all(part.employeeId, n)
-    : part.kind === 'department' ? q.byDepartment.all(part.departmentId, n)
-    : q.byTheme.all(part.themeId, part.themeId, n);
-  return ids.length > MAX_PART_STORIES ? undefined : ids;
+/** The stories whose rows a page's part of the cut must hold: the story's (its family is added by partEvents). */
+export function partStories(_db: Views, part: PagePart): string[] {
+  return [part.storyId];
 }
 
 /** The story's family of tellings as the live read models hold them: up the retellings to the root, then every retelling below it. */

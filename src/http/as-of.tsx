@@ -52,16 +52,25 @@ const AT_CUT: [RegExp, CutPage][] = [
 type CutPage = 'dashboard-story' | 'dashboard' | 'dashboard-csv';
 const cutPageOf = (path: string): CutPage | undefined => AT_CUT.find(([re]) => re.test(path))?.[1];
 /**
- * A story page of such a date, and a leader's, person's, department's or theme's timeline of few stories, is
- * read from a small views database of that page's part of the cut (src/asof/story-cut.ts).
+ * A story page of such a date is read from a small views database of that page's part of the cut
+ * (src/asof/story-cut.ts).
  */
 const PARTS: [RegExp, (id: string) => PagePart][] = [
   [/^\/stories\/([^/]+)\/?$/, (storyId) => ({ kind: 'story', storyId })],
-  [/^\/leaders\/(?!people\/)([^/]+)\/?$/, (name) => ({ kind: 'leader', name: name.trim() })],
-  [/^\/leaders\/people\/([^/]+)\/?$/, (employeeId) => ({ kind: 'person', employeeId })],
-  [/^\/departments\/([^/]+)\/?$/, (departmentId) => ({ kind: 'department', departmentId })],
-  [/^\/themes\/([^/]+)\/?$/, (themeId) => ({ kind: 'theme', themeId })],
 ];
+/**
+ * Every timeline of such a date (any size, any page, htmx's "more" items) is read from the stories
+ * and org models as they stood at the cut (src/asof/timeline-cut.ts).
+ */
+const TIMELINES: [RegExp, TimelineKind][] = [
+  [/^\/timelines\/?$/, 'all'],
+  [/^\/themes\/[^/]+\/?$/, 'theme'],
+  [/^\/leaders\/people\/[^/]+\/?$/, 'person'],
+  [/^\/leaders\/(?!people\/)[^/]+\/?$/, 'leader'],
+  [/^\/departments\/[^/]+\/?$/, 'department'],
+];
+type TimelineKind = 'all' | 'theme' | 'person' | 'leader' | 'department';
+const timelineOf = (path: string): TimelineKind | undefined => TIMELINES.find(([re]) => re.test(path))?.[1];
 function pagePartOf(path: string): PagePart | undefined {
   if (NOT_PAGES.has(path)) return undefined;
   for (const [re, part] of PARTS) {
@@ -78,7 +87,9 @@ function pagePartOf(path: string): PagePart | undefined {
 /** How many as-of pages this process answered at a cut from the live read models, in all and by page (for tests and the bench). */
 export const pagesAtCut: { count: number } & Record<CutPage, number> = { count: 0, 'dashboard-story': 0, dashboard: 0, 'dashboard-csv': 0 };
 /** How many as-of pages this process read from their part of a prefix cut, by kind (for tests and the bench). */
-export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0, leader: 0, person: 0, department: 0, theme: 0 };
+export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0 };
+/** How many as-of timeline pages this process read from the stories model at a prefix cut, by kind (for tests and the bench). */
+export const timelinePagesAtCut: Record<TimelineKind, number> = { all: 0, theme: 0, person: 0, leader: 0, department: 0 };
 
 export function isAsOfPage(path: string): boolean {
   return !NOT_PAGES.has(path) && patterns.some((re) => re.test(path));
@@ -198,6 +209,8 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         pagesAtCut[atCut] += 1;
       }
       if (s.part) partPagesAtCut[s.part.kind] += 1;
+      const timelineKind = s.timelines && timelineOf(c.req.path);
+      if (timelineKind) timelinePagesAtCut[timelineKind] += 1;
       // asked of the page routes without Accept-Encoding: the page comes back as text (not gzip,
       // src/http/compressed-pages.ts), for the banner and the date in its links
       const headers = new Headers(c.req.raw.headers);
@@ -215,6 +228,6 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         html = html.slice(0, at) + banner + html.slice(at);
       }
       return c.body(html, res.status as 200);
-    }, { cut: cutPageOf(c.req.path) !== undefined, part: pagePartOf(c.req.path) });
+    }, { cut: cutPageOf(c.req.path) !== undefined, part: pagePartOf(c.req.path), timeline: timelineOf(c.req.path) !== undefined });
   };
 }

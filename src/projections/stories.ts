@@ -31,12 +31,13 @@ export const leaderKey = (leader: string): string => leader.trim().replace(/\s+/
 function statements(db: Views) {
   return {
     teller: db.prepare<[string], { teller_id: string }>('SELECT teller_id FROM story_stories WHERE story_id = ?'),
-    exposed: db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id) VALUES (?, ?)'),
+    // the first exposure's log position stays (INSERT OR IGNORE): a story's exposure at a cut is its rows before it
+    exposed: db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id, position) VALUES (?, ?, ?)'),
     exposure: db.prepare('UPDATE story_stories SET exposure = exposure + ? WHERE story_id = ?'),
     themeExposure: db.prepare('UPDATE story_themes SET exposure = exposure + ? WHERE story_id = ?'),
     history: db.prepare(
-      `INSERT OR IGNORE INTO story_history (story_id, revision, type, at, actor, reason, title_before, body_before, title_after, body_after, theme_id)
-       VALUES (@story_id, @revision, @type, @at, @actor, @reason, @title_before, @body_before, @title_after, @body_after, @theme_id)`,
+      `INSERT OR IGNORE INTO story_history (story_id, revision, type, at, actor, reason, title_before, body_before, title_after, body_after, theme_id, position, themes)
+       VALUES (@story_id, @revision, @type, @at, @actor, @reason, @title_before, @body_before, @title_after, @body_after, @theme_id, @position, @themes)`,
     ),
     defineTheme: db.prepare(
       `INSERT INTO theme_themes (theme_id, name, description, defined_position, revision) VALUES (?, ?, ?, ?, ?)
@@ -66,7 +67,7 @@ function statements(db: Views) {
     amend: db.prepare('UPDATE story_stories SET title = ?, body = ?, revision = ?, amended_at = ? WHERE story_id = ?'),
     revision: db.prepare('UPDATE story_stories SET revision = ? WHERE story_id = ?'),
     linkLeader: db.prepare('UPDATE story_stories SET leader_id = ?, revision = ? WHERE story_id = ?'),
-    everLinked: db.prepare('INSERT OR IGNORE INTO story_leader_links (leader_id, story_id) VALUES (?, ?)'),
+    change: db.prepare('INSERT OR IGNORE INTO story_changes (story_id, position, change, value, at, revision) VALUES (?, ?, ?, ?, ?, ?)'),
     retract: db.prepare('UPDATE story_stories SET retracted = 1, retracted_at = ?, retracted_reason = ?, revision = ? WHERE story_id = ?'),
     retractThemes: db.prepare('UPDATE story_themes SET live = 0 WHERE story_id = ?'),
     clearPicks: db.prepare('DELETE FROM story_start_here'),
@@ -100,14 +101,14 @@ class Exposures {
   /** distinct people newly exposed in this batch, per story */
   private readonly added = new Map<string, number>();
   constructor(private readonly q: Statements) {}
-  expose(storyId: string, personId: string): void {
+  expose(storyId: string, personId: string, position: number): void {
     let teller = this.tellers.get(storyId);
     if (teller === undefined) {
       teller = this.q.teller.get(storyId)?.teller_id ?? null;
       this.tellers.set(storyId, teller);
     }
     if (teller === null || teller === personId) return;
-    if (this.q.exposed.run(storyId, personId).changes > 0) this.added.set(storyId, (this.added.get(storyId) ?? 0) + 1);
+    if (this.q.exposed.run(storyId, personId, position).changes > 0) this.added.set(storyId, (this.added.get(storyId) ?? 0) + 1);
   }
   /** a story told in this batch: its teller is now known */
   told(storyId: string, tellerId: string): void {
@@ -124,13 +125,15 @@ class Exposures {
 }
 
 function history(q: Statements, row: Record<string, string | number | null>): void {
-  q.history.run({ reason: null, title_before: null, body_before: null, title_after: null, body_after: null, theme_id: null, ...row });
+  q.history.run({ reason: null, title_before: null, body_before: null, title_after: null, body_after: null, theme_id: null, themes: null, ...row });
 }
 
 export const storiesProjection: Projection = {
   name: 'stories',
-  // 4: review before publishing (issue 12); 5: every person a story was ever linked to (story_leader_links)
-  version: 5,
+  // 4: review before publishing (issue 12); 5: every person a story was ever linked to (story_leader_links);
+  // 6: what a timeline shows that changes after telling, kept with its log position (story_changes,
+  // story_history.position and .themes, story_exposed.position): the model at a cut, src/asof/timeline-cut.ts
+  version: 6,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS story_stories (
@@ -155,16 +158,24 @@ export const storiesProjection: Projection = {
       CREATE INDEX IF NOT EXISTS story_themes_theme ON story_themes (theme_id, story_id);
       CREATE INDEX IF NOT EXISTS story_themes_circulated ON story_themes (theme_id, live, exposure DESC, occurred_on, told_position);
       CREATE TABLE IF NOT EXISTS story_people (employee_id TEXT PRIMARY KEY, name TEXT NOT NULL);
-      -- every person a story's leader was ever linked to (told so, or by LeaderLinked): a person's
-      -- timeline as it stood on a date is found among these (src/asof/story-cut.ts)
-      CREATE TABLE IF NOT EXISTS story_leader_links (leader_id TEXT NOT NULL, story_id TEXT NOT NULL, PRIMARY KEY (leader_id, story_id)) WITHOUT ROWID;
+      -- what changes a story's review state or leader after it is told, by log position: 'waiting'
+      -- (told or amended into the queue), 'returned' (value: the note), 'published' (approved),
+      -- 'linked' (value: the leader's id, told so or LeaderLinked), so that the model can be read as
+      -- it stood at a cut of the log (src/asof/timeline-cut.ts)
+      CREATE TABLE IF NOT EXISTS story_changes (
+        story_id TEXT NOT NULL, position INTEGER NOT NULL, change TEXT NOT NULL, value TEXT, at TEXT NOT NULL, revision INTEGER NOT NULL,
+        PRIMARY KEY (story_id, position, change)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS story_changes_position ON story_changes (position);
       CREATE TABLE IF NOT EXISTS story_departments (department_id TEXT PRIMARY KEY, name TEXT NOT NULL, open INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS story_history (
         story_id TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, actor TEXT,
         reason TEXT, title_before TEXT, body_before TEXT, title_after TEXT, body_after TEXT, theme_id TEXT,
+        position INTEGER NOT NULL, themes TEXT,
         PRIMARY KEY (story_id, revision));
+      -- themes: on a StorySubmitted row, the themes given when told (JSON), for the themes at a cut
+      CREATE INDEX IF NOT EXISTS story_history_position ON story_history (position);
       CREATE TABLE IF NOT EXISTS story_exposed (
-        story_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
+        story_id TEXT NOT NULL, person_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS theme_themes (
         theme_id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0,
         defined_position INTEGER NOT NULL, revision INTEGER NOT NULL);
@@ -175,7 +186,7 @@ export const storiesProjection: Projection = {
   reset(db) {
     db.exec(`DROP TABLE IF EXISTS story_stories; DROP TABLE IF EXISTS story_themes; DROP TABLE IF EXISTS story_history;
              DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;
-             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments; DROP TABLE IF EXISTS story_leader_links; ${reviewCopyDrop('story')}`);
+             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments; DROP TABLE IF EXISTS story_leader_links; DROP TABLE IF EXISTS story_changes; ${reviewCopyDrop('story')}`);
     stmts.forget(db);
   },
   apply(db, e) {
@@ -208,13 +219,16 @@ function applyOne(q: Statements, exposures: Exposures, e: ProjectedEvent): void 
       const d = e.data;
       q.insertStory.run(d.storyId, d.title, d.body, d.tellerId, d.leader.trim(), leaderKey(d.leader), d.happenedIn ?? null, d.occurredOn,
         d.relation, d.retellingOf ?? null, d.anonymous ? 1 : 0, e.metadata.at, e.position, e.revision, d.leaderId ?? null);
-      if (d.leaderId !== undefined) q.everLinked.run(d.leaderId, d.storyId);
-      if (reviewIsOn(q.review)) q.awaitReview.run(e.metadata.at, d.storyId);
+      if (d.leaderId !== undefined) q.change.run(d.storyId, e.position, 'linked', d.leaderId, e.metadata.at, e.revision);
+      if (reviewIsOn(q.review)) {
+        q.awaitReview.run(e.metadata.at, d.storyId);
+        q.change.run(d.storyId, e.position, 'waiting', null, e.metadata.at, e.revision);
+      }
       exposures.told(d.storyId, d.tellerId);
       for (const t of d.themes) q.theme.run(t, d.storyId);
-      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body });
+      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, title_after: d.title, body_after: d.body, position: e.position, themes: JSON.stringify(d.themes) });
       // a retelling exposes its teller to the story it retells (SPREAD.md)
-      if (d.retellingOf !== undefined) exposures.expose(d.retellingOf, d.tellerId);
+      if (d.retellingOf !== undefined) exposures.expose(d.retellingOf, d.tellerId, e.position);
       break;
     }
     case 'StoryAmended': {
@@ -225,18 +239,23 @@ function applyOne(q: Statements, exposures: Exposures, e: ProjectedEvent): void 
       history(q, {
         story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason,
         title_before: d.title !== undefined ? s.title : null, body_before: d.body !== undefined ? s.body : null,
-        title_after: d.title ?? null, body_after: d.body ?? null,
+        title_after: d.title ?? null, body_after: d.body ?? null, position: e.position,
       });
       // a returned story, amended, is back in the queue; an approved one stays published
-      if (q.reviewOf.get(d.storyId)?.review === 'returned') q.awaitReview.run(e.metadata.at, d.storyId);
+      if (q.reviewOf.get(d.storyId)?.review === 'returned') {
+        q.awaitReview.run(e.metadata.at, d.storyId);
+        q.change.run(d.storyId, e.position, 'waiting', null, e.metadata.at, e.revision);
+      }
       break;
     }
     case 'StoryApproved':
       q.approve.run(e.revision, e.data.storyId);
       q.liveThemes.run(e.data.storyId, e.data.storyId);
+      q.change.run(e.data.storyId, e.position, 'published', null, e.metadata.at, e.revision);
       break;
     case 'StoryReturned':
       q.returnStory.run(e.data.note, e.metadata.at, e.revision, e.data.storyId);
+      q.change.run(e.data.storyId, e.position, 'returned', e.data.note, e.metadata.at, e.revision);
       break;
     case 'StoryThemed':
     case 'StoryUnthemed': {
@@ -244,30 +263,30 @@ function applyOne(q: Statements, exposures: Exposures, e: ProjectedEvent): void 
       if (e.type === 'StoryThemed') q.theme.run(d.themeId, d.storyId);
       else q.untheme.run(d.storyId, d.themeId);
       q.revision.run(e.revision, d.storyId);
-      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId });
+      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, theme_id: d.themeId, position: e.position });
       break;
     }
     case 'LeaderLinked':
       q.linkLeader.run(e.data.leaderId, e.revision, e.data.storyId);
-      q.everLinked.run(e.data.leaderId, e.data.storyId);
+      q.change.run(e.data.storyId, e.position, 'linked', e.data.leaderId, e.metadata.at, e.revision);
       break;
     case 'StoryRetracted': {
       const d = e.data;
       q.retract.run(e.metadata.at, d.reason, e.revision, d.storyId);
       q.retractThemes.run(d.storyId);
-      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason });
+      history(q, { story_id: d.storyId, revision: e.revision, type: e.type, at: e.metadata.at, actor, reason: d.reason, position: e.position });
       break;
     }
     case 'StoryRead':
-      exposures.expose(e.data.storyId, e.data.readerId);
+      exposures.expose(e.data.storyId, e.data.readerId, e.position);
       break;
     case 'StoryHeard':
-      if (e.data.fromId !== undefined) exposures.expose(e.data.storyId, e.data.fromId);
-      exposures.expose(e.data.storyId, e.data.listenerId);
+      if (e.data.fromId !== undefined) exposures.expose(e.data.storyId, e.data.fromId, e.position);
+      exposures.expose(e.data.storyId, e.data.listenerId, e.position);
       break;
     case 'StoryShared':
-      exposures.expose(e.data.storyId, e.data.fromId);
-      exposures.expose(e.data.storyId, e.data.toId);
+      exposures.expose(e.data.storyId, e.data.fromId, e.position);
+      exposures.expose(e.data.storyId, e.data.toId, e.position);
       break;
     case 'PersonErased':
       q.eraseStories.run({ m: REMOVED_TEXT, key: leaderKey(REMOVED_TEXT), teller: e.data.employeeId });

@@ -3,7 +3,7 @@ import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
 import { storyFiguresAsOf } from '../../src/asof/figures.ts';
-import { keepDate, pagesAtCut, partPagesAtCut } from '../../src/http/as-of.tsx';
+import { keepDate, pagesAtCut, partPagesAtCut, timelinePagesAtCut } from '../../src/http/as-of.tsx';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import { storyFigures } from '../../src/read/spread.ts';
 import { cookieFor } from '../auth-helpers.ts';
@@ -145,9 +145,11 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     expect(pagesAtCut['dashboard-story'], JSON.stringify(pagesAtCut)).toBeGreaterThan(0);
     expect(pagesAtCut.dashboard).toBeGreaterThan(0);
     expect(pagesAtCut['dashboard-csv']).toBeGreaterThan(0);
-    // /stories/:id, /leaders/:name, /leaders/people/:id, /departments/:id and /themes/:id of such a date: the page's part
-    // of the cut through the projections (src/asof/story-cut.ts), no build
-    expect(partPagesAtCut, JSON.stringify(partPagesAtCut)).toEqual({ story: expect.any(Number), leader: expect.any(Number), person: expect.any(Number), department: expect.any(Number), theme: expect.any(Number) });
-    for (const n of Object.values(partPagesAtCut)) expect(n).toBeGreaterThan(0);
+    // /stories/:id of such a date: the page's part of the cut through the projections (src/asof/story-cut.ts), no build
+    expect(partPagesAtCut.story, JSON.stringify(partPagesAtCut)).toBeGreaterThan(0);
+    // /timelines, /themes/:id, /leaders/:name, /leaders/people/:id, /departments/:id: the stories
+    // model as it stood at the cut (src/asof/timeline-cut.ts), no build
+    expect(timelinePagesAtCut, JSON.stringify(timelinePagesAtCut)).toEqual({ all: expect.any(Number), theme: expect.any(Number), person: expect.any(Number), leader: expect.any(Number), department: expect.any(Number) });
+    for (const n of Object.values(timelinePagesAtCut)) expect(n).toBeGreaterThan(0);
   });
 });
