@@ -25,7 +25,12 @@ export const START = Date.UTC(2021, 2, 1, 8);
  * `org`: the org and the review setting change too: departments renamed, closed and opened again,
  * people leaving and joining again, review before publishing turned on and off, stories approved.
  */
-export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; org?: boolean } = {}): LogEvent[] {
+/**
+ * `links`: leaders linked to people (and moved to others), stories returned to their tellers and
+ * amended back into the queue, themes described and retired, and a person who left erased (their
+ * key is forgotten as the sealed store appends it).
+ */
+export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; org?: boolean; links?: boolean } = {}): LogEvent[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: LogEvent[] = [];
@@ -43,19 +48,22 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; o
   const themes = ['th-care', 'th-craft'];
   for (const t of themes) add(`theme-${t}`, 'ThemeDefined', { themeId: t, name: `Theme ${t.slice(3)}`, description: '' }, clock);
 
-  interface S { id: string; teller: string; themes: Set<string>; retracted: boolean; last: number; awaiting: boolean }
+  interface S { id: string; teller: string; themes: Set<string>; retracted: boolean; last: number; awaiting: boolean; returned?: boolean }
   let reviewOn = false;
   const closed = new Set<string>();
   const gone = new Set<string>();
+  const erased = new Set<string>();
+  const retired = new Set<string>();
   const stories: S[] = [];
   const live = () => stories.filter((s) => !s.retracted);
   const tell = (atMs: number, retellingOf?: string): S => {
     const id = `s${stories.length + 1}-${seed}`;
-    const s: S = { id, teller: pick(people), themes: new Set(rnd() < 0.6 ? [pick(themes)] : []), retracted: false, last: atMs, awaiting: reviewOn };
+    const s: S = { id, teller: pick(people.filter((p) => !erased.has(p))), themes: new Set(rnd() < 0.6 ? [pick(themes.filter((t) => !retired.has(t)))].filter((t) => t !== undefined) : []), retracted: false, last: atMs, awaiting: reviewOn };
     stories.push(s);
     add(`story-${id}`, 'StorySubmitted', {
       storyId: id, title: `Story ${stories.length} told`, body: `Word${stories.length} happened, and the leader listened.`, tellerId: s.teller,
       leader: pick(['Maren Holt', 'Ode Sato', 'Ivy Kern']), occurredOn: '2020', themes: [...s.themes], relation: 'witnessed',
+      ...(opts.links && rnd() < 0.3 ? { leaderId: pick(people) } : {}),
       ...(retellingOf ? { retellingOf } : {}), anonymous: rnd() < 0.2,
     }, atMs, 2);
     return s;
@@ -84,7 +92,7 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; o
         add(`department-${d}`, 'DepartmentClosed', { departmentId: d }, clock);
       }
     } else if (r < 0.65) {
-      const p = pick(people.filter((x) => x !== VIEWER));
+      const p = pick(people.filter((x) => x !== VIEWER && !erased.has(x)));
       if (gone.delete(p)) add(`employee-${p}`, 'EmployeeJoined', { employeeId: p, name: `Person ${p.slice(4)}`, email: `${p}@example.test`, departmentId: pick(departments), joinedOn: '2021-03-01' }, clock);
       else {
         gone.add(p);
@@ -98,8 +106,63 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; o
       if (waiting.length === 0) return;
       const s = pick(waiting);
       s.awaiting = false;
+      s.returned = false;
       s.last = Math.max(s.last, clock);
       add(`story-${s.id}`, 'StoryApproved', { storyId: s.id }, s.last);
+    }
+  };
+
+  const linkStep = (k: number) => {
+    const r = rnd();
+    const ls = live();
+    if (r < 0.04) {
+      // a new hire, after the first days
+      const p = `emp-n${k}`;
+      add(`employee-${p}`, 'EmployeeJoined', { employeeId: p, name: `Person n${k}`, email: `${p}@example.test`, departmentId: pick(departments), joinedOn: '2021-03-01' }, clock);
+      people.push(p);
+    } else if (r < 0.3) {
+      // more stories: long enough for a second timeline page
+      tell(clock, ls.length && rnd() < 0.3 ? pick(ls).id : undefined);
+    } else if (r < 0.5 && ls.length) {
+      const s = pick(ls);
+      s.last = Math.max(s.last, clock);
+      add(`story-${s.id}`, 'LeaderLinked', { storyId: s.id, leaderId: pick(people) }, s.last);
+    } else if (r < 0.7) {
+      const waiting = ls.filter((s) => s.awaiting && !s.returned);
+      const returned = ls.filter((s) => s.returned);
+      if (waiting.length && (rnd() < 0.6 || !returned.length)) {
+        const s = pick(waiting);
+        s.returned = true;
+        s.last = Math.max(s.last, clock);
+        add(`story-${s.id}`, 'StoryReturned', { storyId: s.id, note: `Please say more (${k})` }, s.last);
+      } else if (returned.length) {
+        const s = pick(returned);
+        s.returned = false;
+        s.last = Math.max(s.last, clock);
+        add(`story-${s.id}`, 'StoryAmended', { storyId: s.id, body: `Back for review at ${k}.`, reason: 'as asked' }, s.last);
+      }
+    } else if (r < 0.8) {
+      const t = pick(themes);
+      add(`theme-${t}`, 'ThemeDescribed', { themeId: t, ...(rnd() < 0.5 ? { name: `Theme ${t.slice(3)} at ${k}` } : {}), description: `Described at ${k}` }, clock);
+    } else if (r < 0.85) {
+      const t = pick(themes);
+      if (!retired.has(t) && retired.size + 1 < themes.length) {
+        retired.add(t);
+        add(`theme-${t}`, 'ThemeRetired', { themeId: t }, clock);
+      }
+    } else {
+      // a person who has left, erased (only after EmployeeLeft; never back)
+      if (erased.size >= 2) return;
+      const p = [...gone].find((x) => !erased.has(x));
+      if (p === undefined) {
+        const q = pick(people.filter((x) => x !== VIEWER && !gone.has(x) && !erased.has(x)));
+        if (q === undefined) return;
+        gone.add(q);
+        add(`employee-${q}`, 'EmployeeLeft', { employeeId: q }, clock);
+      } else {
+        erased.add(p);
+        add(`employee-${p}`, 'PersonErased', { employeeId: p }, clock);
+      }
     }
   };
 
@@ -107,6 +170,10 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; o
     clock += Math.floor(rnd() * DAY * 0.4);
     if (opts.org && rnd() < 0.3) {
       orgStep(k);
+      continue;
+    }
+    if (opts.links && rnd() < 0.35) {
+      linkStep(k);
       continue;
     }
     const r = rnd();

@@ -21,8 +21,10 @@ async function appendAll(h: H, events: LogEvent[]): Promise<void> {
   }
 }
 
+/** `hx:` asks as htmx's "more" element does: only the next page's items */
 const get = async (h: H, path: string, cookie: string) => {
-  const res = await h.app.request(path, { headers: { Cookie: cookie } });
+  const hx = path.startsWith('hx:');
+  const res = await h.app.request(hx ? path.slice(3) : path, { headers: { Cookie: cookie, ...(hx ? { 'HX-Request': 'true' } : {}) } });
   return { status: res.status, html: await res.text() };
 };
 
@@ -37,8 +39,11 @@ const withoutReceipt = (html: string): string => html.replace(/<section class="s
 /** The pages compared, for a log's stories (the story pages last: opening one today records a read). */
 function pagesOf(events: LogEvent[]): string[] {
   const stories = events.filter((e) => e.type === 'StorySubmitted').map((e) => e.data['storyId'] as string);
+  // every person's timeline (joined late, left, erased: their page as of a date says so)
+  const people = [...new Set(events.filter((e) => e.type === 'EmployeeJoined').map((e) => e.data['employeeId'] as string))];
   return [
-    '/timelines', '/themes/th-care', '/themes/th-craft', '/leaders/Maren%20Holt', '/leaders/people/emp-a', '/departments/d-eng', '/departments/d-ops',
+    '/timelines', '/timelines?page=2', 'hx:/timelines?page=2&after=2020', '/themes/th-care', '/themes/th-craft', 'hx:/themes/th-care?page=2',
+    ...people.map((p) => `/leaders/people/${p}`), '/leaders/Maren%20Holt', '/departments/d-eng', '/departments/d-ops',
     '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all', '/dashboard', '/dashboard?window=7',
     // a window of dates ending after some of the dates asked (nothing after the cutoff counts)
     '/dashboard?from=2021-03-03&to=2021-03-20',
@@ -50,16 +55,19 @@ function pagesOf(events: LogEvent[]): string[] {
 
 describe('the archive as it stood on a date equals a Hallway rebuilt from the log cut there', () => {
   // how the dates were answered, over all logs (src/asof/snapshots.ts): each way must be checked
-  const answered = { live: 0, stoppedAtCut: 0, wholeLog: 0, figuresDirect: 0, figuresBuilt: 0 };
+  const answered = { live: 0, stoppedAtCut: 0, wholeLog: 0, figuresDirect: 0, figuresBuilt: 0, secondPages: 0 };
   // each seed: one random log, four dates: the day of its latest event (answered from the live read
   // models until a CSV download is recorded after it), its first day, and two at random in it or
   // after its end; `at` goes back now and then
   // in the logs of seeds 3 and 42, never in those marked ordered (every cut is then a prefix)
   // seed 8: the org and review setting change too (departments renamed and closed, people leaving),
   // with groups of 3 so that departments are shown by name and people leaving fold them
-  for (const [seed, ordered, org] of [[3, false, false], [42, false, false], [5, true, false], [8, true, true]] as const) {
-    it(`random log ${seed}${ordered ? ' (ordered)' : ''}${org ? ' (org changes)' : ''}: every as-of page and figure is the rebuilt Hallway's`, async () => {
-      const events = randomLog(seed, 70, { ordered, org });
+  // seed 35: leaders linked and moved, stories returned and amended back, themes described and
+  // retired, a person erased (the rebuild then reads the log as the store gives it now: an erased
+  // person's sealed fields as markers), and long enough for a second timeline page
+  for (const [seed, ordered, org, links] of [[3, false, false, false], [42, false, false, false], [5, true, false, false], [8, true, true, false], [35, true, true, true]] as const) {
+    it(`random log ${seed}${ordered ? ' (ordered)' : ''}${org ? ' (org changes)' : ''}${links ? ' (links, returns, erasure)' : ''}: every as-of page and figure is the rebuilt Hallway's`, async () => {
+      const events = randomLog(seed, links ? 240 : 70, { ordered, org, links });
       const env: Record<string, string> = org ? { HALLWAY_MIN_GROUP: '3' } : {};
       const latest = Math.max(...events.map((e) => Date.parse(e.metadata.at)));
       const lastCutoff = Date.parse(utcDate(new Date(latest))) + DAY;
@@ -73,7 +81,9 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
         now = lastCutoff + 3_600_000;
         const rnd = prng(seed * 7);
         // the last day first: a CSV downloaded as of a date is recorded now, after that day's end
-        const dates = [utcDate(new Date(latest)), ...[0, 1, 2].map((i) => utcDate(new Date(START + Math.floor((i === 0 ? 0 : rnd() * 12) * DAY))))];
+        // (the long log of seed 35: dates anywhere in it)
+        const span = links ? (latest - START) / DAY : 12;
+        const dates = [utcDate(new Date(latest)), ...[0, 1, 2].map((i) => utcDate(new Date(START + Math.floor((i === 0 ? 0 : rnd() * span) * DAY))))];
         // the figures below are read as `hallway spread --as-of` reads them, with the live read
         // models beside, and from pages of 7 events so that a build can stop before the log's end
         const snapshots = new AsOfSnapshots(live.store, { live: live.runtime, pageSize: 7 });
@@ -82,7 +92,9 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
           const parsed = parseAsOf(date, new Date());
           if (!parsed.ok) throw new Error(parsed.message);
           const cutoff = parsed.asOf.cutoffMs;
-          const kept = events.filter((e) => Date.parse(e.metadata.at) < cutoff);
+          const ids = new Set(events.map((e) => e.id));
+          const kept = (links ? (await live.store.readAll({ after: 0, limit: 1_000_000 })).filter((e) => ids.has(e.id)).map(({ stream, id, type, data, metadata }) => ({ stream, id, type, data, metadata }) as LogEvent) : events)
+            .filter((e) => Date.parse(e.metadata.at) < cutoff);
           // the cut is not a prefix of the log when an event left out comes before one kept
           const firstOut = events.findIndex((e) => Date.parse(e.metadata.at) >= cutoff);
           if (firstOut >= 0 && events.slice(firstOut).some((e) => Date.parse(e.metadata.at) < cutoff)) nonMonotonicCut = true;
@@ -112,6 +124,8 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
               const rebuilt = await get(fresh, path, freshCookie);
               expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
               expect(withoutBanner(asOf.html), `${path} as of ${date}`).toBe(keepDate(withoutReceipt(rebuilt.html), date));
+              // a second page of stories was compared (not only empty ones)
+              if (path.includes('page=2') && asOf.html.includes('href="/stories/')) answered.secondPages += 1;
             }
             await flushReads(fresh);
           } finally {
@@ -139,6 +153,7 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     // `hallway spread --as-of`'s figures from the live cascade, and built where the cut is not a prefix
     expect(answered.figuresDirect).toBeGreaterThan(0);
     expect(answered.figuresBuilt).toBeGreaterThan(0);
+    expect(answered.secondPages).toBeGreaterThan(0);
     // /dashboard/stories/:id, /dashboard (every window) and its CSV tables of a date whose cut is a
     // prefix: the live read models cut there, no build (src/asof/cut.ts, src/asof/dashboard-cut.ts)
     expect(pagesAtCut.count).toBeGreaterThan(0);
