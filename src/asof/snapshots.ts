@@ -100,6 +100,8 @@ export interface SnapshotOptions {
   pageSize?: number;
   /** pages read from their part of a cut kept (the fourth shortcut; default STORIES_KEPT) */
   maxParts?: number;
+  /** cuts materialized for timelines kept (the fifth shortcut; default TIMELINE_CUTS_KEPT) */
+  maxTimelineCuts?: number;
 }
 
 /** how long a request waits for the live read models to reach the log's head before building instead */
@@ -181,7 +183,7 @@ export class AsOfSnapshots {
   private readonly pageSize: number;
   private readonly maxParts: number;
   /** the fifth shortcut's cuts kept (src/asof/timeline-cut.ts) */
-  private readonly timelineCuts = new TimelineCuts<Snapshot>();
+  private readonly timelineCuts: TimelineCuts<Snapshot>;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut; timeline pages read from the stories model at a cut, and cuts materialized for them */
   readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, timelines: 0, timelineCuts: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
@@ -197,6 +199,7 @@ export class AsOfSnapshots {
     this.live = opts.live;
     this.pageSize = opts.pageSize ?? PAGE;
     this.maxParts = opts.maxParts ?? STORIES_KEPT;
+    this.timelineCuts = new TimelineCuts(opts.maxTimelineCuts);
   }
 
   /**

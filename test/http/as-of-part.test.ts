@@ -3,7 +3,6 @@ import type { Hono } from 'hono';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
-import { MAX_PART_STORIES } from '../../src/asof/story-cut.ts';
 import type { AppEnv } from '../../src/http/env.ts';
 import type { BatchAppend } from '../../src/store/port.ts';
 import { testHallway } from '../helpers.ts';
@@ -12,13 +11,13 @@ import { asOfApp } from './as-of-app.ts';
 type H = Awaited<ReturnType<typeof testHallway>>;
 
 /**
- * A story page, and a leader's, department's or theme's timeline of few stories, as of a past date
- * whose cut is a prefix of the log, is read from a small views database of that page's part of the
- * cut (src/asof/story-cut.ts): the date is not built, what changed since reads as it was, pages are
- * kept within a bound, and a timeline of too many stories is built instead. (That the pages equal a
- * rebuilt Hallway's, on random logs, is test/http/as-of.test.ts.)
+ * A story page as of a past date whose cut is a prefix of the log is read from a small views
+ * database of that page's part of the cut (src/asof/story-cut.ts), and every timeline (of any size)
+ * from the stories and org models materialized at the cut (src/asof/timeline-cut.ts): the date is
+ * not built, what changed since reads as it was, and what is kept stays within a bound. (That the
+ * pages equal a rebuilt Hallway's, on random logs, is test/http/as-of.test.ts.)
  */
-describe('as-of pages read from their part of the cut', () => {
+describe('as-of pages read from their part of the cut, and timelines from the stories model at the cut', () => {
   let h: H;
   let snapshots: AsOfSnapshots;
   let app: Hono<AppEnv>;
@@ -48,14 +47,16 @@ describe('as-of pages read from their part of the cut', () => {
       ev('department-d-eng', 'DepartmentRenamed', { departmentId: 'd-eng', name: 'Platform' }, '2021-03-06T11:00:00.000Z'),
       ev('circulation-s1', 'StoryRead', { storyId: 's1', readerId: 'p3' }, '2021-03-07T10:00:00.000Z'),
       ev('story-s2', 'LeaderLinked', { storyId: 's2', leaderId: 'p2' }, '2021-03-07T11:00:00.000Z'),
-      // a leader named by more stories than a part holds, told later still
-      ...Array.from({ length: MAX_PART_STORIES + 1 }, (_, i) => story(`m${i}`, `Many ${i}`, 'Ivy Kern', '2021-03-08T10:00:00.000Z')),
+      // a leader named by many stories (more than a timeline page), told later still
+      ...Array.from({ length: 201 }, (_, i) => story(`m${i}`, `Many ${i}`, 'Ivy Kern', '2021-03-08T10:00:00.000Z')),
+      // and one more event after them: 9 March's cut is a prefix too, not the whole log
+      ev('circulation-m0', 'StoryRead', { storyId: 'm0', readerId: 'p3' }, '2021-03-10T10:00:00.000Z'),
     ];
     logLength = log.length;
     for (let i = 0; i < log.length; i += 100) await h.store.appendBatch(log.slice(i, i + 100));
     await h.runtime.waitFor(await h.store.headPosition());
-    // two pages kept at most
-    snapshots = new AsOfSnapshots(h.store, { live: h.runtime, maxParts: 2 });
+    // two pages and two timeline cuts kept at most
+    snapshots = new AsOfSnapshots(h.store, { live: h.runtime, maxParts: 2, maxTimelineCuts: 2 });
     app = asOfApp(h, snapshots, 'p2');
   });
   afterAll(async () => {
@@ -93,33 +94,48 @@ describe('as-of pages read from their part of the cut', () => {
     const theme = await page('/themes/th-care?asOf=2021-03-04');
     expect(theme.status).toBe(200);
     expect(theme.doc.body.textContent).toContain('The first title');
-    expect(snapshots.counts.part).toBe(4);
+    // both from one materialized cut of that date: no part, no build
+    expect(snapshots.counts).toMatchObject({ part: 2, timelines: 2, timelineCuts: 1 });
     expect(snapshots.size().snapshots).toBe(0);
     // today's theme page no longer lists it (unthemed on 6 March)
     const themeNow = await page('/themes/th-care?asOf=2021-03-07');
     expect(themeNow.doc.body.textContent).not.toContain('The first title');
   });
 
-  it('pages kept from their part of a cut stay within the bound (two here), least recently used out', () => {
+  it('pages kept from their part of a cut stay within the bound (two here), least recently used out', async () => {
+    await page('/stories/s2?asOf=2021-03-04');
+    await page('/stories/long?asOf=2021-03-04');
     expect(snapshots.partsKept().pages).toBe(2);
     expect(snapshots.partsKept().bytes).toBeGreaterThan(0);
   });
 
-  it("a leader's timeline of few stories is read from its part; one of more stories than a part holds is built", async () => {
+  it("a leader's timeline of few stories and one of many, every page of it: read from the stories model at the cut, nothing built", async () => {
+    const cuts = snapshots.counts.timelineCuts;
     const few = await page('/leaders/Maren%20Holt?asOf=2021-03-04');
     expect(few.status).toBe(200);
     expect(few.doc.body.textContent).toContain('Another one');
-    expect(snapshots.counts.part).toBe(6);
+    // the 4 March cut was materialized already (and 7 March's, for the theme above)
+    expect(snapshots.counts.timelineCuts).toBe(cuts);
+    // (7 March: before they were told)
+    const none = await page('/leaders/Ivy%20Kern?asOf=2021-03-07');
+    expect(none.status).toBe(200);
+    expect(none.doc.body.textContent).not.toContain('Many 0');
+    // 9 March: all 201 of them told, then one cut, its pages and htmx's "more" items read from it
+    const many = await page('/leaders/Ivy%20Kern?asOf=2021-03-09');
+    expect(many.doc.body.textContent).toContain('Many 0');
+    const later = await page('/leaders/Ivy%20Kern?asOf=2021-03-09&page=10');
+    expect(later.doc.body.textContent).toContain('Many 199');
+    const more = await app.request('/leaders/Ivy%20Kern?asOf=2021-03-09&page=11', { headers: { 'HX-Request': 'true' } });
+    expect(await more.text()).toContain('Many 200');
+    expect(snapshots.counts.timelineCuts).toBe(cuts + 1);
     expect(snapshots.size().snapshots).toBe(0);
-    // (7 March: before they were told, so the cut is a prefix ending before the log's end)
-    const many = await page('/leaders/Ivy%20Kern?asOf=2021-03-07');
-    expect(many.status).toBe(200);
-    expect(snapshots.counts.part).toBe(6);
-    expect(snapshots.size().snapshots).toBe(1);
+    // three dates' cuts read, two kept (least recently used out)
+    expect(snapshots.timelineCutsKept().cuts).toBe(2);
+    expect(snapshots.timelineCutsKept().bytes).toBeGreaterThan(0);
   });
 
   it("a person's timeline (/leaders/people/:id) of that day: a story linked to them then, linked to someone else since", async () => {
-    const parts = snapshots.counts.part;
+    const timelines = snapshots.counts.timelines;
     const built = snapshots.size().snapshots;
     const then = await page('/leaders/people/p3?asOf=2021-03-04');
     expect(then.status).toBe(200);
@@ -129,7 +145,7 @@ describe('as-of pages read from their part of the cut', () => {
     // a person no story named then has a page all the same (they had joined)
     const none = await page('/leaders/people/p1?asOf=2021-03-04');
     expect(none.status).toBe(200);
-    expect(snapshots.counts.part).toBe(parts + 3);
+    expect(snapshots.counts.timelines).toBe(timelines + 3);
     expect(snapshots.size().snapshots).toBe(built);
     // today the link is p2's
     const now = await page('/leaders/people/p3?asOf=2021-03-08');
