@@ -17,7 +17,7 @@ import type { Cut } from './cut.ts';
  *   on the StorySubmitted row, `themes`: those given when told), retraction;
  * - `story_changes`: review state (waiting, returned with its note, published) and the leader's
  *   link (told so, or LeaderLinked);
- * - `story_exposed.position`: the first exposure of each person to each story.
+ * - `story_exposure_log`: the story's exposure after each event that exposed someone new to it.
  * So the rows at the cut are:
  * - `story_stories`: the stories told before the cut; for a story with a change at or after the cut,
  *   its text, themes, retraction, review and link are folded from the rows before the cut, exactly
@@ -26,7 +26,7 @@ import type { Cut } from './cut.ts';
  *   read as it is now. Erasure rewrites a story's text and leader now; a rebuild of the truncated
  *   log reads the same text (the sealed fields of an erased person read as the marker once their
  *   key is gone: src/privacy/), so the scrubbed value is the value at the cut too.
- * - `exposure` (and `story_themes.exposure`): the story's `story_exposed` rows before the cut.
+ * - `exposure` (and `story_themes.exposure`): the story's last `story_exposure_log` row before the cut.
  * - `story_themes`: the themes at the cut, with `live` as the projection sets it (on theming, on
  *   retraction, on approval), copied as they are for the stories unchanged since.
  * - themes, departments (both models' copies), the review setting: their streams up to the cut,
@@ -35,7 +35,7 @@ import type { Cut } from './cut.ts';
  *   have changed since the cut (their last join and any leave before the cutoff, no transfer since:
  *   the spread model keeps transfers by position), else their own stream up to the cut through the
  *   real projections. `roles` and `email` are copied as they are: no timeline reads them.
- * Not copied: `story_history`, `story_exposed`, `story_start_here` (no timeline reads them).
+ * Not copied: `story_history`, `story_exposed`, `story_exposure_log`, `story_start_here`, `story_changes` (no timeline reads them).
  * test/http/as-of.test.ts compares every timeline page with a rebuild of the truncated log on random logs.
  */
 
@@ -191,8 +191,10 @@ async function fill(db: Views, live: Views, store: EventStore, cut: Cut, project
     const s = foldStory(historyOf.all(id, end), changesOf.all(id, end));
     if (s) folded.set(id, s);
   }
-  // exposure at the cut: the distinct people first exposed before it (one pass along the primary key)
-  const exposure = new Map(live.prepare('SELECT story_id, count(*) FROM story_exposed WHERE position < ? GROUP BY story_id').raw().all(end) as [string, number][]);
+  // exposure at the cut: each story's last exposure count before it (one seek a story)
+  const exposureAt = live.prepare<[string, number], number>('SELECT exposure FROM story_exposure_log WHERE story_id = ? AND position < ? ORDER BY position DESC LIMIT 1').pluck();
+  const exposure = new Map<string, number>();
+  for (const id of told) exposure.set(id, exposureAt.get(id, end) ?? 0);
   const themeRows = (live.prepare('SELECT story_id, theme_id, live FROM story_themes').raw().all() as [string, string, number][]).filter(([id]) => told.has(id) && !changed.has(id));
   const themeIds = live.prepare('SELECT theme_id FROM theme_themes').pluck().all() as string[];
   const departmentIds = live.prepare('SELECT department_id FROM org_departments UNION SELECT department_id FROM story_departments').pluck().all() as string[];
@@ -205,6 +207,9 @@ async function fill(db: Views, live: Views, store: EventStore, cut: Cut, project
   const ec = new Map(employeeColumns.map((c, i) => [c, i]));
   const before = (at: unknown): boolean => typeof at === 'string' && Date.parse(at) < cut.cutoffMs;
   db.transaction(() => {
+    // the indexes made after the rows (one sort each, not one b-tree insert a row)
+    const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('story_stories', 'story_themes') AND sql IS NOT NULL").all();
+    for (const i of indexes) db.exec(`DROP INDEX ${i.name}`);
     const themesAtCut: unknown[][] = [];
     for (const r of stories) {
       const id = r[col.get('story_id')!] as string;
@@ -223,6 +228,7 @@ async function fill(db: Views, live: Views, store: EventStore, cut: Cut, project
       themesAtCut.push([id, t, exposure.get(id) ?? 0, liveFlag, r[col.get('occurred_on')!], r[col.get('told_position')!]]);
     }
     insertRows(db, 'story_themes', ['story_id', 'theme_id', 'exposure', 'live', 'occurred_on', 'told_position'], themesAtCut);
+    for (const i of indexes) db.exec(i.sql);
   })();
 
   // ---- people unchanged since the cut, as they are ----

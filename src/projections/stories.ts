@@ -30,9 +30,10 @@ export const leaderKey = (leader: string): string => leader.trim().replace(/\s+/
 
 function statements(db: Views) {
   return {
-    teller: db.prepare<[string], { teller_id: string }>('SELECT teller_id FROM story_stories WHERE story_id = ?'),
-    // the first exposure's log position stays (INSERT OR IGNORE): a story's exposure at a cut is its rows before it
-    exposed: db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id, position) VALUES (?, ?, ?)'),
+    teller: db.prepare<[string], { teller_id: string; exposure: number }>('SELECT teller_id, exposure FROM story_stories WHERE story_id = ?'),
+    exposed: db.prepare('INSERT OR IGNORE INTO story_exposed (story_id, person_id) VALUES (?, ?)'),
+    // the story's exposure after each event that exposed someone new to it (two people in one event: the later count)
+    exposureLog: db.prepare('INSERT OR REPLACE INTO story_exposure_log (story_id, position, exposure) VALUES (?, ?, ?)'),
     exposure: db.prepare('UPDATE story_stories SET exposure = exposure + ? WHERE story_id = ?'),
     themeExposure: db.prepare('UPDATE story_themes SET exposure = exposure + ? WHERE story_id = ?'),
     history: db.prepare(
@@ -96,23 +97,28 @@ const stmts = preparedPer(statements);
  * statements.
  */
 class Exposures {
-  /** each story's teller, as read in this batch (null: no such story yet) */
-  private readonly tellers = new Map<string, string | null>();
+  /** each story's teller (null: no such story yet) and exposure so far, as read in this batch */
+  private readonly stories = new Map<string, { teller: string | null; exposure: number }>();
   /** distinct people newly exposed in this batch, per story */
   private readonly added = new Map<string, number>();
   constructor(private readonly q: Statements) {}
   expose(storyId: string, personId: string, position: number): void {
-    let teller = this.tellers.get(storyId);
-    if (teller === undefined) {
-      teller = this.q.teller.get(storyId)?.teller_id ?? null;
-      this.tellers.set(storyId, teller);
+    let s = this.stories.get(storyId);
+    if (s === undefined) {
+      const row = this.q.teller.get(storyId);
+      s = { teller: row?.teller_id ?? null, exposure: row?.exposure ?? 0 };
+      this.stories.set(storyId, s);
     }
-    if (teller === null || teller === personId) return;
-    if (this.q.exposed.run(storyId, personId, position).changes > 0) this.added.set(storyId, (this.added.get(storyId) ?? 0) + 1);
+    if (s.teller === null || s.teller === personId) return;
+    if (this.q.exposed.run(storyId, personId).changes > 0) {
+      this.added.set(storyId, (this.added.get(storyId) ?? 0) + 1);
+      s.exposure += 1;
+      this.q.exposureLog.run(storyId, position, s.exposure);
+    }
   }
-  /** a story told in this batch: its teller is now known */
+  /** a story told in this batch: its teller is now known, and no one else has been exposed to it */
   told(storyId: string, tellerId: string): void {
-    this.tellers.set(storyId, tellerId);
+    this.stories.set(storyId, { teller: tellerId, exposure: 0 });
   }
   /** the counts, once per story */
   write(): void {
@@ -132,7 +138,7 @@ export const storiesProjection: Projection = {
   name: 'stories',
   // 4: review before publishing (issue 12); 5: every person a story was ever linked to (story_leader_links);
   // 6: what a timeline shows that changes after telling, kept with its log position (story_changes,
-  // story_history.position and .themes, story_exposed.position): the model at a cut, src/asof/timeline-cut.ts
+  // story_history.position and .themes, story_exposure_log): the model at a cut, src/asof/timeline-cut.ts
   version: 6,
   setup(db) {
     db.exec(`
@@ -175,7 +181,11 @@ export const storiesProjection: Projection = {
       -- themes: on a StorySubmitted row, the themes given when told (JSON), for the themes at a cut
       CREATE INDEX IF NOT EXISTS story_history_position ON story_history (position);
       CREATE TABLE IF NOT EXISTS story_exposed (
-        story_id TEXT NOT NULL, person_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
+        story_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (story_id, person_id)) WITHOUT ROWID;
+      -- a story's exposure by log position (after each event that exposed someone new to it): its
+      -- exposure at a cut is its last row before the cut, one seek (src/asof/timeline-cut.ts)
+      CREATE TABLE IF NOT EXISTS story_exposure_log (
+        story_id TEXT NOT NULL, position INTEGER NOT NULL, exposure INTEGER NOT NULL, PRIMARY KEY (story_id, position)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS theme_themes (
         theme_id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0,
         defined_position INTEGER NOT NULL, revision INTEGER NOT NULL);
@@ -186,7 +196,7 @@ export const storiesProjection: Projection = {
   reset(db) {
     db.exec(`DROP TABLE IF EXISTS story_stories; DROP TABLE IF EXISTS story_themes; DROP TABLE IF EXISTS story_history;
              DROP TABLE IF EXISTS story_exposed; DROP TABLE IF EXISTS theme_themes; DROP TABLE IF EXISTS story_start_here;
-             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments; DROP TABLE IF EXISTS story_leader_links; DROP TABLE IF EXISTS story_changes; ${reviewCopyDrop('story')}`);
+             DROP TABLE IF EXISTS story_people; DROP TABLE IF EXISTS story_departments; DROP TABLE IF EXISTS story_leader_links; DROP TABLE IF EXISTS story_changes; DROP TABLE IF EXISTS story_exposure_log; ${reviewCopyDrop('story')}`);
     stmts.forget(db);
   },
   apply(db, e) {
