@@ -42,7 +42,7 @@ import { TimelineCuts, timelinesAtCut } from './timeline-cut.ts';
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
  *
- * Four shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
+ * Five shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
  * `at` along the log (src/asof/log-order.ts), read from the live views.db:
  * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
  *   whole log: its pages are read from the live read models themselves, through a read-only
@@ -57,15 +57,23 @@ import { TimelineCuts, timelinesAtCut } from './timeline-cut.ts';
  *   on the snapshot handed to it. Nothing is built; per date kept (at most CUTS_KEPT) a few numbers
  *   and the org at the cut, and for the dashboard what src/asof/dashboard-cut.ts keeps (4 cuts, 4
  *   figure sets, and the edge log on the reading connection: 32 MB at two million exposures).
- * - when the date's cut is a prefix of the log and the page is made of few stories' rows
- *   (`use(…, { part })`: a story page; a leader's, a person's, a department's or a theme's
- *   timeline of at most MAX_PART_STORIES candidate stories), the real projections the page reads are run over that
- *   page's part of the cut (src/asof/story-cut.ts: the stories' families' streams, the people they
- *   name, departments, themes, the review setting, cut at the first event left out) into a small
+ * - when the date's cut is a prefix of the log and the page is one story's (`use(…, { part })`),
+ *   the real projections the page reads are run over that page's part of the cut
+ *   (src/asof/story-cut.ts: the story's family's streams, the people they name, departments,
+ *   themes, the review setting, cut at the first event left out) into a small
  *   in-memory views database, and the page reads it. Kept per date, cut and page: at most `maxParts`
  *   (STORIES_KEPT) within STORY_BYTES (64 MiB) together, least recently used out, plus one being read
  *   when evicted; each holds only its part (0.2 MiB for a story of 250 events, 1.9 MiB for one of
  *   23,600 at the bench's two million exposures).
+ * - when the date's cut is a prefix of the log and the page is a timeline (`use(…, { timeline })`:
+ *   /timelines, a theme's, a leader's, a person's, a department's; any size, any page, htmx's
+ *   "more" items), the stories and org models as they stood at the cut are materialized from the
+ *   live read models, in the same read transaction, into a small in-memory views database
+ *   (src/asof/timeline-cut.ts: the stories model keeps what changes after telling by log
+ *   position), once per date and cut, and the real timeline routes read it. Kept: at most
+ *   TIMELINE_CUTS_KEPT (4) cuts within TIMELINE_BYTES (256 MiB) together, least recently used out,
+ *   plus one being read when evicted; each holds the stories told before the cut, their themes and
+ *   the org (14 MiB for three cuts of 20,000 stories in the bench).
  * - when the date's cut is a prefix of the log, building stops at the first event at or after the
  *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
  *   events) the whole log is read, as described above: only such dates are built in full.
