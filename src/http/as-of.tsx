@@ -195,12 +195,6 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
     let gaveUp = false;
     const page = snapshots.use(asOf, async (s) => {
       if (gaveUp) return undefined;
-      const atCut = s.cut && cutPageOf(c.req.path);
-      if (atCut) {
-        pagesAtCut.count += 1;
-        pagesAtCut[atCut] += 1;
-      }
-      if (s.part) partPagesAtCut[s.part.kind] += 1;
       // asked of the page routes without Accept-Encoding: the page comes back as text (not gzip,
       // src/http/compressed-pages.ts), for the banner and the date in its links
       const headers = new Headers(c.req.raw.headers);
@@ -208,6 +202,13 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
       const inner = new Request(c.req.raw.url, { method: c.req.raw.method, headers });
       userOf.set(inner, c.get('user'));
       const res = await appFor(s).fetch(inner);
+      // counted once answered (a read at the cut that could not be made is built instead)
+      const atCut = s.cut && cutPageOf(c.req.path);
+      if (atCut) {
+        pagesAtCut.count += 1;
+        pagesAtCut[atCut] += 1;
+      }
+      if (s.part) partPagesAtCut[s.part.kind] += 1;
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
       if (!(res.headers.get('content-type') ?? '').includes('text/html')) return c.body(await res.arrayBuffer(), res.status as 200);
       let html = keepDate(await res.text(), asOf.date);
