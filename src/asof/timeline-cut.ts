@@ -2,6 +2,7 @@ import { upcast } from '../../events/catalogue.ts';
 import { openViews } from '../projections/runtime.ts';
 import type { ProjectedEvent, Projection, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
+import { inCut } from './cut.ts';
 import type { Cut } from './cut.ts';
 
 /**
@@ -130,11 +131,20 @@ function foldStory(history: HistoryRow[], changes: ChangeRow[]): StoryState | un
   return s;
 }
 
-/** The events of `streams` in the cut, in log order, upcast as the runtime delivers them. */
+/**
+ * The events of `streams` in the cut, in log order, each id once (a store may deliver one twice, as
+ * the runtime allows for), upcast as the runtime delivers them.
+ */
 async function streamsAtCut(store: EventStore, cut: Cut, streams: Iterable<string>): Promise<ProjectedEvent[]> {
-  const inCut = (e: RecordedEvent): boolean => e.position < cut.firstOut && e.position <= cut.factsPosition;
+  const ids = new Set<string>();
   const events: RecordedEvent[] = [];
-  for (const s of streams) for (const e of await store.readStream(s)) if (inCut(e)) events.push(e);
+  for (const s of streams) {
+    for (const e of await store.readStream(s)) {
+      if (!inCut(e, cut) || ids.has(e.id)) continue;
+      ids.add(e.id);
+      events.push(e);
+    }
+  }
   events.sort((a, b) => a.position - b.position);
   return events.map((e) => {
     const data = upcast(e.type, e.data, e.metadata.v ?? 1);
