@@ -152,12 +152,6 @@ async function streamsAtCut(store: EventStore, cut: Cut, streams: Iterable<strin
   });
 }
 
-/** Copies `rows` (raw, in `columns` order) into `table` of `db`. */
-function insertRows(db: Views, table: string, columns: string[], rows: unknown[][]): void {
-  const ins = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-  for (const r of rows) ins.run(...r);
-}
-
 const columnsOf = (db: Views, table: string): string[] => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]);
 
 /**
@@ -182,84 +176,76 @@ export async function timelinesAtCut(live: Views, store: EventStore, cut: Cut, p
 async function fill(db: Views, live: Views, store: EventStore, cut: Cut, projections: Projection[]): Promise<void> {
   // the first position left out (the live models hold nothing after factsPosition)
   const end = Math.min(cut.firstOut, cut.factsPosition + 1);
-
-  // ---- read from the live models (all of it before the first await: one read transaction) ----
-  const storyColumns = columnsOf(db, 'story_stories');
-  const col = new Map(storyColumns.map((c, i) => [c, i]));
-  const stories = live.prepare(`SELECT ${storyColumns.join(', ')} FROM story_stories WHERE told_position < ?`).raw().all(end) as unknown[][];
-  const told = new Set(stories.map((r) => r[col.get('story_id')!] as string));
-  const changed = new Set(
-    (live.prepare('SELECT story_id FROM story_history WHERE position >= ? UNION SELECT story_id FROM story_changes WHERE position >= ?').pluck().all(end, end) as string[])
-      .filter((id) => told.has(id)),
-  );
-  const historyOf = live.prepare<[string, number], HistoryRow>(
-    'SELECT revision, type, at, reason, title_after, body_after, theme_id, position, themes FROM story_history WHERE story_id = ? AND position < ? ORDER BY position',
-  );
-  const changesOf = live.prepare<[string, number], ChangeRow>('SELECT position, change, value, at, revision FROM story_changes WHERE story_id = ? AND position < ? ORDER BY position');
-  const folded = new Map<string, StoryState>();
-  for (const id of changed) {
-    const s = foldStory(historyOf.all(id, end), changesOf.all(id, end));
-    if (s) folded.set(id, s);
-  }
-  // exposure at the cut: each story's last exposure count before it (one seek a story)
-  const exposureAt = live.prepare<[string, number], number>('SELECT exposure FROM story_exposure_log WHERE story_id = ? AND position < ? ORDER BY position DESC LIMIT 1').pluck();
-  const exposure = new Map<string, number>();
-  for (const id of told) exposure.set(id, exposureAt.get(id, end) ?? 0);
-  const themeRows = (live.prepare('SELECT story_id, theme_id, live FROM story_themes').raw().all() as [string, string, number][]).filter(([id]) => told.has(id) && !changed.has(id));
-  const themeIds = live.prepare('SELECT theme_id FROM theme_themes').pluck().all() as string[];
-  const departmentIds = live.prepare('SELECT department_id FROM org_departments UNION SELECT department_id FROM story_departments').pluck().all() as string[];
-  const employeeColumns = columnsOf(db, 'org_employees');
-  const employees = live.prepare(`SELECT ${employeeColumns.join(', ')} FROM org_employees`).raw().all() as unknown[][];
-  const names = new Map(live.prepare('SELECT employee_id, name FROM story_people').raw().all() as [string, string][]);
-  const movedSince = new Set(live.prepare('SELECT DISTINCT employee_id FROM spread_department_history WHERE position >= ?').pluck().all(end) as string[]);
-
-  // ---- the stories ----
-  const ec = new Map(employeeColumns.map((c, i) => [c, i]));
-  const before = (at: unknown): boolean => typeof at === 'string' && Date.parse(at) < cut.cutoffMs;
-  db.transaction(() => {
-    // the indexes made after the rows (one sort each, not one b-tree insert a row)
-    const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('story_stories', 'story_themes') AND sql IS NOT NULL").all();
-    for (const i of indexes) db.exec(`DROP INDEX ${i.name}`);
-    const themesAtCut: unknown[][] = [];
-    for (const r of stories) {
-      const id = r[col.get('story_id')!] as string;
-      const n = exposure.get(id) ?? 0;
-      r[col.get('exposure')!] = n;
-      const s = folded.get(id);
-      if (s) {
-        for (const [k, v] of Object.entries(s)) if (k !== 'themes') r[col.get(k)!] = v;
-        for (const [t, liveFlag] of s.themes) themesAtCut.push([id, t, n, liveFlag, r[col.get('occurred_on')!], r[col.get('told_position')!]]);
+  const storyColumns = columnsOf(db, 'story_stories').join(', ');
+  const employeeColumns = columnsOf(db, 'org_employees').join(', ');
+  // before the cutoff: an `at` as the cut reads it (Date.parse, as every cut does)
+  db.function('before_cut', { deterministic: true }, (at: unknown) => (typeof at === 'string' && Date.parse(at) < cut.cutoffMs ? 1 : 0));
+  // the live views.db attached to this connection, and copied from in SQL (no row goes
+  // through JavaScript). Its read transaction may see later rows than the one the cut was found in;
+  // every row is chosen by log position or by what changed since, read in this same transaction,
+  // so a later state gives the same rows at the cut (events appended since are after the cut)
+  // (by its path: this connection does not take URIs, so not `mode=ro`; nothing here writes to it)
+  db.exec(`ATTACH DATABASE '${live.name.replace(/'/g, "''")}' AS live`);
+  let themeIds: string[] = [];
+  let departmentIds: string[] = [];
+  let fold: string[] = [];
+  try {
+    db.transaction(() => {
+      const behind = db.prepare<[number], number>("SELECT count(*) FROM live.checkpoints WHERE name IN ('stories', 'org') AND position < ?").pluck().get(cut.factsPosition);
+      if (behind) throw new Error('the live read models are behind the cut (being rebuilt): the date is not read at its cut');
+      // the indexes made after the rows (one sort each, not one b-tree insert a row)
+      const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name IN ('story_stories', 'story_themes') AND sql IS NOT NULL").all();
+      for (const i of indexes) db.exec(`DROP INDEX main.${i.name}`);
+      db.prepare(`INSERT INTO main.story_stories (${storyColumns}) SELECT ${storyColumns} FROM live.story_stories WHERE told_position < ?`).run(end);
+      // exposure at the cut: each story's last exposure count before it (one seek a story)
+      db.prepare(
+        `UPDATE main.story_stories SET exposure = coalesce((SELECT l.exposure FROM live.story_exposure_log l
+           WHERE l.story_id = main.story_stories.story_id AND l.position < ? ORDER BY l.position DESC LIMIT 1), 0)`,
+      ).run(end);
+      // the stories with a change at or after the cut: their changing fields folded from the rows before it
+      const changed = db.prepare<[number, number], string>(
+        `SELECT story_id FROM live.story_history WHERE position >= ? UNION SELECT story_id FROM live.story_changes WHERE position >= ?
+         INTERSECT SELECT story_id FROM main.story_stories`,
+      ).pluck().all(end, end);
+      const historyOf = db.prepare<[string, number], HistoryRow>(
+        'SELECT revision, type, at, reason, title_after, body_after, theme_id, position, themes FROM live.story_history WHERE story_id = ? AND position < ? ORDER BY position',
+      );
+      const changesOf = db.prepare<[string, number], ChangeRow>('SELECT position, change, value, at, revision FROM live.story_changes WHERE story_id = ? AND position < ? ORDER BY position');
+      const fields = ['title', 'body', 'amended_at', 'revision', 'retracted', 'retracted_at', 'retracted_reason', 'review', 'review_note', 'review_since', 'review_returned_at', 'leader_id'] as const;
+      const update = db.prepare(`UPDATE main.story_stories SET ${fields.map((f) => `${f} = ?`).join(', ')} WHERE story_id = ?`);
+      const themes = db.prepare('INSERT INTO main.story_themes (story_id, theme_id, exposure, live, occurred_on, told_position) SELECT story_id, ?, exposure, ?, occurred_on, told_position FROM main.story_stories WHERE story_id = ?');
+      const folded: string[] = [];
+      for (const id of changed) {
+        const s = foldStory(historyOf.all(id, end), changesOf.all(id, end));
+        if (!s) continue;
+        folded.push(id);
+        update.run(...fields.map((f) => s[f]), id);
+        for (const [t, liveFlag] of s.themes) themes.run(t, liveFlag, id);
       }
-    }
-    insertRows(db, 'story_stories', storyColumns, stories);
-    const storyAt = new Map(stories.map((r) => [r[col.get('story_id')!] as string, r]));
-    for (const [id, t, liveFlag] of themeRows) {
-      const r = storyAt.get(id)!;
-      themesAtCut.push([id, t, exposure.get(id) ?? 0, liveFlag, r[col.get('occurred_on')!], r[col.get('told_position')!]]);
-    }
-    insertRows(db, 'story_themes', ['story_id', 'theme_id', 'exposure', 'live', 'occurred_on', 'told_position'], themesAtCut);
-    for (const i of indexes) db.exec(i.sql);
-  })();
-
-  // ---- people unchanged since the cut, as they are ----
-  const fold = new Set<string>();
-  const unchanged: unknown[][] = [];
-  for (const r of employees) {
-    const id = r[ec.get('employee_id')!] as string;
-    const left = r[ec.get('left_at')!];
-    if (before(r[ec.get('joined_at')!]) && (left === null || before(left)) && !movedSince.has(id)) unchanged.push(r);
-    else fold.add(id);
+      // every other story's themes as they are (with the exposure at the cut)
+      db.prepare(
+        `INSERT INTO main.story_themes (story_id, theme_id, exposure, live, occurred_on, told_position)
+         SELECT st.story_id, st.theme_id, s.exposure, st.live, s.occurred_on, s.told_position FROM live.story_themes st
+         JOIN main.story_stories s ON s.story_id = st.story_id WHERE st.story_id NOT IN (SELECT value FROM json_each(?))`,
+      ).run(JSON.stringify(folded));
+      for (const i of indexes) db.exec(i.sql);
+      // people unchanged since the cut (last join and any leave before the cutoff, no transfer since), as they are
+      db.prepare(
+        `INSERT INTO main.org_employees (${employeeColumns}) SELECT ${employeeColumns} FROM live.org_employees
+         WHERE before_cut(joined_at) AND (left_at IS NULL OR before_cut(left_at))
+           AND employee_id NOT IN (SELECT employee_id FROM live.spread_department_history WHERE position >= ?)`,
+      ).run(end);
+      db.exec('INSERT INTO main.story_people (employee_id, name) SELECT p.employee_id, p.name FROM live.story_people p JOIN main.org_employees e ON e.employee_id = p.employee_id');
+      fold = db.prepare<[], string>('SELECT employee_id FROM live.org_employees WHERE employee_id NOT IN (SELECT employee_id FROM main.org_employees)').pluck().all();
+      themeIds = db.prepare<[], string>('SELECT theme_id FROM live.theme_themes').pluck().all();
+      departmentIds = db.prepare<[], string>('SELECT department_id FROM live.org_departments UNION SELECT department_id FROM live.story_departments').pluck().all();
+    })();
+  } finally {
+    db.exec('DETACH DATABASE live');
   }
-  db.transaction(() => {
-    insertRows(db, 'org_employees', employeeColumns, unchanged);
-    insertRows(db, 'story_people', ['employee_id', 'name'], unchanged.map((r) => {
-      const id = r[ec.get('employee_id')!] as string;
-      return [id, names.get(id) ?? r[ec.get('name')!]];
-    }));
-  })();
 
   // ---- themes, departments, the review setting, the other people: their streams to the cut ----
-  const streams = ['archive-settings', ...themeIds.map((t) => `theme-${t}`), ...departmentIds.map((d) => `department-${d}`), ...[...fold].map((p) => `employee-${p}`)];
+  const streams = ['archive-settings', ...themeIds.map((t) => `theme-${t}`), ...departmentIds.map((d) => `department-${d}`), ...fold.map((p) => `employee-${p}`)];
   const events = await streamsAtCut(store, cut, streams);
   db.transaction(() => {
     for (const p of projections) {
