@@ -8,9 +8,9 @@ import type { Cut } from './cut.ts';
 /**
  * Every timeline as of a date whose cut is a prefix of the log, without building the date: the
  * stories model (and the org model, which a person's and a department's timeline read) AS IT STOOD
- * AT THE CUT, materialized into a small in-memory views database from the live read models, read
- * in the same read transaction as the cut was found. The real timeline routes then read it, so
- * paging, "most circulated", the browse lists and 404s are theirs.
+ * AT THE CUT, materialized into a small in-memory views database from the live read models (copied
+ * in SQL from the live views.db attached to it, in one read transaction). The real timeline routes
+ * then read it, so paging, "most circulated", the browse lists and 404s are theirs.
  *
  * The stories model keeps, with the log position where it happened, everything a story's row
  * shows that can change after it is told (src/projections/stories.ts, version 6):
@@ -39,9 +39,6 @@ import type { Cut } from './cut.ts';
  * Not copied: `story_history`, `story_exposed`, `story_exposure_log`, `story_start_here`, `story_changes` (no timeline reads them).
  * test/http/as-of.test.ts compares every timeline page with a rebuild of the truncated log on random logs.
  */
-
-/** each cut's database: its page cache stays small, it is in memory anyway */
-const CACHE_MB = 8;
 
 interface StoryState {
   title: string;
@@ -156,13 +153,12 @@ const columnsOf = (db: Views, table: string): string[] => (db.prepare(`SELECT na
 
 /**
  * The stories and org models at the cut (see above) in a new in-memory database. `live` is the
- * live views.db at `cut.factsPosition`, inside the read transaction the cut was found in;
- * `projections` are the stories and org projections (their `setup` makes the tables, their `apply`
- * folds the small streams).
+ * connection the cut was found on (its file is attached: its read models are at or after
+ * `cut.factsPosition`); `projections` are the stories and org projections (their `setup` makes the
+ * tables, their `apply` folds the small streams).
  */
 export async function timelinesAtCut(live: Views, store: EventStore, cut: Cut, projections: Projection[]): Promise<Views> {
   const db = openViews(':memory:');
-  db.pragma(`cache_size = -${CACHE_MB * 1024}`);
   try {
     for (const p of projections) p.setup(db);
     await fill(db, live, store, cut, projections);
@@ -255,7 +251,10 @@ async function fill(db: Views, live: Views, store: EventStore, cut: Cut, project
   })();
 }
 
-/** cuts kept, and the bytes their databases may hold together (least recently used out) */
+/**
+ * cuts kept, and the bytes their databases may hold together (least recently used out): an
+ * in-memory database holds all its pages, so these bound the memory the cuts take
+ */
 export const TIMELINE_CUTS_KEPT = 4;
 export const TIMELINE_BYTES = 256 * 2 ** 20;
 
