@@ -15,6 +15,7 @@ import { firstOutside } from './cut.ts';
 import { partEvents, partStories } from './story-cut.ts';
 import type { PagePart } from './story-cut.ts';
 import type { Cut } from './cut.ts';
+import { canCutSearch, erasuresIn, searchAtCut, SearchCutsKept } from './search-cut.ts';
 
 /**
  * The archive as it stood on a date: read models built by the real projections (the same
@@ -65,6 +66,12 @@ import type { Cut } from './cut.ts';
  *   (STORIES_KEPT) within STORY_BYTES (64 MiB) together, least recently used out, plus one being read
  *   when evicted; each holds only its part (0.2 MiB for a story of 250 events, 1.9 MiB for one of
  *   23,600 at the bench's two million exposures).
+ * - when the date's cut is a prefix of the log and the page is `/search` (`use(…, { search: true })`),
+ *   the search model at the cut is made from the live search tables, which keep each change with its
+ *   log position (src/asof/search-cut.ts), into a small in-memory views database with its own
+ *   full-text index of the cut's documents, and the real search route reads it. Kept per date, cut
+ *   and erasures seen: at most SEARCH_CUTS_KEPT (4) within SEARCH_CUT_BYTES (256 MiB) together, least
+ *   recently used out, plus one being read when evicted.
  * - when the date's cut is a prefix of the log, building stops at the first event at or after the
  *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
  *   events) the whole log is read, as described above: only such dates are built in full.
@@ -82,6 +89,8 @@ export interface Snapshot {
   cut?: Cut;
   /** Set when `db` holds only this page's part of a prefix cut (the fourth shortcut): only that page is read from it. */
   part?: PagePart;
+  /** Set when `db` holds only the search model at a prefix cut (src/asof/search-cut.ts): only /search is read from it. */
+  search?: true;
 }
 
 export interface SnapshotOptions {
@@ -178,7 +187,9 @@ export class AsOfSnapshots {
   private readonly pageSize: number;
   private readonly maxParts: number;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
-  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0 };
+  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, search: 0, searchMade: 0 };
+  /** the search model at prefix cuts (src/asof/search-cut.ts) */
+  readonly searchCuts = new SearchCutsKept<Snapshot>();
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
   private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
 
@@ -198,8 +209,8 @@ export class AsOfSnapshots {
    * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
-  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart } = {}): Promise<T> {
-    const live = await this.useLive(asOf, read, opts.cut === true, opts.part);
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart; search?: boolean } = {}): Promise<T> {
+    const live = await this.useLive(asOf, read, opts.cut === true, opts.part, opts.search === true);
     if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
@@ -250,7 +261,7 @@ export class AsOfSnapshots {
    * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
    * (see above) and its value is returned; otherwise undefined, and nothing was read.
    */
-  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined): Promise<{ value: T } | undefined> {
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined, search = false): Promise<{ value: T } | undefined> {
     const r = this.liveReader();
     if (!r || !this.live) return undefined;
     if (r.users === 0) {
@@ -270,7 +281,9 @@ export class AsOfSnapshots {
     // the embedded store only: it reads the log after any number (the cut is found by a binary
     // search over positions) and stores each event id once (the streams folded at the cut are what
     // the projections applied)
-    const prefix = (cut || part !== undefined) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    // (the search model at a cut reads only the search model: it must hold every event the facts have seen)
+    const aligned = f !== undefined && (search ? f.consistent && searchAligned(r.db, f.position) : f.spreadAligned);
+    const prefix = (cut || part !== undefined || search) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && aligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
@@ -293,6 +306,14 @@ export class AsOfSnapshots {
         }
         // a timeline of too many stories: the date is built (the read transaction ends below)
         if (part) return undefined;
+        if (search) {
+          const at = snapshot.cut!;
+          const key = `${asOf.date}|${at.firstOut}|${erasuresIn(r.db)}`;
+          const kept = await this.searchCuts.use(key, () => searchAtCut(r.db, at), (db) => ({ asOf, db, through: at.factsPosition, cut: at, search: true }), read);
+          this.counts.search += 1;
+          if (kept.made) this.counts.searchMade += 1;
+          return { value: kept.value };
+        }
         this.counts.cut += 1;
       }
       return { value: await read(snapshot) };
@@ -435,6 +456,7 @@ export class AsOfSnapshots {
     this.entries.clear();
     for (const e of this.stories.values()) e.remove();
     this.stories.clear();
+    this.searchCuts.close();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     open.delete(this);
@@ -526,6 +548,11 @@ export class AsOfSnapshots {
       if (e.users === 0) e.remove();
     }
   }
+}
+
+/** Whether the live search model has applied exactly the events the facts have (and keeps their positions). */
+function searchAligned(db: Views, position: number): boolean {
+  return checkpointsOf(db).some((c) => c.name === 'search' && c.position === position) && canCutSearch(db);
 }
 
 /** Snapshot sets by owner (an app's context): closed together with it. */

@@ -3,7 +3,7 @@ import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
 import { storyFiguresAsOf } from '../../src/asof/figures.ts';
-import { keepDate, pagesAtCut, partPagesAtCut } from '../../src/http/as-of.tsx';
+import { keepDate, pagesAtCut, partPagesAtCut, searchPagesAtCut } from '../../src/http/as-of.tsx';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import { storyFigures } from '../../src/read/spread.ts';
 import { cookieFor } from '../auth-helpers.ts';
@@ -21,8 +21,10 @@ async function appendAll(h: H, events: LogEvent[]): Promise<void> {
   }
 }
 
-const get = async (h: H, path: string, cookie: string) => {
-  const res = await h.app.request(path, { headers: { Cookie: cookie } });
+/** htmx asking for search's results only (src/http/search.tsx) */
+const HTMX = { 'HX-Request': 'true' };
+const get = async (h: H, path: string, cookie: string, headers: Record<string, string> = {}) => {
+  const res = await h.app.request(path, { headers: { Cookie: cookie, ...headers } });
   return { status: res.status, html: await res.text() };
 };
 
@@ -39,7 +41,11 @@ function pagesOf(events: LogEvent[]): string[] {
   const stories = events.filter((e) => e.type === 'StorySubmitted').map((e) => e.data['storyId'] as string);
   return [
     '/timelines', '/themes/th-care', '/themes/th-craft', '/leaders/Maren%20Holt', '/leaders/people/emp-a', '/departments/d-eng', '/departments/d-ops',
-    '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all', '/dashboard', '/dashboard?window=7',
+    '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all',
+    // searches of a date (src/asof/search-cut.ts): words found in first texts and in amendments, pages
+    // of results, theme and department filters, no words, an empty search, a bad filter
+    '/search?q=leader&page=2', '/search?q=depot', '/search?q=happened&page=2', '/search?q=listened%20twice', '/search?q=night&dept=d-ops',
+    '/search?q=plant&theme=th-craft', '/search?theme=th-care', '/search?dept=d-eng&page=2', '/search', '/search?q=', '/search?dept=no%20such', '/dashboard', '/dashboard?window=7',
     // a window of dates ending after some of the dates asked (nothing after the cutoff counts)
     '/dashboard?from=2021-03-03&to=2021-03-20',
     ...['stories', 'flows', 'departments', 'themes'].map((t) => `/dashboard/export.csv?table=${t}&window=all`),
@@ -113,6 +119,13 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
               expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
               expect(withoutBanner(asOf.html), `${path} as of ${date}`).toBe(keepDate(withoutReceipt(rebuilt.html), date));
             }
+            // htmx's fragment of results, as typing in the search box asks it
+            for (const path of ['/search?q=leader', '/search?q=depot&page=2', '/search?q=happ&theme=th-craft']) {
+              const asOf = await get(live, `${path}&asOf=${date}`, liveCookie, HTMX);
+              const rebuilt = await get(fresh, path, freshCookie, HTMX);
+              expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
+              expect(asOf.html, `${path} (fragment) as of ${date}`).toBe(keepDate(rebuilt.html, date));
+            }
             await flushReads(fresh);
           } finally {
             await fresh.dispose();
@@ -149,5 +162,8 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     // of the cut through the projections (src/asof/story-cut.ts), no build
     expect(partPagesAtCut, JSON.stringify(partPagesAtCut)).toEqual({ story: expect.any(Number), leader: expect.any(Number), person: expect.any(Number), department: expect.any(Number), theme: expect.any(Number) });
     for (const n of Object.values(partPagesAtCut)) expect(n).toBeGreaterThan(0);
+    // /search of such a date, with words, filters, paging and as htmx's fragment: the search model at
+    // the cut (src/asof/search-cut.ts), no build
+    for (const n of Object.values(searchPagesAtCut)) expect(n, JSON.stringify(searchPagesAtCut)).toBeGreaterThan(0);
   });
 });
