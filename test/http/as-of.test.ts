@@ -36,6 +36,17 @@ const withoutBanner = (html: string): string => html.replace(/<aside class="as-o
  */
 const withoutReceipt = (html: string): string => html.replace(/<section class="story-receipt"[\s\S]*?<\/section>/, '');
 
+/**
+ * Searches of a date (src/asof/search-cut.ts): words found in first texts and in amendments, pages
+ * of results, theme and department filters, no words, an empty search, a bad filter.
+ */
+const SEARCHES = [
+  '/search?q=leader&page=2', '/search?q=depot', '/search?q=happened&page=2', '/search?q=listened%20twice', '/search?q=night&dept=d-ops',
+  '/search?q=plant&theme=th-craft', '/search?theme=th-care', '/search?dept=d-eng&page=2', '/search', '/search?q=', '/search?dept=no%20such',
+];
+/** htmx's fragment of results, as typing in the search box asks it */
+const FRAGMENTS = ['/search?q=leader', '/search?q=depot&page=2', '/search?q=happ&theme=th-craft'];
+
 /** The pages compared, for a log's stories (the story pages last: opening one today records a read). */
 function pagesOf(events: LogEvent[]): string[] {
   const stories = events.filter((e) => e.type === 'StorySubmitted').map((e) => e.data['storyId'] as string);
@@ -44,8 +55,7 @@ function pagesOf(events: LogEvent[]): string[] {
     '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all',
     // searches of a date (src/asof/search-cut.ts): words found in first texts and in amendments, pages
     // of results, theme and department filters, no words, an empty search, a bad filter
-    '/search?q=leader&page=2', '/search?q=depot', '/search?q=happened&page=2', '/search?q=listened%20twice', '/search?q=night&dept=d-ops',
-    '/search?q=plant&theme=th-craft', '/search?theme=th-care', '/search?dept=d-eng&page=2', '/search', '/search?q=', '/search?dept=no%20such', '/dashboard', '/dashboard?window=7',
+    ...SEARCHES, '/dashboard', '/dashboard?window=7',
     // a window of dates ending after some of the dates asked (nothing after the cutoff counts)
     '/dashboard?from=2021-03-03&to=2021-03-20',
     ...['stories', 'flows', 'departments', 'themes'].map((t) => `/dashboard/export.csv?table=${t}&window=all`),
@@ -120,7 +130,7 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
               expect(withoutBanner(asOf.html), `${path} as of ${date}`).toBe(keepDate(withoutReceipt(rebuilt.html), date));
             }
             // htmx's fragment of results, as typing in the search box asks it
-            for (const path of ['/search?q=leader', '/search?q=depot&page=2', '/search?q=happ&theme=th-craft']) {
+            for (const path of FRAGMENTS) {
               const asOf = await get(live, `${path}&asOf=${date}`, liveCookie, HTMX);
               const rebuilt = await get(fresh, path, freshCookie, HTMX);
               expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
@@ -144,6 +154,49 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
       }
     }, 120_000);
   }
+
+  // many stories told in order (every date's cut is a prefix of the log), review and the org
+  // changing: searches of dates in the log find pages of results, all from the search model at the cut
+  it('random log 11 (ordered, many stories): every search of a date is the rebuilt Hallway\'s, made from the search model at the cut', async () => {
+    const events = randomLog(11, 260, { ordered: true, org: true });
+    const latest = Math.max(...events.map((e) => Date.parse(e.metadata.at)));
+    let now = latest + 1000;
+    const live = await testHallway({ clock: () => new Date(now) });
+    try {
+      await appendAll(live, events);
+      const liveCookie = await cookieFor(live, VIEWER);
+      now = Date.parse(utcDate(new Date(latest))) + DAY + 3_600_000;
+      const before = searchPagesAtCut.count;
+      let asked = 0;
+      let paged = 0;
+      for (const day of [4, 9, 14]) {
+        const date = utcDate(new Date(START + day * DAY));
+        const cutoff = Date.parse(date) + DAY;
+        expect(cutoff).toBeLessThan(latest);
+        const fresh = await testHallway({ clock: () => new Date(cutoff) });
+        try {
+          await appendAll(fresh, events.filter((e) => Date.parse(e.metadata.at) < cutoff));
+          const freshCookie = await cookieFor(fresh, VIEWER);
+          for (const [path, headers] of [...['/search?q=leader', ...SEARCHES].map((p) => [p, {}] as const), ...FRAGMENTS.map((p) => [p, HTMX] as const)]) {
+            const sep = path.includes('?') ? '&' : '?';
+            const asOf = await get(live, `${path}${sep}asOf=${date}`, liveCookie, headers);
+            const rebuilt = await get(fresh, path, freshCookie, headers);
+            asked += 1;
+            expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
+            expect(withoutBanner(asOf.html), `${path} as of ${date}`).toBe(keepDate(rebuilt.html, date));
+            if (/showing 11–/.test(asOf.html)) paged += 1;
+          }
+        } finally {
+          await fresh.dispose();
+        }
+      }
+      // every one answered from the search model at the cut, and some were second pages of results
+      expect(searchPagesAtCut.count - before).toBe(asked);
+      expect(paged).toBeGreaterThan(0);
+    } finally {
+      await live.dispose();
+    }
+  }, 120_000);
 
   it('answered dates each way: from the live read models, by a build stopped at the cut, by a build reading the whole log; figures from the live cascade cut at the date', () => {
     expect(answered.live, JSON.stringify(answered)).toBeGreaterThan(0);
