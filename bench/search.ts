@@ -3,6 +3,9 @@
  * searchStories (match, bm25, highlight, snippet, names, themes, count), each against plain
  * better-sqlite3 FTS5 doing the least the same answer needs (the ceiling). Stories are made from
  * the demo archive's sentences, deterministically.
+ * Then the search model as it stood at a cut of the log (src/asof/search-cut.ts, `/search?asOf=`):
+ * one story in ten amended after all were told, and the model made at the middle of the telling and
+ * at its end, with demo-length texts (the as-of bench's stories have one-character bodies).
  */
 import Database from '../src/store/sqlite-driver.ts';
 import type { SqliteDatabase } from '../src/store/sqlite-driver.ts';
@@ -11,6 +14,7 @@ import { prng } from '../events/seed/seed-types.ts';
 import { searchProjection } from '../src/projections/search.ts';
 import type { ProjectedEvent } from '../src/projections/runtime.ts';
 import { searchStories } from '../src/read/search.ts';
+import { searchAtCut } from '../src/asof/search-cut.ts';
 import type { Bench, BenchRow } from './types.ts';
 
 const STORIES = Number(process.env['BENCH_SEARCH_STORIES'] ?? 20_000);
@@ -89,6 +93,30 @@ export const searchBench: Bench = {
     rows.push({ measure: 'results page', value: perSecond(QUERIES, queryMs), unit: 'queries/s', ceiling: { name: 'top 10 rowids by rank', value: perSecond(QUERIES, plainQueryMs) }, aim: 0.2 });
     rows.push({ measure: 'mean latency of a results page', value: queryMs / QUERIES, unit: 'ms' });
     log(`${QUERIES} queries, ${found} matches in all`);
+
+    // the search model at a cut: one story in ten amended later, cuts at the middle and at the end
+    db.transaction(() => {
+      for (let i = 0; i < STORIES; i += 10) {
+        const d = stories[i]!;
+        const e = { id: `a${i}`, type: 'StoryAmended', data: { storyId: d.storyId, body: `${d.body} Amended.`, reason: 'bench' }, stream: `story-${d.storyId}`, revision: 1, position: STORIES + 1 + i, metadata: { at: '2024-02-01T00:00:00.000Z' } };
+        searchProjection.apply(db, e as unknown as ProjectedEvent);
+      }
+    })();
+    const textBytes = stories.reduce((n, d) => n + d.title.length + d.body.length + d.leader.length, 0);
+    for (const [name, firstOut] of [['the middle of the telling', STORIES / 2 + 1], ['the end of the telling (every story, before the amendments)', STORIES + 1]] as const) {
+      t = performance.now();
+      const cut = searchAtCut(db, { cutoffMs: 0, factsPosition: 2 * STORIES, firstOut });
+      const ms = performance.now() - t;
+      const n = cut.prepare<[], number>('SELECT count(*) FROM search_docs').pluck().get()!;
+      const bytes = (cut.pragma('page_count', { simple: true }) as number) * (cut.pragma('page_size', { simple: true }) as number);
+      rows.push({ measure: `search model at a cut made: ${n.toLocaleString('en-US')} stories at ${name}, ${Math.round(textBytes / STORIES)} characters of text each`, value: ms, unit: 'ms' });
+      rows.push({ measure: `  its in-memory database`, value: bytes / 2 ** 20, unit: 'MiB' });
+      t = performance.now();
+      for (const q of queries.slice(0, 200)) searchStories(cut, { q, page: 1 });
+      rows.push({ measure: '  mean latency of a results page over it', value: (performance.now() - t) / 200, unit: 'ms' });
+      cut.close();
+    }
+    log('search model at two cuts made');
     db.close();
     plain.close();
     return rows;

@@ -44,8 +44,8 @@ function statements(db: Views) {
   return {
     doc: db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted, awaiting FROM search_docs WHERE story_id = ?'),
     insertDoc: db.prepare(
-      `INSERT INTO search_docs (story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO search_docs (story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at, told_position)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     amendDoc: db.prepare('UPDATE search_docs SET title = ?, body = ? WHERE doc_id = ?'),
     docsOf: db.prepare<[string], DocRow>('SELECT doc_id, title, body, leader, retracted, awaiting FROM search_docs WHERE teller_id = ?'),
@@ -53,7 +53,6 @@ function statements(db: Views) {
     retractDoc: db.prepare('UPDATE search_docs SET retracted = 1, retracted_position = coalesce(retracted_position, ?) WHERE doc_id = ?'),
     awaitDoc: db.prepare('UPDATE search_docs SET awaiting = 1 WHERE doc_id = ?'),
     approveDoc: db.prepare('UPDATE search_docs SET awaiting = 0, approved_position = ? WHERE doc_id = ?'),
-    told: db.prepare('UPDATE search_docs SET told_position = ? WHERE doc_id = ?'),
     keepText: db.prepare('INSERT OR REPLACE INTO search_texts (doc_id, until_position, title, body) VALUES (?, ?, ?, ?)'),
     eraseTexts: db.prepare('UPDATE search_texts SET title = ?, body = ? WHERE doc_id IN (SELECT doc_id FROM search_docs WHERE teller_id = ?)'),
     themeChange: db.prepare('INSERT OR REPLACE INTO search_theme_log (story_id, theme_id, position, present) VALUES (?, ?, ?, ?)'),
@@ -170,13 +169,12 @@ export const searchProjection: Projection = {
       case 'StorySubmitted': {
         const d = e.data;
         if (q.doc.get(d.storyId)) break; // the same story twice (a replayed import): keep the first
-        q.insertDoc.run(d.storyId, d.title, d.body, d.leader, d.tellerId, d.anonymous ? 1 : 0, d.happenedIn ?? null, d.occurredOn, e.metadata.at);
+        q.insertDoc.run(d.storyId, d.title, d.body, d.leader, d.tellerId, d.anonymous ? 1 : 0, d.happenedIn ?? null, d.occurredOn, e.metadata.at, e.position);
         for (const t of d.themes) {
           q.theme.run(d.storyId, t);
           q.themeChange.run(d.storyId, t, e.position, 1);
         }
         const doc = q.doc.get(d.storyId)!;
-        q.told.run(e.position, doc.doc_id);
         if (reviewIsOn(q.review)) q.awaitDoc.run(doc.doc_id);
         reindex(q, { ...doc, awaiting: reviewIsOn(q.review) ? 1 : 0 });
         break;
