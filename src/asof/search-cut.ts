@@ -45,6 +45,8 @@ interface DocAtCut {
   awaiting: number;
 }
 
+// in doc_id order, which is the order told: ids are given increasing as stories are told, and no
+// document is ever deleted
 const DOCS_AT_CUT = `
   SELECT d.story_id, coalesce(t.title, d.title) AS title, coalesce(t.body, d.body) AS body, d.leader, d.teller_id,
          d.anonymous, d.happened_in, d.occurred_on, d.told_at,
@@ -54,7 +56,7 @@ const DOCS_AT_CUT = `
   LEFT JOIN search_texts t ON t.doc_id = d.doc_id
     AND t.until_position = (SELECT min(until_position) FROM search_texts WHERE doc_id = d.doc_id AND until_position >= @f)
   WHERE d.told_position < @f
-  ORDER BY d.told_position`;
+  ORDER BY d.doc_id`;
 
 /** The number of erasures the live search model has applied: a cut made before one must be made again. */
 export function erasuresIn(live: Views): number {
@@ -93,7 +95,7 @@ function writeCut(live: Views, db: Views, f: number): void {
   const index = db.prepare('INSERT INTO search_fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)');
   let docId = 0;
   const told = new Set<string>();
-  for (const d of live.prepare<{ f: number }, DocAtCut>(DOCS_AT_CUT).iterate({ f })) {
+  for (const d of live.prepare<{ f: number }, DocAtCut>(DOCS_AT_CUT).all({ f })) {
     docId += 1;
     told.add(d.story_id);
     insertDoc.run(docId, d.story_id, d.title, d.body, d.leader, d.teller_id, d.anonymous, d.happened_in, d.occurred_on, d.told_at, d.retracted, d.awaiting);
@@ -145,7 +147,7 @@ function writeCut(live: Views, db: Views, f: number): void {
 
 /** cuts of the search model kept (dates, each at one cut), and the bytes they may hold together */
 export const SEARCH_CUTS_KEPT = 4;
-export const SEARCH_CUT_BYTES = 256 * 2 ** 20;
+export const SEARCH_CUT_BYTES = 128 * 2 ** 20;
 
 const bytesOf = (db: Views): number => (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
 

@@ -70,7 +70,7 @@ import { canCutSearch, erasuresIn, searchAtCut, SearchCutsKept } from './search-
  *   the search model at the cut is made from the live search tables, which keep each change with its
  *   log position (src/asof/search-cut.ts), into a small in-memory views database with its own
  *   full-text index of the cut's documents, and the real search route reads it. Kept per date, cut
- *   and erasures seen: at most SEARCH_CUTS_KEPT (4) within SEARCH_CUT_BYTES (256 MiB) together, least
+ *   and erasures seen: at most SEARCH_CUTS_KEPT (4) within SEARCH_CUT_BYTES (128 MiB) together, least
  *   recently used out, plus one being read when evicted.
  * - when the date's cut is a prefix of the log, building stops at the first event at or after the
  *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
