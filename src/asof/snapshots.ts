@@ -42,7 +42,7 @@ import { canCutSearch, erasuresIn, searchAtCut, SearchCutsKept } from './search-
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
  *
- * Four shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
+ * Five shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
  * `at` along the log (src/asof/log-order.ts), read from the live views.db:
  * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
  *   whole log: its pages are read from the live read models themselves, through a read-only
