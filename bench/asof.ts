@@ -84,7 +84,7 @@ export const asOfBench: Bench = {
       writeFileSync(generated, 'the log is complete\n');
     } else logLine(`log reused from ${dir}`);
     const t1 = performance.now();
-    const hallway = await openHallway(loadConfig({ HALLWAY_DATA_DIR: dir, HALLWAY_MIN_GROUP: '5' }), { clock: () => new Date(SCALE_NOW), log: () => {}, projectIn: 'worker' });
+    const hallway = await openHallway(loadConfig({ HALLWAY_DATA_DIR: dir, HALLWAY_MIN_GROUP: '5', HALLWAY_ASOF_WAIT_SECONDS: '600' }), { clock: () => new Date(SCALE_NOW), log: () => {}, projectIn: 'worker' });
     logLine(`live read models ready in ${((performance.now() - t1) / 1000).toFixed(1)} s (load ${load()})`);
     const snapshots = new AsOfSnapshots(hallway.store, { maxBytes: 2 ** 30, live: hallway.runtime });
     try {

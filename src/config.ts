@@ -15,6 +15,8 @@ export interface Config {
   minGroup: number;
   /** while its page is served stale under a stream of changes, a dashboard window is recounted at most this often (seconds; HALLWAY_DASHBOARD_RECOUNT_SECONDS) */
   dashboardRecountSeconds: number;
+  /** how long a page as of a past date waits for its date to be built before answering "being prepared" (seconds; HALLWAY_ASOF_WAIT_SECONDS) */
+  asOfWaitSeconds: number;
   /** public origin, for links printed on the console and for the Origin check */
   publicUrl: string;
   /** the Ed25519 private key that signs seals (HALLWAY_SEAL_KEY_FILE); no sealing without it */
@@ -97,6 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
   if (!Number.isInteger(dashboardRecountSeconds) || dashboardRecountSeconds < 0 || dashboardRecountSeconds > 3600) {
     throw new Error(`HALLWAY_DASHBOARD_RECOUNT_SECONDS must be a whole number of seconds from 0 to 3600, got ${env['HALLWAY_DASHBOARD_RECOUNT_SECONDS']}`);
   }
+  const asOfWaitSeconds = Number(env['HALLWAY_ASOF_WAIT_SECONDS'] ?? 15);
+  if (!Number.isInteger(asOfWaitSeconds) || asOfWaitSeconds < 0 || asOfWaitSeconds > 600) {
+    throw new Error(`HALLWAY_ASOF_WAIT_SECONDS must be a whole number of seconds from 0 to 600, got ${env['HALLWAY_ASOF_WAIT_SECONDS']}`);
+  }
   const dataDir = resolve(env['HALLWAY_DATA_DIR'] ?? 'data');
   const sealKeyFile = env['HALLWAY_SEAL_KEY_FILE'] ? resolve(env['HALLWAY_SEAL_KEY_FILE']) : undefined;
   // a copy of the data directory (a backup, a disk) must not carry the key that could re-seal it
@@ -127,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     ...(env['HALLWAY_KEYS_TOKEN'] ? { keysToken: env['HALLWAY_KEYS_TOKEN'] } : {}),
     minGroup,
     dashboardRecountSeconds,
+    asOfWaitSeconds,
     publicUrl: env['HALLWAY_PUBLIC_URL'] ?? `http://localhost:${port}`,
     ...(sealKeyFile ? { sealKeyFile } : {}),
     ...(env['HALLWAY_SEAL_PUBLIC_KEY'] ? { sealPublicKey: env['HALLWAY_SEAL_PUBLIC_KEY'] } : {}),

@@ -30,7 +30,21 @@ export interface Cut {
   firstOut: number;
 }
 
-const inCut = (e: RecordedEvent, cut: Cut): boolean => e.position < cut.firstOut && e.position <= cut.factsPosition;
+/**
+ * Thrown when a stream read carries no log position (EventStoreDB before 22.6 sends none): a cut
+ * cannot be told apart there, so the date is built from the log instead (src/asof/snapshots.ts).
+ */
+export class StreamPositionsUnknown extends Error {
+  constructor() {
+    super('the event store gives stream reads no log positions: the date is built from the log');
+  }
+}
+
+/** Whether an event read from a stream is in the cut (see StreamPositionsUnknown). */
+export function inCut(e: RecordedEvent, cut: Cut): boolean {
+  if (!(e.position > 0)) throw new StreamPositionsUnknown();
+  return e.position < cut.firstOut && e.position <= cut.factsPosition;
+}
 
 /**
  * The position of the first event at or after the cutoff, among those up to `upTo`, for a cut that
@@ -200,6 +214,7 @@ export async function storyAtCut(db: Views, store: EventStore, cut: Cut, storyId
 async function reviewOnBefore(store: EventStore, position: number): Promise<boolean> {
   let on = false;
   for (const e of await store.readStream('archive-settings')) {
+    if (!(e.position > 0)) throw new StreamPositionsUnknown();
     if (e.position >= position || e.type !== 'ArchiveSettingsChanged') continue;
     on = data(e)['reviewBeforePublishing'] === true;
   }

@@ -7,7 +7,7 @@ import type { StoryRow } from '../read/spread.ts';
 import { edgesInWindow } from '../read/edge-log.ts';
 import { sizeBucket } from '../spread/figures.ts';
 import type { EventStore } from '../store/port.ts';
-import { groupsAtCut, orgAtCut } from './cut.ts';
+import { groupsAtCut, inCut, orgAtCut } from './cut.ts';
 import { keepRecent } from '../read/recently-used.ts';
 import type { Cut, OrgAtCut } from './cut.ts';
 import type { DashboardExtras } from '../http/dashboard-body.tsx';
@@ -103,7 +103,7 @@ async function themesAtCut(db: Views, store: EventStore, cut: Cut): Promise<{ th
   for (const id of statements(db).themes.all()) {
     let name: string | undefined;
     for (const e of await store.readStream(`theme-${id}`)) {
-      if (!(e.position < cut.firstOut && e.position <= cut.factsPosition) || e.type !== 'ThemeDefined') continue;
+      if (!inCut(e, cut) || e.type !== 'ThemeDefined') continue;
       name = (upcast(e.type, e.data, e.metadata.v ?? 1) as { name: string }).name;
     }
     if (name !== undefined) out.push({ theme_id: id, name });

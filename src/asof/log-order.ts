@@ -76,11 +76,35 @@ const fromRow = (maxAt: number | null, gaps: string): AtOrder => ({
   gaps: (JSON.parse(gaps) as [number, number][]).map(([l, h]) => [l, h >= 1e300 ? Number.POSITIVE_INFINITY : h]),
 });
 
+// ---- where each UTC day starts along the log: a prefix cut's end without searching the log ----
+
+const DAY_MS = 86_400_000;
+/** the day number of +∞ (an `at` that does not parse): after every real day */
+const NEVER_DAY = 1e12;
+const dayOf = (atMs: number): number => (Number.isFinite(atMs) ? Math.floor(atMs / DAY_MS) : atMs > 0 ? NEVER_DAY : Number.NEGATIVE_INFINITY);
+
 const statements = preparedPer((db: Views) => ({
   read: db.prepare<[], { max_at: number | null; gaps: string }>('SELECT max_at, gaps FROM asof_order WHERE k = 1'),
   write: db.prepare('UPDATE asof_order SET max_at = ?, gaps = ? WHERE k = 1'),
   checkpoints: db.prepare<[], { name: string; position: number }>('SELECT name, position FROM checkpoints'),
+  dayStarts: db.prepare('INSERT OR IGNORE INTO asof_day_starts (day, position) VALUES (?, ?)'),
+  firstFrom: db.prepare<[number], number>('SELECT position FROM asof_day_starts WHERE day >= ? ORDER BY day LIMIT 1').pluck(),
 }));
+
+/**
+ * The position of the first event recorded at or after `cutoffMs`, a UTC midnight, for a date whose
+ * cut is a prefix of the log (cutIsPrefix): +∞ when no event the projection has seen is. The
+ * projection keeps, for each UTC day the running maximum of `at` reaches, the position where it
+ * first did (`asof_day_starts`: a row a day, not an event). In a prefix cut every event before the
+ * first one left out is before the cutoff and that one is not, so the running maximum first reaches
+ * the cutoff's day exactly there. Undefined for a cutoff that is not a midnight. Read in the same
+ * transaction as the facts; the same answer as a binary search of the log (src/asof/cut.ts's
+ * firstOutside), without reading the log: EventStoreDB cannot read $all from an arbitrary position.
+ */
+export function firstOutOfDays(db: Views, cutoffMs: number): number | undefined {
+  if (cutoffMs % DAY_MS !== 0) return undefined;
+  return statements(db).firstFrom.get(cutoffMs / DAY_MS) ?? Number.POSITIVE_INFINITY;
+}
 
 /** The facts as views.db holds them (through the projection's checkpoint), or undefined before it ran (throws on a views.db without its table). */
 export function readOrder(db: Views): AtOrder | undefined {
@@ -95,13 +119,15 @@ export function checkpointsOf(db: Views): { name: string; position: number }[] {
 
 export const logOrderProjection: Projection = {
   name: 'asof-order',
-  version: 1,
+  // 2: where each UTC day starts along the log (asof_day_starts)
+  version: 2,
   setup(db) {
     db.exec('CREATE TABLE IF NOT EXISTS asof_order (k INTEGER PRIMARY KEY CHECK (k = 1), max_at REAL, gaps TEXT NOT NULL)');
+    db.exec('CREATE TABLE IF NOT EXISTS asof_day_starts (day INTEGER PRIMARY KEY, position INTEGER NOT NULL)');
     db.prepare("INSERT OR IGNORE INTO asof_order (k, max_at, gaps) VALUES (1, NULL, '[]')").run();
   },
   reset(db) {
-    db.exec('DROP TABLE IF EXISTS asof_order');
+    db.exec('DROP TABLE IF EXISTS asof_order; DROP TABLE IF EXISTS asof_day_starts');
     statements.forget(db);
     memory.delete(db);
   },
@@ -118,7 +144,13 @@ export const logOrderProjection: Projection = {
       memory.set(db, o);
     }
     const before = toRow(o);
-    for (const e of events) observe(o, Date.parse(e.metadata.at));
+    const q = statements(db);
+    for (const e of events) {
+      const day = dayOf(o.maxAtMs);
+      observe(o, Date.parse(e.metadata.at));
+      // the running maximum reached a later day here (a few rows a day at most, one usually)
+      if (dayOf(o.maxAtMs) > day) q.dayStarts.run(dayOf(o.maxAtMs), e.position);
+    }
     const after = toRow(o);
     // at most one small row write per batch
     if (after[0] !== before[0] || after[1] !== before[1]) statements(db).write.run(after[0], after[1]);

@@ -9,9 +9,9 @@ import { openViews } from '../projections/runtime.ts';
 import type { ProjectedEvent, Projection, Runtime, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { AsOfDate } from './date.ts';
-import { checkpointsOf, cutIsPrefix, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
+import { checkpointsOf, cutIsPrefix, firstOutOfDays, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
-import { firstOutside } from './cut.ts';
+import { firstOutside, StreamPositionsUnknown } from './cut.ts';
 import { partEvents, partStories } from './story-cut.ts';
 import type { PagePart } from './story-cut.ts';
 import type { Cut } from './cut.ts';
@@ -186,6 +186,8 @@ export class AsOfSnapshots {
   private readonly live: Runtime | undefined;
   private readonly pageSize: number;
   private readonly maxParts: number;
+  /** set when the store's stream reads turned out to carry no log positions: no date is then read at a cut */
+  private positionsUnknown = false;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
   readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, search: 0, searchMade: 0 };
   /** the search model at prefix cuts (src/asof/search-cut.ts) */
@@ -278,12 +280,13 @@ export class AsOfSnapshots {
     }
     const f = r.facts;
     const whole = f !== undefined && f.consistent && wholeLogBefore(f.order, asOf.cutoffMs);
-    // the embedded store only: it reads the log after any number (the cut is found by a binary
-    // search over positions) and stores each event id once (the streams folded at the cut are what
-    // the projections applied)
-    // (the search model at a cut reads only the search model: it must hold every event the facts have seen)
-    const aligned = f !== undefined && (search ? f.consistent && searchAligned(r.db, f.position) : f.spreadAligned);
-    const prefix = (cut || part !== undefined || search) && this.store.kind === 'embedded' && this.store.uniqueIds && f !== undefined && f.consistent && aligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    // either store: the cut's end is where the asof-order model saw the date's day start, and the
+    // streams folded at the cut are read with their log positions (EventStoreDB 22.6 and later;
+    // without them the date is built, see StreamPositionsUnknown) and each event id taken once.
+    // The search model at a cut (src/asof/search-cut.ts): the embedded store only (where it is
+    // tested), and the search model must hold exactly the events the facts have seen
+    const aligned = f !== undefined && (search ? this.store.kind === 'embedded' && searchAligned(r.db, f.position) : f.spreadAligned);
+    const prefix = (cut || part !== undefined || search) && !this.positionsUnknown && f !== undefined && f.consistent && aligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
@@ -317,6 +320,11 @@ export class AsOfSnapshots {
         this.counts.cut += 1;
       }
       return { value: await read(snapshot) };
+    } catch (err) {
+      // an event store whose stream reads carry no positions: from now on its dates are built
+      if (!(err instanceof StreamPositionsUnknown)) throw err;
+      this.positionsUnknown = true;
+      return undefined;
     } finally {
       r.users -= 1;
       if (r.users === 0 && r.db.open) r.db.exec('COMMIT');
@@ -335,7 +343,10 @@ export class AsOfSnapshots {
     cuts.set(asOf.date, snapshot);
     if (cuts.size > CUTS_KEPT) cuts.delete(cuts.keys().next().value!);
     if (!snapshot.cut || snapshot.cut.factsPosition !== position) {
-      snapshot.cut = { cutoffMs: asOf.cutoffMs, factsPosition: position, firstOut: await firstOutside(this.store, asOf.cutoffMs, position) };
+      // where the date's day starts along the log, as the asof-order read model keeps it (the store
+      // is searched only for a cutoff that is not a midnight, which no date has)
+      const firstOut = firstOutOfDays(db, asOf.cutoffMs) ?? (await firstOutside(this.store, asOf.cutoffMs, position));
+      snapshot.cut = { cutoffMs: asOf.cutoffMs, factsPosition: position, firstOut };
       snapshot.through = position;
     }
     return snapshot;

@@ -3,6 +3,7 @@ import { preparedPer } from '../projections/prepared.ts';
 import { leaderKey } from '../projections/stories.ts';
 import type { Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
+import { inCut } from './cut.ts';
 import type { Cut } from './cut.ts';
 
 /**
@@ -114,7 +115,9 @@ function peopleNamed(e: RecordedEvent, into: Set<string>): void {
  */
 export async function partEvents(store: EventStore, db: Views, cut: Cut, storyIds: readonly string[], people: readonly string[] = []): Promise<RecordedEvent[]> {
   const q = statements(db);
-  const inCut = (e: RecordedEvent): boolean => e.position < cut.firstOut && e.position <= cut.factsPosition;
+  // EventStoreDB may store an id twice (an append retried with `any`); the live projections applied it once
+  const ids = new Set<string>();
+  const take = (e: RecordedEvent): boolean => inCut(e, cut) && !ids.has(e.id) && ids.add(e.id) !== undefined;
   const streams = new Set<string>(['archive-settings']);
   for (const storyId of storyIds) {
     for (const id of familyOf(db, storyId)) {
@@ -129,7 +132,7 @@ export async function partEvents(store: EventStore, db: Views, cut: Cut, storyId
   const named = new Set<string>(people);
   for (const s of streams) {
     for (const e of await store.readStream(s)) {
-      if (!inCut(e)) continue;
+      if (!take(e)) continue;
       events.push(e);
       peopleNamed(e, named);
     }
@@ -138,7 +141,7 @@ export async function partEvents(store: EventStore, db: Views, cut: Cut, storyId
     const s = `employee-${id}`;
     if (streams.has(s)) continue;
     streams.add(s);
-    for (const e of await store.readStream(s)) if (inCut(e)) events.push(e);
+    for (const e of await store.readStream(s)) if (take(e)) events.push(e);
   }
   return events.sort((a, b) => a.position - b.position);
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import { renderer } from '../../views/renderer.tsx';
-import { AsOfBanner, AsOfProblem } from '../../views/fragments/as-of-banner.tsx';
+import { AsOfBanner, AsOfPreparing, AsOfProblem } from '../../views/fragments/as-of-banner.tsx';
 import { parseAsOf, utcDate } from '../asof/date.ts';
 import type { AsOfDate } from '../asof/date.ts';
 import { AsOfSnapshots, closedWith } from '../asof/snapshots.ts';
@@ -203,14 +203,10 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
       return c.render(<AsOfProblem message={parsed.message} path={c.req.path} keep={keep} max={today} todayHref={todayHref(c.req.path, keep)} />, { title: 'That date cannot be shown' });
     }
     const asOf: AsOfDate = parsed.asOf;
-    return snapshots.use(asOf, async (s) => {
-      const atCut = s.cut && cutPageOf(c.req.path);
-      if (atCut) {
-        pagesAtCut.count += 1;
-        pagesAtCut[atCut] += 1;
-      }
-      if (s.part) partPagesAtCut[s.part.kind] += 1;
-      if (s.search) countSearch(c);
+    // given up on (see below): a read that has not started is not done for nobody
+    let gaveUp = false;
+    const page = snapshots.use(asOf, async (s) => {
+      if (gaveUp) return undefined;
       // asked of the page routes without Accept-Encoding: the page comes back as text (not gzip,
       // src/http/compressed-pages.ts), for the banner and the date in its links
       const headers = new Headers(c.req.raw.headers);
@@ -218,6 +214,14 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
       const inner = new Request(c.req.raw.url, { method: c.req.raw.method, headers });
       userOf.set(inner, c.get('user'));
       const res = await appFor(s).fetch(inner);
+      // counted once answered (a read at the cut that could not be made is built instead)
+      const atCut = s.cut && cutPageOf(c.req.path);
+      if (atCut) {
+        pagesAtCut.count += 1;
+        pagesAtCut[atCut] += 1;
+      }
+      if (s.part) partPagesAtCut[s.part.kind] += 1;
+      if (s.search) countSearch(c);
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
       if (!(res.headers.get('content-type') ?? '').includes('text/html')) return c.body(await res.arrayBuffer(), res.status as 200);
       let html = keepDate(await res.text(), asOf.date);
@@ -229,5 +233,24 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
       }
       return c.body(html, res.status as 200);
     }, { cut: cutPageOf(c.req.path) !== undefined, part: pagePartOf(c.req.path), search: SEARCH_AT_CUT.test(c.req.path) });
+    // a date built from the log can take minutes in a large archive: after HALLWAY_ASOF_WAIT_SECONDS
+    // the browser is told the date is being prepared and asks again by itself, while the build goes on
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([page, new Promise<typeof TIMED_OUT>((r) => (timer = setTimeout(r, ctx.config.asOfWaitSeconds * 1000, TIMED_OUT)))]).finally(() => clearTimeout(timer));
+    if (waited !== TIMED_OUT) return waited!;
+    gaveUp = true;
+    // the build goes on for the next request; its failure is that request's to report
+    page.catch(() => {});
+    asOfPreparing.count += 1;
+    c.status(503);
+    c.header('Retry-After', String(ASK_AGAIN_SECONDS));
+    c.header('Refresh', String(ASK_AGAIN_SECONDS));
+    c.header('Cache-Control', 'no-store');
+    return c.render(<AsOfPreparing label={asOf.label} href={`${c.req.path}${new URL(c.req.url).search}`} todayHref={todayHref(c.req.path, keep)} seconds={ASK_AGAIN_SECONDS} />, { title: 'Preparing that date' });
   };
 }
+
+/** How many as-of requests were answered "being prepared" (for tests). */
+export const asOfPreparing = { count: 0 };
+const ASK_AGAIN_SECONDS = 5;
+const TIMED_OUT = Symbol('timed out');

@@ -97,6 +97,11 @@ export interface WireServerOptions {
   caughtUp?: boolean;
   /** serve an existing log (another server's, or one kept across a restart) */
   log?: WireLog;
+  /**
+   * stream reads carry each event's log position (default true, as 22.6 and later do); false models
+   * an older server, whose stream reads give none (ulong.MaxValue); $all reads always carry them
+   */
+  streamReadPositions?: boolean;
 }
 
 export interface WireFaults {
@@ -261,11 +266,13 @@ export class EsdbWireServer {
   private boundPort = 0;
   private readonly committedIds: CommittedIds;
   private readonly open = new Set<Served>();
+  private readonly streamReadPositions: boolean;
 
   private constructor(options: WireServerOptions) {
     this.log = options.log ?? new WireLog();
     this.batchAppend = options.batchAppend ?? true;
     this.sendsCaughtUp = options.caughtUp ?? true;
+    this.streamReadPositions = options.streamReadPositions ?? true;
     this.committedIds = new CommittedIds(options.idCacheSize ?? DEFAULT_ID_CACHE_SIZE);
   }
 
@@ -589,7 +596,7 @@ export class EsdbWireServer {
     const backwards = options.getReadDirection() === streamsPb.ReadReq.Options.ReadDirection.BACKWARDS;
     const filter = options.hasFilter() ? toEventFilter(options.getFilter()!) : undefined;
     const send = (resp: ReadResp) => this.send(call, resp, signal);
-    const event = (r: WireRecord) => new ReadRespMsg().setEvent(readEvent(r, structured));
+    const event = (r: WireRecord) => new ReadRespMsg().setEvent(readEvent(r, structured, !!all || this.streamReadPositions));
 
     if (options.hasSubscription()) {
       if (backwards) throw rpcError(GrpcStatus.INVALID_ARGUMENT, 'Subscriptions read forwards only.');
@@ -768,20 +775,25 @@ function positionOf(p: ReadReq.Options.Position): { commit: number; prepare: num
   return { commit: Number(BigInt(p.getCommitPosition())), prepare: Number(BigInt(p.getPreparePosition())) };
 }
 
-function readEvent(r: WireRecord, structured: boolean): ReadResp.ReadEvent {
+/** ulong.MaxValue: "no position", as servers before 22.6 put in stream reads */
+const NO_POSITION = (2n ** 64n - 1n).toString();
+
+function readEvent(r: WireRecord, structured: boolean, withPosition = true): ReadResp.ReadEvent {
+  const position = withPosition ? String(r.position) : NO_POSITION;
   const recorded = new streamsPb.ReadResp.ReadEvent.RecordedEvent()
     .setId(uuidToDto(r.id, structured))
     .setStreamIdentifier(streamIdentifier(r.stream))
     .setStreamRevision(String(r.revision))
-    .setCommitPosition(String(r.position))
-    .setPreparePosition(String(r.position))
+    .setCommitPosition(position)
+    .setPreparePosition(position)
     .setData(r.data)
     .setCustomMetadata(r.metadata);
   const meta = recorded.getMetadataMap();
   meta.set('type', r.type);
   meta.set('created', r.created.toString());
   meta.set('content-type', r.isJson ? 'application/json' : 'application/octet-stream');
-  return new streamsPb.ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(String(r.position));
+  const event = new streamsPb.ReadResp.ReadEvent().setEvent(recorded);
+  return withPosition ? event.setCommitPosition(String(r.position)) : event.setNoPosition(new sharedPb.Empty());
 }
 
 function statusOf(code: grpc.status, message: string, details?: { bytes: Uint8Array; type: string }): InstanceType<typeof statusPb.Status> {

@@ -52,3 +52,23 @@ export function AsOfProblem({ message, path, keep, max, todayHref }: { message: 
     </section>
   );
 }
+
+/**
+ * A page for a date still being put together (answered 503 with Retry-After and Refresh, so the
+ * browser asks again by itself): the first page of a date that must be built from the log can take
+ * minutes in a large archive, longer than a browser or a proxy waits for an answer.
+ */
+export function AsOfPreparing({ label, href, todayHref, seconds }: { label: string; href: string; todayHref: string; seconds: number }) {
+  return (
+    <section class="narrow as-of-preparing">
+      <h1>Putting together the archive as it stood on {label}</h1>
+      <p role="status">
+        The first page for a date is made from the log up to that day, and in a large archive that takes a while. This page asks
+        again by itself every {seconds} seconds; the pages of this date come at once after that.
+      </p>
+      <p>
+        <a href={href}>Ask again now</a> · <a href={todayHref}>See this page as it stands today</a>
+      </p>
+    </section>
+  );
+}
