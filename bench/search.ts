@@ -19,6 +19,8 @@ import type { Bench, BenchRow } from './types.ts';
 
 const STORIES = Number(process.env['BENCH_SEARCH_STORIES'] ?? 20_000);
 const QUERIES = Number(process.env['BENCH_SEARCH_QUERIES'] ?? 2_000);
+/** sentences of a story's body (6: about 580 characters of text a story; 12: about 1.1 KB) */
+const SENTENCES = Number(process.env['BENCH_SEARCH_SENTENCES'] ?? 6);
 
 const sentences = DEMO_STORIES.flatMap((s) => s.body.split(/(?<=[.!?])\s+/));
 const words = [...new Set(sentences.flatMap((s) => s.toLowerCase().match(/\p{L}{4,}/gu) ?? []))];
@@ -29,7 +31,7 @@ function makeStories(n: number) {
   return Array.from({ length: n }, (_, i) => ({
     storyId: `bench-${i}`,
     title: `${pick(words)} ${pick(words)} ${pick(words)}`,
-    body: Array.from({ length: 6 }, () => pick(sentences)).join(' '),
+    body: Array.from({ length: SENTENCES }, () => pick(sentences)).join(' '),
     leader: pick(DEMO_STORIES).leader,
     tellerId: 'emp-1',
     occurredOn: String(2016 + (i % 10)),
