@@ -283,9 +283,9 @@ export class AsOfSnapshots {
     // either store: the cut's end is where the asof-order model saw the date's day start, and the
     // streams folded at the cut are read with their log positions (EventStoreDB 22.6 and later;
     // without them the date is built, see StreamPositionsUnknown) and each event id taken once.
-    // The search model at a cut (src/asof/search-cut.ts): the embedded store only (where it is
-    // tested), and the search model must hold exactly the events the facts have seen
-    const aligned = f !== undefined && (search ? this.store.kind === 'embedded' && searchAligned(r.db, f.position) : f.spreadAligned);
+    // The search model at a cut (src/asof/search-cut.ts) reads only the live search tables, which
+    // must hold exactly the events the facts have seen
+    const aligned = f !== undefined && (search ? searchAligned(r.db, f.position) : f.spreadAligned);
     const prefix = (cut || part !== undefined || search) && !this.positionsUnknown && f !== undefined && f.consistent && aligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { flushReads } from '../../src/circulation/record-read.ts';
-import { pagesAtCut, partPagesAtCut } from '../../src/http/as-of.tsx';
+import { pagesAtCut, partPagesAtCut, searchPagesAtCut } from '../../src/http/as-of.tsx';
 import { cookieFor } from '../auth-helpers.ts';
 import { testHallway } from '../helpers.ts';
 import { EsdbWireServer } from '../support/esdb-wire-server.ts';
@@ -25,6 +25,7 @@ describe('the archive as it stood on a date, events in EventStoreDB', () => {
   // prefix of the log; seed 8: `at` never goes back, and the org and the review setting change
   const cutBefore = { ...pagesAtCut };
   const partsBefore = { ...partPagesAtCut };
+  const searchBefore = { ...searchPagesAtCut };
   for (const [seed, org] of [[42, false], [8, true]] as const) {
     it(`random log ${seed}: every as-of page is the rebuilt Hallway's`, async () => {
       const events = randomLog(seed, 60, { org, ordered: org }).map((e) => ({ ...e, id: crypto.randomUUID() }));
@@ -102,5 +103,7 @@ describe('the archive as it stood on a date, events in EventStoreDB', () => {
     expect(pagesAtCut['dashboard-story']).toBeGreaterThan(cutBefore['dashboard-story']);
     expect(partPagesAtCut.story, JSON.stringify(partPagesAtCut)).toBeGreaterThan(partsBefore.story);
     expect(partPagesAtCut.theme).toBeGreaterThan(partsBefore.theme);
+    // and /search from the search model at the cut
+    expect(searchPagesAtCut.words, JSON.stringify(searchPagesAtCut)).toBeGreaterThan(searchBefore.words);
   });
 });
