@@ -9,7 +9,7 @@ import { openViews } from '../projections/runtime.ts';
 import type { ProjectedEvent, Projection, Runtime, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { AsOfDate } from './date.ts';
-import { checkpointsOf, cutIsPrefix, firstOutOfDays, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
+import { checkpointsOf, cutIsPrefix, erasuresSeen, firstOutOfDays, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
 import { firstOutside, StreamPositionsUnknown } from './cut.ts';
 import { partEvents, partStories } from './story-cut.ts';
@@ -189,11 +189,13 @@ export class AsOfSnapshots {
   /** set when the store's stream reads turned out to carry no log positions: no date is then read at a cut */
   private positionsUnknown = false;
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut */
-  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, search: 0, searchMade: 0 };
+  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, search: 0, searchMade: 0, forgotten: 0 };
   /** the search model at prefix cuts (src/asof/search-cut.ts) */
   readonly searchCuts = new SearchCutsKept<Snapshot>();
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
-  private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
+  private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot>; retired?: true } | undefined | null;
+  /** the erasures the live read models had seen when last looked (see forgetIfErased) */
+  private erasures: number | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -212,6 +214,7 @@ export class AsOfSnapshots {
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
   async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart; search?: boolean } = {}): Promise<T> {
+    this.forgetIfErased();
     const live = await this.useLive(asOf, read, opts.cut === true, opts.part, opts.search === true);
     if (live) return live.value;
     const entry = this.entry(asOf);
@@ -223,6 +226,47 @@ export class AsOfSnapshots {
     } finally {
       entry.users -= 1;
       if (entry.users === 0 && this.entries.get(asOf.date) !== entry) entry.remove();
+    }
+  }
+
+  /**
+   * Everything kept for past dates was read while the words of anyone erased since could still be
+   * read; a rebuild of a cut log after an erasure reads the markers (the key is gone). So when the
+   * live read models have seen a new erasure (src/asof/log-order.ts's count), every date built, every
+   * part and cut made, and the reading connection with what is kept on it (the dashboard's figures at
+   * a cut, rendered pages) are let go, and made again from the log as it reads now. Without live read
+   * models (`hallway spread --as-of`, one date, once) nothing is watched.
+   */
+  private forgetIfErased(): void {
+    if (!this.live) return;
+    let n: number;
+    try {
+      n = erasuresSeen(this.live.db);
+    } catch {
+      return; // a views.db from before the count: nothing to compare
+    }
+    const before = this.erasures;
+    this.erasures = n;
+    if (before === undefined || before === n) return;
+    this.counts.forgotten += 1;
+    for (const [date, e] of this.entries) {
+      this.entries.delete(date);
+      if (e.users === 0) e.remove();
+    }
+    for (const [key, e] of this.stories) {
+      this.stories.delete(key);
+      if (e.users === 0) e.remove();
+    }
+    this.searchCuts.close();
+    const r = this.reader;
+    if (r) {
+      // requests still reading it finish on it; the last one closes it (useLive)
+      this.reader = undefined;
+      r.retired = true;
+      if (r.users === 0) {
+        if (r.db.inTransaction) r.db.exec('COMMIT');
+        r.db.close();
+      }
     }
   }
 
@@ -327,7 +371,10 @@ export class AsOfSnapshots {
       return undefined;
     } finally {
       r.users -= 1;
-      if (r.users === 0 && r.db.open) r.db.exec('COMMIT');
+      if (r.users === 0 && r.db.open) {
+        r.db.exec('COMMIT');
+        if (r.retired) r.db.close();
+      }
     }
   }
 
