@@ -73,13 +73,43 @@ export function canCutSearch(live: Views): boolean {
   }
 }
 
-/** The search model at the cut, in a new in-memory views database (see above). */
-export function searchAtCut(live: Views, cut: Cut): Views {
+/** documents written (and indexed) between two turns of the event loop: about 30 ms of work with 1 KB texts */
+const DOCS_A_TURN = 500;
+
+/**
+ * The search model at the cut, in a new in-memory views database (see above). Everything is read
+ * from `live` at once, inside the caller's read transaction; the documents are then written and
+ * indexed DOCS_A_TURN at a time, letting other requests run between (indexing 20,000 stories of
+ * 1 KB takes about a second, which the serving thread must not spend in one go).
+ */
+export async function searchAtCut(live: Views, cut: Cut): Promise<Views> {
   const f = Number.isFinite(cut.firstOut) ? cut.firstOut : Number.MAX_SAFE_INTEGER;
+  const docs = live.prepare<{ f: number }, DocAtCut>(DOCS_AT_CUT).all({ f });
   const db = openViews(':memory:');
   try {
     searchProjection.setup(db);
-    db.transaction(() => writeCut(live, db, f))();
+    const turn = (): Promise<void> => new Promise<void>((r) => setImmediate(r));
+    await turn();
+    // the rest is smaller (themes, people, departments): read and written in one go (the caller's
+    // read transaction on `live` lasts until its read is done, turns of the event loop included)
+    db.transaction(() => writeNames(live, db, f, new Set(docs.map((d) => d.story_id))))();
+    const insertDoc = db.prepare(
+      `INSERT INTO search_docs (doc_id, story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at, retracted, awaiting)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const index = db.prepare('INSERT INTO search_fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)');
+    const write = db.transaction((from: number) => {
+      for (let i = from; i < Math.min(docs.length, from + DOCS_A_TURN); i++) {
+        const d = docs[i]!;
+        const docId = i + 1;
+        insertDoc.run(docId, d.story_id, d.title, d.body, d.leader, d.teller_id, d.anonymous, d.happened_in, d.occurred_on, d.told_at, d.retracted, d.awaiting);
+        if (!d.retracted && !d.awaiting) index.run(docId, stripMarks(d.title), stripMarks(d.body), stripMarks(d.leader));
+      }
+    });
+    for (let i = 0; i < docs.length; i += DOCS_A_TURN) {
+      await turn();
+      write(i);
+    }
     return db;
   } catch (err) {
     db.close();
@@ -87,20 +117,7 @@ export function searchAtCut(live: Views, cut: Cut): Views {
   }
 }
 
-function writeCut(live: Views, db: Views, f: number): void {
-  const insertDoc = db.prepare(
-    `INSERT INTO search_docs (doc_id, story_id, title, body, leader, teller_id, anonymous, happened_in, occurred_on, told_at, retracted, awaiting)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const index = db.prepare('INSERT INTO search_fts (rowid, title, body, leader) VALUES (?, ?, ?, ?)');
-  let docId = 0;
-  const told = new Set<string>();
-  for (const d of live.prepare<{ f: number }, DocAtCut>(DOCS_AT_CUT).all({ f })) {
-    docId += 1;
-    told.add(d.story_id);
-    insertDoc.run(docId, d.story_id, d.title, d.body, d.leader, d.teller_id, d.anonymous, d.happened_in, d.occurred_on, d.told_at, d.retracted, d.awaiting);
-    if (!d.retracted && !d.awaiting) index.run(docId, stripMarks(d.title), stripMarks(d.body), stripMarks(d.leader));
-  }
+function writeNames(live: Views, db: Views, f: number, told: Set<string>): void {
 
   // a story's themes: the last change of each before the cut (rows by story, theme, position)
   const theme = db.prepare('INSERT INTO search_story_themes (story_id, theme_id) VALUES (?, ?)');
@@ -165,20 +182,33 @@ interface KeptCut<S> {
  */
 export class SearchCutsKept<S> {
   private readonly kept = new Map<string, KeptCut<S>>();
+  private readonly making = new Map<string, Promise<void>>();
+  private generation = 0;
 
   constructor(
     private readonly maxCuts = SEARCH_CUTS_KEPT,
     private readonly maxBytes = SEARCH_CUT_BYTES,
   ) {}
 
-  async use<T>(key: string, make: () => Views, snapshotOf: (db: Views) => S, read: (s: S) => T | Promise<T>): Promise<{ value: T; made: boolean }> {
-    let entry = this.kept.get(key);
-    const made = !entry;
-    if (entry) this.kept.delete(key);
-    else {
-      const db = make();
-      entry = { db, snapshot: snapshotOf(db), bytes: bytesOf(db), users: 0 };
+  async use<T>(key: string, make: () => Promise<Views>, snapshotOf: (db: Views) => S, read: (s: S) => T | Promise<T>): Promise<{ value: T; made: boolean }> {
+    // a cut being made is waited for by whoever asks for it meanwhile: it is made once
+    let making = this.making.get(key);
+    if (!making && !this.kept.has(key)) {
+      const generation = this.generation;
+      making = make().then((db) => {
+        // let go of everything while it was made (closed, or an erasure): not kept
+        if (generation !== this.generation) db.close();
+        else this.kept.set(key, { db, snapshot: snapshotOf(db), bytes: bytesOf(db), users: 0 });
+      });
+      this.making.set(key, making);
+      void making.finally(() => this.making.delete(key)).catch(() => {});
     }
+    const made = making !== undefined;
+    if (making) await making;
+    const entry = this.kept.get(key);
+    // let go meanwhile (an erasure, or evicted by others): made again
+    if (!entry) return this.use(key, make, snapshotOf, read);
+    this.kept.delete(key);
     this.kept.set(key, entry);
     this.evict(entry);
     entry.users += 1;
@@ -210,6 +240,7 @@ export class SearchCutsKept<S> {
   }
 
   close(): void {
+    this.generation += 1;
     for (const e of this.kept.values()) if (e.users === 0 && e.db.open) e.db.close();
     this.kept.clear();
   }
