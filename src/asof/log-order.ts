@@ -89,7 +89,19 @@ const statements = preparedPer((db: Views) => ({
   checkpoints: db.prepare<[], { name: string; position: number }>('SELECT name, position FROM checkpoints'),
   dayStarts: db.prepare('INSERT OR IGNORE INTO asof_day_starts (day, position) VALUES (?, ?)'),
   firstFrom: db.prepare<[number], number>('SELECT position FROM asof_day_starts WHERE day >= ? ORDER BY day LIMIT 1').pluck(),
+  erased: db.prepare('UPDATE asof_order SET erasures = erasures + ? WHERE k = 1'),
+  erasures: db.prepare<[], number>('SELECT erasures FROM asof_order WHERE k = 1').pluck(),
 }));
+
+/**
+ * How many erasures (PersonErased) the log holds, as far as the projection has seen. What the
+ * archive as it stood on a date keeps (src/asof/snapshots.ts) was read while the erased person's
+ * words could still be read; a rebuild of the cut log after the erasure reads the markers instead
+ * (the key is gone). So everything kept for past dates is dropped when this number moves.
+ */
+export function erasuresSeen(db: Views): number {
+  return statements(db).erasures.get() ?? 0;
+}
 
 /**
  * The position of the first event recorded at or after `cutoffMs`, a UTC midnight, for a date whose
@@ -119,10 +131,10 @@ export function checkpointsOf(db: Views): { name: string; position: number }[] {
 
 export const logOrderProjection: Projection = {
   name: 'asof-order',
-  // 2: where each UTC day starts along the log (asof_day_starts)
+  // 2: where each UTC day starts along the log (asof_day_starts), and the erasures seen
   version: 2,
   setup(db) {
-    db.exec('CREATE TABLE IF NOT EXISTS asof_order (k INTEGER PRIMARY KEY CHECK (k = 1), max_at REAL, gaps TEXT NOT NULL)');
+    db.exec('CREATE TABLE IF NOT EXISTS asof_order (k INTEGER PRIMARY KEY CHECK (k = 1), max_at REAL, gaps TEXT NOT NULL, erasures INTEGER NOT NULL DEFAULT 0)');
     db.exec('CREATE TABLE IF NOT EXISTS asof_day_starts (day INTEGER PRIMARY KEY, position INTEGER NOT NULL)');
     db.prepare("INSERT OR IGNORE INTO asof_order (k, max_at, gaps) VALUES (1, NULL, '[]')").run();
   },
@@ -145,12 +157,15 @@ export const logOrderProjection: Projection = {
     }
     const before = toRow(o);
     const q = statements(db);
+    let erased = 0;
     for (const e of events) {
+      if (e.type === 'PersonErased') erased += 1;
       const day = dayOf(o.maxAtMs);
       observe(o, Date.parse(e.metadata.at));
       // the running maximum reached a later day here (a few rows a day at most, one usually)
       if (dayOf(o.maxAtMs) > day) q.dayStarts.run(dayOf(o.maxAtMs), e.position);
     }
+    if (erased > 0) q.erased.run(erased);
     const after = toRow(o);
     // at most one small row write per batch
     if (after[0] !== before[0] || after[1] !== before[1]) statements(db).write.run(after[0], after[1]);

@@ -9,13 +9,14 @@ import { openViews } from '../projections/runtime.ts';
 import type { ProjectedEvent, Projection, Runtime, Views } from '../projections/runtime.ts';
 import type { EventStore, RecordedEvent } from '../store/port.ts';
 import type { AsOfDate } from './date.ts';
-import { checkpointsOf, cutIsPrefix, firstOutOfDays, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
+import { checkpointsOf, cutIsPrefix, erasuresSeen, firstOutOfDays, logOrderProjection, readOrder, wholeLogBefore } from './log-order.ts';
 import type { AtOrder } from './log-order.ts';
 import { firstOutside, StreamPositionsUnknown } from './cut.ts';
 import { partEvents, partStories } from './story-cut.ts';
 import type { PagePart } from './story-cut.ts';
 import type { Cut } from './cut.ts';
 import { TimelineCuts, timelinesAtCut } from './timeline-cut.ts';
+import { canCutSearch, erasuresIn, searchAtCut, SearchCutsKept } from './search-cut.ts';
 
 /**
  * The archive as it stood on a date: read models built by the real projections (the same
@@ -42,7 +43,7 @@ import { TimelineCuts, timelinesAtCut } from './timeline-cut.ts';
  * (4 × 48 MB by default), plus snapshots still being read when evicted; disk by `maxBytes` plus
  * the snapshots in use.
  *
- * Five shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
+ * Six shortcuts, all exact, all decided on what the `asof-order` projection keeps of the order of
  * `at` along the log (src/asof/log-order.ts), read from the live views.db:
  * - a date whose cutoff is after every event's `at` (the last day of a quiet archive, today) is the
  *   whole log: its pages are read from the live read models themselves, through a read-only
@@ -74,6 +75,12 @@ import { TimelineCuts, timelinesAtCut } from './timeline-cut.ts';
  *   TIMELINE_CUTS_KEPT (4) cuts within TIMELINE_BYTES (256 MiB) together, least recently used out,
  *   plus one being read when evicted; each holds the stories told before the cut, their themes and
  *   the org (14 MiB for three cuts of 20,000 stories in the bench).
+ * - when the date's cut is a prefix of the log and the page is `/search` (`use(…, { search: true })`),
+ *   the search model at the cut is made from the live search tables, which keep each change with its
+ *   log position (src/asof/search-cut.ts), into a small in-memory views database with its own
+ *   full-text index of the cut's documents, and the real search route reads it. Kept per date, cut
+ *   and erasures seen: at most SEARCH_CUTS_KEPT (4) within SEARCH_CUT_BYTES (128 MiB) together, least
+ *   recently used out, plus one being read when evicted.
  * - when the date's cut is a prefix of the log, building stops at the first event at or after the
  *   cutoff: the rest of the log is not read. Otherwise (an import of older history after newer
  *   events) the whole log is read, as described above: only such dates are built in full.
@@ -93,6 +100,8 @@ export interface Snapshot {
   part?: PagePart;
   /** Set when `db` is the stories and org models at a prefix cut (the fifth shortcut): only timelines are read from it. */
   timelines?: true;
+  /** Set when `db` holds only the search model at a prefix cut (src/asof/search-cut.ts): only /search is read from it. */
+  search?: true;
 }
 
 export interface SnapshotOptions {
@@ -192,12 +201,16 @@ export class AsOfSnapshots {
   private readonly maxParts: number;
   /** set when the store's stream reads turned out to carry no log positions: no date is then read at a cut */
   private positionsUnknown = false;
+  /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut; /search at a cut; timeline pages read from the stories model at a cut, and cuts materialized for them */
+  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, search: 0, searchMade: 0, forgotten: 0, timelines: 0, timelineCuts: 0 };
+  /** the search model at prefix cuts (src/asof/search-cut.ts) */
+  readonly searchCuts = new SearchCutsKept<Snapshot>();
   /** the fifth shortcut's cuts kept (src/asof/timeline-cut.ts) */
   private readonly timelineCuts: TimelineCuts<Snapshot>;
-  /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut; timeline pages read from the stories model at a cut, and cuts materialized for them */
-  readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, timelines: 0, timelineCuts: 0 };
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
-  private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot> } | undefined | null;
+  private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot>; retired?: true } | undefined | null;
+  /** the erasures the live read models had seen when last looked (see forgetIfErased) */
+  private erasures: number | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -216,8 +229,9 @@ export class AsOfSnapshots {
    * Runs `read` over the read models as they stood at the end of `asOf`'s day, current with the log
    * as it is now. The snapshot stays open until `read` settles, even if it is evicted meanwhile.
    */
-  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart; timeline?: boolean } = {}): Promise<T> {
-    const live = await this.useLive(asOf, read, opts.cut === true, opts.part, opts.timeline === true);
+  async use<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, opts: { cut?: boolean; part?: PagePart; search?: boolean; timeline?: boolean } = {}): Promise<T> {
+    this.forgetIfErased();
+    const live = await this.useLive(asOf, read, opts.cut === true, opts.part, opts.search === true, opts.timeline === true);
     if (live) return live.value;
     const entry = this.entry(asOf);
     entry.users += 1;
@@ -228,6 +242,48 @@ export class AsOfSnapshots {
     } finally {
       entry.users -= 1;
       if (entry.users === 0 && this.entries.get(asOf.date) !== entry) entry.remove();
+    }
+  }
+
+  /**
+   * Everything kept for past dates was read while the words of anyone erased since could still be
+   * read; a rebuild of a cut log after an erasure reads the markers (the key is gone). So when the
+   * live read models have seen a new erasure (src/asof/log-order.ts's count), every date built, every
+   * part and cut made, and the reading connection with what is kept on it (the dashboard's figures at
+   * a cut, rendered pages) are let go, and made again from the log as it reads now. Without live read
+   * models (`hallway spread --as-of`, one date, once) nothing is watched.
+   */
+  private forgetIfErased(): void {
+    if (!this.live) return;
+    let n: number;
+    try {
+      n = erasuresSeen(this.live.db);
+    } catch {
+      return; // a views.db from before the count: nothing to compare
+    }
+    const before = this.erasures;
+    this.erasures = n;
+    if (before === undefined || before === n) return;
+    this.counts.forgotten += 1;
+    for (const [date, e] of this.entries) {
+      this.entries.delete(date);
+      if (e.users === 0) e.remove();
+    }
+    for (const [key, e] of this.stories) {
+      this.stories.delete(key);
+      if (e.users === 0) e.remove();
+    }
+    this.searchCuts.close();
+    this.timelineCuts.close();
+    const r = this.reader;
+    if (r) {
+      // requests still reading it finish on it; the last one closes it (useLive)
+      this.reader = undefined;
+      r.retired = true;
+      if (r.users === 0) {
+        if (r.db.inTransaction) r.db.exec('COMMIT');
+        r.db.close();
+      }
     }
   }
 
@@ -268,7 +324,7 @@ export class AsOfSnapshots {
    * The first shortcut: when every event is before the cutoff, `read` runs over the live read models
    * (see above) and its value is returned; otherwise undefined, and nothing was read.
    */
-  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined, timeline = false): Promise<{ value: T } | undefined> {
+  private async useLive<T>(asOf: AsOfDate, read: (s: Snapshot) => T | Promise<T>, cut: boolean, part: PagePart | undefined, search = false, timeline = false): Promise<{ value: T } | undefined> {
     const r = this.liveReader();
     if (!r || !this.live) return undefined;
     if (r.users === 0) {
@@ -287,8 +343,11 @@ export class AsOfSnapshots {
     const whole = f !== undefined && f.consistent && wholeLogBefore(f.order, asOf.cutoffMs);
     // either store: the cut's end is where the asof-order model saw the date's day start, and the
     // streams folded at the cut are read with their log positions (EventStoreDB 22.6 and later;
-    // without them the date is built, see StreamPositionsUnknown) and each event id taken once
-    const prefix = (cut || part !== undefined || timeline) && !this.positionsUnknown && f !== undefined && f.consistent && f.spreadAligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
+    // without them the date is built, see StreamPositionsUnknown) and each event id taken once.
+    // The search model at a cut (src/asof/search-cut.ts) reads only the live search tables, which
+    // must hold exactly the events the facts have seen
+    const aligned = f !== undefined && (search ? searchAligned(r.db, f.position) : f.spreadAligned);
+    const prefix = (cut || part !== undefined || search || timeline) && !this.positionsUnknown && f !== undefined && f.consistent && aligned && !whole && cutIsPrefix(f.order, asOf.cutoffMs);
     if (!f || !(whole || prefix)) {
       if (r.users === 0) r.db.exec('COMMIT');
       return undefined;
@@ -310,6 +369,14 @@ export class AsOfSnapshots {
           this.counts.part += 1;
           return { value: await kept.use(read) };
         }
+        if (search) {
+          const at = snapshot.cut!;
+          const key = `${asOf.date}|${at.firstOut}|${erasuresIn(r.db)}`;
+          const kept = await this.searchCuts.use(key, () => searchAtCut(r.db, at), (db) => ({ asOf, db, through: at.factsPosition, cut: at, search: true }), read);
+          this.counts.search += 1;
+          if (kept.made) this.counts.searchMade += 1;
+          return { value: kept.value };
+        }
         this.counts.cut += 1;
       }
       return { value: await read(snapshot) };
@@ -320,7 +387,10 @@ export class AsOfSnapshots {
       return undefined;
     } finally {
       r.users -= 1;
-      if (r.users === 0 && r.db.open) r.db.exec('COMMIT');
+      if (r.users === 0 && r.db.open) {
+        r.db.exec('COMMIT');
+        if (r.retired) r.db.close();
+      }
     }
   }
 
@@ -420,7 +490,8 @@ export class AsOfSnapshots {
     const cut = at.cut!;
     const projections = this.projections().filter((p) => TIMELINE_MODELS.has(p.name));
     return this.timelineCuts.use(
-      `${at.asOf.date}|${cut.firstOut}`,
+      // and the erasures seen (what a cut copied before one would not show its markers)
+      `${at.asOf.date}|${cut.firstOut}|${erasuresIn(live)}`,
       () => {
         this.counts.timelineCuts += 1;
         return timelinesAtCut(live, this.store, cut, projections);
@@ -489,6 +560,7 @@ export class AsOfSnapshots {
     for (const e of this.stories.values()) e.remove();
     this.stories.clear();
     this.timelineCuts.close();
+    this.searchCuts.close();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     open.delete(this);
@@ -580,6 +652,11 @@ export class AsOfSnapshots {
       if (e.users === 0) e.remove();
     }
   }
+}
+
+/** Whether the live search model has applied exactly the events the facts have (and keeps their positions). */
+function searchAligned(db: Views, position: number): boolean {
+  return checkpointsOf(db).some((c) => c.name === 'search' && c.position === position) && canCutSearch(db);
 }
 
 /** Snapshot sets by owner (an app's context): closed together with it. */

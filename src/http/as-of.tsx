@@ -86,6 +86,18 @@ function pagePartOf(path: string): PagePart | undefined {
 }
 /** How many as-of pages this process answered at a cut from the live read models, in all and by page (for tests and the bench). */
 export const pagesAtCut: { count: number } & Record<CutPage, number> = { count: 0, 'dashboard-story': 0, dashboard: 0, 'dashboard-csv': 0 };
+/** `/search` of a date whose cut is a prefix of the log: read from the search model at the cut (src/asof/search-cut.ts). */
+const SEARCH_AT_CUT = /^\/search\/?$/;
+/** How many as-of searches this process answered from the search model at a cut, by what they asked (for tests and the bench). */
+export const searchPagesAtCut = { count: 0, words: 0, theme: 0, department: 0, paged: 0, fragment: 0 };
+function countSearch(c: Context<AppEnv>): void {
+  searchPagesAtCut.count += 1;
+  if ((c.req.query('q') ?? '').trim()) searchPagesAtCut.words += 1;
+  if (c.req.query('theme')) searchPagesAtCut.theme += 1;
+  if (c.req.query('dept')) searchPagesAtCut.department += 1;
+  if ((c.req.query('page') ?? '1') !== '1') searchPagesAtCut.paged += 1;
+  if (c.req.header('hx-request') === 'true') searchPagesAtCut.fragment += 1;
+}
 /** How many as-of pages this process read from their part of a prefix cut, by kind (for tests and the bench). */
 export const partPagesAtCut: Record<PagePart['kind'], number> = { story: 0 };
 /** How many as-of timeline pages this process read from the stories model at a prefix cut, by kind (for tests and the bench). */
@@ -222,6 +234,7 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
       if (s.part) partPagesAtCut[s.part.kind] += 1;
       const timelineKind = s.timelines && timelineOf(c.req.path);
       if (timelineKind) timelinePagesAtCut[timelineKind] += 1;
+      if (s.search) countSearch(c);
       for (const [name, v] of res.headers) if (name !== 'content-length') c.header(name, v);
       if (!(res.headers.get('content-type') ?? '').includes('text/html')) return c.body(await res.arrayBuffer(), res.status as 200);
       let html = keepDate(await res.text(), asOf.date);
@@ -232,7 +245,7 @@ export function asOfPages(ctx: AppContext, snapshots = new AsOfSnapshots(ctx.sto
         html = html.slice(0, at) + banner + html.slice(at);
       }
       return c.body(html, res.status as 200);
-    }, { cut: cutPageOf(c.req.path) !== undefined, part: pagePartOf(c.req.path), timeline: timelineOf(c.req.path) !== undefined });
+    }, { cut: cutPageOf(c.req.path) !== undefined, part: pagePartOf(c.req.path), search: SEARCH_AT_CUT.test(c.req.path), timeline: timelineOf(c.req.path) !== undefined });
     // a date built from the log can take minutes in a large archive: after HALLWAY_ASOF_WAIT_SECONDS
     // the browser is told the date is being prepared and asks again by itself, while the build goes on
     let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { flushReads } from '../../src/circulation/record-read.ts';
-import { pagesAtCut, partPagesAtCut, timelinePagesAtCut } from '../../src/http/as-of.tsx';
+import { pagesAtCut, partPagesAtCut, searchPagesAtCut, timelinePagesAtCut } from '../../src/http/as-of.tsx';
 import { cookieFor } from '../auth-helpers.ts';
 import { testHallway } from '../helpers.ts';
 import { EsdbWireServer } from '../support/esdb-wire-server.ts';
@@ -26,6 +26,7 @@ describe('the archive as it stood on a date, events in EventStoreDB', () => {
   const cutBefore = { ...pagesAtCut };
   const partsBefore = { ...partPagesAtCut };
   const timelinesBefore = { ...timelinePagesAtCut };
+  const searchBefore = { ...searchPagesAtCut };
   for (const [seed, org] of [[42, false], [8, true]] as const) {
     it(`random log ${seed}: every as-of page is the rebuilt Hallway's`, async () => {
       const events = randomLog(seed, 60, { org, ordered: org }).map((e) => ({ ...e, id: crypto.randomUUID() }));
@@ -105,5 +106,7 @@ describe('the archive as it stood on a date, events in EventStoreDB', () => {
     expect(pagesAtCut['dashboard-story']).toBeGreaterThan(cutBefore['dashboard-story']);
     expect(partPagesAtCut.story, JSON.stringify(partPagesAtCut)).toBeGreaterThan(partsBefore.story);
     expect(timelinePagesAtCut.theme, JSON.stringify(timelinePagesAtCut)).toBeGreaterThan(timelinesBefore.theme);
+    // and /search from the search model at the cut
+    expect(searchPagesAtCut.words, JSON.stringify(searchPagesAtCut)).toBeGreaterThan(searchBefore.words);
   });
 });

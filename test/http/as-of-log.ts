@@ -46,6 +46,10 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; o
   add(`employee-${VIEWER}`, 'EmployeeRoleGranted', { employeeId: VIEWER, role: 'leader' }, clock);
   add(`employee-${VIEWER}`, 'EmployeeRoleGranted', { employeeId: VIEWER, role: 'curator' }, clock);
   const themes = ['th-care', 'th-craft'];
+  // words several stories share, in their first texts and in amendments, so that searches as of a
+  // date match several stories, some by a text amended since (chosen by count, not at random: the
+  // random choices, and so the logs' shapes, stay as they were)
+  const places = ['near the plant', 'at the depot', 'on the night shift'];
   for (const t of themes) add(`theme-${t}`, 'ThemeDefined', { themeId: t, name: `Theme ${t.slice(3)}`, description: '' }, clock);
 
   interface S { id: string; teller: string; themes: Set<string>; retracted: boolean; last: number; awaiting: boolean; returned?: boolean }
@@ -61,7 +65,8 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; o
     const s: S = { id, teller: pick(people.filter((p) => !erased.has(p))), themes: new Set(rnd() < 0.6 ? [pick(themes.filter((t) => !retired.has(t)))].filter((t) => t !== undefined) : []), retracted: false, last: atMs, awaiting: reviewOn };
     stories.push(s);
     add(`story-${id}`, 'StorySubmitted', {
-      storyId: id, title: `Story ${stories.length} told`, body: `Word${stories.length} happened, and the leader listened.`, tellerId: s.teller,
+      storyId: id, title: `Story ${stories.length} told`, body: `Word${stories.length} happened ${places[stories.length % 3]}, and the leader listened.`, tellerId: s.teller,
+      happenedIn: departments[stories.length % 3],
       leader: pick(['Maren Holt', 'Ode Sato', 'Ivy Kern']), occurredOn: '2020', themes: [...s.themes], relation: 'witnessed',
       ...(opts.links && rnd() < 0.3 ? { leaderId: pick(people) } : {}),
       ...(retellingOf ? { retellingOf } : {}), anonymous: rnd() < 0.2,
@@ -182,7 +187,7 @@ export function randomLog(seed: number, steps = 70, opts: { ordered?: boolean; o
     else if (r < 0.26) {
       const s = pick(ls);
       s.last = Math.max(s.last, clock);
-      add(`story-${s.id}`, 'StoryAmended', { storyId: s.id, ...(rnd() < 0.5 ? { title: `Story amended at ${k}` } : {}), body: `Amended${k}: the leader listened twice.`, reason: 'clearer' }, s.last);
+      add(`story-${s.id}`, 'StoryAmended', { storyId: s.id, ...(rnd() < 0.5 ? { title: `Story amended at ${k}` } : {}), body: `Amended${k}: the leader listened twice ${places[k % 3]}.`, reason: 'clearer' }, s.last);
     } else if (r < 0.3) {
       const s = pick(ls);
       s.retracted = true;

@@ -3,7 +3,7 @@ import { prng } from '../../events/seed/seed-types.ts';
 import { parseAsOf, utcDate } from '../../src/asof/date.ts';
 import { AsOfSnapshots } from '../../src/asof/snapshots.ts';
 import { storyFiguresAsOf } from '../../src/asof/figures.ts';
-import { keepDate, pagesAtCut, partPagesAtCut, timelinePagesAtCut } from '../../src/http/as-of.tsx';
+import { keepDate, pagesAtCut, partPagesAtCut, searchPagesAtCut, timelinePagesAtCut } from '../../src/http/as-of.tsx';
 import { flushReads } from '../../src/circulation/record-read.ts';
 import { storyFigures } from '../../src/read/spread.ts';
 import { cookieFor } from '../auth-helpers.ts';
@@ -21,10 +21,12 @@ async function appendAll(h: H, events: LogEvent[]): Promise<void> {
   }
 }
 
+/** htmx asking for search's results only (src/http/search.tsx) */
+const HTMX = { 'HX-Request': 'true' };
 /** `hx:` asks as htmx's "more" element does: only the next page's items */
-const get = async (h: H, path: string, cookie: string) => {
+const get = async (h: H, path: string, cookie: string, headers: Record<string, string> = {}) => {
   const hx = path.startsWith('hx:');
-  const res = await h.app.request(hx ? path.slice(3) : path, { headers: { Cookie: cookie, ...(hx ? { 'HX-Request': 'true' } : {}) } });
+  const res = await h.app.request(hx ? path.slice(3) : path, { headers: { Cookie: cookie, ...headers, ...(hx ? HTMX : {}) } });
   return { status: res.status, html: await res.text() };
 };
 
@@ -36,6 +38,17 @@ const withoutBanner = (html: string): string => html.replace(/<aside class="as-o
  */
 const withoutReceipt = (html: string): string => html.replace(/<section class="story-receipt"[\s\S]*?<\/section>/, '');
 
+/**
+ * Searches of a date (src/asof/search-cut.ts): words found in first texts and in amendments, pages
+ * of results, theme and department filters, no words, an empty search, a bad filter.
+ */
+const SEARCHES = [
+  '/search?q=leader&page=2', '/search?q=depot', '/search?q=happened&page=2', '/search?q=listened%20twice', '/search?q=night&dept=d-ops',
+  '/search?q=plant&theme=th-craft', '/search?theme=th-care', '/search?dept=d-eng&page=2', '/search', '/search?q=', '/search?dept=no%20such',
+];
+/** htmx's fragment of results, as typing in the search box asks it */
+const FRAGMENTS = ['/search?q=leader', '/search?q=depot&page=2', '/search?q=happ&theme=th-craft'];
+
 /** The pages compared, for a log's stories (the story pages last: opening one today records a read). */
 function pagesOf(events: LogEvent[]): string[] {
   const stories = events.filter((e) => e.type === 'StorySubmitted').map((e) => e.data['storyId'] as string);
@@ -44,7 +57,10 @@ function pagesOf(events: LogEvent[]): string[] {
   return [
     '/timelines', '/timelines?page=2', 'hx:/timelines?page=2&after=2020', '/themes/th-care', '/themes/th-craft', 'hx:/themes/th-care?page=2',
     ...people.map((p) => `/leaders/people/${p}`), '/leaders/Maren%20Holt', '/departments/d-eng', '/departments/d-ops',
-    '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all', '/dashboard', '/dashboard?window=7',
+    '/search?q=leader', '/search?q=amended', '/search?q=imported&theme=th-care', '/dashboard?window=all',
+    // searches of a date (src/asof/search-cut.ts): words found in first texts and in amendments, pages
+    // of results, theme and department filters, no words, an empty search, a bad filter
+    ...SEARCHES, '/dashboard', '/dashboard?window=7',
     // a window of dates ending after some of the dates asked (nothing after the cutoff counts)
     '/dashboard?from=2021-03-03&to=2021-03-20',
     ...['stories', 'flows', 'departments', 'themes'].map((t) => `/dashboard/export.csv?table=${t}&window=all`),
@@ -127,6 +143,13 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
               // a second page of stories was compared (not only empty ones)
               if (path.includes('page=2') && asOf.html.includes('href="/stories/')) answered.secondPages += 1;
             }
+            // htmx's fragment of results, as typing in the search box asks it
+            for (const path of FRAGMENTS) {
+              const asOf = await get(live, `${path}&asOf=${date}`, liveCookie, HTMX);
+              const rebuilt = await get(fresh, path, freshCookie, HTMX);
+              expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
+              expect(asOf.html, `${path} (fragment) as of ${date}`).toBe(keepDate(rebuilt.html, date));
+            }
             await flushReads(fresh);
           } finally {
             await fresh.dispose();
@@ -145,6 +168,49 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
       }
     }, 120_000);
   }
+
+  // many stories told in order (every date's cut is a prefix of the log), review and the org
+  // changing: searches of dates in the log find pages of results, all from the search model at the cut
+  it('random log 11 (ordered, many stories): every search of a date is the rebuilt Hallway\'s, made from the search model at the cut', async () => {
+    const events = randomLog(11, 260, { ordered: true, org: true });
+    const latest = Math.max(...events.map((e) => Date.parse(e.metadata.at)));
+    let now = latest + 1000;
+    const live = await testHallway({ clock: () => new Date(now) });
+    try {
+      await appendAll(live, events);
+      const liveCookie = await cookieFor(live, VIEWER);
+      now = Date.parse(utcDate(new Date(latest))) + DAY + 3_600_000;
+      const before = searchPagesAtCut.count;
+      let asked = 0;
+      let paged = 0;
+      for (const day of [4, 9, 14]) {
+        const date = utcDate(new Date(START + day * DAY));
+        const cutoff = Date.parse(date) + DAY;
+        expect(cutoff).toBeLessThan(latest);
+        const fresh = await testHallway({ clock: () => new Date(cutoff) });
+        try {
+          await appendAll(fresh, events.filter((e) => Date.parse(e.metadata.at) < cutoff));
+          const freshCookie = await cookieFor(fresh, VIEWER);
+          for (const [path, headers] of [...['/search?q=leader', ...SEARCHES].map((p) => [p, {}] as const), ...FRAGMENTS.map((p) => [p, HTMX] as const)]) {
+            const sep = path.includes('?') ? '&' : '?';
+            const asOf = await get(live, `${path}${sep}asOf=${date}`, liveCookie, headers);
+            const rebuilt = await get(fresh, path, freshCookie, headers);
+            asked += 1;
+            expect({ path, status: asOf.status }).toEqual({ path, status: rebuilt.status });
+            expect(withoutBanner(asOf.html), `${path} as of ${date}`).toBe(keepDate(rebuilt.html, date));
+            if (/showing 11–/.test(asOf.html)) paged += 1;
+          }
+        } finally {
+          await fresh.dispose();
+        }
+      }
+      // every one answered from the search model at the cut, and some were second pages of results
+      expect(searchPagesAtCut.count - before).toBe(asked);
+      expect(paged).toBeGreaterThan(0);
+    } finally {
+      await live.dispose();
+    }
+  }, 120_000);
 
   it('answered dates each way: from the live read models, by a build stopped at the cut, by a build reading the whole log; figures from the live cascade cut at the date', () => {
     expect(answered.live, JSON.stringify(answered)).toBeGreaterThan(0);
@@ -166,5 +232,8 @@ describe('the archive as it stood on a date equals a Hallway rebuilt from the lo
     // model as it stood at the cut (src/asof/timeline-cut.ts), no build
     expect(timelinePagesAtCut, JSON.stringify(timelinePagesAtCut)).toEqual({ all: expect.any(Number), theme: expect.any(Number), person: expect.any(Number), leader: expect.any(Number), department: expect.any(Number) });
     for (const n of Object.values(timelinePagesAtCut)) expect(n).toBeGreaterThan(0);
+    // /search of such a date, with words, filters, paging and as htmx's fragment: the search model at
+    // the cut (src/asof/search-cut.ts), no build
+    for (const n of Object.values(searchPagesAtCut)) expect(n, JSON.stringify(searchPagesAtCut)).toBeGreaterThan(0);
   });
 });
