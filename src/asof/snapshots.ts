@@ -15,8 +15,9 @@ import { firstOutside, StreamPositionsUnknown } from './cut.ts';
 import { partEvents, partStories } from './story-cut.ts';
 import type { PagePart } from './story-cut.ts';
 import type { Cut } from './cut.ts';
-import { TimelineCuts, timelinesAtCut } from './timeline-cut.ts';
-import { canCutSearch, erasuresIn, searchAtCut, SearchCutsKept } from './search-cut.ts';
+import { TIMELINE_BYTES, TIMELINE_CUTS_KEPT, timelinesAtCut } from './timeline-cut.ts';
+import { KeptCuts } from './kept-cuts.ts';
+import { canCutSearch, erasuresIn, SEARCH_CUT_BYTES, SEARCH_CUTS_KEPT, searchAtCut } from './search-cut.ts';
 
 /**
  * The archive as it stood on a date: read models built by the real projections (the same
@@ -204,9 +205,9 @@ export class AsOfSnapshots {
   /** how dates were answered (for tests and the bench): from the live read models, and events read while building, and builds that stopped at the cut; /search at a cut; timeline pages read from the stories model at a cut, and cuts materialized for them */
   readonly counts = { live: 0, cut: 0, part: 0, eventsRead: 0, stoppedAtCut: 0, search: 0, searchMade: 0, forgotten: 0, timelines: 0, timelineCuts: 0 };
   /** the search model at prefix cuts (src/asof/search-cut.ts) */
-  readonly searchCuts = new SearchCutsKept<Snapshot>();
+  readonly searchCuts = new KeptCuts<Snapshot>(SEARCH_CUTS_KEPT, SEARCH_CUT_BYTES);
   /** the fifth shortcut's cuts kept (src/asof/timeline-cut.ts) */
-  private readonly timelineCuts: TimelineCuts<Snapshot>;
+  private readonly timelineCuts: KeptCuts<Snapshot>;
   /** the read-only connection to the live views.db, and the read transaction shared by the requests in it */
   private reader: { db: Views; users: number; facts: OrderFacts | undefined; snapshots: Map<string, Snapshot>; cuts: Map<string, Snapshot>; retired?: true } | undefined | null;
   /** the erasures the live read models had seen when last looked (see forgetIfErased) */
@@ -222,7 +223,7 @@ export class AsOfSnapshots {
     this.live = opts.live;
     this.pageSize = opts.pageSize ?? PAGE;
     this.maxParts = opts.maxParts ?? STORIES_KEPT;
-    this.timelineCuts = new TimelineCuts(opts.maxTimelineCuts);
+    this.timelineCuts = new KeptCuts(opts.maxTimelineCuts ?? TIMELINE_CUTS_KEPT, TIMELINE_BYTES);
   }
 
   /**
@@ -486,10 +487,10 @@ export class AsOfSnapshots {
    * (`live`, in the read transaction the cut was found in) and kept (TIMELINE_CUTS_KEPT cuts within
    * TIMELINE_BYTES, least recently used out).
    */
-  private useTimelineCut<T>(at: Snapshot, live: Views, read: (s: Snapshot) => T | Promise<T>): Promise<T> {
+  private async useTimelineCut<T>(at: Snapshot, live: Views, read: (s: Snapshot) => T | Promise<T>): Promise<T> {
     const cut = at.cut!;
     const projections = this.projections().filter((p) => TIMELINE_MODELS.has(p.name));
-    return this.timelineCuts.use(
+    const kept = await this.timelineCuts.use(
       // and the erasures seen (what a cut copied before one would not show its markers)
       `${at.asOf.date}|${cut.firstOut}|${erasuresIn(live)}`,
       () => {
@@ -502,6 +503,7 @@ export class AsOfSnapshots {
         return read(s);
       },
     );
+    return kept.value;
   }
 
   /** Timeline cuts kept, and the bytes their databases hold (for tests and the bench). */
