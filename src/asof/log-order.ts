@@ -131,8 +131,9 @@ export function checkpointsOf(db: Views): { name: string; position: number }[] {
 
 export const logOrderProjection: Projection = {
   name: 'asof-order',
-  // 2: where each UTC day starts along the log (asof_day_starts), and the erasures seen
-  version: 2,
+  // 2: where each UTC day starts along the log (asof_day_starts); 3: and the erasures seen (a
+  // views.db made by a build between the two had version 2 without the column)
+  version: 3,
   setup(db) {
     db.exec('CREATE TABLE IF NOT EXISTS asof_order (k INTEGER PRIMARY KEY CHECK (k = 1), max_at REAL, gaps TEXT NOT NULL, erasures INTEGER NOT NULL DEFAULT 0)');
     db.exec('CREATE TABLE IF NOT EXISTS asof_day_starts (day INTEGER PRIMARY KEY, position INTEGER NOT NULL)');
